@@ -1,0 +1,170 @@
+package dev.batchetl.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.batchetl.fetch.SourceList;
+import dev.batchetl.fetch.SourceListException;
+import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlRequest;
+
+/**
+ * Parses the command line before any database is touched, so that a usage error costs nothing and says one line.
+ * Arguments starting with {@code --} are Spring Boot's ({@code --spring.datasource.url=...}), except
+ * {@code --debug}, which shows stack traces and detailed logs.
+ */
+final class Cli {
+
+	static final String USAGE = """
+			usage: batch-etl COMMAND [ARGS] [--spring.OPTION=VALUE ...] [--debug]
+
+			commands:
+			  run [DEFINITION] [key=value ...]   run the etl job; DEFINITION is a properties file of keys
+			                                     (keys on the command line win); with the run key of a
+			                                     FAILED or STOPPED run, restarts it from its checkpoint
+			  restart EXECUTION_ID               restart a failed or stopped execution from its checkpoint
+			  help                               this text
+
+			keys:
+			""";
+
+	private Cli() {
+	}
+
+	record Invocation(Command command, List<String> springArgs, boolean debug) {
+	}
+
+	static Invocation parse(String[] args, Path cwd) {
+		List<String> words = new ArrayList<>();
+		List<String> springArgs = new ArrayList<>();
+		boolean debug = false;
+		for (String arg : args) {
+			if (arg.equals("--debug")) {
+				debug = true;
+			}
+			else if (arg.equals("--help") || arg.equals("-h")) {
+				words.add(0, "help");
+			}
+			else if (arg.startsWith("--")) {
+				springArgs.add(arg);
+			}
+			else {
+				words.add(arg);
+			}
+		}
+		if (words.isEmpty()) {
+			throw new UsageException("no command given (try: batch-etl help)");
+		}
+		String name = words.get(0);
+		List<String> rest = words.subList(1, words.size());
+		Command command = switch (name) {
+			case "run" -> parseRun(rest, cwd);
+			case "restart" -> new Command.Restart(parseExecutionId(rest));
+			case "help" -> new Command.Help();
+			default -> throw new UsageException("unknown command '" + name + "' (try: batch-etl help)");
+		};
+		return new Invocation(command, List.copyOf(springArgs), debug);
+	}
+
+	static String usage() {
+		StringBuilder text = new StringBuilder(USAGE);
+		for (EtlKey key : EtlKey.values()) {
+			String def = key.defaultValue() == null ? "" : " (default " + key.defaultValue() + ")";
+			text.append(String.format("  %-16s %s%s%n", key.key(), key.description(), def));
+		}
+		return text.toString();
+	}
+
+	private static Command.Run parseRun(List<String> args, Path cwd) {
+		Path definitionFile = null;
+		Map<String, String> keys = new LinkedHashMap<>();
+		for (String arg : args) {
+			int eq = arg.indexOf('=');
+			if (eq > 0) {
+				String key = arg.substring(0, eq);
+				if (keys.put(key, arg.substring(eq + 1)) != null) {
+					throw new UsageException("key '" + key + "' given twice");
+				}
+			}
+			else if (definitionFile == null) {
+				definitionFile = cwd.resolve(arg).toAbsolutePath().normalize();
+			}
+			else {
+				throw new UsageException("unexpected argument '" + arg + "' (keys are written key=value)");
+			}
+		}
+		Properties fromFile = new Properties();
+		String definition = EtlRequest.ADHOC;
+		Path fileBase = cwd;
+		if (definitionFile != null) {
+			fromFile = load(definitionFile);
+			definition = definitionName(definitionFile);
+			fileBase = definitionFile.getParent();
+		}
+		try {
+			EtlRequest request = EtlRequest.of(definition, fromFile, fileBase, keys, cwd);
+			String sources = request.get(EtlKey.SOURCES);
+			if (sources != null) {
+				SourceList.read(Path.of(sources));
+			}
+			return new Command.Run(request, fromFile.containsKey("run") || keys.containsKey("run"));
+		}
+		catch (SourceListException ex) {
+			throw new UsageException(ex.getMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			String where = definitionFile == null ? "" : " (definition " + cwd.relativize(definitionFile) + ")";
+			throw new UsageException(ex.getMessage() + where);
+		}
+	}
+
+	private static Properties load(Path file) {
+		if (!Files.isRegularFile(file)) {
+			throw new UsageException("job definition not found: " + file);
+		}
+		Properties properties = new Properties();
+		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			properties.load(reader);
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			throw new UsageException("cannot read job definition " + file + ": " + ex.getMessage());
+		}
+		return properties;
+	}
+
+	static String definitionName(Path file) {
+		String name = file.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		String base = dot > 0 ? name.substring(0, dot) : name;
+		if (!base.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+			throw new UsageException("job definition name '" + base
+					+ "' must be 1 to 100 of A-Z a-z 0-9 . _ - (it names the job instance)");
+		}
+		return base;
+	}
+
+	private static long parseExecutionId(List<String> args) {
+		if (args.size() != 1) {
+			throw new UsageException("restart takes one execution id (see: batch-etl run ... output, or the job repository)");
+		}
+		try {
+			long id = Long.parseLong(args.get(0));
+			if (id < 1) {
+				throw new NumberFormatException();
+			}
+			return id;
+		}
+		catch (NumberFormatException ex) {
+			throw new UsageException("execution id must be a positive whole number, got '" + args.get(0) + "'");
+		}
+	}
+
+}

@@ -1,0 +1,161 @@
+package dev.batchetl.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.batchetl.job.EtlJobConfiguration;
+import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlRequest;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Carries out the commands that need the job repository. */
+@Component
+class EtlCommands {
+
+	/** Keys that only tune how a run goes: a restart may change them. Every other key must stay as it was. */
+	private static final Set<String> TUNING_KEYS = Set.of(EtlKey.THREADS.key(), EtlKey.PARTITIONS.key(),
+			EtlKey.FETCH_ATTEMPTS.key(), EtlKey.CONNECT_TIMEOUT.key(), EtlKey.TIMEOUT.key(), EtlKey.COMMIT_ROWS.key());
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job etlJob;
+
+	private final JdbcTemplate jdbc;
+
+	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.etlJob = etlJob;
+		this.jdbc = jdbc;
+	}
+
+	ExitCode execute(Command command, PrintStream out) {
+		if (command instanceof Command.Run run) {
+			return run(run, out);
+		}
+		if (command instanceof Command.Restart restart) {
+			return restart(restart.executionId(), out);
+		}
+		throw new IllegalArgumentException("not a job command: " + command);
+	}
+
+	private ExitCode run(Command.Run run, PrintStream out) {
+		EtlRequest request = run.request();
+		String name = request.definition() + " run=" + request.runKey();
+		if (!run.runKeyGiven()) {
+			out.println("run key: " + request.runKey() + " (run again with run=" + request.runKey()
+					+ " to restart this run)");
+		}
+		JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
+		if (instance == null) {
+			out.println("starting " + name);
+			return launch(request, out);
+		}
+		JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(instance));
+		return resume(name, last, request, out);
+	}
+
+	private ExitCode restart(long executionId, PrintStream out) {
+		JobExecution execution = this.jobRepository.getJobExecution(executionId);
+		if (execution == null) {
+			throw new UsageException("no job execution with id " + executionId);
+		}
+		JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));
+		EtlRequest stored = EtlRequest.from(last.getJobParameters());
+		if (last.getId() != executionId) {
+			out.println("execution " + executionId + " is not the latest of its run; the latest is " + last.getId());
+		}
+		return resume(stored.definition() + " run=" + stored.runKey(), last, stored, out);
+	}
+
+	/** Continues the instance whose latest execution is {@code last}, or says why not. */
+	private ExitCode resume(String name, JobExecution last, EtlRequest request, PrintStream out) {
+		BatchStatus status = last.getStatus();
+		if (status == BatchStatus.COMPLETED) {
+			out.println(name + " already completed (execution " + last.getId() + ", exit " + exitCode(last).code()
+					+ "): nothing to do");
+			return ExitCode.OK;
+		}
+		if (status.isRunning()) {
+			throw new UsageException(name + " is still running as execution " + last.getId() + " (started "
+					+ last.getStartTime() + ")");
+		}
+		if (status == BatchStatus.ABANDONED || status == BatchStatus.UNKNOWN) {
+			throw new UsageException(name + " cannot be restarted: execution " + last.getId() + " is " + status);
+		}
+		EtlRequest stored = EtlRequest.from(last.getJobParameters());
+		List<String> changed = new ArrayList<>();
+		for (Map.Entry<String, String> entry : request.keys().entrySet()) {
+			String before = stored.keys().get(entry.getKey());
+			if (!TUNING_KEYS.contains(entry.getKey()) && !entry.getValue().equals(before)) {
+				changed.add(entry.getKey() + "=" + entry.getValue() + " (was " + before + ")");
+			}
+		}
+		if (!changed.isEmpty()) {
+			throw new UsageException(name + " was started with other keys, so it cannot be restarted with "
+					+ String.join(", ", changed) + "; use a new run key");
+		}
+		out.println("restarting " + name + " from the checkpoint of execution " + last.getId() + " (" + status + ")");
+		return launch(request, out);
+	}
+
+	private ExitCode launch(EtlRequest request, PrintStream out) {
+		JobExecution execution;
+		try {
+			execution = this.jobOperator.start(this.etlJob, request.toJobParameters());
+		}
+		catch (org.springframework.batch.core.launch.JobExecutionAlreadyRunningException ex) {
+			throw new UsageException("this run is already running: " + ex.getMessage());
+		}
+		catch (org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException ex) {
+			out.println("this run already completed: nothing to do");
+			return ExitCode.OK;
+		}
+		catch (org.springframework.batch.core.job.parameters.InvalidJobParametersException
+				| org.springframework.batch.core.launch.JobRestartException ex) {
+			throw new UsageException(ex.getMessage());
+		}
+		new RunSummary(this.jdbc).print(execution, request, out);
+		ExitCode code = exitCode(execution);
+		out.println("execution " + execution.getId() + " " + execution.getStatus() + " in "
+				+ seconds(execution.getStartTime(), execution.getEndTime()) + ": exit " + code.code()
+				+ (code == ExitCode.FAILED || code == ExitCode.STOPPED
+						? " (restart with: batch-etl restart " + execution.getId() + ")" : ""));
+		return code;
+	}
+
+	static ExitCode exitCode(JobExecution execution) {
+		return switch (execution.getStatus()) {
+			case COMPLETED -> EtlJobConfiguration.COMPLETED_WITH_FAILURES.equals(execution.getExitStatus().getExitCode())
+					? ExitCode.COMPLETED_WITH_FAILURES : ExitCode.OK;
+			case STOPPED, STOPPING -> ExitCode.STOPPED;
+			default -> ExitStatus.NOOP.getExitCode().equals(execution.getExitStatus().getExitCode()) ? ExitCode.OK
+					: ExitCode.FAILED;
+		};
+	}
+
+	private static String seconds(LocalDateTime start, LocalDateTime end) {
+		if (start == null || end == null) {
+			return "?";
+		}
+		return String.format("%.1f s", Duration.between(start, end).toMillis() / 1000.0);
+	}
+
+}

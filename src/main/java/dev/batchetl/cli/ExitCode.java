@@ -1,0 +1,27 @@
+package dev.batchetl.cli;
+
+/** Process exit codes: stable, documented in the README, meant for schedulers. */
+public enum ExitCode {
+
+	/** Completed; every source and file was processed. */
+	OK(0),
+	/** Failed; the run can be restarted from its checkpoint. */
+	FAILED(1),
+	/** Usage or configuration error; nothing was run. */
+	USAGE(2),
+	/** Completed, but some sources or files failed; they are listed in the output and in the tables. */
+	COMPLETED_WITH_FAILURES(3),
+	/** Stopped on request; the run can be restarted. */
+	STOPPED(4);
+
+	private final int code;
+
+	ExitCode(int code) {
+		this.code = code;
+	}
+
+	public int code() {
+		return this.code;
+	}
+
+}

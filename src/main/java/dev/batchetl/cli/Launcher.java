@@ -1,0 +1,99 @@
+package dev.batchetl.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Runs one command: parses the command line (usage errors stop here, before any database is touched), starts the
+ * Spring context (which applies the migrations), runs the command and maps every outcome to an {@link ExitCode}.
+ * Expected problems are one line on standard error; stack traces only with {@code --debug}.
+ */
+public final class Launcher {
+
+	private Launcher() {
+	}
+
+	public static int launch(Class<?> application, String[] args, PrintStream out, PrintStream err) {
+		Cli.Invocation invocation;
+		try {
+			invocation = Cli.parse(args, Path.of("").toAbsolutePath());
+		}
+		catch (UsageException ex) {
+			err.println("error: " + ex.getMessage());
+			return ExitCode.USAGE.code();
+		}
+		if (invocation.command() instanceof Command.Help) {
+			out.print(Cli.usage());
+			return ExitCode.OK.code();
+		}
+		List<String> springArgs = new ArrayList<>(invocation.springArgs());
+		if (invocation.debug()) {
+			springArgs.add("--logging.level.dev.batchetl=DEBUG");
+			springArgs.add("--logging.level.org.springframework.batch=INFO");
+		}
+		SpringApplication spring = new SpringApplication(application);
+		try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
+			return context.getBean(EtlCommands.class).execute(invocation.command(), out).code();
+		}
+		catch (UsageException ex) {
+			err.println("error: " + ex.getMessage());
+			return ExitCode.USAGE.code();
+		}
+		catch (RuntimeException ex) {
+			Throwable database = databaseCause(ex);
+			if (database != null) {
+				err.println("error: cannot use the database: " + oneLine(database));
+				debug(invocation, ex, err);
+				return ExitCode.USAGE.code();
+			}
+			err.println("error: " + oneLine(rootCause(ex)));
+			debug(invocation, ex, err);
+			if (!invocation.debug()) {
+				err.println("(run again with --debug for details)");
+			}
+			return ExitCode.FAILED.code();
+		}
+	}
+
+	private static void debug(Cli.Invocation invocation, Throwable ex, PrintStream err) {
+		if (invocation.debug()) {
+			ex.printStackTrace(err);
+		}
+	}
+
+	/** The connection or SQL problem behind a failed start, if that is what it was. */
+	private static Throwable databaseCause(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof SQLException || t.getClass().getName().startsWith("org.flywaydb")
+					|| t.getClass().getSimpleName().equals("CannotGetJdbcConnectionException")) {
+				Throwable deepest = t;
+				while (deepest.getCause() != null && deepest.getCause() != deepest) {
+					deepest = deepest.getCause();
+				}
+				return deepest instanceof SQLException || deepest instanceof java.net.ConnectException
+						|| deepest instanceof java.net.UnknownHostException ? deepest : t;
+			}
+		}
+		return null;
+	}
+
+	private static Throwable rootCause(Throwable ex) {
+		Throwable t = ex;
+		while (t.getCause() != null && t.getCause() != t) {
+			t = t.getCause();
+		}
+		return t;
+	}
+
+	static String oneLine(Throwable t) {
+		String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+		return message.strip().replaceAll("\\s*\\R\\s*", " ");
+	}
+
+}

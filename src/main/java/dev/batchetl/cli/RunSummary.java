@@ -1,0 +1,89 @@
+package dev.batchetl.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlRequest;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** What a person reads when a run ends: what was done, what failed and why, and where the results are. */
+final class RunSummary {
+
+	private static final int LISTED = 20;
+
+	private final JdbcTemplate jdbc;
+
+	RunSummary(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void print(JobExecution execution, EtlRequest request, PrintStream out) {
+		long id = execution.getId();
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.FAILED && !step.getStepName().contains(":")) {
+				out.println("step " + step.getStepName() + " failed: " + firstLine(step.getExitStatus().getExitDescription()));
+			}
+		}
+		if (execution.getStatus() != BatchStatus.COMPLETED) {
+			return;
+		}
+		Map<String, Object> sources = this.jdbc.queryForMap("""
+				SELECT COUNT(*) AS total,
+				       COALESCE(SUM(CASE WHEN status = 'DONE' THEN 1 ELSE 0 END), 0) AS done,
+				       COALESCE(SUM(CASE WHEN status = 'DONE' THEN bytes ELSE 0 END), 0) AS bytes
+				FROM etl_source WHERE job_execution_id = ?""", id);
+		long total = ((Number) sources.get("total")).longValue();
+		if (total > 0) {
+			long done = ((Number) sources.get("done")).longValue();
+			out.printf("sources: %d done, %d failed, %s%n", done, total - done,
+					bytes(((Number) sources.get("bytes")).longValue()));
+			List<String> failed = this.jdbc.queryForList("""
+					SELECT source || ': ' || COALESCE(error, 'failed') FROM etl_source
+					WHERE job_execution_id = ? AND status <> 'DONE' ORDER BY line""", String.class, id);
+			listed(failed, "  FAILED ", out);
+		}
+		Map<String, Object> files = this.jdbc.queryForMap("""
+				SELECT COUNT(*) AS total, COALESCE(SUM(rows_count), 0) AS rows_total, COALESCE(SUM(bad_rows), 0) AS bad
+				FROM etl_file_stats WHERE job_execution_id = ?""", id);
+		List<String> broken = this.jdbc.queryForList("""
+				SELECT file || ': ' || error FROM etl_file_stats
+				WHERE job_execution_id = ? AND error IS NOT NULL ORDER BY file""", String.class, id);
+		out.printf("files: %d read, %d failed, %d rows, %d bad rows skipped%n",
+				((Number) files.get("total")).longValue() - broken.size(), broken.size(),
+				((Number) files.get("rows_total")).longValue(), ((Number) files.get("bad")).longValue());
+		listed(broken, "  FAILED ", out);
+		out.println("results: " + request.get(EtlKey.OUTPUT) + " and the etl_* tables (job_execution_id = " + id + ")");
+	}
+
+	private static void listed(List<String> lines, String prefix, PrintStream out) {
+		lines.stream().limit(LISTED).forEach(line -> out.println(prefix + line));
+		if (lines.size() > LISTED) {
+			out.println("  ... and " + (lines.size() - LISTED) + " more (see the etl_* tables)");
+		}
+	}
+
+	private static String firstLine(String text) {
+		if (text == null || text.isBlank()) {
+			return "(no description)";
+		}
+		String line = text.strip().lines().findFirst().orElse("");
+		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+	}
+
+	private static String bytes(long n) {
+		if (n < 1024) {
+			return n + " B";
+		}
+		if (n < 1024 * 1024) {
+			return String.format("%.1f KiB", n / 1024.0);
+		}
+		return String.format("%.1f MiB", n / (1024.0 * 1024));
+	}
+
+}

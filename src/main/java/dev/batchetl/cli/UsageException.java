@@ -1,0 +1,10 @@
+package dev.batchetl.cli;
+
+/** A usage or configuration problem: reported as one line, exit code 2, no stack trace. */
+public class UsageException extends RuntimeException {
+
+	public UsageException(String message) {
+		super(message);
+	}
+
+}

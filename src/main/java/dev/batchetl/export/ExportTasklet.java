@@ -1,0 +1,115 @@
+package dev.batchetl.export;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.batchetl.job.EtlJobConfiguration;
+import dev.batchetl.stats.ColumnStats;
+import dev.batchetl.stats.PartitionResultRepository;
+import dev.batchetl.stats.PartitionResultRepository.FileResult;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Step {@code export}: merges the partitions of each file and writes the results of this job execution to the
+ * {@code etl_source}, {@code etl_file_stats}, {@code etl_column_stats} and {@code etl_bad_row} tables (in the step's
+ * transaction, replacing what an interrupted export of the same execution left) and to {@code results.csv}.
+ */
+final class ExportTasklet implements Tasklet {
+
+	private final JdbcTemplate jdbc;
+
+	private final PartitionResultRepository partitions;
+
+	private final Path output;
+
+	ExportTasklet(JdbcTemplate jdbc, PartitionResultRepository partitions, Path output) {
+		this.jdbc = jdbc;
+		this.partitions = partitions;
+		this.output = output;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+		JobExecution execution = contribution.getStepExecution().getJobExecution();
+		long executionId = execution.getId();
+		long instanceId = execution.getJobInstance().getInstanceId();
+		for (String table : List.of("etl_source", "etl_file_stats", "etl_column_stats", "etl_bad_row")) {
+			this.jdbc.update("DELETE FROM " + table + " WHERE job_execution_id = ?", executionId);
+		}
+		this.jdbc.update("""
+				INSERT INTO etl_source (job_execution_id, line, source, target, status, attempts, bytes, sha256,
+				                        http_status, duration_ms, error)
+				SELECT ?, line, source, target, status, attempts, bytes, sha256, http_status, duration_ms, error
+				FROM etl_fetch_item WHERE job_instance_id = ?""", executionId, instanceId);
+		this.jdbc.update("""
+				INSERT INTO etl_bad_row (job_execution_id, file, line, reason)
+				SELECT ?, file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ?""", executionId, instanceId);
+		List<FileResult> files = this.partitions.fileResults(instanceId);
+		for (FileResult file : files) {
+			insert(executionId, file);
+		}
+		Path target = Files.isDirectory(this.output) ? this.output.resolve("results.csv") : this.output;
+		ResultsCsv.write(target, files);
+
+		long failedSources = this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM etl_fetch_item WHERE job_instance_id = ? AND status <> 'DONE'", Long.class,
+				instanceId);
+		long failedFiles = files.stream().filter(file -> file.error() != null).count();
+		execution.getExecutionContext().putLong(EtlJobConfiguration.FAILED_SOURCES, failedSources);
+		execution.getExecutionContext().putLong(EtlJobConfiguration.FAILED_FILES, failedFiles);
+		contribution.incrementWriteCount(files.size());
+		return RepeatStatus.FINISHED;
+	}
+
+	private void insert(long executionId, FileResult file) {
+		if (file.stats() == null) {
+			this.jdbc.update("INSERT INTO etl_file_stats (job_execution_id, file, error) VALUES (?, ?, ?)", executionId,
+					file.file(), file.error());
+			return;
+		}
+		this.jdbc.update("""
+				INSERT INTO etl_file_stats (job_execution_id, file, rows_count, columns_count, bad_rows)
+				VALUES (?, ?, ?, ?, ?)""", executionId, file.file(), file.stats().rows(), file.stats().columns(),
+				file.stats().badRows());
+		List<ColumnStats> columns = file.stats().columnStats();
+		this.jdbc.batchUpdate("""
+				INSERT INTO etl_column_stats (job_execution_id, file, column_index, column_name, column_type,
+				       non_null_count, null_count, mean, min_value, max_value, variance, std, min_length, max_length)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", columns, 500, (ps, column) -> {
+			ps.setLong(1, executionId);
+			ps.setString(2, file.file());
+			ps.setInt(3, columns.indexOf(column));
+			ps.setString(4, column.name());
+			ps.setString(5, column.type().label());
+			ps.setLong(6, column.count());
+			ps.setLong(7, column.nulls());
+			ps.setObject(8, number(column.mean()));
+			ps.setString(9, column.min());
+			ps.setString(10, column.max());
+			ps.setObject(11, number(column.variance()));
+			ps.setObject(12, number(column.std()));
+			ps.setObject(13, column.minLength());
+			ps.setObject(14, column.maxLength());
+		});
+	}
+
+	private static Double number(String value) {
+		if (value == null || value.isEmpty()) {
+			return null;
+		}
+		return switch (value) {
+			case "inf" -> Double.POSITIVE_INFINITY;
+			case "-inf" -> Double.NEGATIVE_INFINITY;
+			case "nan" -> Double.NaN;
+			default -> Double.valueOf(value);
+		};
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.batchetl.export;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import com.opencsv.CSVWriter;
+import com.opencsv.ICSVWriter;
+import dev.batchetl.stats.ColumnStats;
+import dev.batchetl.stats.PartitionResultRepository.FileResult;
+
+/**
+ * Writes {@code results.csv}: UTF-8, commas, RFC 4180 quoting, a header, then one row per (file, column) in file then
+ * column order; a file that could not be read has one row with {@code file} and {@code error}. The first ten columns
+ * are a contract: later columns are only ever added after {@code max}. The file is written whole under a temporary
+ * name in the same folder and renamed into place, so a reader never sees half of it.
+ */
+final class ResultsCsv {
+
+	static final String[] HEADER = { "file", "rows", "columns", "column", "type", "count", "nulls", "mean", "min", "max",
+			"error" };
+
+	private ResultsCsv() {
+	}
+
+	static void write(Path target, List<FileResult> files) throws IOException {
+		Path folder = target.toAbsolutePath().getParent();
+		Files.createDirectories(folder);
+		Path temporary = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
+		try {
+			try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING);
+					CSVWriter csv = new CSVWriter(out, ',', '"', '"', "\n")) {
+				csv.writeNext(HEADER, false);
+				for (FileResult file : files) {
+					writeFile(csv, file);
+				}
+				csv.flush();
+				if (csv.checkError()) {
+					throw new IOException("cannot write " + temporary);
+				}
+			}
+			try (var channel = java.nio.channels.FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
+			Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		finally {
+			Files.deleteIfExists(temporary);
+		}
+	}
+
+	private static void writeFile(ICSVWriter csv, FileResult file) {
+		if (file.stats() == null) {
+			csv.writeNext(new String[] { file.file(), "", "", "", "", "", "", "", "", "", file.error() }, false);
+			return;
+		}
+		String rows = Long.toString(file.stats().rows());
+		String columns = Integer.toString(file.stats().columns());
+		for (ColumnStats column : file.stats().columnStats()) {
+			csv.writeNext(new String[] { file.file(), rows, columns, column.name(), column.type().label(),
+					Long.toString(column.count()), Long.toString(column.nulls()), text(column.mean()), text(column.min()),
+					text(column.max()), "" }, false);
+		}
+	}
+
+	private static String text(String value) {
+		return value == null ? "" : value;
+	}
+
+}

@@ -1,0 +1,65 @@
+package dev.batchetl.fetch;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The {@code etl_fetch_item} table: one row per source of a job instance, the fetch step's process indicator. */
+@Repository
+class FetchItemRepository {
+
+	private final JdbcTemplate jdbc;
+
+	FetchItemRepository(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Records each planned source once per instance: planning again changes nothing. */
+	int plan(long jobInstanceId, List<Source> sources, List<String> targets) {
+		int added = 0;
+		for (int i = 0; i < sources.size(); i++) {
+			Source source = sources.get(i);
+			added += this.jdbc.update("""
+					INSERT INTO etl_fetch_item (job_instance_id, line, source, target, expected_sha256, status)
+					VALUES (?, ?, ?, ?, ?, 'PENDING') ON CONFLICT DO NOTHING""", jobInstanceId, source.line(),
+					source.uri().toString(), targets.get(i), source.expectedSha256());
+		}
+		return added;
+	}
+
+	/** Sources of the instance not yet DONE, in list order. */
+	List<FetchItem> notDone(long jobInstanceId) {
+		return this.jdbc.query("""
+				SELECT job_instance_id, line, source, target, expected_sha256 FROM etl_fetch_item
+				WHERE job_instance_id = ? AND status <> 'DONE' ORDER BY line""",
+				(rs, n) -> new FetchItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+				jobInstanceId);
+	}
+
+	void record(List<? extends FetchResult> results, long jobExecutionId) {
+		this.jdbc.batchUpdate("""
+				UPDATE etl_fetch_item SET status = ?, attempts = attempts + ?, bytes = ?, sha256 = ?, http_status = ?,
+				       etag = ?, last_modified = ?, duration_ms = ?, error = ?, job_execution_id = ?
+				WHERE job_instance_id = ? AND line = ?""", results, results.size(), (ps, result) -> {
+			FetchOutcome outcome = result.outcome();
+			ps.setString(1, result.status().name());
+			ps.setInt(2, result.attempts());
+			ps.setObject(3, outcome == null ? null : outcome.bytes());
+			ps.setString(4, outcome == null ? null : outcome.sha256());
+			ps.setObject(5, outcome == null ? null : outcome.httpStatus());
+			ps.setString(6, outcome == null ? null : outcome.etag());
+			ps.setString(7, outcome == null ? null : outcome.lastModified());
+			ps.setLong(8, result.durationMs());
+			ps.setString(9, truncate(result.error(), 4000));
+			ps.setLong(10, jobExecutionId);
+			ps.setLong(11, result.item().jobInstanceId());
+			ps.setInt(12, result.item().line());
+		});
+	}
+
+	private static String truncate(String text, int max) {
+		return text == null || text.length() <= max ? text : text.substring(0, max - 3) + "...";
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.batchetl.fetch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.batchetl.job.EtlKey;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Step {@code fetch-plan}: creates the download folder, reads the source list and records each source once per job
+ * instance, with the file name it will have. Running it again for the same instance changes nothing.
+ */
+final class FetchPlanTasklet implements Tasklet {
+
+	private final FetchItemRepository items;
+
+	FetchPlanTasklet(FetchItemRepository items) {
+		this.items = items;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+		Map<String, Object> parameters = chunkContext.getStepContext().getJobParameters();
+		Files.createDirectories(Path.of((String) parameters.get(EtlKey.DIR.key())));
+		Object sourcesFile = parameters.get(EtlKey.SOURCES.key());
+		if (sourcesFile == null) {
+			return RepeatStatus.FINISHED;
+		}
+		List<Source> sources = SourceList.read(Path.of((String) sourcesFile));
+		List<String> targets = TargetNames.assign(sources.stream().map(Source::uri).toList());
+		long instanceId = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
+		int added = this.items.plan(instanceId, sources, targets);
+		contribution.incrementWriteCount(added);
+		return RepeatStatus.FINISHED;
+	}
+
+}

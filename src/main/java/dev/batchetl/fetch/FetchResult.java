@@ -1,0 +1,20 @@
+package dev.batchetl.fetch;
+
+/** What became of one source in one attempt of the fetch step. */
+record FetchResult(FetchItem item, Status status, FetchOutcome outcome, String error, int attempts, long durationMs) {
+
+	enum Status {
+
+		PENDING, DONE, FAILED
+
+	}
+
+	static FetchResult done(FetchItem item, FetchOutcome outcome) {
+		return new FetchResult(item, Status.DONE, outcome, null, outcome.attempts(), outcome.elapsed().toMillis());
+	}
+
+	static FetchResult failed(FetchItem item, String error, int attempts, long durationMs) {
+		return new FetchResult(item, Status.FAILED, null, error, attempts, durationMs);
+	}
+
+}

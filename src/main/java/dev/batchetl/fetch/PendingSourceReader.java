@@ -1,0 +1,39 @@
+package dev.batchetl.fetch;
+
+import java.util.Iterator;
+import java.util.List;
+
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ItemReader;
+
+/**
+ * Reads the sources of this job instance that are not DONE (the process-indicator pattern: the state lives in
+ * {@code etl_fetch_item}, not in the execution context), so a restart never fetches a committed source again.
+ */
+final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionListener {
+
+	private final FetchItemRepository items;
+
+	private final FetchProgress progress;
+
+	private Iterator<FetchItem> pending = List.<FetchItem>of().iterator();
+
+	PendingSourceReader(FetchItemRepository items, FetchProgress progress) {
+		this.items = items;
+		this.progress = progress;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		List<FetchItem> notDone = this.items.notDone(stepExecution.getJobExecution().getJobInstance().getInstanceId());
+		this.progress.start(notDone.size());
+		this.pending = notDone.iterator();
+	}
+
+	@Override
+	public synchronized FetchItem read() {
+		return this.pending.hasNext() ? this.pending.next() : null;
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.batchetl.stats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+/**
+ * One partition per CSV file under the folder (sub-folders included, hidden files and temporary downloads left out),
+ * and several for a file larger than the split size, cut at true row boundaries. Partition names are stable
+ * ({@code f00001}, {@code f00002-r0003}, ...) because Spring Batch stores restart state under them.
+ */
+final class CsvFilePartitioner implements Partitioner {
+
+	static final String FILE = "file";
+
+	static final String RELATIVE = "relative";
+
+	static final String RANGE = "range";
+
+	static final String START = "start";
+
+	static final String END = "end";
+
+	static final String FIRST_LINE = "firstLine";
+
+	static final String ERROR = "error";
+
+	private final Path dir;
+
+	private final CsvOptions options;
+
+	private final long splitSize;
+
+	CsvFilePartitioner(Path dir, CsvOptions options, long splitSize) {
+		this.dir = dir;
+		this.options = options;
+		this.splitSize = splitSize;
+	}
+
+	@Override
+	public Map<String, ExecutionContext> partition(int gridSize) {
+		Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
+		List<Path> files = csvFiles(this.dir);
+		for (int i = 0; i < files.size(); i++) {
+			Path file = files.get(i);
+			String name = String.format("f%05d", i + 1);
+			String relative = relative(this.dir, file);
+			List<ByteRange> ranges;
+			try {
+				ranges = Files.size(file) > this.splitSize ? CsvSplitter.split(file, this.options, this.splitSize)
+						: List.of();
+			}
+			catch (IOException | RuntimeException ex) {
+				ExecutionContext context = context(file, relative, 0, -1, Long.MAX_VALUE, 0);
+				context.putString(ERROR, describe(ex));
+				partitions.put(name, context);
+				continue;
+			}
+			if (ranges.size() <= 1) {
+				partitions.put(name, context(file, relative, 0, -1, Long.MAX_VALUE, 0));
+				continue;
+			}
+			for (int r = 0; r < ranges.size(); r++) {
+				ByteRange range = ranges.get(r);
+				partitions.put(String.format("%s-r%04d", name, r),
+						context(file, relative, r, range.start(), range.end(), range.firstLine()));
+			}
+		}
+		return partitions;
+	}
+
+	static String describe(Throwable ex) {
+		if (ex instanceof CsvFormatException format) {
+			return format.getMessage();
+		}
+		if (ex instanceof java.nio.file.NoSuchFileException) {
+			return "no such file";
+		}
+		if (ex instanceof java.nio.file.AccessDeniedException) {
+			return "permission denied";
+		}
+		if (ex instanceof java.nio.charset.CharacterCodingException) {
+			return "invalid bytes for the encoding";
+		}
+		String message = ex.getMessage();
+		return (message == null ? ex.getClass().getSimpleName() : message).strip().replaceAll("\\s*\\R\\s*", " ");
+	}
+
+	private static ExecutionContext context(Path file, String relative, int range, long start, long end,
+			long firstLine) {
+		ExecutionContext context = new ExecutionContext();
+		context.putString(FILE, file.toString());
+		context.putString(RELATIVE, relative);
+		context.putInt(RANGE, range);
+		context.putLong(START, start);
+		context.putLong(END, end);
+		context.putLong(FIRST_LINE, firstLine);
+		return context;
+	}
+
+	/** The CSV files under dir in a stable order: by relative path. */
+	static List<Path> csvFiles(Path dir) {
+		if (!Files.isDirectory(dir)) {
+			return List.of();
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			return paths.filter(Files::isRegularFile)
+				.filter(path -> path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
+				.filter(path -> !hidden(dir.relativize(path)))
+				.sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot list " + dir, ex);
+		}
+	}
+
+	private static boolean hidden(Path relative) {
+		for (Path part : relative) {
+			if (part.toString().startsWith(".")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static String relative(Path dir, Path file) {
+		return dir.relativize(file).toString().replace('\\', '/');
+	}
+
+}

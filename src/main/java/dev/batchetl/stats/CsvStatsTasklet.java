@@ -1,0 +1,129 @@
+package dev.batchetl.stats;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStream;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * The worker of one statistics partition. Each call reads up to {@code commitRows} rows into the accumulators, in its
+ * own transaction; at its commit the reader position and the accumulator state go into the step execution context
+ * (the checkpoint), together with the rows set aside in that chunk. A restarted partition resumes from the last
+ * checkpoint. A file that cannot be read is recorded as failed with its place, and the other partitions go on.
+ */
+final class CsvStatsTasklet implements Tasklet, ItemStream {
+
+	static final String OFFSET = "csv.offset";
+
+	static final String LINE = "csv.line";
+
+	static final String STATE = "csv.state";
+
+	private final Partition partition;
+
+	private final CsvOptions options;
+
+	private final int commitRows;
+
+	private final PartitionResultRepository results;
+
+	private FileAccumulator accumulator;
+
+	private CsvRangeReader reader;
+
+	private String error;
+
+	CsvStatsTasklet(Partition partition, CsvOptions options, int commitRows, PartitionResultRepository results) {
+		this.partition = partition;
+		this.options = options;
+		this.commitRows = commitRows;
+		this.results = results;
+		this.error = partition.error();
+	}
+
+	/** Where this partition reads and under which identity it records its result. */
+	record Partition(long jobInstanceId, long jobExecutionId, String name, Path file, String relative, int range,
+			long start, long end, long firstLine, String error) {
+	}
+
+	@Override
+	public void open(ExecutionContext context) {
+		if (this.error != null) {
+			return;
+		}
+		try {
+			CsvHeader header = CsvHeader.read(this.partition.file(), this.options);
+			int columns = header.names().size();
+			if (context.containsKey(OFFSET)) {
+				this.accumulator = FileAccumulator.fromBytes(Base64.getDecoder().decode(context.getString(STATE)));
+				this.reader = CsvRangeReader.open(this.partition.file(), this.options, columns, context.getLong(OFFSET),
+						this.partition.end(), context.getLong(LINE));
+			}
+			else {
+				boolean fromHeader = this.partition.start() < 0;
+				this.accumulator = new FileAccumulator(header.names());
+				this.reader = CsvRangeReader.open(this.partition.file(), this.options, columns,
+						fromHeader ? header.dataStart() : this.partition.start(), this.partition.end(),
+						fromHeader ? header.dataStartLine() : this.partition.firstLine());
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			this.error = CsvFilePartitioner.describe(ex);
+		}
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		if (this.error == null) {
+			try {
+				List<BadRow> badRows = new ArrayList<>();
+				int records = this.reader.read(this.accumulator, this.commitRows, badRows::add);
+				if (!badRows.isEmpty()) {
+					this.results.saveBadRows(this.partition.jobInstanceId(), this.partition.relative(), badRows);
+					contribution.incrementReadSkipCount(badRows.size());
+				}
+				contribution.incrementWriteCount(records - badRows.size());
+				if (records > 0 && !this.reader.finished()) {
+					return RepeatStatus.CONTINUABLE;
+				}
+			}
+			catch (IOException | CsvFormatException ex) {
+				this.error = CsvFilePartitioner.describe(ex);
+			}
+		}
+		this.results.save(this.partition.jobInstanceId(), this.partition.name(), this.partition.relative(),
+				this.partition.range(), this.error == null ? this.accumulator.toBytes() : null, this.error,
+				this.partition.jobExecutionId());
+		return RepeatStatus.FINISHED;
+	}
+
+	@Override
+	public void update(ExecutionContext context) {
+		if (this.error == null && this.reader != null) {
+			context.putLong(OFFSET, this.reader.offset());
+			context.putLong(LINE, this.reader.line());
+			context.putString(STATE, Base64.getEncoder().encodeToString(this.accumulator.toBytes()));
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.reader != null) {
+			try {
+				this.reader.close();
+			}
+			catch (IOException ignored) {
+				// read-only file: nothing to lose
+			}
+		}
+	}
+
+}

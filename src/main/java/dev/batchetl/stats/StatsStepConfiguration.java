@@ -1,0 +1,83 @@
+package dev.batchetl.stats;
+
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.batchetl.job.EtlKey;
+
+import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Step {@code stats}: a partitioned step whose partitions ({@link CsvFilePartitioner}) run in parallel, at most
+ * {@code partitions} at a time, each as an execution of the worker step {@code stats-file}.
+ */
+@Configuration(proxyBeanMethods = false)
+class StatsStepConfiguration {
+
+	@Bean
+	@JobScope
+	Step statsStep(JobRepository jobRepository, @Qualifier("statsFileStep") Step statsFileStep,
+			@Value("#{jobParameters}") Map<String, Object> parameters) {
+		int partitions = Integer.parseInt(string(parameters, EtlKey.PARTITIONS));
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
+		executor.setConcurrencyLimit(partitions);
+		CsvFilePartitioner partitioner = new CsvFilePartitioner(Path.of(string(parameters, EtlKey.DIR)),
+				csvOptions(parameters), Long.parseLong(string(parameters, EtlKey.SPLIT_SIZE)));
+		return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
+			.step(statsFileStep)
+			.gridSize(partitions)
+			.taskExecutor(executor)
+			.build();
+	}
+
+	@Bean
+	Step statsFileStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			CsvStatsTasklet csvStatsTasklet) {
+		return new StepBuilder("stats-file", jobRepository).tasklet(csvStatsTasklet, transactionManager)
+			.stream(csvStatsTasklet)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	CsvStatsTasklet csvStatsTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
+			@Value("#{jobParameters}") Map<String, Object> parameters, PartitionResultRepository results) {
+		var context = stepExecution.getExecutionContext();
+		var partition = new CsvStatsTasklet.Partition(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
+				stepExecution.getJobExecutionId(), stepExecution.getStepName(),
+				Path.of(context.getString(CsvFilePartitioner.FILE)), context.getString(CsvFilePartitioner.RELATIVE),
+				context.getInt(CsvFilePartitioner.RANGE), context.getLong(CsvFilePartitioner.START),
+				context.getLong(CsvFilePartitioner.END), context.getLong(CsvFilePartitioner.FIRST_LINE),
+				context.containsKey(CsvFilePartitioner.ERROR) ? context.getString(CsvFilePartitioner.ERROR) : null);
+		return new CsvStatsTasklet(partition, csvOptions(parameters),
+				Integer.parseInt(string(parameters, EtlKey.COMMIT_ROWS)), results);
+	}
+
+	/** The CSV dialect and policies of a run, from its job parameters. */
+	static CsvOptions csvOptions(Map<String, Object> parameters) {
+		CsvOptions defaults = CsvOptions.defaults();
+		String escape = string(parameters, EtlKey.ESCAPE);
+		return new CsvOptions(string(parameters, EtlKey.DELIMITER).charAt(0), string(parameters, EtlKey.QUOTE).charAt(0),
+				"none".equals(escape) ? null : escape.charAt(0), Boolean.parseBoolean(string(parameters, EtlKey.HEADER)),
+				Charset.forName(string(parameters, EtlKey.ENCODING)), defaults.naValues(),
+				"fail-file".equals(string(parameters, EtlKey.BAD_ROWS)) ? BadRowPolicy.FAIL_FILE : BadRowPolicy.SKIP);
+	}
+
+	private static String string(Map<String, Object> parameters, EtlKey key) {
+		Object value = parameters.get(key.key());
+		return value == null ? key.defaultValue() : value.toString();
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.batchetl.storage;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.util.Locale;
+
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.BaseJavaMigration;
+import org.flywaydb.core.api.migration.Context;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
+
+/**
+ * Migration V1: Spring Batch's job repository schema, run from the DDL script that ships inside the Spring Batch jar
+ * for the database at hand, so that the job repository and the application tables are versioned by one migration
+ * history. A database that already holds the Spring Batch tables (created by an earlier tool) is left as it is.
+ */
+final class SpringBatchSchema extends BaseJavaMigration {
+
+	@Override
+	public MigrationVersion getVersion() {
+		return MigrationVersion.fromVersion("1");
+	}
+
+	@Override
+	public String getDescription() {
+		return "spring batch schema";
+	}
+
+	@Override
+	public void migrate(Context context) throws Exception {
+		Connection connection = context.getConnection();
+		if (batchTablesExist(connection)) {
+			return;
+		}
+		String platform = platform(connection.getMetaData().getDatabaseProductName());
+		ScriptUtils.executeSqlScript(connection,
+				new ClassPathResource("org/springframework/batch/core/schema-" + platform + ".sql"));
+	}
+
+	private static boolean batchTablesExist(Connection connection) throws Exception {
+		DatabaseMetaData metaData = connection.getMetaData();
+		for (String name : new String[] { "batch_job_instance", "BATCH_JOB_INSTANCE" }) {
+			try (ResultSet tables = metaData.getTables(null, null, name, new String[] { "TABLE" })) {
+				if (tables.next()) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	static String platform(String databaseProductName) {
+		String name = databaseProductName.toLowerCase(Locale.ROOT);
+		if (name.contains("postgres")) {
+			return "postgresql";
+		}
+		if (name.contains("h2")) {
+			return "h2";
+		}
+		throw new IllegalStateException("unsupported database for the job repository: " + databaseProductName
+				+ " (use PostgreSQL, or the embedded default)");
+	}
+
+}

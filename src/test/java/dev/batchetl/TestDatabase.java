@@ -1,0 +1,67 @@
+package dev.batchetl;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The real PostgreSQL database the suite runs against: {@code -Dtest.db.url} and {@code -Dtest.db.user} (set in the
+ * pom, default {@code jdbc:postgresql://127.0.0.1:5432/batch_etl_test} as {@code postgres}). The database is created
+ * on first use if the server has none of that name.
+ */
+public final class TestDatabase {
+
+	public static final String URL = System.getProperty("test.db.url",
+			"jdbc:postgresql://127.0.0.1:5432/batch_etl_test");
+
+	public static final String USER = System.getProperty("test.db.user", "postgres");
+
+	private static volatile boolean created;
+
+	private TestDatabase() {
+	}
+
+	/** Spring Boot options that point a run of the application at the test database. */
+	public static String[] springArgs() {
+		ensureCreated();
+		return new String[] { "--spring.datasource.url=" + URL, "--spring.datasource.username=" + USER };
+	}
+
+	public static JdbcTemplate jdbc() {
+		ensureCreated();
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(URL);
+		dataSource.setUser(USER);
+		return new JdbcTemplate(dataSource);
+	}
+
+	private static synchronized void ensureCreated() {
+		if (created) {
+			return;
+		}
+		int slash = URL.lastIndexOf('/');
+		String name = URL.substring(slash + 1).replaceAll("\\?.*", "");
+		String server = URL.substring(0, slash + 1) + "postgres";
+		try (Connection connection = DriverManager.getConnection(server, USER, null);
+				Statement statement = connection.createStatement()) {
+			try (ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '"
+					+ name.replace("'", "") + "'")) {
+				if (!rs.next()) {
+					statement.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("the test suite needs PostgreSQL at " + URL + " (see README, Development): "
+					+ ex.getMessage(), ex);
+		}
+		created = true;
+	}
+
+}
