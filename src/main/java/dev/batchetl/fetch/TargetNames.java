@@ -17,7 +17,8 @@ import java.util.Set;
  * Derives one safe, unique, relative file name per URI.
  *
  * <ul>
- *   <li>The base name is the last non-empty path segment, percent-decoded, with every character outside
+ *   <li>The base name is the last path segment (a path ending in {@code '/'} names a folder and has none),
+ *       percent-decoded, with every character outside
  *       {@code [A-Za-z0-9._-]} replaced by {@code '_'}; leading dots become {@code '_'} too, so a name is never
  *       hidden and never {@code "."} or {@code ".."}. Names are at most {@value #MAX_LENGTH} characters, the
  *       extension is kept when shortening.</li>
@@ -48,42 +49,45 @@ public final class TargetNames {
         Set<String> taken = new HashSet<>();
         for (URI uri : uris) {
             Objects.requireNonNull(uri, "uri in list");
-            String name = baseName(uri);
-            if (!taken.add(key(name))) {
-                name = distinctName(uri, name, taken);
-            }
-            names.add(name);
+            Name name = name(uri);
+            String plain = name.stem + name.ext;
+            names.add(taken.add(key(plain)) ? plain : distinctName(uri, name, taken));
         }
         return List.copyOf(names);
     }
 
     /** The name a URI gets when nothing collides with it. */
     static String baseName(URI uri) {
-        String segment = lastSegment(uri);
-        String name = segment == null ? null : sanitise(percentDecode(segment));
-        if (name == null || name.isEmpty() || name.chars().allMatch(c -> c == '.')) {
-            String host = uri.getHost();
-            name = (host == null || host.isEmpty() ? "" : sanitise(host) + "-") + "index";
-        }
-        name = hideNoDot(name);
-        return shorten(name, 0);
+        Name name = name(uri);
+        return name.stem + name.ext;
     }
 
+    /** A name split into stem and extension (with its dot, or ""), already sanitised and shortened. */
+    private record Name(String stem, String ext) {
+    }
+
+    private static Name name(URI uri) {
+        String segment = lastSegment(uri);
+        String decoded = segment == null ? "" : sanitise(percentDecode(segment));
+        if (decoded.isEmpty() || decoded.chars().allMatch(c -> c == '.')) {
+            String host = uri.getHost();
+            return shorten(new Name((host == null || host.isEmpty() ? "" : sanitise(host) + "-") + "index", ""), 0);
+        }
+        decoded = hideNoDot(decoded);
+        int dot = extensionStart(decoded);
+        return shorten(new Name(decoded.substring(0, dot), decoded.substring(dot)), 0);
+    }
+
+    /** The last path segment; null when the path is empty or ends with '/' (a folder, not a file). */
     private static String lastSegment(URI uri) {
         String path = uri.isOpaque() ? null : uri.getRawPath();
-        if (path == null) {
+        if (path == null || path.isEmpty() || path.endsWith("/")) {
             return null;
         }
-        String[] segments = path.split("/");
-        for (int i = segments.length - 1; i >= 0; i--) {
-            if (!segments[i].isEmpty()) {
-                return segments[i];
-            }
-        }
-        return null;
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    private static String distinctName(URI uri, String name, Set<String> taken) {
+    private static String distinctName(URI uri, Name name, Set<String> taken) {
         String hash = HexFormat.of().formatHex(sha256(uri.toString()));
         for (int digits : new int[] {8, 16, 64}) {
             String candidate = withSuffix(name, "-" + hash.substring(0, digits));
@@ -99,21 +103,18 @@ public final class TargetNames {
         }
     }
 
-    private static String withSuffix(String name, String suffix) {
-        String shortened = shorten(name, suffix.length());
-        int dot = extensionStart(shortened);
-        return shortened.substring(0, dot) + suffix + shortened.substring(dot);
+    private static String withSuffix(Name name, String suffix) {
+        Name shortened = shorten(name, suffix.length());
+        return shortened.stem + suffix + shortened.ext;
     }
 
-    /** Shortens {@code name} so that it plus {@code reserve} more characters fit in MAX_LENGTH. */
-    private static String shorten(String name, int reserve) {
+    /** Shortens the stem so that the name plus {@code reserve} more characters fit in MAX_LENGTH. */
+    private static Name shorten(Name name, int reserve) {
         int max = MAX_LENGTH - reserve;
-        if (name.length() <= max) {
+        if (name.stem.length() + name.ext.length() <= max) {
             return name;
         }
-        int dot = extensionStart(name);
-        String ext = name.substring(dot);
-        return name.substring(0, max - ext.length()) + ext;
+        return new Name(name.stem.substring(0, max - name.ext.length()), name.ext);
     }
 
     /** Index of the extension's dot, or name.length() when there is no (reasonably short) extension. */
