@@ -1,0 +1,680 @@
+package dev.batchetl.fetch;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+
+/**
+ * Downloads {@code http:}, {@code https:} and {@code file:} sources into local files, safely.
+ *
+ * <p>The body is streamed to a hidden temporary file next to the target ({@code "." + name + ".part"}) while its
+ * SHA-256 is computed; its length is checked against Content-Length, the expected checksum (if any) is verified,
+ * the file is forced to disk and then moved over the target atomically. On failure the temporary file is removed
+ * and the target is left as it was, so a complete older file survives and a partial file never appears under the
+ * final name.
+ *
+ * <p>Transient failures (connect errors, timeouts, I/O errors while reading, truncated bodies, HTTP 408, 429 and
+ * 5xx) are retried with exponential backoff and jitter, waiting at least as long as a Retry-After header on
+ * 429/503 asks (capped at {@link DownloadSettings#maxBackoff()}). Other HTTP statuses of 400 and above, and
+ * everything else, fail at once.
+ *
+ * <p>{@code readTimeout} bounds a whole attempt, from sending the request to the last byte of the body (the
+ * HTTP client's own request timeout only covers the wait for the response headers).
+ *
+ * <p>Instances are thread-safe and meant to be shared; concurrent fetches into the same target are serialised.
+ */
+public final class Downloader implements AutoCloseable {
+
+    private static final int BUFFER_SIZE = 128 * 1024;
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final DownloadSettings settings;
+    private final ExecutorService executor;
+    private final HttpClient client;
+    private final RetryTemplate retryTemplate;
+    private final Map<Path, TargetLock> targetLocks = new HashMap<>();
+    private volatile boolean closed;
+
+    public Downloader(DownloadSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.executor = Executors.newCachedThreadPool(daemonThreads());
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(executor)
+                .build();
+        Duration initial = settings.initialBackoff();
+        Duration max = settings.maxBackoff().isZero() ? Duration.ofMillis(1) : settings.maxBackoff();
+        RetryPolicy policy = RetryPolicy.builder()
+                .maxRetries(settings.maxAttempts() - 1L)
+                .delay(initial)
+                .multiplier(settings.backoffMultiplier())
+                .jitter(initial.dividedBy(4))
+                .maxDelay(max)
+                .predicate(t -> t instanceof FetchException fe && fe.transientFailure())
+                .build();
+        this.retryTemplate = new RetryTemplate(policy);
+    }
+
+    /**
+     * Fetches {@code uri} into {@code target}.
+     *
+     * @param uri            an absolute {@code http:}, {@code https:} or {@code file:} URI
+     * @param expectedSha256 64 hex digits the content's SHA-256 must match, or {@code null} for no check
+     * @param target         absolute path of the file to create or replace; its folder must exist
+     * @return what was stored
+     * @throws FetchException when the download failed after all attempts; {@link FetchException#attempts()}
+     *                        tells how many were made
+     */
+    public FetchOutcome fetch(URI uri, String expectedSha256, Path target) throws FetchException {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(target, "target");
+        if (closed) {
+            throw new IllegalStateException("Downloader is closed");
+        }
+        if (!target.isAbsolute() || target.getFileName() == null) {
+            throw new IllegalArgumentException("target must be an absolute file path: " + target);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
+            throw new IllegalArgumentException("unsupported URI (expected http, https or file): " + uri);
+        }
+        String expected = null;
+        if (expectedSha256 != null) {
+            if (!SHA256.matcher(expectedSha256).matches()) {
+                throw new IllegalArgumentException("expectedSha256 must be 64 hex digits: " + expectedSha256);
+            }
+            expected = expectedSha256.toLowerCase(Locale.ROOT);
+        }
+        Path normalTarget = target.normalize();
+        long start = System.nanoTime();
+        Attempts attempts = new Attempts();
+        TargetLock lock = lock(normalTarget);
+        try {
+            String checksum = expected;
+            Result result = retryTemplate.execute(() -> attempt(attempts, uri, scheme, checksum, normalTarget));
+            return new FetchOutcome(result.bytes, result.sha256, result.httpStatus, result.etag, result.lastModified,
+                    attempts.count.get(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (RetryException e) {
+            FetchException failure;
+            Throwable last = e.getLastException();
+            if (Thread.currentThread().isInterrupted()) {
+                failure = new FetchException("interrupted", false, e);
+            } else if (last instanceof FetchException fe) {
+                failure = fe;
+            } else {
+                failure = new FetchException("unexpected error: " + describe(last), false, last);
+            }
+            failure.attempts(Math.max(1, attempts.count.get()));
+            throw failure;
+        } finally {
+            unlock(normalTarget, lock);
+        }
+    }
+
+    /** Stops the threads of this downloader; later calls to {@link #fetch} fail. */
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------------------------------ one attempt
+
+    private Result attempt(Attempts attempts, URI uri, String scheme, String expected, Path target)
+            throws FetchException {
+        if (attempts.count.getAndIncrement() > 0) {
+            honourRetryAfter(attempts);
+        }
+        Path part = target.resolveSibling("." + target.getFileName() + ".part");
+        try {
+            if (!Files.isDirectory(target.getParent())) {
+                throw new FetchException("no such folder: " + target.getParent(), false, null);
+            }
+            Result result = scheme.equals("file") ? copyFile(uri, part) : download(uri, part);
+            if (expected != null && !expected.equals(result.sha256)) {
+                throw new FetchException("checksum mismatch: expected " + expected + ", got " + result.sha256, false,
+                        null);
+            }
+            moveIntoPlace(part, target);
+            return result;
+        } catch (FetchException e) {
+            deleteQuietly(part);
+            if (e.retryAfter() != null) {
+                attempts.retryAfter = e.retryAfter();
+                attempts.failedAt = System.nanoTime();
+            } else {
+                attempts.retryAfter = null;
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(part);
+            throw e;
+        }
+    }
+
+    /** Makes the total wait since the last failure at least what the server asked for, capped at maxBackoff. */
+    private void honourRetryAfter(Attempts attempts) throws FetchException {
+        Duration asked = attempts.retryAfter;
+        if (asked == null) {
+            return;
+        }
+        Duration wanted = asked.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : asked;
+        long remaining = wanted.toNanos() - (System.nanoTime() - attempts.failedAt);
+        if (remaining > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(remaining);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FetchException("interrupted", false, e);
+            }
+        }
+    }
+
+    private Result download(URI uri, Path part) throws FetchException {
+        Duration timeout = settings.readTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Accept-Encoding", "identity")
+                .GET();
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP
+        }
+        HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
+        try {
+            response = client.send(builder.build(), HttpResponse.BodyHandlers.ofPublisher());
+        } catch (HttpConnectTimeoutException e) {
+            throw new FetchException("connect timeout after " + human(settings.connectTimeout()), true, e);
+        } catch (HttpTimeoutException e) {
+            throw new FetchException("timeout: no response within " + human(timeout), true, e);
+        } catch (ConnectException e) {
+            throw new FetchException(connectFailure(uri, e), true, e);
+        } catch (InterruptedIOException e) {
+            throw new FetchException("I/O error: " + describe(e), true, e);
+        } catch (IOException e) {
+            String reason = isUnknownHost(e) ? "unknown host: " + uri.getHost() : "I/O error: " + describe(e);
+            throw new FetchException(reason, true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetchException("interrupted", false, e);
+        } catch (IllegalArgumentException e) {
+            throw new FetchException("invalid URL: " + e.getMessage(), false, e);
+        }
+
+        BodyQueue body = new BodyQueue();
+        response.body().subscribe(body);
+        boolean complete = false;
+        try {
+            int status = response.statusCode();
+            if (status < 200 || status > 299) {
+                throw statusFailure(status, response.headers());
+            }
+            OptionalLong declared = contentLength(response.headers());
+            MessageDigest digest = sha256();
+            long bytes = 0;
+            try (FileChannel out = openPart(part)) {
+                ByteBuffer staging = ByteBuffer.allocate(BUFFER_SIZE);
+                List<ByteBuffer> chunk;
+                while ((chunk = nextChunk(body, deadline, declared, bytes)) != null) {
+                    for (ByteBuffer buffer : chunk) {
+                        bytes += buffer.remaining();
+                        if (declared.isPresent() && bytes > declared.getAsLong()) {
+                            throw new FetchException("long body: more than the " + declared.getAsLong()
+                                    + " bytes announced by Content-Length", true, null);
+                        }
+                        digest.update(buffer.duplicate());
+                        while (buffer.hasRemaining()) {
+                            if (!staging.hasRemaining()) {
+                                flush(staging, out, part);
+                            }
+                            int n = Math.min(staging.remaining(), buffer.remaining());
+                            ByteBuffer slice = buffer.slice();
+                            slice.limit(n);
+                            staging.put(slice);
+                            buffer.position(buffer.position() + n);
+                        }
+                    }
+                }
+                if (declared.isPresent() && bytes < declared.getAsLong()) {
+                    throw new FetchException("short body: " + bytes + " of " + declared.getAsLong() + " bytes", true,
+                            null);
+                }
+                flush(staging, out, part);
+                force(out, part);
+            } catch (IOException e) {
+                throw new FetchException("cannot write " + part.getFileName() + ": " + describe(e), false, e);
+            }
+            complete = true;
+            return new Result(bytes, HEX.formatHex(digest.digest()), status,
+                    response.headers().firstValue("ETag").orElse(null),
+                    response.headers().firstValue("Last-Modified").orElse(null));
+        } finally {
+            if (!complete) {
+                body.cancel();
+            }
+        }
+    }
+
+    private static List<ByteBuffer> nextChunk(BodyQueue body, long deadline, OptionalLong declared, long bytes)
+            throws FetchException {
+        try {
+            return body.next(deadline);
+        } catch (BodyTimeoutException e) {
+            throw new FetchException("timeout: body incomplete after " + bytes + " bytes", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetchException("interrupted", false, e);
+        } catch (IOException e) {
+            if (declared.isPresent() && bytes < declared.getAsLong()) {
+                throw new FetchException("short body: " + bytes + " of " + declared.getAsLong() + " bytes", true, e);
+            }
+            throw new FetchException("I/O error after " + bytes + " bytes: " + describe(e), true, e);
+        }
+    }
+
+    private Result copyFile(URI uri, Path part) throws FetchException {
+        Path source;
+        try {
+            source = Path.of(uri);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw new FetchException("invalid file URL: " + e.getMessage(), false, e);
+        }
+        if (!Files.exists(source)) {
+            throw new FetchException("no such file: " + source, false, null);
+        }
+        if (!Files.isRegularFile(source)) {
+            throw new FetchException("not a regular file: " + source, false, null);
+        }
+        MessageDigest digest = sha256();
+        long bytes = 0;
+        try (FileChannel out = openPart(part)) {
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+                ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+                while (in.read(buffer) >= 0) {
+                    buffer.flip();
+                    bytes += buffer.remaining();
+                    digest.update(buffer.duplicate());
+                    writeFully(buffer, out, part);
+                    buffer.clear();
+                }
+            } catch (NoSuchFileException e) {
+                throw new FetchException("no such file: " + source, false, e);
+            } catch (IOException e) {
+                throw new FetchException("cannot read " + source + ": " + describe(e), true, e);
+            }
+            force(out, part);
+        } catch (IOException e) {
+            throw new FetchException("cannot write " + part.getFileName() + ": " + describe(e), false, e);
+        }
+        return new Result(bytes, HEX.formatHex(digest.digest()), null, null, null);
+    }
+
+    // ------------------------------------------------------------------------------------------ local files
+
+    private static FileChannel openPart(Path part) throws FetchException {
+        try {
+            return FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new FetchException("cannot create " + part + ": " + describe(e), false, e);
+        }
+    }
+
+    private static void flush(ByteBuffer staging, FileChannel out, Path part) throws FetchException {
+        staging.flip();
+        writeFully(staging, out, part);
+        staging.clear();
+    }
+
+    private static void writeFully(ByteBuffer buffer, FileChannel out, Path part) throws FetchException {
+        try {
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+        } catch (IOException e) {
+            throw new FetchException("cannot write " + part + ": " + describe(e), false, e);
+        }
+    }
+
+    private static void force(FileChannel out, Path part) throws FetchException {
+        try {
+            out.force(true);
+        } catch (IOException e) {
+            throw new FetchException("cannot sync " + part + ": " + describe(e), false, e);
+        }
+    }
+
+    private static void moveIntoPlace(Path part, Path target) throws FetchException {
+        try {
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new FetchException("cannot move into place atomically: " + target, false, e);
+        } catch (IOException e) {
+            throw new FetchException("cannot move into place " + target + ": " + describe(e), false, e);
+        }
+        syncFolder(target.getParent());
+    }
+
+    /** Makes the rename durable where the platform allows syncing a directory (not on Windows). */
+    private static void syncFolder(Path folder) {
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | RuntimeException e) {
+            // best effort only
+        }
+    }
+
+    private static void deleteQuietly(Path part) {
+        try {
+            Files.deleteIfExists(part);
+        } catch (IOException e) {
+            // nothing more we can do; the next attempt truncates it
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ HTTP details
+
+    private static FetchException statusFailure(int status, HttpHeaders headers) {
+        String phrase = reasonPhrase(status);
+        String reason = "HTTP " + status + (phrase.isEmpty() ? "" : " " + phrase);
+        if (status >= 300 && status < 400) {
+            return new FetchException(reason + " (redirect not followed)", false, null);
+        }
+        boolean transientStatus = status == 408 || status == 429 || status >= 500;
+        Duration retryAfter = (status == 429 || status == 503) ? retryAfter(headers) : null;
+        return new FetchException(reason, transientStatus, null, retryAfter);
+    }
+
+    /** Retry-After as delta-seconds or HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(HttpHeaders headers) {
+        String value = headers.firstValue("Retry-After").map(String::strip).orElse(null);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    private static OptionalLong contentLength(HttpHeaders headers) {
+        try {
+            OptionalLong length = headers.firstValueAsLong("Content-Length");
+            return length.isPresent() && length.getAsLong() >= 0 ? length : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    static String reasonPhrase(int status) {
+        return switch (status) {
+            case 300 -> "Multiple Choices";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 402 -> "Payment Required";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 406 -> "Not Acceptable";
+            case 407 -> "Proxy Authentication Required";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 411 -> "Length Required";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 415 -> "Unsupported Media Type";
+            case 416 -> "Range Not Satisfiable";
+            case 421 -> "Misdirected Request";
+            case 422 -> "Unprocessable Content";
+            case 425 -> "Too Early";
+            case 426 -> "Upgrade Required";
+            case 428 -> "Precondition Required";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 451 -> "Unavailable For Legal Reasons";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            case 507 -> "Insufficient Storage";
+            case 508 -> "Loop Detected";
+            case 511 -> "Network Authentication Required";
+            default -> "";
+        };
+    }
+
+    private static String connectFailure(URI uri, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && message.toLowerCase(Locale.ROOT).contains("refused")) {
+                return "connection refused";
+            }
+        }
+        if (isUnknownHost(e)) {
+            return "unknown host: " + uri.getHost();
+        }
+        return "connect failed: " + describe(e);
+    }
+
+    private static boolean isUnknownHost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A short one-line description: the first non-empty message in the cause chain, or the class name. */
+    static String describe(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !message.isBlank()) {
+                return message.strip().replaceAll("\\s+", " ");
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 not available", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ plumbing
+
+    private TargetLock lock(Path target) {
+        TargetLock lock;
+        synchronized (targetLocks) {
+            lock = targetLocks.computeIfAbsent(target, t -> new TargetLock());
+            lock.users++;
+        }
+        lock.lock.lock();
+        return lock;
+    }
+
+    private void unlock(Path target, TargetLock lock) {
+        lock.lock.unlock();
+        synchronized (targetLocks) {
+            if (--lock.users == 0) {
+                targetLocks.remove(target);
+            }
+        }
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "batch-etl-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static final class TargetLock {
+        final ReentrantLock lock = new ReentrantLock();
+        int users; // guarded by targetLocks
+    }
+
+    /** Per-fetch retry bookkeeping; only touched by the fetching thread. */
+    private static final class Attempts {
+        final AtomicInteger count = new AtomicInteger();
+        Duration retryAfter;
+        long failedAt;
+    }
+
+    private record Result(long bytes, String sha256, Integer httpStatus, String etag, String lastModified) {
+    }
+
+    private static final class BodyTimeoutException extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Receives the response body one chunk at a time (so memory stays constant whatever the size) and lets the
+     * fetching thread wait for the next chunk with a deadline.
+     */
+    private static final class BodyQueue implements Flow.Subscriber<List<ByteBuffer>> {
+
+        private static final Object END = new Object();
+
+        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private volatile Flow.Subscription subscription;
+        private volatile boolean cancelled;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            queue.add(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            queue.add(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            queue.add(END);
+        }
+
+        /** The next chunk, or null at the end of the body. */
+        @SuppressWarnings("unchecked")
+        List<ByteBuffer> next(long deadline) throws IOException, InterruptedException, BodyTimeoutException {
+            long remaining = deadline - System.nanoTime();
+            Object item = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            if (item == null) {
+                throw new BodyTimeoutException();
+            }
+            if (item == END) {
+                return null;
+            }
+            if (item instanceof IOException e) {
+                throw e;
+            }
+            if (item instanceof Throwable t) {
+                throw new IOException(t.getMessage(), t);
+            }
+            subscription.request(1);
+            return (List<ByteBuffer>) item;
+        }
+
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package dev.batchetl.stats;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Mergeable statistics of one column. Every non-null value updates the raw (text) min/max and lengths; values are
+ * classified as integer, float, boolean or other, and numeric values feed an exact integer sum, a compensated double
+ * sum and Welford's variance. Once a value that is not numeric/boolean has been seen the column can only be text, so
+ * the classification stops.
+ */
+final class ColumnAccumulator {
+
+    long nulls;
+    long count;
+    long ints;
+    long floats;
+    long trues;
+    long falses;
+    long texts;
+
+    // exact sum of the integer values: isum, or ibig once it left the long range
+    long isum;
+    BigInteger ibig;
+    long imin = Long.MAX_VALUE;
+    long imax = Long.MIN_VALUE;
+
+    // all numeric values as doubles
+    double dsum;
+    double dcomp;
+    double dmin = Double.POSITIVE_INFINITY;
+    double dmax = Double.NEGATIVE_INFINITY;
+    long dn;
+    double wmean;
+    double wm2;
+
+    int minLen = Integer.MAX_VALUE;
+    int maxLen = -1;
+    byte[] rmin = new byte[0];
+    int rminLen = -1; // -1: none yet
+    byte[] rmax = new byte[0];
+    int rmaxLen = -1;
+
+    void addNull() {
+        nulls++;
+    }
+
+    /** A non-null value: UTF-8 bytes a[s, e), its length in code points, and its classification. */
+    void add(byte[] a, int s, int e, int cpLen, NumberParser parser) {
+        count++;
+        if (cpLen < minLen) {
+            minLen = cpLen;
+        }
+        if (cpLen > maxLen) {
+            maxLen = cpLen;
+        }
+        int n = e - s;
+        if (rminLen < 0) {
+            rmin = Arrays.copyOfRange(a, s, e);
+            rminLen = n;
+            rmax = Arrays.copyOfRange(a, s, e);
+            rmaxLen = n;
+        } else {
+            if (Arrays.compareUnsigned(a, s, e, rmin, 0, rminLen) < 0) {
+                if (rmin.length < n) {
+                    rmin = new byte[Math.max(n, rmin.length * 2)];
+                }
+                System.arraycopy(a, s, rmin, 0, n);
+                rminLen = n;
+            } else if (Arrays.compareUnsigned(a, s, e, rmax, 0, rmaxLen) > 0) {
+                if (rmax.length < n) {
+                    rmax = new byte[Math.max(n, rmax.length * 2)];
+                }
+                System.arraycopy(a, s, rmax, 0, n);
+                rmaxLen = n;
+            }
+        }
+        if (texts != 0) {
+            return;
+        }
+        switch (parser.parse(a, s, e)) {
+            case NumberParser.INT:
+                addInt(parser.longValue);
+                break;
+            case NumberParser.FLOAT:
+                floats++;
+                addDouble(parser.doubleValue);
+                break;
+            case NumberParser.TRUE:
+                trues++;
+                break;
+            case NumberParser.FALSE:
+                falses++;
+                break;
+            default:
+                texts++;
+        }
+    }
+
+    private void addInt(long v) {
+        ints++;
+        long r = isum + v;
+        if (((isum ^ r) & (v ^ r)) < 0) { // overflow
+            ibig = (ibig == null ? BigInteger.valueOf(isum) : ibig.add(BigInteger.valueOf(isum))).add(BigInteger.valueOf(v));
+            isum = 0;
+        } else {
+            isum = r;
+        }
+        if (v < imin) {
+            imin = v;
+        }
+        if (v > imax) {
+            imax = v;
+        }
+        addDouble((double) v);
+    }
+
+    private void addDouble(double x) {
+        // Neumaier (Kahan-Babuska) compensated sum
+        double t = dsum + x;
+        if (Math.abs(dsum) >= Math.abs(x)) {
+            dcomp += (dsum - t) + x;
+        } else {
+            dcomp += (x - t) + dsum;
+        }
+        dsum = t;
+        if (x < dmin) {
+            dmin = x;
+        }
+        if (x > dmax) {
+            dmax = x;
+        }
+        // Welford
+        dn++;
+        double d = x - wmean;
+        wmean += d / dn;
+        wm2 += d * (x - wmean);
+    }
+
+    BigInteger exactIntSum() {
+        BigInteger b = BigInteger.valueOf(isum);
+        return ibig == null ? b : ibig.add(b);
+    }
+
+    void merge(ColumnAccumulator o) {
+        nulls += o.nulls;
+        count += o.count;
+        ints += o.ints;
+        floats += o.floats;
+        trues += o.trues;
+        falses += o.falses;
+        texts += o.texts;
+        if (o.ibig != null || o.isum != 0) {
+            long r = isum + o.isum;
+            if (o.ibig != null || ibig != null || ((isum ^ r) & (o.isum ^ r)) < 0) {
+                ibig = exactIntSum().add(o.exactIntSum());
+                isum = 0;
+            } else {
+                isum = r;
+            }
+        }
+        imin = Math.min(imin, o.imin);
+        imax = Math.max(imax, o.imax);
+        // compensated sums: add the other's sum and carry both compensations
+        double t = dsum + o.dsum;
+        if (Math.abs(dsum) >= Math.abs(o.dsum)) {
+            dcomp += (dsum - t) + o.dsum;
+        } else {
+            dcomp += (o.dsum - t) + dsum;
+        }
+        dcomp += o.dcomp;
+        dsum = t;
+        if (o.dmin < dmin) {
+            dmin = o.dmin;
+        }
+        if (o.dmax > dmax) {
+            dmax = o.dmax;
+        }
+        // Chan et al. parallel variance
+        if (o.dn > 0) {
+            if (dn == 0) {
+                wmean = o.wmean;
+                wm2 = o.wm2;
+                dn = o.dn;
+            } else {
+                long n = dn + o.dn;
+                double delta = o.wmean - wmean;
+                wmean = wmean + delta * ((double) o.dn / n);
+                wm2 = wm2 + o.wm2 + delta * delta * ((double) dn * (double) o.dn / n);
+                dn = n;
+            }
+        }
+        minLen = Math.min(minLen, o.minLen);
+        maxLen = Math.max(maxLen, o.maxLen);
+        if (o.rminLen >= 0) {
+            if (rminLen < 0 || Arrays.compareUnsigned(o.rmin, 0, o.rminLen, rmin, 0, rminLen) < 0) {
+                rmin = Arrays.copyOf(o.rmin, o.rminLen);
+                rminLen = o.rminLen;
+            }
+            if (rmaxLen < 0 || Arrays.compareUnsigned(o.rmax, 0, o.rmaxLen, rmax, 0, rmaxLen) > 0) {
+                rmax = Arrays.copyOf(o.rmax, o.rmaxLen);
+                rmaxLen = o.rmaxLen;
+            }
+        }
+    }
+
+    ColumnType type(long rows) {
+        if (texts > 0) {
+            return ColumnType.TEXT;
+        }
+        if (trues + falses > 0) {
+            return ints + floats > 0 || nulls > 0 ? ColumnType.TEXT : ColumnType.BOOLEAN;
+        }
+        if (count == 0) {
+            // no rows at all: pandas leaves the column as object; only nulls: float64
+            return rows == 0 ? ColumnType.TEXT : ColumnType.FLOAT;
+        }
+        if (floats > 0 || nulls > 0) {
+            return ColumnType.FLOAT;
+        }
+        return ColumnType.INTEGER;
+    }
+
+    ColumnStats result(String name, long rows) {
+        ColumnType type = type(rows);
+        String mean = null;
+        String min = null;
+        String max = null;
+        String variance = null;
+        String std = null;
+        if (count > 0) {
+            switch (type) {
+                case INTEGER: {
+                    BigDecimal m = new BigDecimal(exactIntSum()).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128);
+                    mean = format(m.doubleValue());
+                    min = Long.toString(imin);
+                    max = Long.toString(imax);
+                    variance = variance();
+                    std = std(variance);
+                    break;
+                }
+                case FLOAT: {
+                    double sum = Double.isFinite(dsum) ? dsum + dcomp : dsum;
+                    mean = format(sum / count);
+                    min = format(dmin);
+                    max = format(dmax);
+                    variance = variance();
+                    std = std(variance);
+                    break;
+                }
+                case BOOLEAN: {
+                    mean = format((double) trues / count);
+                    min = falses > 0 ? "False" : "True";
+                    max = trues > 0 ? "True" : "False";
+                    if (count > 1) {
+                        double v = (double) trues * (double) falses / ((double) count * (double) (count - 1));
+                        variance = format(v);
+                        std = format(Math.sqrt(v));
+                    }
+                    break;
+                }
+                default:
+                    min = new String(rmin, 0, rminLen, StandardCharsets.UTF_8);
+                    max = new String(rmax, 0, rmaxLen, StandardCharsets.UTF_8);
+            }
+        }
+        Integer minLength = count > 0 ? minLen : null;
+        Integer maxLength = count > 0 ? maxLen : null;
+        return new ColumnStats(name, type, count, nulls, mean, min, max, variance, std, minLength, maxLength);
+    }
+
+    private String variance() {
+        if (dn < 2) {
+            return null;
+        }
+        double v = wm2 / (dn - 1);
+        return format(v < 0 ? 0.0 : v);
+    }
+
+    private static String std(String variance) {
+        return variance == null ? null : format(Math.sqrt(Double.parseDouble(variance)));
+    }
+
+    /** Plain decimal (no exponent) of the shortest representation; inf/-inf; null for NaN. */
+    static String format(double x) {
+        if (Double.isNaN(x)) {
+            return null;
+        }
+        if (x == Double.POSITIVE_INFINITY) {
+            return "inf";
+        }
+        if (x == Double.NEGATIVE_INFINITY) {
+            return "-inf";
+        }
+        String s = new BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
+        return s.indexOf('.') < 0 ? s + ".0" : s;
+    }
+
+    void write(DataOutputStream out) throws IOException {
+        out.writeLong(nulls);
+        out.writeLong(count);
+        out.writeLong(ints);
+        out.writeLong(floats);
+        out.writeLong(trues);
+        out.writeLong(falses);
+        out.writeLong(texts);
+        out.writeLong(isum);
+        if (ibig == null) {
+            out.writeInt(-1);
+        } else {
+            byte[] b = ibig.toByteArray();
+            out.writeInt(b.length);
+            out.write(b);
+        }
+        out.writeLong(imin);
+        out.writeLong(imax);
+        out.writeDouble(dsum);
+        out.writeDouble(dcomp);
+        out.writeDouble(dmin);
+        out.writeDouble(dmax);
+        out.writeLong(dn);
+        out.writeDouble(wmean);
+        out.writeDouble(wm2);
+        out.writeInt(minLen);
+        out.writeInt(maxLen);
+        out.writeInt(rminLen);
+        if (rminLen > 0) {
+            out.write(rmin, 0, rminLen);
+        }
+        out.writeInt(rmaxLen);
+        if (rmaxLen > 0) {
+            out.write(rmax, 0, rmaxLen);
+        }
+    }
+
+    static ColumnAccumulator read(DataInputStream in) throws IOException {
+        ColumnAccumulator c = new ColumnAccumulator();
+        c.nulls = in.readLong();
+        c.count = in.readLong();
+        c.ints = in.readLong();
+        c.floats = in.readLong();
+        c.trues = in.readLong();
+        c.falses = in.readLong();
+        c.texts = in.readLong();
+        c.isum = in.readLong();
+        int bl = in.readInt();
+        if (bl >= 0) {
+            byte[] b = new byte[bl];
+            in.readFully(b);
+            c.ibig = new BigInteger(b);
+        }
+        c.imin = in.readLong();
+        c.imax = in.readLong();
+        c.dsum = in.readDouble();
+        c.dcomp = in.readDouble();
+        c.dmin = in.readDouble();
+        c.dmax = in.readDouble();
+        c.dn = in.readLong();
+        c.wmean = in.readDouble();
+        c.wm2 = in.readDouble();
+        c.minLen = in.readInt();
+        c.maxLen = in.readInt();
+        c.rminLen = in.readInt();
+        c.rmin = new byte[Math.max(0, c.rminLen)];
+        in.readFully(c.rmin);
+        c.rmaxLen = in.readInt();
+        c.rmax = new byte[Math.max(0, c.rmaxLen)];
+        in.readFully(c.rmax);
+        return c;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.batchetl.stats;
+
+/** Column type, decided over the whole column the way pandas chooses a dtype. */
+public enum ColumnType {
+    INTEGER("integer"),
+    FLOAT("float"),
+    BOOLEAN("boolean"),
+    TEXT("text");
+
+    private final String label;
+
+    ColumnType(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,681 @@
+package dev.batchetl.stats;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads the rows of a byte range of a CSV file into a {@link FileAccumulator}.
+ *
+ * <p>The tokenizer follows the pandas C tokenizer: fields separated by the delimiter, quoted fields (doubled quote =
+ * literal quote) that may hold delimiters and line breaks, an optional escape character, LF / CRLF / CR line ends, and
+ * blank (empty or whitespace-only) lines skipped. It works on bytes in a large reusable buffer; a record is parsed
+ * without modifying the buffer, so a record cut by the end of the buffer is simply parsed again after a refill.
+ */
+public final class CsvRangeReader implements Closeable {
+
+    static final int DEFAULT_BUFFER = 1 << 20;
+
+    // byte classes
+    private static final byte ORD = 0;
+    private static final byte DELIM = 1;
+    private static final byte LF = 2;
+    private static final byte CR = 3;
+    private static final byte QUOTE = 4;
+    private static final byte ESC = 5;
+    private static final byte HIGH = 6;
+
+    // results of parseRecord
+    private static final int NEED = 0;
+    private static final int RECORD = 1;
+    private static final int UNCLOSED = 2;
+    private static final int EOF = -1;
+    private static final int END = -2;
+
+    private final FileChannel channel;
+    private final CsvOptions options;
+    private final int columns;
+    private final long end;
+    private final byte delim;
+    private final byte quote;
+    private final int escape;
+    private final boolean utf8;
+    private final boolean latin1;
+    private final byte[] clsUnquoted = new byte[256];
+    private final byte[] clsQuoted = new byte[256];
+    private final NaMatcher na;
+    private final NumberParser parser = new NumberParser();
+    private CharsetDecoder decoder;
+
+    private byte[] buf;
+    private int lim;
+    private int pos;
+    private long bufOffset; // file offset of buf[0]
+    private long readPos; // file offset of the next channel read
+    private boolean eof;
+    private long line;
+    private boolean finished;
+
+    // the last parsed record
+    private int nf;
+    private int[] fs = new int[64];
+    private int[] fe = new int[64];
+    private boolean[] fc = new boolean[64];
+    private boolean recHigh;
+    private long recLine;
+    private long quoteLine;
+
+    private byte[] scratch = new byte[256];
+    private byte[] scratch2 = new byte[256];
+
+    private CsvRangeReader(FileChannel channel, CsvOptions options, int columns, long start, long end, long firstLine,
+                           int bufferSize) {
+        this.channel = channel;
+        this.options = options;
+        this.columns = columns;
+        this.end = end;
+        this.delim = (byte) options.delimiter();
+        this.quote = (byte) options.quote();
+        this.escape = options.escape() == null ? -1 : options.escape();
+        this.utf8 = options.encoding().equals(StandardCharsets.UTF_8);
+        this.latin1 = options.encoding().equals(StandardCharsets.ISO_8859_1);
+        this.na = new NaMatcher(options.naValues());
+        for (int i = 0x80; i < 256; i++) {
+            clsUnquoted[i] = HIGH;
+            clsQuoted[i] = HIGH;
+        }
+        clsUnquoted['\n'] = LF;
+        clsUnquoted['\r'] = CR;
+        clsQuoted['\n'] = LF;
+        clsQuoted['\r'] = CR;
+        clsUnquoted[delim & 0xFF] = DELIM;
+        clsQuoted[quote & 0xFF] = QUOTE;
+        if (escape >= 0) {
+            clsUnquoted[escape] = ESC;
+            clsQuoted[escape] = ESC;
+        }
+        this.buf = new byte[bufferSize];
+        this.bufOffset = start;
+        this.readPos = start;
+        this.line = firstLine;
+    }
+
+    /**
+     * Reads rows whose first byte lies in [start, end) (end = Long.MAX_VALUE: to end of file). start must be a row
+     * boundary (dataStart, or an offset this reader reported, or a split point from CsvSplitter); firstLine is the
+     * physical line number at start.
+     */
+    public static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine)
+            throws IOException {
+        return open(file, options, columns, start, end, firstLine, DEFAULT_BUFFER);
+    }
+
+    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
+                               int bufferSize) throws IOException {
+        if (start < 0 || end < start) {
+            throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            CsvRangeReader r = new CsvRangeReader(ch, options, columns, start, end, firstLine, Math.max(16, bufferSize));
+            if (start == 0 && r.utf8) {
+                r.skipBom();
+            }
+            return r;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void skipBom() throws IOException {
+        while (lim < 3 && !eof) {
+            fill();
+        }
+        if (lim >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
+            pos = 3;
+        }
+    }
+
+    /**
+     * Parses up to maxRows rows into acc (bad rows reported to badRows, under the policy); returns the number of
+     * records consumed (good + bad); 0 once the range is exhausted.
+     */
+    public int read(FileAccumulator acc, int maxRows, Consumer<BadRow> badRows) throws IOException {
+        if (acc.cols.length != columns) {
+            throw new IllegalArgumentException("accumulator has " + acc.cols.length + " columns, reader " + columns);
+        }
+        int n = 0;
+        while (n < maxRows && !finished) {
+            int r = parseRecord();
+            switch (r) {
+                case NEED:
+                    fill();
+                    continue;
+                case EOF:
+                case END:
+                    finished = true;
+                    continue;
+                case UNCLOSED:
+                    n++;
+                    bad(acc, badRows, quoteLine, "unclosed quote");
+                    continue;
+                default:
+                    n++;
+                    if (nf > columns) {
+                        bad(acc, badRows, recLine, "expected " + columns + " fields, saw " + nf);
+                    } else {
+                        accumulate(acc);
+                    }
+            }
+        }
+        return n;
+    }
+
+    private void bad(FileAccumulator acc, Consumer<BadRow> badRows, long at, String reason) {
+        if (options.badRows() == BadRowPolicy.FAIL_FILE) {
+            throw new CsvFormatException(at, reason);
+        }
+        acc.badRows++;
+        if (badRows != null) {
+            badRows.accept(new BadRow(at, reason));
+        }
+    }
+
+    /** Byte offset of the next unread row: a valid resume point for open(...). */
+    public long offset() {
+        return bufOffset + pos;
+    }
+
+    /** Physical line number at offset(). */
+    public long line() {
+        return line;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Skips one record without accumulating it; false once the range is exhausted. Used by the splitter. */
+    boolean skipRecord() throws IOException {
+        while (!finished) {
+            int r = parseRecord();
+            if (r == NEED) {
+                fill();
+            } else if (r == EOF || r == END) {
+                finished = true;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The next record as strings (for the header), or null at the end; an unclosed quote is file-fatal here. */
+    List<String> readRecordStrings() throws IOException {
+        while (!finished) {
+            int r = parseRecord();
+            if (r == NEED) {
+                fill();
+            } else if (r == EOF || r == END) {
+                finished = true;
+            } else if (r == UNCLOSED) {
+                throw new CsvFormatException(quoteLine, "unclosed quote");
+            } else {
+                List<String> out = new ArrayList<>(nf);
+                for (int i = 0; i < nf; i++) {
+                    int s = fs[i];
+                    int e = fe[i];
+                    byte[] a = buf;
+                    if (fc[i]) {
+                        e = unescape(s, e);
+                        s = 0;
+                        a = scratch;
+                    }
+                    out.add(new String(a, s, e - s, options.encoding()));
+                }
+                return out;
+            }
+        }
+        return null;
+    }
+
+    private void fill() throws IOException {
+        if (pos > 0) {
+            int keep = lim - pos;
+            System.arraycopy(buf, pos, buf, 0, keep);
+            bufOffset += pos;
+            lim = keep;
+            pos = 0;
+        }
+        if (lim == buf.length) {
+            byte[] bigger = new byte[buf.length * 2];
+            System.arraycopy(buf, 0, bigger, 0, lim);
+            buf = bigger;
+        }
+        ByteBuffer bb = ByteBuffer.wrap(buf, lim, buf.length - lim);
+        int n;
+        do {
+            n = channel.read(bb, readPos);
+        } while (n == 0);
+        if (n < 0) {
+            eof = true;
+        } else {
+            lim += n;
+            readPos += n;
+        }
+    }
+
+    private void addField(int s, int e, boolean complex) {
+        if (nf == fs.length) {
+            int len = nf * 2;
+            fs = java.util.Arrays.copyOf(fs, len);
+            fe = java.util.Arrays.copyOf(fe, len);
+            fc = java.util.Arrays.copyOf(fc, len);
+        }
+        fs[nf] = s;
+        fe[nf] = e;
+        fc[nf] = complex;
+        nf++;
+    }
+
+    /**
+     * Length of the (valid) multi-byte character at b[p]; 0 when it is cut by the end of the buffer and more data may
+     * follow; -1 when invalid. For encodings other than UTF-8 every byte is a character here.
+     */
+    private int highByte(byte[] b, int p, int lim) {
+        if (!utf8) {
+            return 1;
+        }
+        int c = b[p] & 0xFF;
+        int n;
+        int lo = 0x80;
+        int hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            if (c == 0xE0) {
+                lo = 0xA0;
+            } else if (c == 0xED) {
+                hi = 0x9F;
+            }
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            if (c == 0xF0) {
+                lo = 0x90;
+            } else if (c == 0xF4) {
+                hi = 0x8F;
+            }
+        } else {
+            return -1;
+        }
+        for (int i = 1; i < n; i++) {
+            if (p + i >= lim) {
+                return eof ? -1 : 0;
+            }
+            int d = b[p + i] & 0xFF;
+            if (i == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xBF)) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Parses the record at pos. On RECORD / UNCLOSED pos and line move past it; on NEED nothing but skipped blank
+     * lines is consumed and the caller refills the buffer and calls again.
+     */
+    private int parseRecord() {
+        final byte[] b = buf;
+        final int lim = this.lim;
+        int p = pos;
+        long ln = line;
+        // blank lines (empty or only spaces/tabs) are skipped
+        for (;;) {
+            if (p >= lim) {
+                pos = p;
+                line = ln;
+                return eof ? EOF : NEED;
+            }
+            byte c = b[p];
+            if (c == '\n') {
+                p++;
+                ln++;
+                pos = p;
+                line = ln;
+                continue;
+            }
+            if (c == '\r') {
+                if (p + 1 >= lim && !eof) {
+                    return NEED;
+                }
+                p++;
+                if (p < lim && b[p] == '\n') {
+                    p++;
+                }
+                ln++;
+                pos = p;
+                line = ln;
+                continue;
+            }
+            if ((c == ' ' || c == '\t') && c != delim) {
+                int q = p + 1;
+                while (q < lim && (b[q] == ' ' || b[q] == '\t') && b[q] != delim) {
+                    q++;
+                }
+                if (q >= lim) {
+                    if (!eof) {
+                        return NEED;
+                    }
+                    p = q;
+                    continue;
+                }
+                if (b[q] == '\n' || b[q] == '\r') {
+                    p = q;
+                    continue;
+                }
+            }
+            break;
+        }
+        pos = p;
+        line = ln;
+        if (bufOffset + p >= end) {
+            return END;
+        }
+        recLine = ln;
+        recHigh = false;
+        nf = 0;
+        final byte[] cu = clsUnquoted;
+        final byte[] cq = clsQuoted;
+        for (;;) { // one field per iteration
+            final int start = p;
+            boolean complex = false;
+            if (p < lim && b[p] == quote) {
+                complex = true;
+                long qline = ln;
+                p++;
+                quoted:
+                for (;;) {
+                    while (p < lim && cq[b[p] & 0xFF] == ORD) {
+                        p++;
+                    }
+                    if (p >= lim) {
+                        if (!eof) {
+                            return NEED;
+                        }
+                        pos = p;
+                        line = ln;
+                        quoteLine = qline;
+                        return UNCLOSED;
+                    }
+                    switch (cq[b[p] & 0xFF]) {
+                        case QUOTE:
+                            if (p + 1 >= lim) {
+                                if (!eof) {
+                                    return NEED;
+                                }
+                                p++;
+                                break quoted;
+                            }
+                            if (b[p + 1] == quote) {
+                                p += 2;
+                                break;
+                            }
+                            p++;
+                            break quoted;
+                        case ESC:
+                            p++;
+                            if (p >= lim && !eof) {
+                                return NEED;
+                            }
+                            if (p < lim && (b[p] == quote || (b[p] & 0xFF) == escape)) {
+                                p++;
+                            }
+                            break;
+                        case LF:
+                            p++;
+                            ln++;
+                            break;
+                        case CR:
+                            if (p + 1 >= lim && !eof) {
+                                return NEED;
+                            }
+                            p++;
+                            if (p >= lim || b[p] != '\n') {
+                                ln++;
+                            }
+                            break;
+                        default: { // HIGH
+                            int n = highByte(b, p, lim);
+                            if (n == 0) {
+                                return NEED;
+                            }
+                            if (n < 0) {
+                                throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
+                            }
+                            recHigh = true;
+                            p += n;
+                        }
+                    }
+                }
+            }
+            // unquoted part of the field (also whatever follows a closing quote)
+            for (;;) {
+                while (p < lim && cu[b[p] & 0xFF] == ORD) {
+                    p++;
+                }
+                if (p >= lim) {
+                    if (!eof) {
+                        return NEED;
+                    }
+                    addField(start, p, complex);
+                    pos = p;
+                    line = ln;
+                    return RECORD;
+                }
+                switch (cu[b[p] & 0xFF]) {
+                    case DELIM:
+                        addField(start, p, complex);
+                        p++;
+                        break;
+                    case LF:
+                        addField(start, p, complex);
+                        pos = p + 1;
+                        line = ln + 1;
+                        return RECORD;
+                    case CR:
+                        if (p + 1 >= lim && !eof) {
+                            return NEED;
+                        }
+                        addField(start, p, complex);
+                        p++;
+                        if (p < lim && b[p] == '\n') {
+                            p++;
+                        }
+                        pos = p;
+                        line = ln + 1;
+                        return RECORD;
+                    case ESC: {
+                        complex = true;
+                        if (p + 1 >= lim) {
+                            if (!eof) {
+                                return NEED;
+                            }
+                            p++;
+                            continue;
+                        }
+                        p++;
+                        byte x = b[p];
+                        if (x == '\n') {
+                            p++;
+                            ln++;
+                        } else if (x == '\r') {
+                            if (p + 1 >= lim && !eof) {
+                                return NEED;
+                            }
+                            p++;
+                            if (p >= lim || b[p] != '\n') {
+                                ln++;
+                            }
+                        } else if ((x & 0x80) == 0) {
+                            p++;
+                        }
+                        continue;
+                    }
+                    default: { // HIGH
+                        int n = highByte(b, p, lim);
+                        if (n == 0) {
+                            return NEED;
+                        }
+                        if (n < 0) {
+                            throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
+                        }
+                        recHigh = true;
+                        p += n;
+                        continue;
+                    }
+                }
+                break; // after a delimiter: next field
+            }
+        }
+    }
+
+    /** Unquotes / unescapes the raw field buf[s, e) into scratch; returns the length. */
+    private int unescape(int s, int e) {
+        if (scratch.length < e - s) {
+            scratch = new byte[Math.max(e - s, scratch.length * 2)];
+        }
+        final byte[] b = buf;
+        final byte[] out = scratch;
+        int o = 0;
+        int p = s;
+        boolean inQuote = false;
+        if (p < e && b[p] == quote) {
+            inQuote = true;
+            p++;
+        }
+        while (p < e) {
+            byte c = b[p];
+            if ((c & 0xFF) == escape) {
+                p++;
+                if (p < e) {
+                    out[o++] = b[p++];
+                }
+            } else if (inQuote && c == quote) {
+                if (p + 1 < e && b[p + 1] == quote) {
+                    out[o++] = quote;
+                    p += 2;
+                } else {
+                    inQuote = false;
+                    p++;
+                }
+            } else {
+                out[o++] = c;
+                p++;
+            }
+        }
+        return o;
+    }
+
+    private void accumulate(FileAccumulator acc) {
+        acc.rows++;
+        final ColumnAccumulator[] cols = acc.cols;
+        final byte[] b = buf;
+        final boolean high = recHigh;
+        for (int i = 0; i < nf; i++) {
+            byte[] a = b;
+            int s = fs[i];
+            int e = fe[i];
+            if (fc[i]) {
+                e = unescape(s, e);
+                s = 0;
+                a = scratch;
+            }
+            int cp;
+            if (high) {
+                if (!utf8) {
+                    e = toUtf8(a, s, e);
+                    s = 0;
+                    a = scratch2;
+                }
+                cp = codePoints(a, s, e);
+            } else {
+                cp = e - s;
+            }
+            ColumnAccumulator c = cols[i];
+            if (na.matches(a, s, e)) {
+                c.addNull();
+            } else {
+                c.add(a, s, e, cp, parser);
+            }
+        }
+        for (int i = nf; i < columns; i++) {
+            cols[i].addNull();
+        }
+    }
+
+    private static int codePoints(byte[] a, int s, int e) {
+        int n = 0;
+        for (int i = s; i < e; i++) {
+            if ((a[i] & 0xC0) != 0x80) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Transcodes a[s, e) from the file's encoding to UTF-8 into scratch2; returns the length. */
+    private int toUtf8(byte[] a, int s, int e) {
+        if (latin1) {
+            int need = (e - s) * 2;
+            if (scratch2.length < need) {
+                scratch2 = new byte[Math.max(need, scratch2.length * 2)];
+            }
+            int o = 0;
+            for (int i = s; i < e; i++) {
+                int c = a[i] & 0xFF;
+                if (c < 0x80) {
+                    scratch2[o++] = (byte) c;
+                } else {
+                    scratch2[o++] = (byte) (0xC0 | (c >> 6));
+                    scratch2[o++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+            return o;
+        }
+        if (decoder == null) {
+            decoder = options.encoding().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+        try {
+            CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(a, s, e - s));
+            byte[] u = chars.toString().getBytes(StandardCharsets.UTF_8);
+            if (scratch2.length < u.length) {
+                scratch2 = new byte[Math.max(u.length, scratch2.length * 2)];
+            }
+            System.arraycopy(u, 0, scratch2, 0, u.length);
+            return u.length;
+        } catch (CharacterCodingException ex) {
+            throw new CsvFormatException(recLine, "invalid " + options.encoding().name() + " byte sequence");
+        }
+    }
+}
