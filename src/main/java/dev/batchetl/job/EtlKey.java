@@ -18,11 +18,11 @@ public enum EtlKey {
 	SOURCES("sources", Kind.EXISTING_FILE, null, "file listing one source (http, https, file URL) per line"),
 	DIR("dir", Kind.PATH, "data", "download folder; statistics cover every *.csv under it"),
 	OUTPUT("output", Kind.PATH, "results.csv", "where results.csv is written (a file path, or an existing folder)"),
-	THREADS("threads", Kind.POSITIVE_INT, "8", "concurrent downloads"),
+	THREADS("threads", Kind.POSITIVE_INT, "8", "concurrent downloads", 1024),
 	PARTITIONS("partitions", Kind.POSITIVE_INT, String.valueOf(Runtime.getRuntime().availableProcessors()),
-			"statistics partitions run in parallel"),
+			"statistics partitions run in parallel", 1024),
 	RUN("run", Kind.RUN_KEY, null, "run key; with the definition it identifies the job instance"),
-	FETCH_ATTEMPTS("fetch-attempts", Kind.POSITIVE_INT, "3", "attempts per source on transient failures"),
+	FETCH_ATTEMPTS("fetch-attempts", Kind.POSITIVE_INT, "3", "attempts per source on transient failures", 100),
 	CONNECT_TIMEOUT("connect-timeout", Kind.DURATION, "10s", "connect timeout per source"),
 	TIMEOUT("timeout", Kind.DURATION, "5m", "time limit of one download attempt"),
 	DELIMITER("delimiter", Kind.CHAR, ",", "CSV field delimiter (tab: \\t)"),
@@ -32,7 +32,8 @@ public enum EtlKey {
 	ENCODING("encoding", Kind.CHARSET, "UTF-8", "encoding of the CSV files"),
 	BAD_ROWS("bad-rows", Kind.BAD_ROW_POLICY, "skip", "skip: record bad rows and go on; fail-file: fail the file"),
 	SPLIT_SIZE("split-size", Kind.SIZE, "64MB", "a CSV file larger than this is split into several partitions"),
-	COMMIT_ROWS("commit-rows", Kind.POSITIVE_INT, "50000", "rows per statistics checkpoint (chunk commit)");
+	COMMIT_ROWS("commit-rows", Kind.POSITIVE_INT, "50000", "rows per statistics checkpoint (chunk commit)",
+			100_000_000);
 
 	private static final Pattern RUN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,99}");
 
@@ -48,11 +49,18 @@ public enum EtlKey {
 
 	private final String description;
 
+	private final int max;
+
 	EtlKey(String key, Kind kind, String defaultValue, String description) {
+		this(key, kind, defaultValue, description, Integer.MAX_VALUE);
+	}
+
+	EtlKey(String key, Kind kind, String defaultValue, String description, int max) {
 		this.key = key;
 		this.kind = kind;
 		this.defaultValue = defaultValue;
 		this.description = description;
+		this.max = max;
 	}
 
 	public String key() {
@@ -97,13 +105,14 @@ public enum EtlKey {
 			case POSITIVE_INT:
 				try {
 					int n = Integer.parseInt(value);
-					if (n < 1 || n > 10_000) {
+					if (n < 1 || n > this.max) {
 						throw new NumberFormatException();
 					}
 					return Integer.toString(n);
 				}
 				catch (NumberFormatException ex) {
-					throw new IllegalArgumentException("expected a whole number from 1 to 10000, got '" + raw + "'");
+					throw new IllegalArgumentException(
+							"expected a whole number from 1 to " + this.max + ", got '" + raw + "'");
 				}
 			case RUN_KEY:
 				if (!RUN_KEY.matcher(value).matches()) {

@@ -6,8 +6,8 @@ import java.sql.ResultSet;
 import java.util.Locale;
 
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
+import org.flywaydb.core.api.migration.JavaMigration;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
@@ -17,7 +17,7 @@ import org.springframework.jdbc.datasource.init.ScriptUtils;
  * for the database at hand, so that the job repository and the application tables are versioned by one migration
  * history. A database that already holds the Spring Batch tables (created by an earlier tool) is left as it is.
  */
-final class SpringBatchSchema extends BaseJavaMigration {
+final class SpringBatchSchema implements JavaMigration {
 
 	@Override
 	public MigrationVersion getVersion() {
@@ -27,6 +27,16 @@ final class SpringBatchSchema extends BaseJavaMigration {
 	@Override
 	public String getDescription() {
 		return "spring batch schema";
+	}
+
+	@Override
+	public Integer getChecksum() {
+		return null;
+	}
+
+	@Override
+	public boolean canExecuteInTransaction() {
+		return true;
 	}
 
 	@Override

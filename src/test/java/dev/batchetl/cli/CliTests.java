@@ -26,7 +26,7 @@ class CliTests {
 	void aValueOfTheWrongTypeIsAUsageError() {
 		EtlCli.Result result = EtlCli.runWithout("run", "threads=many");
 		assertThat(result.exitCode()).isEqualTo(2);
-		assertThat(result.err()).isEqualTo("error: threads: expected a whole number from 1 to 10000, got 'many'\n");
+		assertThat(result.err()).isEqualTo("error: threads: expected a whole number from 1 to 1024, got 'many'\n");
 		assertThat(EtlCli.runWithout("run", "split-size=big").exitCode()).isEqualTo(2);
 		assertThat(EtlCli.runWithout("run", "bad-rows=ignore").exitCode()).isEqualTo(2);
 		assertThat(EtlCli.runWithout("run", "run=../x").exitCode()).isEqualTo(2);
