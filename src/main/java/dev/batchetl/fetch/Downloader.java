@@ -517,7 +517,13 @@ public final class Downloader implements AutoCloseable {
         if (isUnknownHost(e)) {
             return "unknown host: " + uri.getHost();
         }
-        return "connect failed: " + describe(e);
+        boolean anyMessage = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            anyMessage |= t.getMessage() != null && !t.getMessage().isBlank();
+        }
+        // The JDK 17 client reports a refused connection as bare ConnectExceptions over a
+        // ClosedChannelException, without any message; a connect timeout has its own exception type.
+        return anyMessage ? "connect failed: " + describe(e) : "connection refused";
     }
 
     private static boolean isUnknownHost(Throwable e) {
