@@ -147,6 +147,10 @@ public final class Downloader implements AutoCloseable {
                 failure = new FetchException("interrupted", false, e);
             } else if (last instanceof FetchException fe) {
                 failure = fe;
+            } else if (last instanceof RuntimeException re) {
+                throw re; // a bug or bad argument, not a download failure
+            } else if (last instanceof Error error) {
+                throw error;
             } else {
                 failure = new FetchException("unexpected error: " + describe(last), false, last);
             }
