@@ -147,6 +147,10 @@ public final class Downloader implements AutoCloseable {
                 failure = new FetchException("interrupted", false, e);
             } else if (last instanceof FetchException fe) {
                 failure = fe;
+            } else if (last instanceof RuntimeException re) {
+                throw re; // a bug or bad argument, not a download failure
+            } else if (last instanceof Error error) {
+                throw error;
             } else {
                 failure = new FetchException("unexpected error: " + describe(last), false, last);
             }
@@ -517,7 +521,13 @@ public final class Downloader implements AutoCloseable {
         if (isUnknownHost(e)) {
             return "unknown host: " + uri.getHost();
         }
-        return "connect failed: " + describe(e);
+        boolean anyMessage = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            anyMessage |= t.getMessage() != null && !t.getMessage().isBlank();
+        }
+        // The JDK 17 client reports a refused connection as bare ConnectExceptions over a
+        // ClosedChannelException, without any message; a connect timeout has its own exception type.
+        return anyMessage ? "connect failed: " + describe(e) : "connection refused";
     }
 
     private static boolean isUnknownHost(Throwable e) {
