@@ -24,6 +24,8 @@ import java.util.Set;
  *       extension is kept when shortening.</li>
  *   <li>A URI without a usable base name ({@code http://host/}, {@code http://host/dir/}, a final segment of
  *       only dots) is named {@code "<host>-index"}.</li>
+ *   <li>A name without an extension gets {@value #DEFAULT_EXTENSION}: every source feeds the CSV statistics,
+ *       which read {@code *.csv} files ({@code http://host/export?format=csv -> export.csv}).</li>
  *   <li>Query and fragment are ignored for the name.</li>
  *   <li>When a name is already taken (compared case-insensitively), the later URI gets {@code "-"} and the
  *       first 8 hex digits of SHA-256 of its URI string inserted before the extension
@@ -34,6 +36,8 @@ import java.util.Set;
  */
 public final class TargetNames {
 
+    /** Extension of a name that has none. */
+    public static final String DEFAULT_EXTENSION = ".csv";
     /** Longest name handed out. */
     public static final int MAX_LENGTH = 120;
     /** An extension longer than this is treated as part of the stem when shortening. */
@@ -71,11 +75,13 @@ public final class TargetNames {
         String decoded = segment == null ? "" : sanitise(percentDecode(segment));
         if (decoded.isEmpty() || decoded.chars().allMatch(c -> c == '.')) {
             String host = uri.getHost();
-            return shorten(new Name((host == null || host.isEmpty() ? "" : sanitise(host) + "-") + "index", ""), 0);
+            return shorten(new Name((host == null || host.isEmpty() ? "" : sanitise(host) + "-") + "index",
+                    DEFAULT_EXTENSION), 0);
         }
         decoded = hideNoDot(decoded);
         int dot = extensionStart(decoded);
-        return shorten(new Name(decoded.substring(0, dot), decoded.substring(dot)), 0);
+        String ext = decoded.substring(dot);
+        return shorten(new Name(decoded.substring(0, dot), ext.isEmpty() ? DEFAULT_EXTENSION : ext), 0);
     }
 
     /** The last path segment; null when the path is empty or ends with '/' (a folder, not a file). */

@@ -244,7 +244,6 @@ class DownloaderTest {
         }
         ExecutorService pool = Executors.newFixedThreadPool(count);
         try {
-            long start = System.nanoTime();
             List<Future<FetchOutcome>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int n = i;
@@ -254,9 +253,8 @@ class DownloaderTest {
             for (Future<FetchOutcome> future : futures) {
                 assertThat(future.get().attempts()).isEqualTo(1);
             }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            // 20 x 300 ms one after the other would take 6 s
-            assertThat(elapsed).isLessThan(Duration.ofSeconds(4));
+            // with 300 ms before each response, downloads that overlap show up at the server at the same time
+            assertThat(server.maxConcurrentRequests()).isGreaterThan(1);
         } finally {
             pool.shutdownNow();
         }
@@ -343,7 +341,8 @@ class DownloaderTest {
         FetchOutcome outcome = downloader.fetch(server.uri("/busy.csv"), null, target("busy.csv"));
 
         assertThat(outcome.attempts()).isEqualTo(2);
-        assertThat(outcome.elapsed()).isLessThan(Duration.ofSeconds(5));
+        // the server asked for an hour; the wait was capped at maxBackoff (a minute is far more than that cap)
+        assertThat(outcome.elapsed()).isLessThan(Duration.ofMinutes(1));
     }
 
     @Test
@@ -351,14 +350,12 @@ class DownloaderTest {
         server.stall("/slow.csv", randomBytes(10_000, 15), 2000, Duration.ofSeconds(5));
         try (Downloader impatient = new Downloader(new DownloadSettings(Duration.ofSeconds(2),
                 Duration.ofMillis(500), 1, Duration.ofMillis(10), 2.0, Duration.ofMillis(100)))) {
-            long start = System.nanoTime();
-
+            // the server stalls 5 s mid-body and then completes it: only the 500 ms attempt limit can fail this
             FetchException e = failure(() -> impatient.fetch(server.uri("/slow.csv"), null, target("slow.csv")));
 
             assertThat(e.reason()).isEqualTo("timeout: body incomplete after 2000 bytes");
             assertThat(e.transientFailure()).isTrue();
             assertThat(e.attempts()).isEqualTo(1);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
             assertThat(filesInDir()).isEmpty();
         }
     }

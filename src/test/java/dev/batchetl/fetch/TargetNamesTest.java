@@ -44,8 +44,8 @@ class TargetNamesTest {
     @Test
     void uriWithoutBaseNameIsNamedAfterTheHost() {
         assertThat(names("http://example.org/", "http://example.org", "http://other.example/dir/"))
-                .containsExactly("example.org-index", "example.org-index-" + hash8("http://example.org")
-                        , "other.example-index");
+                .containsExactly("example.org-index.csv", "example.org-index-" + hash8("http://example.org") + ".csv",
+                        "other.example-index.csv");
     }
 
     @Test
@@ -65,17 +65,23 @@ class TargetNamesTest {
             Path resolved = folder.resolve(name).normalize();
             assertThat(resolved.getParent()).isEqualTo(folder);
         }
-        assertThat(names.get(0)).isEqualTo("passwd");
+        assertThat(names.get(0)).isEqualTo("passwd.csv");
         assertThat(names.get(1)).isEqualTo("___.._etc_passwd");
-        assertThat(names.get(2)).isEqualTo("example.org-index");
+        assertThat(names.get(2)).isEqualTo("example.org-index.csv");
         assertThat(names.get(4)).isEqualTo("___.._win.ini");
-        assertThat(names.get(5)).isEqualTo("_hidden");
+        assertThat(names.get(5)).isEqualTo("_hidden.csv");
     }
 
     @Test
     void sanitisesAndDecodes() {
         assertThat(names("http://example.org/my%20data%C3%A9+x.csv", "http://example.org/a:b*c?.csv"))
-                .containsExactly("my_data_+x.csv".replace("+", "_"), "a_b_c");
+                .containsExactly("my_data_+x.csv".replace("+", "_"), "a_b_c.csv");
+    }
+
+    @Test
+    void aNameWithoutExtensionGetsCsvSoTheStatisticsReadIt() {
+        assertThat(names("http://example.org/api/export?format=csv", "http://example.org/data.tsv"))
+                .containsExactly("export.csv", "data.tsv");
     }
 
     @Test

@@ -59,6 +59,8 @@ public final class TestHttpServer implements AutoCloseable {
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requestCounts = new ConcurrentHashMap<>();
     private final AtomicInteger totalRequests = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
 
     private TestHttpServer(HttpServer server, ExecutorService executor) {
@@ -198,6 +200,11 @@ public final class TestHttpServer implements AutoCloseable {
         return totalRequests.get();
     }
 
+    /** The most requests this server was handling at the same moment: evidence of concurrency that needs no clock. */
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
+    }
+
     /** Stops the server at once, dropping open connections. */
     @Override
     public void close() {
@@ -216,6 +223,7 @@ public final class TestHttpServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         totalRequests.incrementAndGet();
         requestCounts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         // Exceptions are left to the server, which then closes the connection: that is how truncate()
         // cuts a body short, and the right thing when a client went away.
         try (exchange) {
@@ -229,6 +237,8 @@ public final class TestHttpServer implements AutoCloseable {
             } else {
                 handler.handle(exchange);
             }
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
