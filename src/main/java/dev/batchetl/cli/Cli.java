@@ -31,6 +31,10 @@ final class Cli {
 			                                     (keys on the command line win); with the run key of a
 			                                     FAILED or STOPPED run, restarts it from its checkpoint
 			  restart EXECUTION_ID               restart a failed or stopped execution from its checkpoint
+			  list [N]                           the latest N executions (default 20)
+			  show EXECUTION_ID                  steps, partitions, checkpoints, failures, what a restart redoes
+			  stop EXECUTION_ID                  stop a running execution at its next chunk boundary
+			  recover [EXECUTION_ID]             mark executions whose process died as FAILED (all, or one)
 			  help                               this text
 
 			keys:
@@ -67,7 +71,11 @@ final class Cli {
 		List<String> rest = words.subList(1, words.size());
 		Command command = switch (name) {
 			case "run" -> parseRun(rest, cwd);
-			case "restart" -> new Command.Restart(parseExecutionId(rest));
+			case "restart" -> new Command.Restart(parseExecutionId(name, rest));
+			case "list" -> new Command.ListExecutions(parseLimit(rest));
+			case "show" -> new Command.Show(parseExecutionId(name, rest));
+			case "stop" -> new Command.Stop(parseExecutionId(name, rest));
+			case "recover" -> new Command.Recover(rest.isEmpty() ? null : parseExecutionId(name, rest));
 			case "help" -> new Command.Help();
 			default -> throw new UsageException("unknown command '" + name + "' (try: batch-etl help)");
 		};
@@ -151,9 +159,19 @@ final class Cli {
 		return base;
 	}
 
-	private static long parseExecutionId(List<String> args) {
+	private static int parseLimit(List<String> args) {
+		if (args.isEmpty()) {
+			return 20;
+		}
+		if (args.size() == 1 && args.get(0).matches("[1-9]\\d{0,5}")) {
+			return Integer.parseInt(args.get(0));
+		}
+		throw new UsageException("list takes at most one number: how many executions to show");
+	}
+
+	private static long parseExecutionId(String command, List<String> args) {
 		if (args.size() != 1) {
-			throw new UsageException("restart takes one execution id (see: batch-etl run ... output, or the job repository)");
+			throw new UsageException(command + " takes one execution id (see: batch-etl list)");
 		}
 		try {
 			long id = Long.parseLong(args.get(0));

@@ -13,6 +13,22 @@ sealed interface Command {
 	record Restart(long executionId) implements Command {
 	}
 
+	/** {@code list [N]}: the latest executions. */
+	record ListExecutions(int limit) implements Command {
+	}
+
+	/** {@code show EXECUTION_ID}. */
+	record Show(long executionId) implements Command {
+	}
+
+	/** {@code stop EXECUTION_ID}: a graceful stop at the next chunk boundary, from any process. */
+	record Stop(long executionId) implements Command {
+	}
+
+	/** {@code recover [EXECUTION_ID]}: mark executions whose process died as FAILED. */
+	record Recover(Long executionId) implements Command {
+	}
+
 	/** {@code help}. */
 	record Help() implements Command {
 	}

@@ -39,11 +39,15 @@ class EtlCommands {
 
 	private final JdbcTemplate jdbc;
 
-	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc) {
+	private final Inspection inspection;
+
+	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
+			Inspection inspection) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.etlJob = etlJob;
 		this.jdbc = jdbc;
+		this.inspection = inspection;
 	}
 
 	ExitCode execute(Command command, PrintStream out) {
@@ -52,6 +56,14 @@ class EtlCommands {
 		}
 		if (command instanceof Command.Restart restart) {
 			return restart(restart.executionId(), out);
+		}
+		if (command instanceof Command.ListExecutions list) {
+			this.inspection.list(list.limit(), out);
+			return ExitCode.OK;
+		}
+		if (command instanceof Command.Show show) {
+			this.inspection.show(show.executionId(), out);
+			return ExitCode.OK;
 		}
 		throw new IllegalArgumentException("not a job command: " + command);
 	}
