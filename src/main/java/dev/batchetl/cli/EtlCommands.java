@@ -9,9 +9,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
+import dev.batchetl.job.ExecutionOwnership;
+import dev.batchetl.job.RunLock;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -41,13 +45,19 @@ class EtlCommands {
 
 	private final Inspection inspection;
 
+	private final ExecutionOwnership ownership;
+
+	private final DataSource dataSource;
+
 	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
-			Inspection inspection) {
+			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.etlJob = etlJob;
 		this.jdbc = jdbc;
 		this.inspection = inspection;
+		this.ownership = ownership;
+		this.dataSource = dataSource;
 	}
 
 	ExitCode execute(Command command, PrintStream out) {
@@ -65,6 +75,12 @@ class EtlCommands {
 			this.inspection.show(show.executionId(), out);
 			return ExitCode.OK;
 		}
+		if (command instanceof Command.Stop stop) {
+			return stop(stop.executionId(), out);
+		}
+		if (command instanceof Command.Recover recover) {
+			return recover(recover.executionId(), out);
+		}
 		throw new IllegalArgumentException("not a job command: " + command);
 	}
 
@@ -75,39 +91,119 @@ class EtlCommands {
 			out.println("run key: " + request.runKey() + " (run again with run=" + request.runKey()
 					+ " to restart this run)");
 		}
-		JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
-		if (instance == null) {
-			out.println("starting " + name);
-			return launch(request, out);
+		try (RunLock lock = lock(name, request)) {
+			JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
+			if (instance == null) {
+				out.println("starting " + name);
+				return launch(request, out);
+			}
+			JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(instance));
+			return resume(name, last, request, out);
 		}
-		JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(instance));
-		return resume(name, last, request, out);
+	}
+
+	/** One process at a time may start or restart an instance: Spring Batch alone lets two do it at once. */
+	private RunLock lock(String name, EtlRequest request) {
+		RunLock lock = RunLock.tryAcquire(this.dataSource,
+				EtlJobConfiguration.JOB_NAME + "/" + request.definition() + "/" + request.runKey());
+		if (lock == null) {
+			throw new UsageException(name + " is being started or run by another process right now");
+		}
+		return lock;
 	}
 
 	private ExitCode restart(long executionId, PrintStream out) {
+		JobExecution execution = execution(executionId);
+		EtlRequest stored = EtlRequest.from(execution.getJobParameters());
+		String name = stored.definition() + " run=" + stored.runKey();
+		try (RunLock lock = lock(name, stored)) {
+			JobExecution last = Objects
+				.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));
+			if (last.getId() != executionId) {
+				out.println("execution " + executionId + " is not the latest of its run; the latest is " + last.getId());
+			}
+			return resume(name, last, EtlRequest.from(last.getJobParameters()), out);
+		}
+	}
+
+	private ExitCode stop(long executionId, PrintStream out) {
+		JobExecution execution = execution(executionId);
+		if (!execution.isRunning()) {
+			throw new UsageException("execution " + executionId + " is not running (" + execution.getStatus() + ")");
+		}
+		ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
+		if (liveness.dead()) {
+			throw new UsageException("execution " + executionId + " cannot stop: its process died (" + liveness.description()
+					+ "); mark it failed with: batch-etl recover " + executionId);
+		}
+		try {
+			this.jobOperator.stop(execution);
+		}
+		catch (org.springframework.batch.core.launch.JobExecutionNotRunningException ex) {
+			throw new UsageException("execution " + executionId + " is not running");
+		}
+		out.println("stop requested: execution " + executionId
+				+ " stops at its next chunk boundary and ends STOPPED; restart it with: batch-etl restart " + executionId);
+		return ExitCode.OK;
+	}
+
+	private ExitCode recover(Long executionId, PrintStream out) {
+		List<JobExecution> running = executionId != null ? List.of(execution(executionId))
+				: this.jobRepository.findRunningJobExecutions(EtlJobConfiguration.JOB_NAME)
+					.stream()
+					.sorted(java.util.Comparator.comparing(JobExecution::getId))
+					.toList();
+		if (running.isEmpty()) {
+			out.println("no running executions: nothing to recover");
+			return ExitCode.OK;
+		}
+		for (JobExecution execution : running) {
+			if (!execution.isRunning()) {
+				throw new UsageException("execution " + execution.getId() + " is not running (" + execution.getStatus()
+						+ "): nothing to recover");
+			}
+			ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
+			if (!liveness.dead()) {
+				if (executionId != null) {
+					throw new UsageException("execution " + execution.getId() + " is not recovered: its process may be"
+							+ " alive (" + liveness.description() + "); stop it with: batch-etl stop " + execution.getId());
+				}
+				out.println("execution " + execution.getId() + " left alone: " + liveness.description());
+				continue;
+			}
+			this.jobOperator.recover(execution);
+			out.println("execution " + execution.getId() + " marked FAILED: " + liveness.description()
+					+ "; restart it with: batch-etl restart " + execution.getId());
+		}
+		return ExitCode.OK;
+	}
+
+	private JobExecution execution(long executionId) {
 		JobExecution execution = this.jobRepository.getJobExecution(executionId);
 		if (execution == null) {
 			throw new UsageException("no job execution with id " + executionId);
 		}
-		JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));
-		EtlRequest stored = EtlRequest.from(last.getJobParameters());
-		if (last.getId() != executionId) {
-			out.println("execution " + executionId + " is not the latest of its run; the latest is " + last.getId());
-		}
-		return resume(stored.definition() + " run=" + stored.runKey(), last, stored, out);
+		return execution;
 	}
 
 	/** Continues the instance whose latest execution is {@code last}, or says why not. */
 	private ExitCode resume(String name, JobExecution last, EtlRequest request, PrintStream out) {
 		BatchStatus status = last.getStatus();
+		if (status.isRunning()) {
+			ExecutionOwnership.Liveness liveness = this.ownership.liveness(last);
+			if (!liveness.dead()) {
+				throw new UsageException(name + " is still running as execution " + last.getId() + ": "
+						+ liveness.description());
+			}
+			out.println("execution " + last.getId() + " was left " + status + " by a process that died ("
+					+ liveness.description() + "): marking it FAILED");
+			last = this.jobOperator.recover(last);
+			status = last.getStatus();
+		}
 		if (status == BatchStatus.COMPLETED) {
 			out.println(name + " already completed (execution " + last.getId() + ", exit " + exitCode(last).code()
 					+ "): nothing to do");
 			return ExitCode.OK;
-		}
-		if (status.isRunning()) {
-			throw new UsageException(name + " is still running as execution " + last.getId() + " (started "
-					+ last.getStartTime() + ")");
 		}
 		if (status == BatchStatus.ABANDONED || status == BatchStatus.UNKNOWN) {
 			throw new UsageException(name + " cannot be restarted: execution " + last.getId() + " is " + status);
@@ -129,6 +225,19 @@ class EtlCommands {
 	}
 
 	private ExitCode launch(EtlRequest request, PrintStream out) {
+		try (GracefulStop stop = new GracefulStop(this.jobOperator, this.ownership::current, out)) {
+			ExitCode code = ExitCode.FAILED;
+			try {
+				code = runJob(request, out);
+			}
+			finally {
+				stop.finished(code);
+			}
+			return code;
+		}
+	}
+
+	private ExitCode runJob(EtlRequest request, PrintStream out) {
 		JobExecution execution;
 		try {
 			execution = this.jobOperator.start(this.etlJob, request.toJobParameters());

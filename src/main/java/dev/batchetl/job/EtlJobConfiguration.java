@@ -32,11 +32,12 @@ public class EtlJobConfiguration {
 	@Bean
 	Job etlJob(JobRepository jobRepository, @Qualifier("fetchPlanStep") Step fetchPlanStep,
 			@Qualifier("fetchStep") Step fetchStep, @Qualifier("statsStep") Step statsStep,
-			@Qualifier("exportStep") Step exportStep) {
+			@Qualifier("exportStep") Step exportStep, ExecutionOwnership ownership) {
 		return new JobBuilder(JOB_NAME, jobRepository).start(fetchPlanStep)
 			.next(fetchStep)
 			.next(statsStep)
 			.next(exportStep)
+			.listener(ownership)
 			.listener(new FailureExitStatus())
 			.build();
 	}

@@ -1,0 +1,125 @@
+package dev.batchetl.job;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records which process runs each job execution and keeps a heartbeat for it, so that an execution left STARTED by a
+ * process that died (kill -9, power loss, out of memory) is recognised as dead: on the same host because its process
+ * is gone, on another host because its lease ran out. Also remembers the execution this process is running, for a
+ * graceful stop on a signal.
+ */
+@Component
+public class ExecutionOwnership implements JobExecutionListener {
+
+	private static final Logger log = LoggerFactory.getLogger(ExecutionOwnership.class);
+
+	private final JdbcTemplate jdbc;
+
+	private final Duration heartbeat;
+
+	private final Duration lease;
+
+	private volatile JobExecution current;
+
+	private ScheduledExecutorService heart;
+
+	ExecutionOwnership(JdbcTemplate jdbc, @Value("${batch-etl.heartbeat:5s}") Duration heartbeat,
+			@Value("${batch-etl.lease:30s}") Duration lease) {
+		this.jdbc = jdbc;
+		this.heartbeat = heartbeat;
+		this.lease = lease;
+	}
+
+	/** The execution this process is running, or null. */
+	public JobExecution current() {
+		return this.current;
+	}
+
+	@Override
+	public synchronized void beforeJob(JobExecution execution) {
+		ProcessIdentity me = ProcessIdentity.current();
+		this.jdbc.update("DELETE FROM etl_execution_owner WHERE job_execution_id = ?", execution.getId());
+		this.jdbc.update("""
+				INSERT INTO etl_execution_owner (job_execution_id, host, pid, process_start, heartbeat, lease_seconds)
+				VALUES (?, ?, ?, ?, LOCALTIMESTAMP, ?)""", execution.getId(), me.host(), me.pid(), me.start(),
+				this.lease.toSeconds());
+		this.current = execution;
+		this.heart = Executors.newSingleThreadScheduledExecutor(runnable -> {
+			Thread thread = new Thread(runnable, "heartbeat-" + execution.getId());
+			thread.setDaemon(true);
+			return thread;
+		});
+		long id = execution.getId();
+		this.heart.scheduleWithFixedDelay(() -> beat(id), this.heartbeat.toMillis(), this.heartbeat.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public synchronized void afterJob(JobExecution execution) {
+		if (this.heart != null) {
+			this.heart.shutdownNow();
+			this.heart = null;
+		}
+		this.current = null;
+	}
+
+	private void beat(long executionId) {
+		try {
+			this.jdbc.update("UPDATE etl_execution_owner SET heartbeat = LOCALTIMESTAMP WHERE job_execution_id = ?",
+					executionId);
+		}
+		catch (RuntimeException ex) {
+			log.warn("heartbeat of execution {} not recorded: {}", executionId, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Whether the process that runs an execution the job repository shows as running is provably dead.
+	 * @param execution an execution whose status is running (STARTING, STARTED or STOPPING)
+	 */
+	public Liveness liveness(JobExecution execution) {
+		List<Liveness> owners = this.jdbc.query("""
+				SELECT host, pid, process_start, heartbeat, LOCALTIMESTAMP AS now, lease_seconds
+				FROM etl_execution_owner WHERE job_execution_id = ?""", (rs, n) -> {
+			ProcessIdentity owner = new ProcessIdentity(rs.getString(1), rs.getLong(2), rs.getString(3));
+			Duration age = Duration.between(rs.getTimestamp(4).toLocalDateTime(), rs.getTimestamp(5).toLocalDateTime());
+			Duration lease = Duration.ofSeconds(rs.getInt(6));
+			if (owner.provablyDeadOnThisHost()) {
+				return new Liveness(true, owner + " is gone");
+			}
+			if (!owner.onThisHost() && age.compareTo(lease) > 0) {
+				return new Liveness(true, owner + " has not renewed its lease for " + age.toSeconds() + "s");
+			}
+			return new Liveness(false, owner + " is alive (heartbeat " + Math.max(0, age.toSeconds()) + "s ago)");
+		}, execution.getId());
+		if (!owners.isEmpty()) {
+			return owners.get(0);
+		}
+		// Created but never started by a process of ours, e.g. killed between the two: judge by its last update.
+		LocalDateTime updated = execution.getLastUpdated() != null ? execution.getLastUpdated()
+				: execution.getCreateTime();
+		Duration age = Duration.between(updated, LocalDateTime.now());
+		return age.compareTo(this.lease) > 0
+				? new Liveness(true, "no process has claimed it for " + age.toSeconds() + "s")
+				: new Liveness(false, "it was created " + age.toSeconds() + "s ago and may be starting");
+	}
+
+	/** Whether the owner of a running execution is provably dead, and why (or why not). */
+	public record Liveness(boolean dead, String description) {
+	}
+
+}
