@@ -14,14 +14,15 @@ import dev.batchetl.cli.Launcher;
 /** Runs the application's command line in this JVM against the test database, capturing what it prints. */
 public final class EtlCli {
 
-	private static final Pattern EXECUTION = Pattern.compile("(?m)^execution (\\d+) ");
+	/** The closing line of a run: {@code execution N STATUS in T s: exit C}. */
+	private static final Pattern EXECUTION = Pattern.compile("(?m)^execution (\\d+) [A-Z]+ in ");
 
 	private EtlCli() {
 	}
 
 	public record Result(int exitCode, String out, String err) {
 
-		/** The id of the job execution the run reported. */
+		/** The id of the job execution the run reported in its closing line. */
 		public long executionId() {
 			Matcher matcher = EXECUTION.matcher(this.out);
 			if (!matcher.find()) {

@@ -136,15 +136,35 @@ class EtlCommands {
 			throw new UsageException("execution " + executionId + " cannot stop: its process died (" + liveness.description()
 					+ "); mark it failed with: batch-etl recover " + executionId);
 		}
-		try {
-			this.jobOperator.stop(execution);
-		}
-		catch (org.springframework.batch.core.launch.JobExecutionNotRunningException ex) {
-			throw new UsageException("execution " + executionId + " is not running");
-		}
+		requestStop(execution);
 		out.println("stop requested: execution " + executionId
 				+ " stops at its next chunk boundary and ends STOPPED; restart it with: batch-etl restart " + executionId);
 		return ExitCode.OK;
+	}
+
+	/**
+	 * Marks a running execution STOPPING in the job repository. Its steps read that status at every chunk commit and
+	 * stop there, in this process or any other; the execution then ends STOPPED. (JobOperator.stop would do the same,
+	 * but then looks the job's steps up outside a job scope, which job-scoped steps do not allow.)
+	 */
+	private void requestStop(JobExecution execution) {
+		JobExecution current = execution;
+		for (int attempt = 1;; attempt++) {
+			try {
+				current.setStatus(BatchStatus.STOPPING);
+				this.jobRepository.update(current);
+				return;
+			}
+			catch (org.springframework.dao.OptimisticLockingFailureException ex) {
+				if (attempt == 5) {
+					throw ex;
+				}
+				current = execution(execution.getId());
+				if (!current.isRunning()) {
+					return;
+				}
+			}
+		}
 	}
 
 	private ExitCode recover(Long executionId, PrintStream out) {
@@ -225,7 +245,7 @@ class EtlCommands {
 	}
 
 	private ExitCode launch(EtlRequest request, PrintStream out) {
-		try (GracefulStop stop = new GracefulStop(this.jobOperator, this.ownership::current, out)) {
+		try (GracefulStop stop = new GracefulStop(this::requestStop, this.ownership::current, out)) {
 			ExitCode code = ExitCode.FAILED;
 			try {
 				code = runJob(request, out);

@@ -3,10 +3,10 @@ package dev.batchetl.cli;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 
 /**
  * SIGTERM or Ctrl-C while a job runs: asks the job to stop at its next chunk boundary (the execution ends STOPPED and
@@ -25,7 +25,7 @@ final class GracefulStop implements AutoCloseable {
 
 	private volatile boolean signalled;
 
-	GracefulStop(JobOperator jobOperator, Supplier<JobExecution> running, PrintStream out) {
+	GracefulStop(Consumer<JobExecution> requestStop, Supplier<JobExecution> running, PrintStream out) {
 		this.hook = new Thread(() -> {
 			this.signalled = true;
 			JobExecution execution = running.get();
@@ -34,7 +34,7 @@ final class GracefulStop implements AutoCloseable {
 						+ " stops at its next chunk boundary, then it can be restarted");
 				out.flush();
 				try {
-					jobOperator.stop(execution);
+					requestStop.accept(execution);
 				}
 				catch (Exception ex) {
 					out.println("could not request the stop: " + ex.getMessage());
