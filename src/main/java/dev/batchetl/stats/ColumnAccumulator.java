@@ -67,13 +67,13 @@ final class ColumnAccumulator {
             rmax = Arrays.copyOfRange(a, s, e);
             rmaxLen = n;
         } else {
-            if (Arrays.compareUnsigned(a, s, e, rmin, 0, rminLen) < 0) {
+            if (compare(a, s, e, rmin, rminLen) < 0) {
                 if (rmin.length < n) {
                     rmin = new byte[Math.max(n, rmin.length * 2)];
                 }
                 System.arraycopy(a, s, rmin, 0, n);
                 rminLen = n;
-            } else if (Arrays.compareUnsigned(a, s, e, rmax, 0, rmaxLen) > 0) {
+            } else if (compare(a, s, e, rmax, rmaxLen) > 0) {
                 if (rmax.length < n) {
                     rmax = new byte[Math.max(n, rmax.length * 2)];
                 }
@@ -101,6 +101,19 @@ final class ColumnAccumulator {
             default:
                 texts++;
         }
+    }
+
+    /** Unsigned lexicographic comparison of a[s, e) with b[0, bLen): code point order for UTF-8. */
+    private static int compare(byte[] a, int s, int e, byte[] b, int bLen) {
+        int n = Math.min(e - s, bLen);
+        for (int i = 0; i < n; i++) {
+            int x = a[s + i] & 0xFF;
+            int y = b[i] & 0xFF;
+            if (x != y) {
+                return x - y;
+            }
+        }
+        return (e - s) - bLen;
     }
 
     private void addInt(long v) {

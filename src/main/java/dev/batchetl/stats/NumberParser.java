@@ -48,87 +48,68 @@ final class NumberParser {
 
     private int parseNumber(byte[] a, int s, int e) {
         int p = s;
-        while (p < e && isSpace(a[p])) {
-            p++;
-        }
         int q = e;
-        while (q > p && isSpace(a[q - 1])) {
-            q--;
+        if (isSpace(a[p])) {
+            while (p < q && isSpace(a[p])) {
+                p++;
+            }
+        }
+        if (p < q && isSpace(a[q - 1])) {
+            while (q > p && isSpace(a[q - 1])) {
+                q--;
+            }
         }
         if (p >= q) {
             return NONE;
         }
         final int numStart = p;
         boolean neg = false;
-        if (a[p] == '-' || a[p] == '+') {
-            neg = a[p] == '-';
+        byte c = a[p];
+        if (c == '-' || c == '+') {
+            neg = c == '-';
             p++;
         }
-        // integer part
+        // integer part; v is exact while at most 18 digits were accumulated
         final int intStart = p;
-        long acc = 0; // negative accumulation, exact while !overflow
-        boolean overflow = false;
-        long mant = 0; // significant digits (for the float fast path)
-        int sig = 0; // number of significant digits in mant
-        int dropped = 0; // significant integer digits beyond the 19 kept in mant
-        while (p < q && isDigit(a[p])) {
+        long v = 0;
+        while (p < q) {
             int d = a[p] - '0';
-            if (!overflow) {
-                if (acc < (Long.MIN_VALUE + d) / 10) {
-                    overflow = true;
-                } else {
-                    acc = acc * 10 - d;
-                }
+            if (d < 0 || d > 9) {
+                break;
             }
-            if (sig < 19) {
-                if (sig > 0 || d != 0) {
-                    mant = mant * 10 + d;
-                    sig++;
-                }
-            } else {
-                dropped++;
-            }
+            v = v * 10 + d;
             p++;
         }
-        int intDigits = p - intStart;
+        final int intDigits = p - intStart;
         if (p == q) {
             if (intDigits == 0) {
                 return NONE;
             }
-            if (!overflow) {
-                if (neg) {
-                    longValue = acc;
-                    return INT;
-                }
-                if (acc != Long.MIN_VALUE) {
-                    longValue = -acc;
-                    return INT;
-                }
+            if (intDigits <= 18) {
+                longValue = neg ? -v : v;
+                return INT;
             }
-            // beyond int64: pandas falls back to float
-            doubleValue = Double.parseDouble(ascii(a, numStart, q));
-            return FLOAT;
+            return longInteger(a, numStart, q);
         }
+        int digits = intDigits;
+        int exp10 = 0;
         int fracDigits = 0;
-        int exp10 = dropped;
-        boolean exact = dropped == 0;
         if (a[p] == '.') {
             p++;
-            int fs = p;
-            while (p < q && isDigit(a[p])) {
+            final int fracStart = p;
+            while (p < q) {
                 int d = a[p] - '0';
-                if (sig < 19) {
-                    if (sig > 0 || d != 0) {
-                        mant = mant * 10 + d;
-                        sig++;
-                    }
-                    exp10--;
-                } else if (d != 0) {
-                    exact = false;
+                if (d < 0 || d > 9) {
+                    break;
                 }
+                if (digits < 18) {
+                    v = v * 10 + d;
+                    exp10--;
+                }
+                digits++;
                 p++;
             }
-            fracDigits = p - fs;
+            fracDigits = p - fracStart;
         }
         if (intDigits + fracDigits == 0) {
             return NONE;
@@ -157,24 +138,36 @@ final class NumberParser {
             exp10 += eneg ? -ev : ev;
         }
         // Clinger's fast path: mantissa and power of ten both exact in a double, one correctly rounded operation.
-        if (exact && sig <= 15) {
-            if (mant == 0) {
+        if (digits <= 18 && v <= (1L << 53)) {
+            if (v == 0) {
                 doubleValue = neg ? -0.0 : 0.0;
                 return FLOAT;
             }
             if (exp10 >= 0 && exp10 <= 22) {
-                double v = mant * POW10[exp10];
-                doubleValue = neg ? -v : v;
+                double x = v * POW10[exp10];
+                doubleValue = neg ? -x : x;
                 return FLOAT;
             }
             if (exp10 < 0 && exp10 >= -22) {
-                double v = mant / POW10[-exp10];
-                doubleValue = neg ? -v : v;
+                double x = v / POW10[-exp10];
+                doubleValue = neg ? -x : x;
                 return FLOAT;
             }
         }
         doubleValue = Double.parseDouble(ascii(a, numStart, q));
         return FLOAT;
+    }
+
+    /** An integer of 19 or more digits: int64 when it fits, otherwise float (as pandas does). */
+    private int longInteger(byte[] a, int s, int e) {
+        String text = ascii(a, s, e);
+        try {
+            longValue = Long.parseLong(text);
+            return INT;
+        } catch (NumberFormatException tooBig) {
+            doubleValue = Double.parseDouble(text);
+            return FLOAT;
+        }
     }
 
     private int parseWord(byte[] a, int s, int e) {
