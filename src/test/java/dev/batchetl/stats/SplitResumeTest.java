@@ -132,6 +132,41 @@ class SplitResumeTest {
     }
 
     @Test
+    void fastScanFindsTheSameBoundariesAsTheTokenizer() throws Exception {
+        String csv = nastyCsv(400, 5, true)
+                + "1,2,x\"y\"z,True,a\n" // quotes inside an unquoted field are literal
+                + "2,3,\"a\"b\"\nc,True,b\n" // text after a closing quote: the next quote is literal too
+                + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n"
+                + "4,5,\"\n\",\"\r\n\",c";
+        Path f = write(dir, "s.csv", csv);
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        for (long splitSize : new long[] {1, 2, 10, 100, 1000, 100_000}) {
+            List<ByteRange> expected = CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), splitSize, h);
+            for (int buffer : new int[] {4, 5, 13, 64, CsvRangeReader.DEFAULT_BUFFER}) {
+                assertThat(CsvSplitter.scanSplit(f, CsvOptions.defaults(), splitSize, h, buffer))
+                        .as("split size " + splitSize + ", buffer " + buffer).isEqualTo(expected);
+            }
+        }
+        assertSameStats(statsSplit(f, CsvOptions.defaults(), 1, new ArrayList<>()), stats(f));
+    }
+
+    @Test
+    void escapeCharacterFilesSplitAndResume() throws Exception {
+        CsvOptions d = CsvOptions.defaults();
+        CsvOptions o = new CsvOptions(',', '"', '\\', true, d.encoding(), d.naValues(), BadRowPolicy.SKIP);
+        String csv = "a,b\n1,x\\\ny\n2,\"p\\\"q\nr\"\n3,\\\"z\n4,\"u,v\"\n";
+        Path f = write(dir, "e.csv", csv);
+        FileStats whole = stats(f, o);
+        assertThat(whole.rows()).isEqualTo(4);
+        assertThat(whole.columnStats().get(1).max()).isEqualTo("x\ny");
+        assertThat(whole.columnStats().get(1).min()).isEqualTo("\"z");
+        for (long splitSize : new long[] {1, 3, 10}) {
+            assertSameStats(statsSplit(f, o, splitSize, new ArrayList<>()), whole);
+        }
+        assertSameStats(statsResumed(f, o, 1, 16, new ArrayList<>()), whole);
+    }
+
+    @Test
     void tinySplitSizeGivesOneRangePerRow() throws Exception {
         String csv = "a,b\r\n1,\"x\r\ny\"\r\n\r\n2,\"p,q\"\r\n3,\"\"\"\"\r\n";
         Path f = write(dir, "t.csv", csv);
