@@ -284,7 +284,12 @@ public final class CsvRangeReader implements Closeable {
         }
     }
 
-    private void addField(int s, int e, boolean complex) {
+    private void addField(int s, int e, boolean complex, int plainEnd) {
+        if (e == plainEnd) { // "...": the content is referenced in place
+            s++;
+            e--;
+            complex = false;
+        }
         if (nf == fs.length) {
             int len = nf * 2;
             fs = java.util.Arrays.copyOf(fs, len);
@@ -409,8 +414,10 @@ public final class CsvRangeReader implements Closeable {
         for (;;) { // one field per iteration
             final int start = p;
             boolean complex = false;
+            int plainEnd = -1; // for "..." without doubled quotes or escapes: the offset just after the closing quote
             if (p < lim && b[p] == quote) {
                 complex = true;
+                boolean plain = true;
                 long qline = ln;
                 p++;
                 quoted:
@@ -437,12 +444,14 @@ public final class CsvRangeReader implements Closeable {
                                 break quoted;
                             }
                             if (b[p + 1] == quote) {
+                                plain = false;
                                 p += 2;
                                 break;
                             }
                             p++;
                             break quoted;
                         case ESC:
+                            plain = false;
                             p++;
                             if (p >= lim && !eof) {
                                 return NEED;
@@ -477,6 +486,9 @@ public final class CsvRangeReader implements Closeable {
                         }
                     }
                 }
+                if (plain) {
+                    plainEnd = p;
+                }
             }
             // unquoted part of the field (also whatever follows a closing quote)
             for (;;) {
@@ -487,18 +499,18 @@ public final class CsvRangeReader implements Closeable {
                     if (!eof) {
                         return NEED;
                     }
-                    addField(start, p, complex);
+                    addField(start, p, complex, plainEnd);
                     pos = p;
                     line = ln;
                     return RECORD;
                 }
                 switch (cu[b[p] & 0xFF]) {
                     case DELIM:
-                        addField(start, p, complex);
+                        addField(start, p, complex, plainEnd);
                         p++;
                         break;
                     case LF:
-                        addField(start, p, complex);
+                        addField(start, p, complex, plainEnd);
                         pos = p + 1;
                         line = ln + 1;
                         return RECORD;
@@ -506,7 +518,7 @@ public final class CsvRangeReader implements Closeable {
                         if (p + 1 >= lim && !eof) {
                             return NEED;
                         }
-                        addField(start, p, complex);
+                        addField(start, p, complex, plainEnd);
                         p++;
                         if (p < lim && b[p] == '\n') {
                             p++;
