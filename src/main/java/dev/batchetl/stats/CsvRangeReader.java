@@ -2,7 +2,10 @@ package dev.batchetl.stats;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
@@ -54,6 +57,11 @@ public final class CsvRangeReader implements Closeable {
     private final boolean latin1;
     private final byte[] clsUnquoted = new byte[256];
     private final byte[] clsQuoted = new byte[256];
+    private final long delimMask;
+    private final long quoteMask;
+    private final long lfMask = ONES * '\n';
+    private final long crMask = ONES * '\r';
+    private final long escMask;
     private final NaMatcher na;
     private final NumberParser parser = new NumberParser();
     private CharsetDecoder decoder;
@@ -91,6 +99,9 @@ public final class CsvRangeReader implements Closeable {
         this.utf8 = options.encoding().equals(StandardCharsets.UTF_8);
         this.latin1 = options.encoding().equals(StandardCharsets.ISO_8859_1);
         this.na = new NaMatcher(options.naValues());
+        this.delimMask = ONES * (delim & 0xFF);
+        this.quoteMask = ONES * (quote & 0xFF);
+        this.escMask = escape < 0 ? 0 : ONES * escape;
         for (int i = 0x80; i < 256; i++) {
             clsUnquoted[i] = HIGH;
             clsQuoted[i] = HIGH;
@@ -422,9 +433,7 @@ public final class CsvRangeReader implements Closeable {
                 p++;
                 quoted:
                 for (;;) {
-                    while (p < lim && cq[b[p] & 0xFF] == ORD) {
-                        p++;
-                    }
+                    p = scan(b, p, lim, cq, quoteMask, lfMask, crMask, escape >= 0, escMask);
                     if (p >= lim) {
                         if (!eof) {
                             return NEED;
@@ -492,9 +501,7 @@ public final class CsvRangeReader implements Closeable {
             }
             // unquoted part of the field (also whatever follows a closing quote)
             for (;;) {
-                while (p < lim && cu[b[p] & 0xFF] == ORD) {
-                    p++;
-                }
+                p = scan(b, p, lim, cu, delimMask, lfMask, crMask, escape >= 0, escMask);
                 if (p >= lim) {
                     if (!eof) {
                         return NEED;
@@ -569,6 +576,39 @@ public final class CsvRangeReader implements Closeable {
                 break; // after a delimiter: next field
             }
         }
+    }
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** Bytes of w equal to the byte broadcast in {@code t}: exact lowest match (higher bits may be false positives). */
+    private static long zeroBytes(long w, long t) {
+        long x = w ^ t;
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    /**
+     * First index in [p, lim) whose class in {@code cls} is not ORD, or lim: eight bytes at a time, looking for the
+     * given delimiter-or-quote byte, LF, CR, the escape byte (when there is one) and bytes >= 0x80.
+     */
+    private static int scan(byte[] b, int p, int lim, byte[] cls, long sep, long lf, long cr, boolean hasEsc,
+                            long esc) {
+        while (p + 8 <= lim) {
+            long w = (long) LONG_LE.get(b, p);
+            long m = zeroBytes(w, sep) | zeroBytes(w, lf) | zeroBytes(w, cr) | (w & HIGHS);
+            if (hasEsc) {
+                m |= zeroBytes(w, esc);
+            }
+            if (m != 0) {
+                return p + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+            p += 8;
+        }
+        while (p < lim && cls[b[p] & 0xFF] == ORD) {
+            p++;
+        }
+        return p;
     }
 
     /** Unquotes / unescapes the raw field buf[s, e) into scratch; returns the length. */
