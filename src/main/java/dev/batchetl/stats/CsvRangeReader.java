@@ -625,7 +625,35 @@ public final class CsvRangeReader implements Closeable {
             inQuote = true;
             p++;
         }
+        final boolean hasEsc = escape >= 0;
         while (p < e) {
+            // copy the run up to the next quote or escape byte in one go
+            int q = p;
+            while (q + 8 <= e) {
+                long w = (long) LONG_LE.get(b, q);
+                long m = zeroBytes(w, quoteMask);
+                if (hasEsc) {
+                    m |= zeroBytes(w, escMask);
+                }
+                if (m != 0) {
+                    q += Long.numberOfTrailingZeros(m) >>> 3;
+                    break;
+                }
+                q += 8;
+            }
+            if (q + 8 > e) {
+                while (q < e && b[q] != quote && (b[q] & 0xFF) != escape) {
+                    q++;
+                }
+            }
+            if (q > p) {
+                System.arraycopy(b, p, out, o, q - p);
+                o += q - p;
+                p = q;
+                if (p >= e) {
+                    break;
+                }
+            }
             byte c = b[p];
             if ((c & 0xFF) == escape) {
                 p++;

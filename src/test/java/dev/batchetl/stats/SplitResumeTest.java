@@ -167,6 +167,38 @@ class SplitResumeTest {
     }
 
     @Test
+    void splitRangesInterruptedAndResumedWithTheirEnd() throws Exception {
+        Path f = write(dir, "nasty.csv", nastyCsv(500, 21, true));
+        List<BadRow> wholeBad = new ArrayList<>();
+        FileStats whole = stats(f, CsvOptions.defaults(), wholeBad);
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        int columns = h.names().size();
+        for (long splitSize : new long[] {1, 300, 4000}) {
+            List<BadRow> bad = new ArrayList<>();
+            FileAccumulator total = new FileAccumulator(h.names());
+            for (ByteRange range : CsvSplitter.split(f, CsvOptions.defaults(), splitSize)) {
+                FileAccumulator acc = new FileAccumulator(h.names());
+                long offset = range.start();
+                long line = range.firstLine();
+                boolean done = false;
+                while (!done) {
+                    try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), columns, offset,
+                            range.end(), line, 64)) {
+                        int n = r.read(acc, 2, bad::add);
+                        acc = FileAccumulator.fromBytes(acc.toBytes());
+                        offset = r.offset();
+                        line = r.line();
+                        done = n == 0 || r.finished();
+                    }
+                }
+                total.merge(FileAccumulator.fromBytes(acc.toBytes()));
+            }
+            assertSameStats(total.result(), whole);
+            assertThat(bad).as("split " + splitSize).isEqualTo(wholeBad);
+        }
+    }
+
+    @Test
     void tinySplitSizeGivesOneRangePerRow() throws Exception {
         String csv = "a,b\r\n1,\"x\r\ny\"\r\n\r\n2,\"p,q\"\r\n3,\"\"\"\"\r\n";
         Path f = write(dir, "t.csv", csv);
