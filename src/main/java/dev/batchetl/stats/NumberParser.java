@@ -1,5 +1,8 @@
 package dev.batchetl.stats;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -72,13 +75,24 @@ final class NumberParser {
         // integer part; v is exact while at most 18 digits were accumulated
         final int intStart = p;
         long v = 0;
-        while (p < q) {
-            int d = a[p] - '0';
-            if (d < 0 || d > 9) {
+        for (;;) {
+            int k = digitRun(a, p, q);
+            if (k < 0) { // near the end of the array: one digit at a time
+                while (p < q) {
+                    int d = a[p] - '0';
+                    if (d < 0 || d > 9) {
+                        break;
+                    }
+                    v = v * 10 + d;
+                    p++;
+                }
                 break;
             }
-            v = v * 10 + d;
-            p++;
+            v = v * POW10L[k] + lastRun;
+            p += k;
+            if (k < 8) {
+                break;
+            }
         }
         final int intDigits = p - intStart;
         if (p == q) {
@@ -97,19 +111,28 @@ final class NumberParser {
         if (a[p] == '.') {
             p++;
             final int fracStart = p;
-            while (p < q) {
-                int d = a[p] - '0';
-                if (d < 0 || d > 9) {
+            for (;;) {
+                int k = digitRun(a, p, q);
+                if (k < 0) {
+                    while (p < q) {
+                        int d = a[p] - '0';
+                        if (d < 0 || d > 9) {
+                            break;
+                        }
+                        v = v * 10 + d;
+                        p++;
+                    }
                     break;
                 }
-                if (digits < 18) {
-                    v = v * 10 + d;
-                    exp10--;
+                v = v * POW10L[k] + lastRun;
+                p += k;
+                if (k < 8) {
+                    break;
                 }
-                digits++;
-                p++;
             }
             fracDigits = p - fracStart;
+            digits += fracDigits;
+            exp10 = -fracDigits; // v is only used when digits <= 18
         }
         if (intDigits + fracDigits == 0) {
             return NONE;
@@ -156,6 +179,41 @@ final class NumberParser {
         }
         doubleValue = Double.parseDouble(ascii(a, numStart, q));
         return FLOAT;
+    }
+
+    private static final long[] POW10L = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L};
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Value of the digits of the last {@link #digitRun} call. */
+    private long lastRun;
+
+    /**
+     * Length (0..8) of the run of ASCII digits at a[p, q) within the next eight bytes, leaving their value in lastRun;
+     * -1 when fewer than eight bytes of the array are left (the caller goes on one digit at a time).
+     */
+    private int digitRun(byte[] a, int p, int q) {
+        if (p + 8 > a.length) {
+            return -1;
+        }
+        long x = ((long) LONG_LE.get(a, p)) ^ 0x3030303030303030L; // digits become 0..9
+        // a byte is a digit iff both x and x + 6 have a zero high nibble; the lowest flagged byte is exact
+        long nonDigit = (x | (x + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        int k = nonDigit == 0 ? 8 : Long.numberOfTrailingZeros(nonDigit) >>> 3;
+        if (k > q - p) {
+            k = q - p;
+        }
+        if (k == 0) {
+            lastRun = 0;
+            return 0;
+        }
+        // first digit in the lowest byte: shift the k digits to the top, zeros (leading zeros) below
+        long d = x << (8 * (8 - k));
+        d = (d * 10 + (d >>> 8)) & 0x00FF00FF00FF00FFL;
+        d = (d * 100 + (d >>> 16)) & 0x0000FFFF0000FFFFL;
+        d = (d * 10000 + (d >>> 32)) & 0x00000000FFFFFFFFL;
+        lastRun = d;
+        return k;
     }
 
     /** An integer of 19 or more digits: int64 when it fits, otherwise float (as pandas does). */
