@@ -65,6 +65,8 @@ class ThroughputBenchmarkTest {
         CsvOptions o = CsvOptions.defaults();
         CsvHeader h = CsvHeader.read(f, o);
         for (int round = 0; round < 4; round++) {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             FileAccumulator acc = new FileAccumulator(h.names());
             try (CsvRangeReader r = CsvRangeReader.open(f, o, h.names().size(), h.dataStart(), Long.MAX_VALUE,
@@ -74,6 +76,7 @@ class ThroughputBenchmarkTest {
                 }
             }
             long t1 = System.nanoTime();
+            long c1 = mx.getCurrentThreadCpuTime();
             List<ByteRange> ranges = CsvSplitter.split(f, o, size / 2 + 1);
             long t2 = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -97,9 +100,9 @@ class ThroughputBenchmarkTest {
             pool.shutdown();
             long t3 = System.nanoTime();
             assertThat(total.rows()).isEqualTo(acc.rows());
-            System.out.printf("round %d: %d MB, %d rows; one range %.0f MB/s; split %.0f MB/s; 2 ranges on 2 threads"
+            System.out.printf("round %d: %d MB, %d rows; one range %.0f MB/s (%.0f MB per CPU second); split %.0f MB/s; 2 ranges on 2 threads"
                             + " %.0f MB/s (split + read %.0f MB/s)%n", round, size >> 20, acc.rows(),
-                    size / 1e6 / ((t1 - t0) / 1e9), size / 1e6 / ((t2 - t1) / 1e9), size / 1e6 / ((t3 - t2) / 1e9),
+                    size / 1e6 / ((t1 - t0) / 1e9), size / 1e6 / ((c1 - c0) / 1e9), size / 1e6 / ((t2 - t1) / 1e9), size / 1e6 / ((t3 - t2) / 1e9),
                     size / 1e6 / ((t3 - t1) / 1e9));
             if (round == 0) {
                 System.out.println(total.result());
