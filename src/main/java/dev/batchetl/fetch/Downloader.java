@@ -2,6 +2,8 @@ package dev.batchetl.fetch;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.Reader;
+import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -12,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -33,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +46,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryPolicy;
@@ -53,9 +61,19 @@ import org.springframework.core.retry.RetryTemplate;
  *
  * <p>The body is streamed to a hidden temporary file next to the target ({@code "." + name + ".part"}) while its
  * SHA-256 is computed; its length is checked against Content-Length, the expected checksum (if any) is verified,
- * the file is forced to disk and then moved over the target atomically. On failure the temporary file is removed
- * and the target is left as it was, so a complete older file survives and a partial file never appears under the
- * final name.
+ * the file is forced to disk and then moved over the target atomically. On failure the target is left as it was,
+ * so a complete older file survives and a partial file never appears under the final name.
+ *
+ * <p>An HTTP download that breaks off mid-body is resumed, by the next attempt or by a later fetch of the same URI
+ * into the same target (even from another process), with {@code Range: bytes=N-} and {@code If-Range}. For that,
+ * when a 200 response carries Content-Length and a validator (a strong ETag, else Last-Modified), a sidecar
+ * {@code "." + name + ".part.meta"} records URI, validators and length before any body byte is written, and a
+ * transient failure keeps the part file and its sidecar. A 206 must continue the part exactly (Content-Range from
+ * its length to the recorded total); the bytes already on disk are read back into the checksum, so length and
+ * SHA-256 always describe the whole file. A 200 instead (the server ignored the range, or the validator no longer
+ * matches) starts over; a 416 or a 206 that does not fit drops the part and asks once more for the whole body.
+ * Permanent failures, and transient ones without a usable sidecar, remove part file and sidecar. {@code file:}
+ * sources are always copied from the start.
  *
  * <p>Transient failures (connect errors, timeouts, I/O errors while reading, truncated bodies, HTTP 408, 429 and
  * 5xx) are retried with exponential backoff and jitter, waiting at least as long as a Retry-After header on
@@ -69,6 +87,7 @@ import org.springframework.core.retry.RetryTemplate;
  */
 public final class Downloader implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(Downloader.class);
     private static final int BUFFER_SIZE = 128 * 1024;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final HexFormat HEX = HexFormat.of();
@@ -176,19 +195,32 @@ public final class Downloader implements AutoCloseable {
             honourRetryAfter(attempts);
         }
         Path part = target.resolveSibling("." + target.getFileName() + ".part");
+        Path meta = part.resolveSibling(part.getFileName() + ".meta");
         try {
             if (!Files.isDirectory(target.getParent())) {
                 throw new FetchException("no such folder: " + target.getParent(), false, null);
             }
-            Result result = scheme.equals("file") ? copyFile(uri, part) : download(uri, part);
+            Result result;
+            if (scheme.equals("file")) {
+                deleteQuietly(meta); // a local copy is cheap: never resumed
+                result = copyFile(uri, part);
+            } else {
+                result = download(uri, part, meta);
+            }
             if (expected != null && !expected.equals(result.sha256)) {
                 throw new FetchException("checksum mismatch: expected " + expected + ", got " + result.sha256, false,
                         null);
             }
             moveIntoPlace(part, target);
+            deleteQuietly(meta);
             return result;
         } catch (FetchException e) {
-            deleteQuietly(part);
+            // A part file is kept for a later attempt (or process) only when it can be resumed: the failure may go
+            // away and the sidecar that validates a resume is there. Anything else starts from scratch next time.
+            if (!e.transientFailure() || !Files.exists(meta)) {
+                deleteQuietly(part);
+                deleteQuietly(meta);
+            }
             if (e.retryAfter() != null) {
                 attempts.retryAfter = e.retryAfter();
                 attempts.failedAt = System.nanoTime();
@@ -198,6 +230,7 @@ public final class Downloader implements AutoCloseable {
             throw e;
         } catch (RuntimeException | Error e) {
             deleteQuietly(part);
+            deleteQuietly(meta);
             throw e;
         }
     }
@@ -220,19 +253,72 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private Result download(URI uri, Path part) throws FetchException {
+    /**
+     * One HTTP attempt. Resumes {@code part} with a Range request when its sidecar {@code meta} says how (see
+     * {@link Resume}); otherwise, or when the server cannot continue it, the body is fetched from the start.
+     */
+    private Result download(URI uri, Path part, Path meta) throws FetchException {
+        long deadline = System.nanoTime() + settings.readTimeout().toNanos();
+        Resume resume = Resume.load(part, meta, uri);
+        if (resume == null) {
+            deleteQuietly(meta);
+        } else {
+            log.debug("resuming {} at byte {}", part.getFileName(), resume.offset);
+        }
+        while (true) {
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = send(uri, resume, deadline);
+            BodyQueue body = new BodyQueue();
+            response.body().subscribe(body);
+            boolean complete = false;
+            try {
+                int status = response.statusCode();
+                HttpHeaders headers = response.headers();
+                if (resume != null && (status == 416 || (status == 206 && !resume.fits(headers)))) {
+                    // the server cannot continue this part: drop it and ask for the whole body, once
+                    log.debug("cannot resume {} (HTTP {}), starting over", part.getFileName(), status);
+                    deleteQuietly(meta);
+                    deleteQuietly(part);
+                    resume = null;
+                    continue;
+                }
+                if (status == 206 && resume == null) {
+                    throw new FetchException("HTTP 206 Partial Content to a request without Range", false, null);
+                }
+                if (status < 200 || status > 299) {
+                    throw statusFailure(status, headers);
+                }
+                Result result = status == 206
+                        ? receiveRest(body, deadline, headers, resume, part, meta)
+                        : receiveWhole(body, deadline, status, headers, uri, part, meta);
+                complete = true;
+                return result;
+            } finally {
+                if (!complete) {
+                    body.cancel();
+                }
+            }
+        }
+    }
+
+    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(URI uri, Resume resume, long deadline)
+            throws FetchException {
         Duration timeout = settings.readTimeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new FetchException("timeout: no response within " + human(timeout), true, null);
+        }
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
+                .timeout(Duration.ofNanos(left))
                 .header("Accept-Encoding", "identity")
                 .GET();
+        if (resume != null) {
+            builder.header("Range", "bytes=" + resume.offset + "-").header("If-Range", resume.validator());
+        }
         if ("http".equalsIgnoreCase(uri.getScheme())) {
             builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP
         }
-        HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
         try {
-            response = client.send(builder.build(), HttpResponse.BodyHandlers.ofPublisher());
+            return client.send(builder.build(), HttpResponse.BodyHandlers.ofPublisher());
         } catch (HttpConnectTimeoutException e) {
             throw new FetchException("connect timeout after " + human(settings.connectTimeout()), true, e);
         } catch (HttpTimeoutException e) {
@@ -250,58 +336,36 @@ public final class Downloader implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new FetchException("invalid URL: " + e.getMessage(), false, e);
         }
+    }
 
-        BodyQueue body = new BodyQueue();
-        response.body().subscribe(body);
-        boolean complete = false;
-        try {
-            int status = response.statusCode();
-            if (status < 200 || status > 299) {
-                throw statusFailure(status, response.headers());
+    /** A 200: the whole body into an emptied part file, after recording what a later resume needs. */
+    private static Result receiveWhole(BodyQueue body, long deadline, int status, HttpHeaders headers, URI uri,
+            Path part, Path meta) throws FetchException {
+        OptionalLong declared = contentLength(headers);
+        String etag = headers.firstValue("ETag").orElse(null);
+        String lastModified = headers.firstValue("Last-Modified").orElse(null);
+        // the old sidecar goes first, so that no sidecar ever describes bytes of another response
+        deleteQuietly(meta);
+        try (PartWriter writer = PartWriter.create(part)) {
+            boolean rangesRefused = headers.firstValue("Accept-Ranges").map(v -> v.strip().equalsIgnoreCase("none"))
+                    .orElse(false);
+            if (declared.isPresent() && declared.getAsLong() > 0 && !rangesRefused
+                    && Resume.validator(etag, lastModified) != null) {
+                Resume.write(meta, uri, etag, lastModified, declared.getAsLong());
             }
-            OptionalLong declared = contentLength(response.headers());
-            MessageDigest digest = sha256();
-            long bytes = 0;
-            try (FileChannel out = openPart(part)) {
-                ByteBuffer staging = ByteBuffer.allocate(BUFFER_SIZE);
-                List<ByteBuffer> chunk;
-                while ((chunk = nextChunk(body, deadline, declared, bytes)) != null) {
-                    for (ByteBuffer buffer : chunk) {
-                        bytes += buffer.remaining();
-                        if (declared.isPresent() && bytes > declared.getAsLong()) {
-                            throw new FetchException("long body: more than the " + declared.getAsLong()
-                                    + " bytes announced by Content-Length", true, null);
-                        }
-                        digest.update(buffer.duplicate());
-                        while (buffer.hasRemaining()) {
-                            if (!staging.hasRemaining()) {
-                                flush(staging, out, part);
-                            }
-                            int n = Math.min(staging.remaining(), buffer.remaining());
-                            ByteBuffer slice = buffer.slice();
-                            slice.limit(n);
-                            staging.put(slice);
-                            buffer.position(buffer.position() + n);
-                        }
-                    }
-                }
-                if (declared.isPresent() && bytes < declared.getAsLong()) {
-                    throw new FetchException("short body: " + bytes + " of " + declared.getAsLong() + " bytes", true,
-                            null);
-                }
-                flush(staging, out, part);
-                force(out, part);
-            } catch (IOException e) {
-                throw new FetchException("cannot write " + part.getFileName() + ": " + describe(e), false, e);
-            }
-            complete = true;
-            return new Result(bytes, HEX.formatHex(digest.digest()), status,
-                    response.headers().firstValue("ETag").orElse(null),
-                    response.headers().firstValue("Last-Modified").orElse(null));
-        } finally {
-            if (!complete) {
-                body.cancel();
-            }
+            writer.receive(body, deadline, declared, meta);
+            return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), status, etag, lastModified);
+        }
+    }
+
+    /** A fitting 206: the bytes already in the part file count towards length and checksum, the rest is appended. */
+    private static Result receiveRest(BodyQueue body, long deadline, HttpHeaders headers, Resume resume, Path part,
+            Path meta) throws FetchException {
+        try (PartWriter writer = PartWriter.resume(part, resume.offset)) {
+            writer.receive(body, deadline, OptionalLong.of(resume.length), meta);
+            return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), 206,
+                    headers.firstValue("ETag").orElse(resume.etag),
+                    headers.firstValue("Last-Modified").orElse(resume.lastModified));
         }
     }
 
@@ -615,6 +679,258 @@ public final class Downloader implements AutoCloseable {
     }
 
     private record Result(long bytes, String sha256, Integer httpStatus, String etag, String lastModified) {
+    }
+
+    /**
+     * Writes a body into the part file through a staging buffer while computing the SHA-256 of the whole file;
+     * {@link #bytes} counts the bytes of the whole file, including any that were in the part file before.
+     */
+    private static final class PartWriter implements AutoCloseable {
+
+        final FileChannel out;
+        final Path part;
+        final MessageDigest digest = sha256();
+        final ByteBuffer staging = ByteBuffer.allocate(BUFFER_SIZE);
+        long bytes;
+
+        private PartWriter(FileChannel out, Path part) {
+            this.out = out;
+            this.part = part;
+        }
+
+        /** An empty part file, made durable before a sidecar can describe it. */
+        static PartWriter create(Path part) throws FetchException {
+            PartWriter writer = new PartWriter(openPart(part), part);
+            try {
+                force(writer.out, part);
+                return writer;
+            } catch (FetchException e) {
+                writer.close();
+                throw e;
+            }
+        }
+
+        /** The part file's first {@code offset} bytes, read back into the checksum; new bytes are appended. */
+        static PartWriter resume(Path part, long offset) throws FetchException {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new FetchException("cannot open " + part + ": " + describe(e), false, e);
+            }
+            PartWriter writer = new PartWriter(channel, part);
+            try {
+                ByteBuffer buffer = writer.staging;
+                channel.position(0);
+                while (writer.bytes < offset) {
+                    buffer.clear();
+                    buffer.limit((int) Math.min(buffer.capacity(), offset - writer.bytes));
+                    int n = channel.read(buffer);
+                    if (n < 0) {
+                        throw new FetchException("cannot resume " + part.getFileName() + ": it shrank to "
+                                + writer.bytes + " bytes", false, null);
+                    }
+                    buffer.flip();
+                    writer.digest.update(buffer);
+                    writer.bytes += n;
+                }
+                buffer.clear();
+                channel.truncate(offset);
+                channel.position(offset);
+                return writer;
+            } catch (IOException e) {
+                writer.close();
+                throw new FetchException("cannot read " + part + ": " + describe(e), false, e);
+            } catch (FetchException | RuntimeException e) {
+                writer.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Streams the body until its end, which must come at {@code total} bytes of the whole file when that is
+         * known. When the body breaks off, what arrived is kept on disk for a later resume; a body longer than
+         * announced makes the part file worthless, so its sidecar is removed.
+         */
+        void receive(BodyQueue body, long deadline, OptionalLong total, Path meta) throws FetchException {
+            boolean worthless = false;
+            try {
+                List<ByteBuffer> chunk;
+                while ((chunk = nextChunk(body, deadline, total, bytes)) != null) {
+                    for (ByteBuffer buffer : chunk) {
+                        if (total.isPresent() && bytes + buffer.remaining() > total.getAsLong()) {
+                            worthless = true;
+                            throw new FetchException("long body: more than the " + total.getAsLong()
+                                    + " bytes announced by Content-Length", true, null);
+                        }
+                        bytes += buffer.remaining();
+                        digest.update(buffer.duplicate());
+                        stage(buffer);
+                    }
+                }
+                if (total.isPresent() && bytes < total.getAsLong()) {
+                    throw new FetchException("short body: " + bytes + " of " + total.getAsLong() + " bytes", true,
+                            null);
+                }
+                flush(staging, out, part);
+                force(out, part);
+            } catch (FetchException e) {
+                if (worthless) {
+                    deleteQuietly(meta);
+                } else if (e.transientFailure()) {
+                    saveQuietly();
+                }
+                throw e;
+            }
+        }
+
+        private void stage(ByteBuffer buffer) throws FetchException {
+            while (buffer.hasRemaining()) {
+                if (!staging.hasRemaining()) {
+                    flush(staging, out, part);
+                }
+                int n = Math.min(staging.remaining(), buffer.remaining());
+                ByteBuffer slice = buffer.slice();
+                slice.limit(n);
+                staging.put(slice);
+                buffer.position(buffer.position() + n);
+            }
+        }
+
+        /** Puts what arrived on disk, so that a resume can start after it; best effort. */
+        private void saveQuietly() {
+            try {
+                flush(staging, out, part);
+                force(out, part);
+            } catch (FetchException e) {
+                // the sidecar still holds; a resume starts after whatever made it to disk
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // everything that matters was forced to disk already, or the attempt fails anyway
+            }
+        }
+    }
+
+    /**
+     * What resuming a part file needs. It lives in a sidecar next to the part file, {@code "." + name +
+     * ".part.meta"}, a UTF-8 properties file with {@code version} (1), {@code uri} (the source),
+     * {@code etag} and/or {@code lastModified} (the 200 response's validators) and {@code length} (its
+     * Content-Length). The sidecar is written and forced to disk while the part file is still empty, before any
+     * body byte, so a sidecar never describes bytes of another response.
+     *
+     * @param offset       bytes already in the part file, where the Range request starts
+     * @param length       length of the whole body
+     * @param etag         the ETag of the response the part file holds the start of, or null
+     * @param lastModified its Last-Modified, or null
+     */
+    private record Resume(long offset, long length, String etag, String lastModified) {
+
+        private static final String VERSION = "1";
+        private static final Pattern CONTENT_RANGE = Pattern.compile(
+                "\\s*bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18})\\s*", Pattern.CASE_INSENSITIVE);
+
+        /** The If-Range value: a strong ETag, else Last-Modified, else null (no safe resume). */
+        static String validator(String etag, String lastModified) {
+            if (etag != null && !etag.isBlank() && !etag.strip().startsWith("W/")) {
+                return etag.strip();
+            }
+            if (lastModified != null && !lastModified.isBlank()) {
+                return lastModified.strip();
+            }
+            return null;
+        }
+
+        String validator() {
+            return validator(etag, lastModified);
+        }
+
+        /** The resume of {@code part} from {@code uri}, or null when there is nothing that can be resumed safely. */
+        static Resume load(Path part, Path meta, URI uri) {
+            if (!Files.isRegularFile(meta) || !Files.isRegularFile(part)) {
+                return null;
+            }
+            Properties props = new Properties();
+            long offset;
+            try (Reader reader = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+                props.load(reader);
+                offset = Files.size(part);
+            } catch (IOException | IllegalArgumentException e) {
+                return null;
+            }
+            if (!VERSION.equals(props.getProperty("version")) || !uri.toString().equals(props.getProperty("uri"))) {
+                return null;
+            }
+            long length;
+            try {
+                length = Long.parseLong(props.getProperty("length", ""));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            Resume resume = new Resume(offset, length, props.getProperty("etag"), props.getProperty("lastModified"));
+            if (offset <= 0 || offset >= length || resume.validator() == null) {
+                return null;
+            }
+            return resume;
+        }
+
+        /** Writes the sidecar and forces it to disk; without it the download simply cannot be resumed later. */
+        static void write(Path meta, URI uri, String etag, String lastModified, long length) {
+            Properties props = new Properties();
+            props.setProperty("version", VERSION);
+            props.setProperty("uri", uri.toString());
+            if (etag != null) {
+                props.setProperty("etag", etag);
+            }
+            if (lastModified != null) {
+                props.setProperty("lastModified", lastModified);
+            }
+            props.setProperty("length", Long.toString(length));
+            StringWriter text = new StringWriter();
+            try {
+                props.store(text, "resume data of " + meta.getFileName().toString().replaceFirst("\\.meta$", ""));
+            } catch (IOException e) {
+                throw new IllegalStateException(e); // a StringWriter does not fail
+            }
+            ByteBuffer data = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            try (FileChannel out = FileChannel.open(meta, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                while (data.hasRemaining()) {
+                    out.write(data);
+                }
+                out.force(true);
+            } catch (IOException e) {
+                deleteQuietly(meta);
+            }
+        }
+
+        /** True when a 206 continues exactly this part: from {@code offset} to the end of a body of {@code length}. */
+        boolean fits(HttpHeaders headers) {
+            Matcher m = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
+            if (!m.matches()) {
+                return false;
+            }
+            long start;
+            long end;
+            long total;
+            try {
+                start = Long.parseLong(m.group(1));
+                end = Long.parseLong(m.group(2));
+                total = Long.parseLong(m.group(3));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            if (start != offset || total != length || end != total - 1) {
+                return false;
+            }
+            OptionalLong declared = contentLength(headers);
+            return declared.isEmpty() || declared.getAsLong() == total - offset;
+        }
     }
 
     private static final class BodyTimeoutException extends Exception {

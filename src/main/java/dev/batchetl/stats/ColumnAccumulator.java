@@ -3,9 +3,12 @@ package dev.batchetl.stats;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -46,6 +49,9 @@ final class ColumnAccumulator {
     int rminLen = -1; // -1: none yet
     byte[] rmax = new byte[0];
     int rmaxLen = -1;
+    // prefix keys of rmin / rmax (derived, not serialized)
+    private long rminKey;
+    private long rmaxKey;
 
     void addNull() {
         nulls++;
@@ -61,24 +67,30 @@ final class ColumnAccumulator {
             maxLen = cpLen;
         }
         int n = e - s;
+        long key = prefixKey(a, s, e);
         if (rminLen < 0) {
             rmin = Arrays.copyOfRange(a, s, e);
             rminLen = n;
             rmax = Arrays.copyOfRange(a, s, e);
             rmaxLen = n;
-        } else {
-            if (Arrays.compareUnsigned(a, s, e, rmin, 0, rminLen) < 0) {
+            rminKey = key;
+            rmaxKey = key;
+        } else if (Long.compareUnsigned(key, rminKey) <= 0 || Long.compareUnsigned(key, rmaxKey) >= 0) {
+            // only a value whose prefix key is not strictly between those of min and max can be a new extreme
+            if (compare(a, s, e, rmin, rminLen) < 0) {
                 if (rmin.length < n) {
                     rmin = new byte[Math.max(n, rmin.length * 2)];
                 }
                 System.arraycopy(a, s, rmin, 0, n);
                 rminLen = n;
-            } else if (Arrays.compareUnsigned(a, s, e, rmax, 0, rmaxLen) > 0) {
+                rminKey = key;
+            } else if (compare(a, s, e, rmax, rmaxLen) > 0) {
                 if (rmax.length < n) {
                     rmax = new byte[Math.max(n, rmax.length * 2)];
                 }
                 System.arraycopy(a, s, rmax, 0, n);
                 rmaxLen = n;
+                rmaxKey = key;
             }
         }
         if (texts != 0) {
@@ -101,6 +113,42 @@ final class ColumnAccumulator {
             default:
                 texts++;
         }
+    }
+
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /**
+     * The first 8 bytes as an unsigned big-endian number, zero padded. If key(x) > key(y) (unsigned) then x > y in
+     * unsigned lexicographic order, and likewise for <; equal keys decide nothing.
+     */
+    static long prefixKey(byte[] a, int s, int e) {
+        int n = e - s;
+        if (n >= 8) {
+            return (long) LONG_BE.get(a, s);
+        }
+        long k = 0;
+        for (int i = s; i < e; i++) {
+            k = (k << 8) | (a[i] & 0xFF);
+        }
+        return n == 0 ? 0 : k << (8 * (8 - n));
+    }
+
+    private void refreshKeys() {
+        rminKey = rminLen < 0 ? 0 : prefixKey(rmin, 0, rminLen);
+        rmaxKey = rmaxLen < 0 ? 0 : prefixKey(rmax, 0, rmaxLen);
+    }
+
+    /** Unsigned lexicographic comparison of a[s, e) with b[0, bLen): code point order for UTF-8. */
+    private static int compare(byte[] a, int s, int e, byte[] b, int bLen) {
+        int n = Math.min(e - s, bLen);
+        for (int i = 0; i < n; i++) {
+            int x = a[s + i] & 0xFF;
+            int y = b[i] & 0xFF;
+            if (x != y) {
+                return x - y;
+            }
+        }
+        return (e - s) - bLen;
     }
 
     private void addInt(long v) {
@@ -207,6 +255,7 @@ final class ColumnAccumulator {
                 rmax = Arrays.copyOf(o.rmax, o.rmaxLen);
                 rmaxLen = o.rmaxLen;
             }
+            refreshKeys();
         }
     }
 
@@ -372,6 +421,7 @@ final class ColumnAccumulator {
         c.rmaxLen = in.readInt();
         c.rmax = new byte[Math.max(0, c.rmaxLen)];
         in.readFully(c.rmax);
+        c.refreshKeys();
         return c;
     }
 }

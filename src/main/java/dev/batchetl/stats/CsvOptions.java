@@ -33,6 +33,10 @@ public record CsvOptions(char delimiter, char quote, Character escape, boolean h
         if (encoding == null) {
             encoding = StandardCharsets.UTF_8;
         }
+        String probe = "\n\r,;|\t\"' azAZ09.-+#";
+        if (!java.util.Arrays.equals(probe.getBytes(encoding), probe.getBytes(StandardCharsets.US_ASCII))) {
+            throw new IllegalArgumentException("encoding must be ASCII compatible: " + encoding);
+        }
         naValues = naValues == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(naValues));
         if (badRows == null) {
             badRows = BadRowPolicy.SKIP;

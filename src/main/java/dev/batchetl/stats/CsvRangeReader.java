@@ -2,7 +2,10 @@ package dev.batchetl.stats;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
@@ -54,6 +57,11 @@ public final class CsvRangeReader implements Closeable {
     private final boolean latin1;
     private final byte[] clsUnquoted = new byte[256];
     private final byte[] clsQuoted = new byte[256];
+    private final long delimMask;
+    private final long quoteMask;
+    private final long lfMask = ONES * '\n';
+    private final long crMask = ONES * '\r';
+    private final long escMask;
     private final NaMatcher na;
     private final NumberParser parser = new NumberParser();
     private CharsetDecoder decoder;
@@ -91,6 +99,9 @@ public final class CsvRangeReader implements Closeable {
         this.utf8 = options.encoding().equals(StandardCharsets.UTF_8);
         this.latin1 = options.encoding().equals(StandardCharsets.ISO_8859_1);
         this.na = new NaMatcher(options.naValues());
+        this.delimMask = ONES * (delim & 0xFF);
+        this.quoteMask = ONES * (quote & 0xFF);
+        this.escMask = escape < 0 ? 0 : ONES * escape;
         for (int i = 0x80; i < 256; i++) {
             clsUnquoted[i] = HIGH;
             clsQuoted[i] = HIGH;
@@ -284,7 +295,12 @@ public final class CsvRangeReader implements Closeable {
         }
     }
 
-    private void addField(int s, int e, boolean complex) {
+    private void addField(int s, int e, boolean complex, int plainEnd) {
+        if (e == plainEnd) { // "...": the content is referenced in place
+            s++;
+            e--;
+            complex = false;
+        }
         if (nf == fs.length) {
             int len = nf * 2;
             fs = java.util.Arrays.copyOf(fs, len);
@@ -409,15 +425,15 @@ public final class CsvRangeReader implements Closeable {
         for (;;) { // one field per iteration
             final int start = p;
             boolean complex = false;
+            int plainEnd = -1; // for "..." without doubled quotes or escapes: the offset just after the closing quote
             if (p < lim && b[p] == quote) {
                 complex = true;
+                boolean plain = true;
                 long qline = ln;
                 p++;
                 quoted:
                 for (;;) {
-                    while (p < lim && cq[b[p] & 0xFF] == ORD) {
-                        p++;
-                    }
+                    p = scan(b, p, lim, cq, quoteMask, lfMask, crMask, escape >= 0, escMask);
                     if (p >= lim) {
                         if (!eof) {
                             return NEED;
@@ -437,12 +453,14 @@ public final class CsvRangeReader implements Closeable {
                                 break quoted;
                             }
                             if (b[p + 1] == quote) {
+                                plain = false;
                                 p += 2;
                                 break;
                             }
                             p++;
                             break quoted;
                         case ESC:
+                            plain = false;
                             p++;
                             if (p >= lim && !eof) {
                                 return NEED;
@@ -477,28 +495,29 @@ public final class CsvRangeReader implements Closeable {
                         }
                     }
                 }
+                if (plain) {
+                    plainEnd = p;
+                }
             }
             // unquoted part of the field (also whatever follows a closing quote)
             for (;;) {
-                while (p < lim && cu[b[p] & 0xFF] == ORD) {
-                    p++;
-                }
+                p = scan(b, p, lim, cu, delimMask, lfMask, crMask, escape >= 0, escMask);
                 if (p >= lim) {
                     if (!eof) {
                         return NEED;
                     }
-                    addField(start, p, complex);
+                    addField(start, p, complex, plainEnd);
                     pos = p;
                     line = ln;
                     return RECORD;
                 }
                 switch (cu[b[p] & 0xFF]) {
                     case DELIM:
-                        addField(start, p, complex);
+                        addField(start, p, complex, plainEnd);
                         p++;
                         break;
                     case LF:
-                        addField(start, p, complex);
+                        addField(start, p, complex, plainEnd);
                         pos = p + 1;
                         line = ln + 1;
                         return RECORD;
@@ -506,7 +525,7 @@ public final class CsvRangeReader implements Closeable {
                         if (p + 1 >= lim && !eof) {
                             return NEED;
                         }
-                        addField(start, p, complex);
+                        addField(start, p, complex, plainEnd);
                         p++;
                         if (p < lim && b[p] == '\n') {
                             p++;
@@ -559,6 +578,39 @@ public final class CsvRangeReader implements Closeable {
         }
     }
 
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** Bytes of w equal to the byte broadcast in {@code t}: exact lowest match (higher bits may be false positives). */
+    private static long zeroBytes(long w, long t) {
+        long x = w ^ t;
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    /**
+     * First index in [p, lim) whose class in {@code cls} is not ORD, or lim: eight bytes at a time, looking for the
+     * given delimiter-or-quote byte, LF, CR, the escape byte (when there is one) and bytes >= 0x80.
+     */
+    private static int scan(byte[] b, int p, int lim, byte[] cls, long sep, long lf, long cr, boolean hasEsc,
+                            long esc) {
+        while (p + 8 <= lim) {
+            long w = (long) LONG_LE.get(b, p);
+            long m = zeroBytes(w, sep) | zeroBytes(w, lf) | zeroBytes(w, cr) | (w & HIGHS);
+            if (hasEsc) {
+                m |= zeroBytes(w, esc);
+            }
+            if (m != 0) {
+                return p + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+            p += 8;
+        }
+        while (p < lim && cls[b[p] & 0xFF] == ORD) {
+            p++;
+        }
+        return p;
+    }
+
     /** Unquotes / unescapes the raw field buf[s, e) into scratch; returns the length. */
     private int unescape(int s, int e) {
         if (scratch.length < e - s) {
@@ -573,7 +625,35 @@ public final class CsvRangeReader implements Closeable {
             inQuote = true;
             p++;
         }
+        final boolean hasEsc = escape >= 0;
         while (p < e) {
+            // copy the run up to the next quote or escape byte in one go
+            int q = p;
+            while (q + 8 <= e) {
+                long w = (long) LONG_LE.get(b, q);
+                long m = zeroBytes(w, quoteMask);
+                if (hasEsc) {
+                    m |= zeroBytes(w, escMask);
+                }
+                if (m != 0) {
+                    q += Long.numberOfTrailingZeros(m) >>> 3;
+                    break;
+                }
+                q += 8;
+            }
+            if (q + 8 > e) {
+                while (q < e && b[q] != quote && (b[q] & 0xFF) != escape) {
+                    q++;
+                }
+            }
+            if (q > p) {
+                System.arraycopy(b, p, out, o, q - p);
+                o += q - p;
+                p = q;
+                if (p >= e) {
+                    break;
+                }
+            }
             byte c = b[p];
             if ((c & 0xFF) == escape) {
                 p++;

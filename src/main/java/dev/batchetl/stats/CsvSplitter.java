@@ -1,6 +1,9 @@
 package dev.batchetl.stats;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,15 @@ public final class CsvSplitter {
             throw new IllegalArgumentException("splitSize must be positive: " + splitSize);
         }
         CsvHeader header = CsvHeader.read(file, options);
+        if (options.escape() == null) {
+            return scanSplit(file, options, splitSize, header);
+        }
+        return tokenizerSplit(file, options, splitSize, header);
+    }
+
+    /** Boundaries found by the full tokenizer (any options). */
+    static List<ByteRange> tokenizerSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
+            throws IOException {
         List<ByteRange> ranges = new ArrayList<>();
         long start = header.dataStart();
         long startLine = header.dataStartLine();
@@ -48,5 +60,146 @@ public final class CsvSplitter {
         }
         ranges.add(new ByteRange(start, Long.MAX_VALUE, startLine));
         return ranges;
+    }
+
+    /**
+     * Boundaries found by a fast scan that only looks at quotes and line breaks (valid without an escape character).
+     * A quote opens a quoted field only at the start of a field, i.e. after the delimiter or at the start of a record;
+     * elsewhere it is literal, as in the pandas tokenizer. Outside quotes every LF, CRLF or CR ends a record (or a
+     * blank line), so a split point is the first line end at or after the target that is followed by more content.
+     */
+    static List<ByteRange> scanSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
+            throws IOException {
+        return scanSplit(file, options, splitSize, header, CsvRangeReader.DEFAULT_BUFFER);
+    }
+
+    static List<ByteRange> scanSplit(Path file, CsvOptions options, long splitSize, CsvHeader header, int bufferSize)
+            throws IOException {
+        final byte quote = (byte) options.quote();
+        final byte delim = (byte) options.delimiter();
+        final byte[] cls = new byte[256];
+        cls['\n'] = 1;
+        cls['\r'] = 1;
+        cls[quote & 0xFF] = 1;
+        List<ByteRange> ranges = new ArrayList<>();
+        long start = header.dataStart();
+        long startLine = header.dataStartLine();
+        long target = start + splitSize;
+        long pending = -1;
+        long pendingLine = 0;
+        long line = startLine;
+        long lineStart = start; // offset after the last line end outside quotes
+        boolean inQuote = false;
+        byte[] b = new byte[Math.max(4, bufferSize)];
+        // b[0] is the byte before b[1]; a virtual line end precedes the data
+        b[0] = '\n';
+        long base = start - 1; // file offset of b[0]
+        int lim = 1;
+        int p = 1;
+        long readPos = start;
+        boolean eof = false;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (;;) {
+                if (p >= lim || (p + 1 >= lim && !eof && needsLookahead(b[p], inQuote, quote))) {
+                    if (eof) {
+                        break;
+                    }
+                    // keep the byte before p (and any unprocessed bytes), then read on
+                    int keep = lim - (p - 1);
+                    System.arraycopy(b, p - 1, b, 0, keep);
+                    base += p - 1;
+                    lim = keep;
+                    p = 1;
+                    if (lim == b.length) {
+                        b = java.util.Arrays.copyOf(b, b.length * 2);
+                    }
+                    int n = ch.read(ByteBuffer.wrap(b, lim, b.length - lim), readPos);
+                    if (n < 0) {
+                        eof = true;
+                    } else {
+                        lim += n;
+                        readPos += n;
+                    }
+                    continue;
+                }
+                if (!inQuote) {
+                    while (p < lim && cls[b[p] & 0xFF] == 0) {
+                        p++;
+                    }
+                    if (p >= lim) {
+                        continue;
+                    }
+                    byte c = b[p];
+                    if (c == quote) {
+                        if (pending >= 0) {
+                            ranges.add(new ByteRange(start, pending, startLine));
+                            start = pending;
+                            startLine = pendingLine;
+                            target = start + splitSize;
+                            pending = -1;
+                        }
+                        byte before = b[p - 1];
+                        inQuote = before == delim || (base + p == lineStart);
+                        p++;
+                        continue;
+                    }
+                    if (c == '\r' && p + 1 >= lim && !eof) {
+                        continue; // lookahead needed: refill
+                    }
+                    if (pending >= 0 && base + p > lineStart) {
+                        ranges.add(new ByteRange(start, pending, startLine));
+                        start = pending;
+                        startLine = pendingLine;
+                        target = start + splitSize;
+                        pending = -1;
+                    }
+                    p += (c == '\r' && p + 1 < lim && b[p + 1] == '\n') ? 2 : 1;
+                    line++;
+                    lineStart = base + p;
+                    if (pending < 0 && lineStart >= target) {
+                        pending = lineStart;
+                        pendingLine = line;
+                    }
+                } else {
+                    while (p < lim && cls[b[p] & 0xFF] == 0) {
+                        p++;
+                    }
+                    if (p >= lim) {
+                        continue;
+                    }
+                    byte c = b[p];
+                    if (p + 1 >= lim && !eof && needsLookahead(c, true, quote)) {
+                        continue; // a quote or CR needs the next byte: refill
+                    }
+                    if (c == quote) {
+                        if (p + 1 < lim && b[p + 1] == quote) {
+                            p += 2;
+                        } else {
+                            inQuote = false;
+                            p++;
+                        }
+                    } else if (c == '\n') {
+                        line++;
+                        p++;
+                    } else {
+                        if (p + 1 >= lim || b[p + 1] != '\n') {
+                            line++;
+                        }
+                        p++;
+                    }
+                }
+            }
+        }
+        if (pending >= 0 && base + lim > lineStart) {
+            ranges.add(new ByteRange(start, pending, startLine));
+            start = pending;
+            startLine = pendingLine;
+        }
+        ranges.add(new ByteRange(start, Long.MAX_VALUE, startLine));
+        return ranges;
+    }
+
+    private static boolean needsLookahead(byte c, boolean inQuote, byte quote) {
+        return c == '\r' || (inQuote && c == quote);
     }
 }

@@ -1,5 +1,8 @@
 package dev.batchetl.stats;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -48,87 +51,88 @@ final class NumberParser {
 
     private int parseNumber(byte[] a, int s, int e) {
         int p = s;
-        while (p < e && isSpace(a[p])) {
-            p++;
-        }
         int q = e;
-        while (q > p && isSpace(a[q - 1])) {
-            q--;
+        if (isSpace(a[p])) {
+            while (p < q && isSpace(a[p])) {
+                p++;
+            }
+        }
+        if (p < q && isSpace(a[q - 1])) {
+            while (q > p && isSpace(a[q - 1])) {
+                q--;
+            }
         }
         if (p >= q) {
             return NONE;
         }
         final int numStart = p;
         boolean neg = false;
-        if (a[p] == '-' || a[p] == '+') {
-            neg = a[p] == '-';
+        byte c = a[p];
+        if (c == '-' || c == '+') {
+            neg = c == '-';
             p++;
         }
-        // integer part
+        // integer part; v is exact while at most 18 digits were accumulated
         final int intStart = p;
-        long acc = 0; // negative accumulation, exact while !overflow
-        boolean overflow = false;
-        long mant = 0; // significant digits (for the float fast path)
-        int sig = 0; // number of significant digits in mant
-        int dropped = 0; // significant integer digits beyond the 19 kept in mant
-        while (p < q && isDigit(a[p])) {
-            int d = a[p] - '0';
-            if (!overflow) {
-                if (acc < (Long.MIN_VALUE + d) / 10) {
-                    overflow = true;
-                } else {
-                    acc = acc * 10 - d;
+        long v = 0;
+        for (;;) {
+            int k = digitRun(a, p, q);
+            if (k < 0) { // near the end of the array: one digit at a time
+                while (p < q) {
+                    int d = a[p] - '0';
+                    if (d < 0 || d > 9) {
+                        break;
+                    }
+                    v = v * 10 + d;
+                    p++;
                 }
+                break;
             }
-            if (sig < 19) {
-                if (sig > 0 || d != 0) {
-                    mant = mant * 10 + d;
-                    sig++;
-                }
-            } else {
-                dropped++;
+            v = v * POW10L[k] + lastRun;
+            p += k;
+            if (k < 8) {
+                break;
             }
-            p++;
         }
-        int intDigits = p - intStart;
+        final int intDigits = p - intStart;
         if (p == q) {
             if (intDigits == 0) {
                 return NONE;
             }
-            if (!overflow) {
-                if (neg) {
-                    longValue = acc;
-                    return INT;
-                }
-                if (acc != Long.MIN_VALUE) {
-                    longValue = -acc;
-                    return INT;
-                }
+            if (intDigits <= 18) {
+                longValue = neg ? -v : v;
+                return INT;
             }
-            // beyond int64: pandas falls back to float
-            doubleValue = Double.parseDouble(ascii(a, numStart, q));
-            return FLOAT;
+            return longInteger(a, numStart, q);
         }
+        int digits = intDigits;
+        int exp10 = 0;
         int fracDigits = 0;
-        int exp10 = dropped;
-        boolean exact = dropped == 0;
         if (a[p] == '.') {
             p++;
-            int fs = p;
-            while (p < q && isDigit(a[p])) {
-                int d = a[p] - '0';
-                if (sig < 19) {
-                    if (sig > 0 || d != 0) {
-                        mant = mant * 10 + d;
-                        sig++;
+            final int fracStart = p;
+            for (;;) {
+                int k = digitRun(a, p, q);
+                if (k < 0) {
+                    while (p < q) {
+                        int d = a[p] - '0';
+                        if (d < 0 || d > 9) {
+                            break;
+                        }
+                        v = v * 10 + d;
+                        p++;
                     }
-                    exp10--;
-                } else if (d != 0) {
-                    exact = false;
+                    break;
                 }
-                p++;
+                v = v * POW10L[k] + lastRun;
+                p += k;
+                if (k < 8) {
+                    break;
+                }
             }
-            fracDigits = p - fs;
+            fracDigits = p - fracStart;
+            digits += fracDigits;
+            exp10 = -fracDigits; // v is only used when digits <= 18
         }
         if (intDigits + fracDigits == 0) {
             return NONE;
@@ -157,24 +161,71 @@ final class NumberParser {
             exp10 += eneg ? -ev : ev;
         }
         // Clinger's fast path: mantissa and power of ten both exact in a double, one correctly rounded operation.
-        if (exact && sig <= 15) {
-            if (mant == 0) {
+        if (digits <= 18 && v <= (1L << 53)) {
+            if (v == 0) {
                 doubleValue = neg ? -0.0 : 0.0;
                 return FLOAT;
             }
             if (exp10 >= 0 && exp10 <= 22) {
-                double v = mant * POW10[exp10];
-                doubleValue = neg ? -v : v;
+                double x = v * POW10[exp10];
+                doubleValue = neg ? -x : x;
                 return FLOAT;
             }
             if (exp10 < 0 && exp10 >= -22) {
-                double v = mant / POW10[-exp10];
-                doubleValue = neg ? -v : v;
+                double x = v / POW10[-exp10];
+                doubleValue = neg ? -x : x;
                 return FLOAT;
             }
         }
         doubleValue = Double.parseDouble(ascii(a, numStart, q));
         return FLOAT;
+    }
+
+    private static final long[] POW10L = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L};
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Value of the digits of the last {@link #digitRun} call. */
+    private long lastRun;
+
+    /**
+     * Length (0..8) of the run of ASCII digits at a[p, q) within the next eight bytes, leaving their value in lastRun;
+     * -1 when fewer than eight bytes of the array are left (the caller goes on one digit at a time).
+     */
+    private int digitRun(byte[] a, int p, int q) {
+        if (p + 8 > a.length) {
+            return -1;
+        }
+        long x = ((long) LONG_LE.get(a, p)) ^ 0x3030303030303030L; // digits become 0..9
+        // a byte is a digit iff both x and x + 6 have a zero high nibble; the lowest flagged byte is exact
+        long nonDigit = (x | (x + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        int k = nonDigit == 0 ? 8 : Long.numberOfTrailingZeros(nonDigit) >>> 3;
+        if (k > q - p) {
+            k = q - p;
+        }
+        if (k == 0) {
+            lastRun = 0;
+            return 0;
+        }
+        // first digit in the lowest byte: shift the k digits to the top, zeros (leading zeros) below
+        long d = x << (8 * (8 - k));
+        d = (d * 10 + (d >>> 8)) & 0x00FF00FF00FF00FFL;
+        d = (d * 100 + (d >>> 16)) & 0x0000FFFF0000FFFFL;
+        d = (d * 10000 + (d >>> 32)) & 0x00000000FFFFFFFFL;
+        lastRun = d;
+        return k;
+    }
+
+    /** An integer of 19 or more digits: int64 when it fits, otherwise float (as pandas does). */
+    private int longInteger(byte[] a, int s, int e) {
+        String text = ascii(a, s, e);
+        try {
+            longValue = Long.parseLong(text);
+            return INT;
+        } catch (NumberFormatException tooBig) {
+            doubleValue = Double.parseDouble(text);
+            return FLOAT;
+        }
     }
 
     private int parseWord(byte[] a, int s, int e) {

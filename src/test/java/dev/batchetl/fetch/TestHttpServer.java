@@ -1,5 +1,6 @@
 package dev.batchetl.fetch;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -33,6 +39,8 @@ import com.sun.net.httpserver.HttpServer;
  *     server.truncate("/cut.csv", bytes, 1000);         // announces bytes.length, sends 1000, closes
  *     server.retryAfter("/busy.csv", bytes, 1);         // 429 with "Retry-After: 1" once, then 200
  *     server.latency(Duration.ofMillis(200));           // every response waits before its first byte
+ *     server.serveRanged("/r.csv", bytes, "\"v1\"");      // 200 or 206, honouring Range and If-Range
+ *     server.cutFirst("/r.csv", 1, 4000);              // the first response breaks off after 4000 body bytes
  *     URI uri = server.uri("/data.csv");
  *     ...
  *     assertThat(server.requests("/flaky.csv")).isEqualTo(2);
@@ -46,6 +54,8 @@ import com.sun.net.httpserver.HttpServer;
  *   <li>Requests are handled on a multi-threaded executor, so concurrent clients really run concurrently.</li>
  *   <li>Successful responses carry {@code ETag: "<first 16 hex of SHA-256 of body>"} and a fixed
  *       {@code Last-Modified} ({@link #LAST_MODIFIED}).</li>
+ *   <li>Only {@link #serveRanged} understands {@code Range}; every other behaviour ignores it and answers the
+ *       whole body, like a server without range support. {@link #rangeHeaders} records what was asked for.</li>
  *   <li>All methods are thread-safe.</li>
  * </ul>
  */
@@ -53,6 +63,8 @@ public final class TestHttpServer implements AutoCloseable {
 
     /** The Last-Modified header sent with every 200 response. */
     public static final String LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,18})-");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -62,6 +74,8 @@ public final class TestHttpServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
+    private final Map<String, List<String>> rangeHeaders = new ConcurrentHashMap<>();
+    private final Map<String, Cut> cuts = new ConcurrentHashMap<>();
 
     private TestHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -105,6 +119,29 @@ public final class TestHttpServer implements AutoCloseable {
     public void serve(String path, byte[] body) {
         byte[] copy = body.clone();
         routes.put(path, exchange -> sendBody(exchange, copy));
+    }
+
+    /**
+     * Serves {@code body} like a server with range support: 200 with {@code ETag: etag}, {@code Last-Modified}
+     * ({@link #LAST_MODIFIED}) and {@code Accept-Ranges: bytes}; a request with {@code Range: bytes=N-} gets 206 with
+     * {@code Content-Range: bytes N-(len-1)/len} and the rest of the body when it has no {@code If-Range} or one
+     * equal to the current validator (the ETag, or Last-Modified when {@code etag} is null), else the whole body
+     * with 200; N at or beyond the end gets 416. Call it again to change body and ETag between requests.
+     */
+    public void serveRanged(String path, byte[] body, String etag) {
+        byte[] copy = body.clone();
+        routes.put(path, exchange -> sendRanged(exchange, copy, etag));
+    }
+
+    /**
+     * Makes the next {@code times} responses of {@code path}, whatever their behaviour, break off (connection
+     * closed) after {@code afterBytes} bytes of body; later responses are whole again.
+     */
+    public void cutFirst(String path, int times, int afterBytes) {
+        if (times < 0 || afterBytes < 0) {
+            throw new IllegalArgumentException("times and afterBytes must not be negative");
+        }
+        cuts.put(path, new Cut(new AtomicInteger(times), afterBytes));
     }
 
     /** Always answers {@code code} with a short text body. */
@@ -195,6 +232,17 @@ public final class TestHttpServer implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** The {@code Range} header of each request for {@code path} so far, in order; null for a request without. */
+    public List<String> rangeHeaders(String path) {
+        List<String> seen = rangeHeaders.get(path);
+        if (seen == null) {
+            return List.of();
+        }
+        synchronized (seen) {
+            return Collections.unmodifiableList(new ArrayList<>(seen));
+        }
+    }
+
     /** Requests received so far for all paths. */
     public int totalRequests() {
         return totalRequests.get();
@@ -219,10 +267,19 @@ public final class TestHttpServer implements AutoCloseable {
         void handle(HttpExchange exchange) throws IOException;
     }
 
+    private record Cut(AtomicInteger remaining, int afterBytes) {
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         totalRequests.incrementAndGet();
         requestCounts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        rangeHeaders.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
+                .add(exchange.getRequestHeaders().getFirst("Range"));
+        Cut cut = cuts.get(path);
+        if (cut != null && cut.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            exchange.setStreams(null, new CuttingOutputStream(exchange.getResponseBody(), cut.afterBytes()));
+        }
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         // Exceptions are left to the server, which then closes the connection: that is how truncate()
         // cuts a body short, and the right thing when a client went away.
@@ -254,6 +311,74 @@ public final class TestHttpServer implements AutoCloseable {
         exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    private static void sendRanged(HttpExchange exchange, byte[] body, String etag) throws IOException {
+        String validator = etag != null ? etag : LAST_MODIFIED;
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+        if (etag != null) {
+            exchange.getResponseHeaders().set("ETag", etag);
+        }
+        exchange.getResponseHeaders().set("Last-Modified", LAST_MODIFIED);
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
+        Matcher m = range == null ? null : RANGE.matcher(range.strip());
+        boolean head = "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
+        // If-Range compares strongly: a weak ETag never matches
+        boolean current = ifRange == null || (ifRange.equals(validator) && !validator.startsWith("W/"));
+        if (!head && m != null && m.matches() && current) {
+            long start = Long.parseLong(m.group(1));
+            if (start >= body.length) {
+                exchange.getResponseHeaders().set("Content-Range", "bytes */" + body.length);
+                sendStatus(exchange, 416);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Range",
+                    "bytes " + start + "-" + (body.length - 1) + "/" + body.length);
+            exchange.sendResponseHeaders(206, body.length - start);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body, (int) start, body.length - (int) start);
+            }
+            return;
+        }
+        if (head) {
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Passes on the first {@code allowed} bytes, then fails, which makes the server drop the connection. */
+    private static final class CuttingOutputStream extends FilterOutputStream {
+
+        private long left;
+
+        CuttingOutputStream(OutputStream out, long allowed) {
+            super(out);
+            this.left = allowed;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > left) {
+                out.write(b, off, (int) left);
+                left = 0;
+                out.flush();
+                throw new IOException("response cut on purpose");
+            }
+            out.write(b, off, len);
+            left -= len;
         }
     }
 

@@ -1,12 +1,14 @@
 package dev.batchetl.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,10 +29,13 @@ class TestHttpServerTest {
         server.close();
     }
 
-    private HttpResponse<byte[]> send(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(server.uri(path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    private HttpResponse<byte[]> send(String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
@@ -92,5 +97,56 @@ class TestHttpServerTest {
 
         assertThat(send("GET", "/s").statusCode()).isEqualTo(204);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+    }
+
+    @Test
+    void rangedServingHonoursRangeAndIfRange() throws Exception {
+        byte[] body = "0123456789".getBytes(StandardCharsets.UTF_8);
+        server.serveRanged("/r", body, "\"v1\"");
+
+        HttpResponse<byte[]> whole = send("GET", "/r");
+        HttpResponse<byte[]> rest = send("GET", "/r", "Range", "bytes=4-");
+        HttpResponse<byte[]> validated = send("GET", "/r", "Range", "bytes=4-", "If-Range", "\"v1\"");
+        HttpResponse<byte[]> stale = send("GET", "/r", "Range", "bytes=4-", "If-Range", "\"v0\"");
+        HttpResponse<byte[]> beyond = send("GET", "/r", "Range", "bytes=10-");
+
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(body);
+        assertThat(whole.headers().firstValue("ETag")).hasValue("\"v1\"");
+        assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        assertThat(rest.statusCode()).isEqualTo(206);
+        assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(body, 4, 10));
+        assertThat(rest.headers().firstValue("Content-Range")).hasValue("bytes 4-9/10");
+        assertThat(validated.statusCode()).isEqualTo(206);
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(stale.body()).isEqualTo(body);
+        assertThat(beyond.statusCode()).isEqualTo(416);
+        assertThat(server.rangeHeaders("/r")).containsExactly(null, "bytes=4-", "bytes=4-", "bytes=4-", "bytes=10-");
+    }
+
+    @Test
+    void plainServingIgnoresRange() throws Exception {
+        byte[] body = "0123456789".getBytes(StandardCharsets.UTF_8);
+        server.serve("/p", body);
+
+        HttpResponse<byte[]> response = send("GET", "/p", "Range", "bytes=4-");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(body);
+        assertThat(server.rangeHeaders("/p")).containsExactly("bytes=4-");
+        assertThat(server.rangeHeaders("/unknown")).isEmpty();
+    }
+
+    @Test
+    void cutResponsesBreakOffThenBehaveNormally() throws Exception {
+        byte[] body = new byte[100_000];
+        Arrays.fill(body, (byte) 'x');
+        server.cutFirst("/c", 2, 1000);
+        server.serve("/c", body);
+
+        assertThat(catchThrowable(() -> send("GET", "/c"))).isInstanceOf(java.io.IOException.class);
+        assertThat(catchThrowable(() -> send("GET", "/c"))).isInstanceOf(java.io.IOException.class);
+        assertThat(send("GET", "/c").body()).isEqualTo(body);
+        assertThat(server.requests("/c")).isEqualTo(3);
     }
 }

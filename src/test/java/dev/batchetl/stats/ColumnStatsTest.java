@@ -177,6 +177,36 @@ class ColumnStatsTest {
     }
 
     @Test
+    void textMinMaxMatchBruteForce() throws Exception {
+        java.util.Random rnd = new java.util.Random(9);
+        String[] atoms = {"a", "b", "ab", "\u00e9", "\uFFFD", "\uD83D\uDE00", "1", " ", "Z", "note "};
+        java.util.List<String> values = new java.util.ArrayList<>();
+        StringBuilder sb = new StringBuilder("t\n");
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder v = new StringBuilder();
+            int parts = 1 + rnd.nextInt(6);
+            for (int k = 0; k < parts; k++) {
+                v.append(atoms[rnd.nextInt(atoms.length)]);
+            }
+            String value = v.toString();
+            if (value.isBlank()) {
+                continue; // a whitespace-only line is a blank line
+            }
+            values.add(value);
+            sb.append('"').append(value).append("\"\n");
+        }
+        java.util.Comparator<String> byCodePoint = (x, y) -> java.util.Arrays.compare(x.codePoints().toArray(),
+                y.codePoints().toArray());
+        FileStats s = stats(write(dir, "t.csv", sb.toString()));
+        ColumnStats t = col(s, "t");
+        assertThat(t.count()).isEqualTo(values.size());
+        assertThat(t.min()).isEqualTo(values.stream().min(byCodePoint).orElseThrow());
+        assertThat(t.max()).isEqualTo(values.stream().max(byCodePoint).orElseThrow());
+        assertThat(t.minLength()).isEqualTo(values.stream().mapToInt(v -> v.codePointCount(0, v.length())).min().orElseThrow());
+        assertThat(t.maxLength()).isEqualTo(values.stream().mapToInt(v -> v.codePointCount(0, v.length())).max().orElseThrow());
+    }
+
+    @Test
     void varianceWithOneValueIsNull() throws Exception {
         FileStats s = stats(write(dir, "v.csv", "x,y\n3.5,1\n,\n"));
         assertThat(col(s, "x").variance()).isNull();

@@ -286,6 +286,32 @@ class CsvParsingTest {
     }
 
     @Test
+    void optionsAreValidated() {
+        CsvOptions d = CsvOptions.defaults();
+        assertThat(d.delimiter()).isEqualTo(',');
+        assertThat(d.quote()).isEqualTo('"');
+        assertThat(d.escape()).isNull();
+        assertThat(d.header()).isTrue();
+        assertThat(d.encoding()).isEqualTo(StandardCharsets.UTF_8);
+        assertThat(d.badRows()).isEqualTo(BadRowPolicy.SKIP);
+        assertThatThrownBy(() -> new CsvOptions(',', '"', null, true, StandardCharsets.UTF_16, d.naValues(),
+                BadRowPolicy.SKIP)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CsvOptions('\n', '"', null, true, StandardCharsets.UTF_8, d.naValues(),
+                BadRowPolicy.SKIP)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new CsvFormatException(7, "bad").getMessage()).isEqualTo("line 7: bad");
+    }
+
+    @Test
+    void otherDelimiterAndQuote() throws Exception {
+        CsvOptions d = CsvOptions.defaults();
+        CsvOptions o = new CsvOptions(';', '\'', null, true, StandardCharsets.UTF_8, d.naValues(), BadRowPolicy.SKIP);
+        FileStats s = stats(write(dir, "o.csv", "a;b\n'x;y';1,5\n'it''s';2\n"), o);
+        assertThat(col(s, "a").min()).isEqualTo("it's");
+        assertThat(col(s, "a").max()).isEqualTo("x;y");
+        assertThat(col(s, "b").type()).isEqualTo(ColumnType.TEXT);
+    }
+
+    @Test
     void textMinMaxByCodePoint() throws Exception {
         // U+1F600 (supplementary) sorts after U+FFFD by code point, although its UTF-16 form (D83D..) sorts before
         String csv = "t\n\uFFFD\n\uD83D\uDE00\nb\nB\n\u00e9t\u00e9\n";

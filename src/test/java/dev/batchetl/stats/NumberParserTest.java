@@ -35,6 +35,56 @@ class NumberParserTest {
         assertThat(p.doubleValue).isEqualTo(Double.parseDouble(text.trim()));
     }
 
+    @org.junit.jupiter.api.Test
+    void randomNumbersAgreeWithTheJdk() {
+        java.util.Random rnd = new java.util.Random(5);
+        String digits = "0123456789";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            if (rnd.nextInt(4) == 0) {
+                sb.append(rnd.nextBoolean() ? '-' : '+');
+            }
+            int intLen = rnd.nextInt(rnd.nextInt(4) == 0 ? 25 : 10);
+            for (int k = 0; k < intLen; k++) {
+                sb.append(digits.charAt(rnd.nextInt(10)));
+            }
+            boolean isFloat = false;
+            if (rnd.nextInt(3) > 0) {
+                sb.append('.');
+                int fracLen = rnd.nextInt(rnd.nextInt(4) == 0 ? 25 : 10);
+                for (int k = 0; k < fracLen; k++) {
+                    sb.append(digits.charAt(rnd.nextInt(10)));
+                }
+                isFloat = true;
+            }
+            if (rnd.nextInt(5) == 0) {
+                sb.append(rnd.nextBoolean() ? 'e' : 'E').append(rnd.nextInt(3) == 0 ? "-" : "").append(rnd.nextInt(40));
+                isFloat = true;
+            }
+            String text = sb.toString();
+            // the field sits in a larger array with digits around it, as in a real buffer
+            byte[] b = ("12345678" + text + "98765432").getBytes(StandardCharsets.US_ASCII);
+            int r = p.parse(b, 8, b.length - 8);
+            String body = text.replaceFirst("^[+-]", "");
+            boolean hasDigits = body.replaceAll("[eE].*", "").matches(".*[0-9].*");
+            if (!hasDigits) {
+                assertThat(r).as(text).isEqualTo(NumberParser.NONE);
+            } else if (!isFloat) {
+                java.math.BigInteger big = new java.math.BigInteger(text);
+                if (big.bitLength() < 64) {
+                    assertThat(r).as(text).isEqualTo(NumberParser.INT);
+                    assertThat(p.longValue).as(text).isEqualTo(big.longValue());
+                } else {
+                    assertThat(r).as(text).isEqualTo(NumberParser.FLOAT);
+                    assertThat(p.doubleValue).as(text).isEqualTo(Double.parseDouble(text));
+                }
+            } else {
+                assertThat(r).as(text).isEqualTo(NumberParser.FLOAT);
+                assertThat(p.doubleValue).as(text).isEqualTo(Double.parseDouble(text));
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"inf,Infinity", "INF,Infinity", "-inf,-Infinity", "+Infinity,Infinity", "-INFINITY,-Infinity",
             "iNf,Infinity"})

@@ -1,0 +1,27 @@
+/**
+ * CSV statistics engine: per-column statistics with the semantics of {@code pandas.read_csv} (default options)
+ * followed by {@code count()}, {@code isna().sum()}, {@code mean()}, {@code min()}, {@code max()}, {@code var()} and
+ * {@code std()}.
+ *
+ * <p>Usage: {@link dev.batchetl.stats.CsvHeader#read} gives the column names and where the data starts;
+ * {@link dev.batchetl.stats.CsvSplitter#split} cuts the data into ranges at true row boundaries; each range is read
+ * by a {@link dev.batchetl.stats.CsvRangeReader} into a {@link dev.batchetl.stats.FileAccumulator} (resumable at
+ * {@code offset()} / {@code line()}, checkpointable with {@code toBytes()}); accumulators of consecutive ranges are
+ * merged and {@link dev.batchetl.stats.FileAccumulator#result()} renders the {@link dev.batchetl.stats.FileStats}.
+ *
+ * <p>Choices where pandas leaves room or the engine has to pick:
+ * <ul>
+ *   <li>Lines that are empty or hold only spaces/tabs are skipped (pandas {@code skip_blank_lines}).</li>
+ *   <li>Booleans are {@code true}/{@code false} in any capitalisation (pandas' {@code to_boolean}); a boolean
+ *       column with nulls, or mixed with numbers, is text.</li>
+ *   <li>{@code inf}/{@code infinity} are recognised only without surrounding spaces (as pandas does).</li>
+ *   <li>A file with a header and no data rows has text (pandas: object) columns; a column of only nulls is float.</li>
+ *   <li>Floats are rendered from their shortest representation as plain decimals with at least one fractional digit
+ *       ({@code 0.00001}, {@code 100.0}, {@code 9223372036854776000.0}); {@code inf}/{@code -inf}; NaN results
+ *       (e.g. {@code inf - inf}) are null.</li>
+ *   <li>An unclosed quote is reported at the line where the quote opened.</li>
+ *   <li>Encodings must be ASCII compatible; fields of non-UTF-8 files are transcoded to UTF-8 only when they hold
+ *       non-ASCII bytes.</li>
+ * </ul>
+ */
+package dev.batchetl.stats;

@@ -1,0 +1,290 @@
+package dev.batchetl.stats;
+
+import static dev.batchetl.stats.StatsTestSupport.stats;
+import static dev.batchetl.stats.StatsTestSupport.statsAcc;
+import static dev.batchetl.stats.StatsTestSupport.statsResumed;
+import static dev.batchetl.stats.StatsTestSupport.statsSplit;
+import static dev.batchetl.stats.StatsTestSupport.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SplitResumeTest {
+
+    @TempDir
+    Path dir;
+
+    /** A nasty file: quoted fields with embedded LF/CRLF/CR, doubled quotes, multi-byte text, mixed line ends. */
+    static String nastyCsv(int rows, long seed, boolean withBadRows) {
+        Random rnd = new Random(seed);
+        String[] ends = {"\n", "\r\n", "\r"};
+        StringBuilder sb = new StringBuilder("id,x,note,flag,word\r\n");
+        for (int i = 0; i < rows; i++) {
+            String end = ends[rnd.nextInt(3)];
+            if (rnd.nextInt(20) == 0) {
+                sb.append(end); // blank line
+            }
+            if (withBadRows && rnd.nextInt(25) == 0) {
+                sb.append(i).append(",1,2,3,4,5").append(end);
+                continue;
+            }
+            sb.append(i).append(',');
+            int kind = rnd.nextInt(10);
+            if (kind == 0) {
+                sb.append("");
+            } else if (kind == 1) {
+                sb.append("\"").append(rnd.nextInt(100)).append("\"");
+            } else {
+                sb.append(rnd.nextInt(2000) - 1000).append('.').append(rnd.nextInt(1000));
+            }
+            sb.append(',');
+            switch (rnd.nextInt(6)) {
+                case 0:
+                    sb.append("\"multi\nline\r\nnote ").append(i).append(",\rend\"");
+                    break;
+                case 1:
+                    sb.append("\"say \"\"").append(i).append("\"\" ok\"");
+                    break;
+                case 2:
+                    sb.append("caf\u00e9 \u20ac").append(i).append(" \uD83D\uDE00");
+                    break;
+                case 3:
+                    sb.append("\"\"");
+                    break;
+                default:
+                    sb.append("plain").append(rnd.nextInt(50));
+            }
+            sb.append(',').append(rnd.nextBoolean() ? "True" : "false");
+            if (rnd.nextInt(7) != 0) { // sometimes a short row
+                sb.append(',').append("\u00e9\u00e8".repeat(rnd.nextInt(3))).append((char) ('a' + rnd.nextInt(26)));
+            }
+            sb.append(end);
+        }
+        return sb.toString();
+    }
+
+    static void assertSameStats(FileStats actual, FileStats expected) {
+        assertThat(actual.rows()).isEqualTo(expected.rows());
+        assertThat(actual.badRows()).isEqualTo(expected.badRows());
+        assertThat(actual.columns()).isEqualTo(expected.columns());
+        for (int i = 0; i < expected.columns(); i++) {
+            ColumnStats a = actual.columnStats().get(i);
+            ColumnStats e = expected.columnStats().get(i);
+            assertThat(a.name()).isEqualTo(e.name());
+            assertThat(a.type()).as(e.name()).isEqualTo(e.type());
+            assertThat(a.count()).as(e.name()).isEqualTo(e.count());
+            assertThat(a.nulls()).as(e.name()).isEqualTo(e.nulls());
+            assertThat(a.min()).as(e.name()).isEqualTo(e.min());
+            assertThat(a.max()).as(e.name()).isEqualTo(e.max());
+            assertThat(a.minLength()).as(e.name()).isEqualTo(e.minLength());
+            assertThat(a.maxLength()).as(e.name()).isEqualTo(e.maxLength());
+            assertClose(a.mean(), e.mean(), e.name() + " mean");
+            assertClose(a.variance(), e.variance(), e.name() + " variance");
+            assertClose(a.std(), e.std(), e.name() + " std");
+        }
+    }
+
+    static void assertClose(String a, String e, String what) {
+        if (e == null || a == null) {
+            assertThat(a).as(what).isEqualTo(e);
+            return;
+        }
+        double x = Double.parseDouble(a);
+        double y = Double.parseDouble(e);
+        if (x != y) {
+            assertThat(Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y))).as(what + ": " + a + " vs " + e)
+                    .isLessThanOrEqualTo(1e-12);
+        }
+    }
+
+    @Test
+    void splitAndResumedReadsEqualTheWholeFile() throws Exception {
+        Path f = write(dir, "nasty.csv", nastyCsv(600, 7, true));
+        List<BadRow> wholeBad = new ArrayList<>();
+        FileStats whole = stats(f, CsvOptions.defaults(), wholeBad);
+        assertThat(whole.rows()).isGreaterThan(500);
+        assertThat(whole.badRows()).isGreaterThan(5);
+        assertThat(whole.columnStats().get(2).maxLength()).isGreaterThan(20);
+
+        for (long splitSize : new long[] {1, 5, 64, 1000, 1 << 20}) {
+            List<BadRow> bad = new ArrayList<>();
+            assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad), whole);
+            assertThat(bad).as("split " + splitSize).isEqualTo(wholeBad);
+        }
+        for (int every : new int[] {1, 3, 17, 1000}) {
+            for (int buffer : new int[] {16, 100, CsvRangeReader.DEFAULT_BUFFER}) {
+                List<BadRow> bad = new ArrayList<>();
+                assertSameStats(statsResumed(f, CsvOptions.defaults(), every, buffer, bad), whole);
+                assertThat(bad).as("resume every " + every + ", buffer " + buffer).isEqualTo(wholeBad);
+            }
+        }
+        for (int buffer : new int[] {16, 33, 4096}) {
+            List<BadRow> bad = new ArrayList<>();
+            assertSameStats(statsAcc(f, CsvOptions.defaults(), bad, buffer).result(), whole);
+            assertThat(bad).isEqualTo(wholeBad);
+        }
+    }
+
+    @Test
+    void fastScanFindsTheSameBoundariesAsTheTokenizer() throws Exception {
+        String csv = nastyCsv(400, 5, true)
+                + "1,2,x\"y\"z,True,a\n" // quotes inside an unquoted field are literal
+                + "2,3,\"a\"b\"\nc,True,b\n" // text after a closing quote: the next quote is literal too
+                + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n"
+                + "4,5,\"\n\",\"\r\n\",c";
+        Path f = write(dir, "s.csv", csv);
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        for (long splitSize : new long[] {1, 2, 10, 100, 1000, 100_000}) {
+            List<ByteRange> expected = CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), splitSize, h);
+            for (int buffer : new int[] {4, 5, 13, 64, CsvRangeReader.DEFAULT_BUFFER}) {
+                assertThat(CsvSplitter.scanSplit(f, CsvOptions.defaults(), splitSize, h, buffer))
+                        .as("split size " + splitSize + ", buffer " + buffer).isEqualTo(expected);
+            }
+        }
+        assertSameStats(statsSplit(f, CsvOptions.defaults(), 1, new ArrayList<>()), stats(f));
+    }
+
+    @Test
+    void escapeCharacterFilesSplitAndResume() throws Exception {
+        CsvOptions d = CsvOptions.defaults();
+        CsvOptions o = new CsvOptions(',', '"', '\\', true, d.encoding(), d.naValues(), BadRowPolicy.SKIP);
+        String csv = "a,b\n1,x\\\ny\n2,\"p\\\"q\nr\"\n3,\\\"z\n4,\"u,v\"\n";
+        Path f = write(dir, "e.csv", csv);
+        FileStats whole = stats(f, o);
+        assertThat(whole.rows()).isEqualTo(4);
+        assertThat(whole.columnStats().get(1).max()).isEqualTo("x\ny");
+        assertThat(whole.columnStats().get(1).min()).isEqualTo("\"z");
+        for (long splitSize : new long[] {1, 3, 10}) {
+            assertSameStats(statsSplit(f, o, splitSize, new ArrayList<>()), whole);
+        }
+        assertSameStats(statsResumed(f, o, 1, 16, new ArrayList<>()), whole);
+    }
+
+    @Test
+    void splitRangesInterruptedAndResumedWithTheirEnd() throws Exception {
+        Path f = write(dir, "nasty.csv", nastyCsv(500, 21, true));
+        List<BadRow> wholeBad = new ArrayList<>();
+        FileStats whole = stats(f, CsvOptions.defaults(), wholeBad);
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        int columns = h.names().size();
+        for (long splitSize : new long[] {1, 300, 4000}) {
+            List<BadRow> bad = new ArrayList<>();
+            FileAccumulator total = new FileAccumulator(h.names());
+            for (ByteRange range : CsvSplitter.split(f, CsvOptions.defaults(), splitSize)) {
+                FileAccumulator acc = new FileAccumulator(h.names());
+                long offset = range.start();
+                long line = range.firstLine();
+                boolean done = false;
+                while (!done) {
+                    try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), columns, offset,
+                            range.end(), line, 64)) {
+                        int n = r.read(acc, 2, bad::add);
+                        acc = FileAccumulator.fromBytes(acc.toBytes());
+                        offset = r.offset();
+                        line = r.line();
+                        done = n == 0 || r.finished();
+                    }
+                }
+                total.merge(FileAccumulator.fromBytes(acc.toBytes()));
+            }
+            assertSameStats(total.result(), whole);
+            assertThat(bad).as("split " + splitSize).isEqualTo(wholeBad);
+        }
+    }
+
+    @Test
+    void tinySplitSizeGivesOneRangePerRow() throws Exception {
+        String csv = "a,b\r\n1,\"x\r\ny\"\r\n\r\n2,\"p,q\"\r\n3,\"\"\"\"\r\n";
+        Path f = write(dir, "t.csv", csv);
+        List<ByteRange> ranges = CsvSplitter.split(f, CsvOptions.defaults(), 1);
+        assertThat(ranges).hasSize(3);
+        long header = "a,b\r\n".length();
+        long row1 = "1,\"x\r\ny\"\r\n".length();
+        assertThat(ranges.get(0)).isEqualTo(new ByteRange(header, header + row1, 2));
+        assertThat(ranges.get(1).start()).isEqualTo(header + row1);
+        assertThat(ranges.get(1).firstLine()).isEqualTo(4);
+        assertThat(ranges.get(2).firstLine()).isEqualTo(6);
+        assertThat(ranges.get(2).end()).isEqualTo(Long.MAX_VALUE);
+        // no split point inside the quoted field
+        assertThat(ranges).noneMatch(r -> r.start() == header + "1,\"x\r\n".length());
+        assertSameStats(statsSplit(f, CsvOptions.defaults(), 1, new ArrayList<>()), stats(f));
+    }
+
+    @Test
+    void smallFileIsOneRange() throws Exception {
+        Path f = write(dir, "s.csv", "a\n1\n2\n");
+        assertThat(CsvSplitter.split(f, CsvOptions.defaults(), 1 << 20))
+                .containsExactly(new ByteRange(2, Long.MAX_VALUE, 2));
+    }
+
+    @Test
+    void unclosedQuoteAtEndAcrossSplitsAndResumes() throws Exception {
+        String csv = nastyCsv(100, 3, false) + "999,1.5,\"never\nclosed,True,a\n1000,2,x,True,b\n";
+        Path f = write(dir, "u.csv", csv);
+        List<BadRow> wholeBad = new ArrayList<>();
+        FileStats whole = stats(f, CsvOptions.defaults(), wholeBad);
+        assertThat(wholeBad).hasSize(1);
+        assertThat(wholeBad.get(0).reason()).isEqualTo("unclosed quote");
+        long lines = csv.chars().filter(c -> c == '\n').count() + csv.replace("\r\n", "").chars().filter(c -> c == '\r').count();
+        assertThat(wholeBad.get(0).line()).isEqualTo(lines - 2); // the quote opens three lines before the end
+        for (long splitSize : new long[] {1, 50, 300}) {
+            List<BadRow> bad = new ArrayList<>();
+            assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad), whole);
+            assertThat(bad).isEqualTo(wholeBad);
+        }
+        List<BadRow> bad = new ArrayList<>();
+        assertSameStats(statsResumed(f, CsvOptions.defaults(), 2, 32, bad), whole);
+        assertThat(bad).isEqualTo(wholeBad);
+    }
+
+    @Test
+    void checkpointRoundTrip() throws Exception {
+        Path f = write(dir, "c.csv", nastyCsv(300, 11, true) + "1,99999999999999999999,z,True,q\n");
+        FileAccumulator acc = statsAcc(f, CsvOptions.defaults(), new ArrayList<>(), CsvRangeReader.DEFAULT_BUFFER);
+        byte[] bytes = acc.toBytes();
+        FileAccumulator back = FileAccumulator.fromBytes(bytes);
+        assertThat(back.result()).isEqualTo(acc.result());
+        assertThat(back.toBytes()).isEqualTo(bytes);
+        assertThat(back.rows()).isEqualTo(acc.rows());
+        assertThat(back.badRows()).isEqualTo(acc.badRows());
+        // an empty accumulator round-trips too, and merging it changes nothing
+        FileAccumulator empty = FileAccumulator.fromBytes(new FileAccumulator(back.columnNames()).toBytes());
+        back.merge(empty);
+        assertThat(back.result()).isEqualTo(acc.result());
+        empty.merge(FileAccumulator.fromBytes(bytes));
+        assertThat(empty.result()).isEqualTo(acc.result());
+    }
+
+    @Test
+    void integerSumOverflowSurvivesCheckpointAndMerge() throws Exception {
+        StringBuilder sb = new StringBuilder("v\n");
+        for (int i = 0; i < 40; i++) {
+            sb.append(i % 2 == 0 ? "9223372036854775807" : "9223372036854775806").append('\n');
+        }
+        Path f = write(dir, "o.csv", sb.toString());
+        FileStats whole = stats(f);
+        // mean of 20 x (2^63-1) and 20 x (2^63-2) = 2^63 - 1.5, as a double 2^63
+        assertThat(whole.columnStats().get(0).type()).isEqualTo(ColumnType.INTEGER);
+        assertThat(whole.columnStats().get(0).mean()).isEqualTo(ColumnAccumulator.format(9.223372036854775807E18));
+        assertThat(statsSplit(f, CsvOptions.defaults(), 30, new ArrayList<>())).isEqualTo(whole);
+        assertThat(statsResumed(f, CsvOptions.defaults(), 3, 64, new ArrayList<>())).isEqualTo(whole);
+    }
+
+    @Test
+    void rangeEndingBeforeDataReadsNothing() throws Exception {
+        Path f = write(dir, "r.csv", "a\n1\n2\n");
+        FileAccumulator acc = new FileAccumulator(List.of("a"));
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 1, 2, 2, 2)) {
+            assertThat(r.read(acc, 10, null)).isZero();
+            assertThat(r.finished()).isTrue();
+        }
+        assertThat(acc.rows()).isZero();
+        assertThat(Files.size(f)).isEqualTo(6);
+    }
+}
