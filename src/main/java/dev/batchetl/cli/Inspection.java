@@ -248,6 +248,10 @@ class Inspection {
 		}
 		JobInstance instance = execution.getJobInstance();
 		JobExecution latest = this.jobRepository.getLastJobExecution(instance);
+		if (latest != null && latest.getId() != id && latest.getStatus() == BatchStatus.COMPLETED) {
+			out.println(label + "nothing, this run completed in execution " + latest.getId() + ", its latest");
+			return;
+		}
 		if (latest != null && latest.getId() != id) {
 			out.println(label + "see execution " + latest.getId() + ", the latest of this run (" + latest.getStatus()
 					+ "): only it can be restarted (batch-etl show " + latest.getId() + ")");
