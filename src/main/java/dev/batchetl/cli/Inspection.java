@@ -49,6 +49,8 @@ class Inspection {
 
 	private static final String CHECKPOINT_OFFSET = "csv.offset";
 
+	private static final String CAUSED_BY = "Caused by: ";
+
 	/** Failures listed at most; the rest are counted. */
 	private static final int LISTED = 20;
 
@@ -179,7 +181,7 @@ class Inspection {
 			StepExecution step = steps.get(i);
 			out.println(lines.get(i + 1));
 			if (step.getStatus() == BatchStatus.FAILED) {
-				out.println("    failed: " + orNone(firstLine(step.getExitStatus().getExitDescription())));
+				printFailure(step, "    ", out);
 			}
 			if (step.getStepName().equals("stats") && !partitions.isEmpty()) {
 				printPartitions(partitions, out);
@@ -191,13 +193,34 @@ class Inspection {
 	}
 
 	private static void printPartitions(List<StepExecution> partitions, PrintStream out) {
-		TextTable table = new TextTable("    ", "PARTITION", "FILE", "STATUS", ">ROWS", ">SKIPPED", "CHECKPOINT");
+		TextTable table = new TextTable("    ", "PARTITION", "STATUS", ">ROWS", ">SKIPPED", "CHECKPOINT", "FILE");
 		for (StepExecution partition : partitions) {
-			table.row(partition.getStepName().substring(PARTITION_PREFIX.length()), file(partition.getExecutionContext()),
-					partition.getStatus(), partition.getWriteCount(), partition.getReadSkipCount(),
-					partition.getStatus() == BatchStatus.COMPLETED ? "" : checkpoint(partition.getExecutionContext()));
+			table.row(partition.getStepName().substring(PARTITION_PREFIX.length()), partition.getStatus(),
+					partition.getWriteCount(), partition.getReadSkipCount(),
+					partition.getStatus() == BatchStatus.COMPLETED ? "" : checkpoint(partition.getExecutionContext()),
+					file(partition.getExecutionContext()));
 		}
-		table.lines().forEach(out::println);
+		List<String> lines = table.lines();
+		out.println(lines.get(0));
+		for (int i = 0; i < partitions.size(); i++) {
+			out.println(lines.get(i + 1));
+			if (partitions.get(i).getStatus() == BatchStatus.FAILED) {
+				printFailure(partitions.get(i), "      ", out);
+			}
+		}
+	}
+
+	/** The first line of a failed step's exit description and, when it names one, its root cause. */
+	private static void printFailure(StepExecution step, String indent, PrintStream out) {
+		String description = step.getExitStatus().getExitDescription();
+		out.println(indent + "failed: " + orNone(firstLine(description)));
+		if (description != null) {
+			description.lines()
+				.map(String::strip)
+				.filter(line -> line.startsWith(CAUSED_BY))
+				.reduce((first, second) -> second)
+				.ifPresent(cause -> out.println(indent + "cause:  " + firstLine(cause.substring(CAUSED_BY.length()))));
+		}
 	}
 
 	/** The partition's file relative to dir, with its byte range when the file is split. */
@@ -328,7 +351,7 @@ class Inspection {
 		if (names.isEmpty()) {
 			return new Redo("runs a partition per CSV file in dir", List.of());
 		}
-		TextTable table = new TextTable("    ", "PARTITION", "FILE", "FROM");
+		TextTable table = new TextTable("    ", "PARTITION", "FROM", "FILE");
 		int again = 0;
 		for (String name : names) {
 			StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
@@ -337,8 +360,9 @@ class Inspection {
 			}
 			again++;
 			String checkpoint = checkpoint(last.getExecutionContext());
-			table.row(name.substring(PARTITION_PREFIX.length()), file(last.getExecutionContext()),
-					checkpoint.equals("not started") ? "the start (not started)" : checkpoint);
+			table.row(name.substring(PARTITION_PREFIX.length()),
+					checkpoint.equals("not started") ? "the start (not started)" : checkpoint,
+					file(last.getExecutionContext()));
 		}
 		String summary = again + " of " + names.size() + " partitions again, the COMPLETED ones are skipped";
 		return new Redo(summary, again == 0 ? List.of() : table.lines());
@@ -385,12 +409,26 @@ class Inspection {
 		return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
 	}
 
+	/**
+	 * The first line of an exit description: for a stack trace, its first exception with its whole message (which
+	 * may span lines), made one line.
+	 */
 	private static String firstLine(String text) {
 		if (text == null || text.isBlank()) {
 			return "";
 		}
-		String line = text.strip().lines().findFirst().orElse("").strip();
-		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+		StringBuilder message = new StringBuilder();
+		for (String line : (Iterable<String>) text.strip().lines()::iterator) {
+			if (line.startsWith("\tat ") || line.strip().startsWith("at ") && !message.isEmpty()) {
+				break;
+			}
+			message.append(message.isEmpty() ? "" : " ").append(line.strip());
+			if (!text.contains("\tat ")) {
+				break;
+			}
+		}
+		String line = message.toString();
+		return line.length() > 500 ? line.substring(0, 500) + "..." : line;
 	}
 
 	private static String orNone(String text) {

@@ -99,9 +99,9 @@ class InspectionFunctionalTests {
 				  fetch-plan  COMPLETED     0      3     0        1          0  <d>
 				  fetch       COMPLETED     3      3     0        1          0  <d>
 				  stats       COMPLETED     0      5     1        2          0  <d>
-				    PARTITION  FILE     STATUS     ROWS  SKIPPED  CHECKPOINT
-				    f00001     one.csv  COMPLETED     3        0
-				    f00002     two.csv  COMPLETED     2        1
+				    PARTITION  STATUS     ROWS  SKIPPED  CHECKPOINT  FILE
+				    f00001     COMPLETED     3        0              one.csv
+				    f00002     COMPLETED     2        1              two.csv
 				  export      COMPLETED     0      2     0        1          0  <d>
 				failures:
 				  source %5$s: HTTP 404 Not Found
@@ -137,8 +137,8 @@ class InspectionFunctionalTests {
 				  fetch-plan  COMPLETED     0      1     0        1          0  <d>
 				  fetch       COMPLETED     1      1     0        1          0  <d>
 				  stats       COMPLETED     0      2     0        1          0  <d>
-				    PARTITION  FILE     STATUS     ROWS  SKIPPED  CHECKPOINT
-				    f00001     one.csv  COMPLETED     2        0
+				    PARTITION  STATUS     ROWS  SKIPPED  CHECKPOINT  FILE
+				    f00001     COMPLETED     2        0              one.csv
 				  export      FAILED        0      0     0        0          1  <d>
 				    failed: %2$s
 				failures: none
@@ -188,6 +188,50 @@ class InspectionFunctionalTests {
 				  export      redo  not run yet
 				  command: batch-etl restart %1$d
 				""".formatted(execution, blocker));
+	}
+
+	@Test
+	void aPartitionThatFailedIsRestartedFromItsCheckpoint() throws IOException {
+		// given: a run over a folder whose second file's result cannot be stored (its relative path is longer than
+		// the 1000 characters etl_partition_result holds), read in checkpoints of 2 rows
+		Path data = Files.createDirectories(this.work.resolve("data"));
+		Files.writeString(data.resolve("a.csv"), "n\n1\n2\n");
+		Path deep = data;
+		for (int i = 0; i < 5; i++) {
+			deep = deep.resolve(String.valueOf((char) ('b' + i)).repeat(200));
+		}
+		Files.createDirectories(deep);
+		Files.writeString(deep.resolve("long.csv"), "n\n1\n2\n3\n4\n5\n");
+		String relative = data.relativize(deep.resolve("long.csv")).toString();
+		EtlCli.Result failed = EtlCli.run("run", "dir=" + data, "output=" + this.work.resolve("results.csv"),
+				"commit-rows=2", "run=" + this.run);
+		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+		long execution = failed.executionId();
+
+		// when
+		EtlCli.Result show = EtlCli.run("show", Long.toString(execution));
+
+		// then: the failed partition is shown with its checkpoint, and a restart runs it again from there
+		assertThat(show.exitCode()).as(show.toString()).isZero();
+		String out = normalized(show.out());
+		assertThat(out).contains("""
+				    PARTITION  STATUS     ROWS  SKIPPED  CHECKPOINT       FILE
+				    f00001     COMPLETED     2        0                   a.csv
+				    f00002     FAILED        5        0  line 6, byte 10  %s
+				      failed: org.springframework.dao.DataIntegrityViolationException: PreparedStatementCallback; SQL \
+				[INSERT INTO etl_partition_result (job_instance_id, partition_name, file, range_index, state, error, \
+				job_execution_id) VALUES (?, ?, ?, ?, ?, ?, ?)]; ERROR: value too long for type character varying(1000)
+				""".formatted(relative));
+		assertThat(out).contains("""
+				a restart would redo:
+				  fetch-plan  skip  COMPLETED in execution %1$d
+				  fetch       skip  COMPLETED in execution %1$d
+				  stats       redo  FAILED in execution %1$d; 1 of 2 partitions again, the COMPLETED ones are skipped
+				    PARTITION  FROM             FILE
+				    f00002     line 6, byte 10  %2$s
+				  export      redo  not run yet
+				  command: batch-etl restart %1$d
+				""".formatted(execution, relative));
 	}
 
 	@Test
