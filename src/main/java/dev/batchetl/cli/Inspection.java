@@ -1,14 +1,60 @@
 package dev.batchetl.cli;
 
 import java.io.PrintStream;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
+import dev.batchetl.job.EtlJobConfiguration;
+import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlRequest;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /** The read-only commands {@code list} and {@code show}: what ran, how far it got, and what a restart would redo. */
 @Component
 class Inspection {
+
+	/** The steps of the etl job in the order it runs them (see {@link EtlJobConfiguration}). */
+	static final List<String> STEPS = List.of("fetch-plan", "fetch", "stats", "export");
+
+	/** Prefix of the step name of a statistics partition: {@code stats-file:f00001}. */
+	static final String PARTITION_PREFIX = "stats-file:";
+
+	/** Execution context keys written by the statistics partitioner and its worker (package dev.batchetl.stats). */
+	private static final String RELATIVE = "relative";
+
+	private static final String START = "start";
+
+	private static final String END = "end";
+
+	private static final String CHECKPOINT_LINE = "csv.line";
+
+	private static final String CHECKPOINT_OFFSET = "csv.offset";
+
+	private static final String CAUSED_BY = "Caused by: ";
+
+	/** Failures listed at most; the rest are counted. */
+	private static final int LISTED = 20;
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
 	private final JobRepository jobRepository;
 
@@ -21,7 +67,43 @@ class Inspection {
 
 	/** Prints the latest {@code limit} executions of the etl job, newest first. */
 	void list(int limit, PrintStream out) {
-		throw new UsageException("list is not implemented yet");
+		// The job repository has no query for the latest executions across instances: read its tables.
+		List<Listed> executions = this.jdbc.query("""
+				SELECT e.job_execution_id, e.job_instance_id, e.status, e.exit_code, e.start_time, e.end_time,
+				       d.parameter_value AS definition, r.parameter_value AS run_key
+				FROM batch_job_execution e
+				JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+				LEFT JOIN batch_job_execution_params d
+				       ON d.job_execution_id = e.job_execution_id AND d.parameter_name = ?
+				LEFT JOIN batch_job_execution_params r
+				       ON r.job_execution_id = e.job_execution_id AND r.parameter_name = ?
+				WHERE i.job_name = ?
+				ORDER BY e.job_execution_id DESC
+				LIMIT ?""", Inspection::listed, EtlRequest.DEFINITION, EtlKey.RUN.key(), EtlJobConfiguration.JOB_NAME,
+				limit);
+		if (executions.isEmpty()) {
+			out.println("no executions yet");
+			return;
+		}
+		LocalDateTime now = LocalDateTime.now();
+		TextTable table = new TextTable("", ">EXECUTION", ">INSTANCE", "DEFINITION", "RUN", "STATUS", "STARTED",
+				"DURATION", "EXIT");
+		for (Listed e : executions) {
+			table.row(e.id(), e.instanceId(), e.definition(), e.runKey(), e.status(), time(e.start()),
+					duration(e.status(), e.start(), e.end(), now), exitCode(e.status(), e.exitCode()));
+		}
+		table.lines().forEach(out::println);
+	}
+
+	private record Listed(long id, long instanceId, BatchStatus status, String exitCode, LocalDateTime start,
+			LocalDateTime end, String definition, String runKey) {
+	}
+
+	private static Listed listed(ResultSet rs, int row) throws SQLException {
+		return new Listed(rs.getLong("job_execution_id"), rs.getLong("job_instance_id"),
+				BatchStatus.valueOf(rs.getString("status")), rs.getString("exit_code"),
+				rs.getObject("start_time", LocalDateTime.class), rs.getObject("end_time", LocalDateTime.class),
+				rs.getString("definition"), rs.getString("run_key"));
 	}
 
 	/**
@@ -29,7 +111,328 @@ class Inspection {
 	 * @throws UsageException when there is no such execution
 	 */
 	void show(long executionId, PrintStream out) {
-		throw new UsageException("show is not implemented yet");
+		JobExecution execution;
+		try {
+			execution = this.jobRepository.getJobExecution(executionId);
+		}
+		catch (EmptyResultDataAccessException ex) {
+			execution = null;
+		}
+		if (execution == null || !EtlJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
+			throw new UsageException("no job execution with id " + executionId);
+		}
+		LocalDateTime now = LocalDateTime.now();
+		printHeader(execution, now, out);
+		printSteps(execution, now, out);
+		printFailures(execution.getJobInstance(), out);
+		printRestart(execution, out);
+	}
+
+	private void printHeader(JobExecution execution, LocalDateTime now, PrintStream out) {
+		EtlRequest request = EtlRequest.from(execution.getJobParameters());
+		BatchStatus status = execution.getStatus();
+		ExitStatus exit = execution.getExitStatus();
+		out.println("execution " + execution.getId() + ": " + request.definition() + " run=" + request.runKey()
+				+ " (instance " + execution.getJobInstance().getInstanceId() + ")");
+		String code = exitCode(status, exit.getExitCode());
+		String description = firstLine(exit.getExitDescription());
+		out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
+				+ (description.isEmpty() ? "" : ": " + description) + ")");
+		String took = duration(status, execution.getStartTime(), execution.getEndTime(), now);
+		out.println("started  " + time(execution.getStartTime())
+				+ (execution.getEndTime() == null ? "" : ", ended " + time(execution.getEndTime()))
+				+ (took.isEmpty() ? "" : ", " + (took.startsWith("running") ? took : "took " + took)));
+		out.println("keys:");
+		Map<String, String> keys = new LinkedHashMap<>();
+		for (EtlKey key : EtlKey.values()) {
+			String value = request.keys().get(key.key());
+			if (value != null) {
+				keys.put(key.key(), value);
+			}
+		}
+		new TreeSet<>(request.keys().keySet()).forEach(name -> keys.putIfAbsent(name, request.keys().get(name)));
+		TextTable table = new TextTable("  ", "", "");
+		keys.forEach(table::row);
+		table.lines().stream().skip(1).forEach(out::println);
+	}
+
+	private void printSteps(JobExecution execution, LocalDateTime now, PrintStream out) {
+		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
+		steps.sort(Comparator.comparing(StepExecution::getId));
+		List<StepExecution> partitions = steps.stream().filter(s -> s.getStepName().startsWith(PARTITION_PREFIX))
+			.sorted(Comparator.comparing(StepExecution::getStepName))
+			.toList();
+		steps.removeAll(partitions);
+		out.println("steps:");
+		if (steps.isEmpty()) {
+			out.println("  none started");
+			return;
+		}
+		TextTable table = new TextTable("  ", "STEP", "STATUS", ">READ", ">WRITE", ">SKIP", ">COMMITS", ">ROLLBACKS",
+				"DURATION");
+		for (StepExecution step : steps) {
+			table.row(step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(),
+					step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
+					duration(step.getStatus(), step.getStartTime(), step.getEndTime(), now));
+		}
+		List<String> lines = table.lines();
+		out.println(lines.get(0));
+		for (int i = 0; i < steps.size(); i++) {
+			StepExecution step = steps.get(i);
+			out.println(lines.get(i + 1));
+			if (step.getStatus() == BatchStatus.FAILED) {
+				printFailure(step, "    ", out);
+			}
+			if (step.getStepName().equals("stats") && !partitions.isEmpty()) {
+				printPartitions(partitions, out);
+			}
+		}
+		if (steps.stream().noneMatch(s -> s.getStepName().equals("stats")) && !partitions.isEmpty()) {
+			printPartitions(partitions, out);
+		}
+	}
+
+	private static void printPartitions(List<StepExecution> partitions, PrintStream out) {
+		TextTable table = new TextTable("    ", "PARTITION", "STATUS", ">ROWS", ">SKIPPED", "CHECKPOINT", "FILE");
+		for (StepExecution partition : partitions) {
+			table.row(partition.getStepName().substring(PARTITION_PREFIX.length()), partition.getStatus(),
+					partition.getWriteCount(), partition.getReadSkipCount(),
+					partition.getStatus() == BatchStatus.COMPLETED ? "" : checkpoint(partition.getExecutionContext()),
+					file(partition.getExecutionContext()));
+		}
+		List<String> lines = table.lines();
+		out.println(lines.get(0));
+		for (int i = 0; i < partitions.size(); i++) {
+			out.println(lines.get(i + 1));
+			if (partitions.get(i).getStatus() == BatchStatus.FAILED) {
+				printFailure(partitions.get(i), "      ", out);
+			}
+		}
+	}
+
+	/** The first line of a failed step's exit description and, when it names one, its root cause. */
+	private static void printFailure(StepExecution step, String indent, PrintStream out) {
+		String description = step.getExitStatus().getExitDescription();
+		out.println(indent + "failed: " + orNone(firstLine(description)));
+		if (description != null) {
+			description.lines()
+				.map(String::strip)
+				.filter(line -> line.startsWith(CAUSED_BY))
+				.reduce((first, second) -> second)
+				.ifPresent(cause -> out.println(indent + "cause:  " + firstLine(cause.substring(CAUSED_BY.length()))));
+		}
+	}
+
+	/** The partition's file relative to dir, with its byte range when the file is split. */
+	private static String file(ExecutionContext context) {
+		String relative = context.containsKey(RELATIVE) ? context.getString(RELATIVE) : "?";
+		if (context.containsKey(START) && context.getLong(START) >= 0) {
+			return relative + " bytes " + context.getLong(START) + "-" + context.getLong(END);
+		}
+		return relative;
+	}
+
+	private static String checkpoint(ExecutionContext context) {
+		if (context.containsKey(CHECKPOINT_LINE) && context.containsKey(CHECKPOINT_OFFSET)) {
+			return "line " + context.getLong(CHECKPOINT_LINE) + ", byte " + context.getLong(CHECKPOINT_OFFSET);
+		}
+		return "not started";
+	}
+
+	private void printFailures(JobInstance instance, PrintStream out) {
+		long instanceId = instance.getInstanceId();
+		List<String> failures = new ArrayList<>();
+		failures.addAll(this.jdbc.queryForList("""
+				SELECT 'source ' || source || ': ' || COALESCE(error, 'failed') FROM etl_fetch_item
+				WHERE job_instance_id = ? AND status = 'FAILED' ORDER BY line""", String.class, instanceId));
+		failures.addAll(this.jdbc.queryForList("""
+				SELECT 'file ' || file || ': ' || error FROM etl_partition_result
+				WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index""", String.class,
+				instanceId));
+		if (failures.isEmpty()) {
+			out.println("failures: none");
+			return;
+		}
+		out.println("failures:");
+		failures.stream().limit(LISTED).forEach(line -> out.println("  " + line));
+		if (failures.size() > LISTED) {
+			out.println("  ... and " + (failures.size() - LISTED)
+					+ " more (etl_fetch_item, etl_partition_result: job_instance_id = " + instanceId + ")");
+		}
+	}
+
+	private void printRestart(JobExecution execution, PrintStream out) {
+		String label = "a restart would redo: ";
+		long id = execution.getId();
+		BatchStatus status = execution.getStatus();
+		if (status == BatchStatus.COMPLETED) {
+			out.println(label + "nothing (completed)");
+			return;
+		}
+		JobInstance instance = execution.getJobInstance();
+		JobExecution latest = this.jobRepository.getLastJobExecution(instance);
+		if (latest != null && latest.getId() != id && latest.getStatus() == BatchStatus.COMPLETED) {
+			out.println(label + "nothing, this run completed in execution " + latest.getId() + ", its latest");
+			return;
+		}
+		if (latest != null && latest.getId() != id) {
+			out.println(label + "see execution " + latest.getId() + ", the latest of this run (" + latest.getStatus()
+					+ "): only it can be restarted (batch-etl show " + latest.getId() + ")");
+			return;
+		}
+		if (status.isRunning()) {
+			out.println(label + "nothing, it is still running (stop it with: batch-etl stop " + id
+					+ "; if its process died: batch-etl recover " + id + ")");
+			return;
+		}
+		if (status == BatchStatus.ABANDONED || status == BatchStatus.UNKNOWN) {
+			out.println(label + "nothing, an execution that is " + status + " cannot be restarted (start a new run)");
+			return;
+		}
+		out.println(label.strip());
+		TextTable table = new TextTable("  ", "", "", "");
+		List<String> partitionLines = List.of();
+		int statsRow = -1;
+		for (String name : STEPS) {
+			StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
+			String why = last == null ? "not run yet" : last.getStatus() + " in execution " + last.getJobExecutionId();
+			if (last != null && (last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED)) {
+				table.row(name, "skip", why);
+				continue;
+			}
+			switch (name) {
+				case "fetch" -> why += "; " + fetchRedo(instance.getInstanceId());
+				case "stats" -> {
+					Redo redo = statsRedo(instance);
+					why += "; " + redo.summary();
+					partitionLines = redo.lines();
+					statsRow = STEPS.indexOf(name);
+				}
+				default -> {
+				}
+			}
+			table.row(name, "redo", why);
+		}
+		List<String> lines = table.lines();
+		for (int i = 1; i < lines.size(); i++) {
+			out.println(lines.get(i));
+			if (i - 1 == statsRow) {
+				partitionLines.forEach(out::println);
+			}
+		}
+		out.println("  command: batch-etl restart " + id);
+	}
+
+	private String fetchRedo(long instanceId) {
+		Map<String, Object> counts = this.jdbc.queryForMap("""
+				SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status <> 'DONE' THEN 1 ELSE 0 END), 0) AS pending
+				FROM etl_fetch_item WHERE job_instance_id = ?""", instanceId);
+		long total = ((Number) counts.get("total")).longValue();
+		long pending = ((Number) counts.get("pending")).longValue();
+		if (total == 0) {
+			return "fetches the sources fetch-plan records";
+		}
+		return "fetches " + pending + " of " + total + " sources (those not DONE)";
+	}
+
+	private record Redo(String summary, List<String> lines) {
+	}
+
+	/** Which partitions of the instance a restart runs again, and from where. */
+	private Redo statsRedo(JobInstance instance) {
+		TreeSet<String> names = new TreeSet<>();
+		for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
+			for (StepExecution step : execution.getStepExecutions()) {
+				if (step.getStepName().startsWith(PARTITION_PREFIX)) {
+					names.add(step.getStepName());
+				}
+			}
+		}
+		if (names.isEmpty()) {
+			return new Redo("runs a partition per CSV file in dir", List.of());
+		}
+		TextTable table = new TextTable("    ", "PARTITION", "FROM", "FILE");
+		int again = 0;
+		for (String name : names) {
+			StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
+			if (last == null || last.getStatus() == BatchStatus.COMPLETED) {
+				continue;
+			}
+			again++;
+			String checkpoint = checkpoint(last.getExecutionContext());
+			table.row(name.substring(PARTITION_PREFIX.length()),
+					checkpoint.equals("not started") ? "the start (not started)" : checkpoint,
+					file(last.getExecutionContext()));
+		}
+		String summary = again + " of " + names.size() + " partitions again, the COMPLETED ones are skipped";
+		return new Redo(summary, again == 0 ? List.of() : table.lines());
+	}
+
+	/** Our process exit code for an execution's status and Spring Batch exit code, as {@code run} returns it. */
+	static String exitCode(BatchStatus status, String springExitCode) {
+		if (status.isRunning()) {
+			return "";
+		}
+		ExitCode code = switch (status) {
+			case COMPLETED -> EtlJobConfiguration.COMPLETED_WITH_FAILURES.equals(springExitCode)
+					? ExitCode.COMPLETED_WITH_FAILURES : ExitCode.OK;
+			case STOPPED -> ExitCode.STOPPED;
+			default -> ExitStatus.NOOP.getExitCode().equals(springExitCode) ? ExitCode.OK : ExitCode.FAILED;
+		};
+		return Integer.toString(code.code());
+	}
+
+	static String time(LocalDateTime time) {
+		return time == null ? "-" : TIME.format(time);
+	}
+
+	/** {@code 12.3s}, {@code 4m05s}, {@code 2h07m}; {@code running 1m10s} while running; empty if never started. */
+	static String duration(BatchStatus status, LocalDateTime start, LocalDateTime end, LocalDateTime now) {
+		if (start == null) {
+			return "";
+		}
+		if (end == null) {
+			return status.isRunning() ? "running " + duration(Duration.between(start, now)) : "";
+		}
+		return duration(Duration.between(start, end));
+	}
+
+	static String duration(Duration duration) {
+		long millis = Math.max(0, duration.toMillis());
+		if (millis < 60_000) {
+			return String.format("%d.%ds", millis / 1000, millis % 1000 / 100);
+		}
+		long seconds = millis / 1000;
+		if (seconds < 3600) {
+			return String.format("%dm%02ds", seconds / 60, seconds % 60);
+		}
+		return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+	}
+
+	/**
+	 * The first line of an exit description: for a stack trace, its first exception with its whole message (which
+	 * may span lines), made one line.
+	 */
+	private static String firstLine(String text) {
+		if (text == null || text.isBlank()) {
+			return "";
+		}
+		StringBuilder message = new StringBuilder();
+		for (String line : (Iterable<String>) text.strip().lines()::iterator) {
+			if (line.startsWith("\tat ") || line.strip().startsWith("at ") && !message.isEmpty()) {
+				break;
+			}
+			message.append(message.isEmpty() ? "" : " ").append(line.strip());
+			if (!text.contains("\tat ")) {
+				break;
+			}
+		}
+		String line = message.toString();
+		return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+	}
+
+	private static String orNone(String text) {
+		return text.isEmpty() ? "(no description)" : text;
 	}
 
 }
