@@ -24,6 +24,9 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -155,7 +158,7 @@ class EtlCommands {
 				this.jobRepository.update(current);
 				return;
 			}
-			catch (org.springframework.dao.OptimisticLockingFailureException ex) {
+			catch (OptimisticLockingFailureException ex) {
 				if (attempt == 5) {
 					throw ex;
 				}
@@ -191,15 +194,40 @@ class EtlCommands {
 				out.println("execution " + execution.getId() + " left alone: " + liveness.description());
 				continue;
 			}
-			this.jobOperator.recover(execution);
+			markFailed(execution, liveness);
 			out.println("execution " + execution.getId() + " marked FAILED: " + liveness.description()
 					+ "; restart it with: batch-etl restart " + execution.getId());
 		}
 		return ExitCode.OK;
 	}
 
+	/**
+	 * Marks an execution whose process died, and its steps that were running, FAILED (Spring Batch's
+	 * JobOperator.recover), recording why, so that it can be restarted.
+	 */
+	private JobExecution markFailed(JobExecution execution, ExecutionOwnership.Liveness liveness) {
+		JobExecution recovered = this.jobOperator.recover(execution);
+		ExitStatus why = ExitStatus.FAILED
+			.addExitDescription("the process running it died (" + liveness.description() + "); recovered");
+		for (StepExecution step : recovered.getStepExecutions()) {
+			if (step.getExecutionContext().containsKey("batch.recovered")) {
+				step.setExitStatus(why);
+				this.jobRepository.update(step);
+			}
+		}
+		recovered.setExitStatus(why);
+		this.jobRepository.update(recovered);
+		return recovered;
+	}
+
 	private JobExecution execution(long executionId) {
-		JobExecution execution = this.jobRepository.getJobExecution(executionId);
+		JobExecution execution;
+		try {
+			execution = this.jobRepository.getJobExecution(executionId);
+		}
+		catch (EmptyResultDataAccessException ex) {
+			execution = null;
+		}
 		if (execution == null) {
 			throw new UsageException("no job execution with id " + executionId);
 		}
@@ -217,7 +245,7 @@ class EtlCommands {
 			}
 			out.println("execution " + last.getId() + " was left " + status + " by a process that died ("
 					+ liveness.description() + "): marking it FAILED");
-			last = this.jobOperator.recover(last);
+			last = markFailed(last, liveness);
 			status = last.getStatus();
 		}
 		if (status == BatchStatus.COMPLETED) {
@@ -283,13 +311,8 @@ class EtlCommands {
 	}
 
 	static ExitCode exitCode(JobExecution execution) {
-		return switch (execution.getStatus()) {
-			case COMPLETED -> EtlJobConfiguration.COMPLETED_WITH_FAILURES.equals(execution.getExitStatus().getExitCode())
-					? ExitCode.COMPLETED_WITH_FAILURES : ExitCode.OK;
-			case STOPPED, STOPPING -> ExitCode.STOPPED;
-			default -> ExitStatus.NOOP.getExitCode().equals(execution.getExitStatus().getExitCode()) ? ExitCode.OK
-					: ExitCode.FAILED;
-		};
+		ExitCode code = ExitCode.of(execution.getStatus(), execution.getExitStatus().getExitCode());
+		return code == null ? ExitCode.STOPPED : code;
 	}
 
 	private static String seconds(LocalDateTime start, LocalDateTime end) {

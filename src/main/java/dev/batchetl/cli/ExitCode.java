@@ -1,5 +1,10 @@
 package dev.batchetl.cli;
 
+import dev.batchetl.job.EtlJobConfiguration;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+
 /** Process exit codes: stable, documented in the README, meant for schedulers. */
 public enum ExitCode {
 
@@ -22,6 +27,21 @@ public enum ExitCode {
 
 	public int code() {
 		return this.code;
+	}
+
+	/**
+	 * The exit code of a finished job execution, from its status and Spring Batch exit code; null while it runs.
+	 */
+	static ExitCode of(BatchStatus status, String springExitCode) {
+		if (status.isRunning()) {
+			return null;
+		}
+		return switch (status) {
+			case COMPLETED -> EtlJobConfiguration.COMPLETED_WITH_FAILURES.equals(springExitCode)
+					? COMPLETED_WITH_FAILURES : OK;
+			case STOPPED -> STOPPED;
+			default -> ExitStatus.NOOP.getExitCode().equals(springExitCode) ? OK : FAILED;
+		};
 	}
 
 }

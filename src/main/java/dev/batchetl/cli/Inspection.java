@@ -370,16 +370,8 @@ class Inspection {
 
 	/** Our process exit code for an execution's status and Spring Batch exit code, as {@code run} returns it. */
 	static String exitCode(BatchStatus status, String springExitCode) {
-		if (status.isRunning()) {
-			return "";
-		}
-		ExitCode code = switch (status) {
-			case COMPLETED -> EtlJobConfiguration.COMPLETED_WITH_FAILURES.equals(springExitCode)
-					? ExitCode.COMPLETED_WITH_FAILURES : ExitCode.OK;
-			case STOPPED -> ExitCode.STOPPED;
-			default -> ExitStatus.NOOP.getExitCode().equals(springExitCode) ? ExitCode.OK : ExitCode.FAILED;
-		};
-		return Integer.toString(code.code());
+		ExitCode code = ExitCode.of(status, springExitCode);
+		return code == null ? "" : Integer.toString(code.code());
 	}
 
 	static String time(LocalDateTime time) {

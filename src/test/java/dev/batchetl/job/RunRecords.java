@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.awaitility.Awaitility.await;
 
 /** What the crash, stop and restart tests read back from the job repository and the result tables. */
-final class RunRecords {
+public final class RunRecords {
 
 	static final JdbcTemplate JDBC = TestDatabase.jdbc();
 
@@ -25,7 +25,7 @@ final class RunRecords {
 	}
 
 	/** Writes a CSV of {@code rows} rows: an id, two floats (one with nulls), a category and a quoted note. */
-	static Path bigCsv(Path file, int rows, long seed) throws IOException {
+	public static Path bigCsv(Path file, int rows, long seed) throws IOException {
 		Random random = new Random(seed);
 		String[] categories = { "alpha", "beta", "gamma", "delta", "epsilon" };
 		try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -49,7 +49,7 @@ final class RunRecords {
 	}
 
 	/** Ids of the executions of the etl instance with this run key, oldest first. */
-	static List<Long> executions(String runKey) {
+	public static List<Long> executions(String runKey) {
 		return JDBC.queryForList("""
 				SELECT e.job_execution_id FROM batch_job_execution e
 				JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
@@ -57,13 +57,13 @@ final class RunRecords {
 				runKey);
 	}
 
-	static String status(long execution) {
+	public static String status(long execution) {
 		return JDBC.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
 				execution);
 	}
 
 	/** The step executions of an execution by name: status, commit and write counts. */
-	static Map<String, Object> step(long execution, String stepName) {
+	public static Map<String, Object> step(long execution, String stepName) {
 		List<Map<String, Object>> rows = JDBC.queryForList("""
 				SELECT status, commit_count, write_count, read_skip_count FROM batch_step_execution
 				WHERE job_execution_id = ? AND step_name = ?""", execution, stepName);
@@ -71,7 +71,7 @@ final class RunRecords {
 	}
 
 	/** Waits until the run's latest execution has a step with that name that committed at least n chunks. */
-	static long awaitCommits(String runKey, String stepName, int n) {
+	public static long awaitCommits(String runKey, String stepName, int n) {
 		return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			List<Long> ids = executions(runKey);
 			if (ids.isEmpty()) {
