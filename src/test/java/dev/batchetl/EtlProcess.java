@@ -57,6 +57,11 @@ public final class EtlProcess {
 		this.process.destroy();
 	}
 
+	/** Waits up to {@code timeout} for the process to end by itself; true if it did. */
+	public boolean endsWithin(java.time.Duration timeout) throws InterruptedException {
+		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
 	/** Waits for the process to end and returns its exit code. */
 	public int waitFor() throws InterruptedException {
 		if (!this.process.waitFor(5, TimeUnit.MINUTES)) {
