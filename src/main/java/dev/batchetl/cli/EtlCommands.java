@@ -25,10 +25,12 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /** Carries out the commands that need the job repository. */
 @Component
@@ -181,7 +183,7 @@ class EtlCommands {
 			return ExitCode.OK;
 		}
 		for (JobExecution execution : running) {
-			if (!execution.isRunning()) {
+			if (!execution.isRunning() && execution.getStatus() != BatchStatus.UNKNOWN) {
 				throw new UsageException("execution " + execution.getId() + " is not running (" + execution.getStatus()
 						+ "): nothing to recover");
 			}
@@ -202,19 +204,26 @@ class EtlCommands {
 	}
 
 	/**
-	 * Marks an execution whose process died, and its steps that were running, FAILED (Spring Batch's
-	 * JobOperator.recover), recording why, so that it can be restarted.
+	 * Marks an execution whose process is gone FAILED, with its steps that were running, recording why, so that it
+	 * can be restarted: Spring Batch's JobOperator.recover for an execution left running. An execution left UNKNOWN
+	 * (the database failed while a chunk committed, so its outcome was not known to the process) is marked the same
+	 * way: each chunk of this job commits its data and its checkpoint in one transaction, so what the database holds
+	 * is consistent whichever way that commit went, and a restart resumes from it.
 	 */
 	private JobExecution markFailed(JobExecution execution, ExecutionOwnership.Liveness liveness) {
-		JobExecution recovered = this.jobOperator.recover(execution);
-		ExitStatus why = ExitStatus.FAILED
-			.addExitDescription("the process running it died (" + liveness.description() + "); recovered");
+		boolean unknown = execution.getStatus() == BatchStatus.UNKNOWN;
+		JobExecution recovered = unknown ? execution : this.jobOperator.recover(execution);
+		ExitStatus why = ExitStatus.FAILED.addExitDescription(unknown
+				? "the database failed while the run recorded its progress (status UNKNOWN); recovered"
+				: "the process running it died (" + liveness.description() + "); recovered");
 		for (StepExecution step : recovered.getStepExecutions()) {
-			if (step.getExecutionContext().containsKey("batch.recovered")) {
+			if (step.getExecutionContext().containsKey("batch.recovered") || step.getStatus() == BatchStatus.UNKNOWN) {
+				step.setStatus(BatchStatus.FAILED);
 				step.setExitStatus(why);
 				this.jobRepository.update(step);
 			}
 		}
+		recovered.setStatus(BatchStatus.FAILED);
 		recovered.setExitStatus(why);
 		this.jobRepository.update(recovered);
 		return recovered;
@@ -237,14 +246,15 @@ class EtlCommands {
 	/** Continues the instance whose latest execution is {@code last}, or says why not. */
 	private ExitCode resume(String name, JobExecution last, EtlRequest request, PrintStream out) {
 		BatchStatus status = last.getStatus();
-		if (status.isRunning()) {
+		if (status.isRunning() || status == BatchStatus.UNKNOWN) {
 			ExecutionOwnership.Liveness liveness = this.ownership.liveness(last);
 			if (!liveness.dead()) {
 				throw new UsageException(name + " is still running as execution " + last.getId() + ": "
 						+ liveness.description());
 			}
-			out.println("execution " + last.getId() + " was left " + status + " by a process that died ("
-					+ liveness.description() + "): marking it FAILED");
+			out.println("execution " + last.getId() + " was left " + status + " by a process that "
+					+ (status == BatchStatus.UNKNOWN ? "ended" : "died") + " (" + liveness.description()
+					+ "): marking it FAILED");
 			last = markFailed(last, liveness);
 			status = last.getStatus();
 		}
@@ -253,7 +263,7 @@ class EtlCommands {
 					+ "): nothing to do");
 			return ExitCode.OK;
 		}
-		if (status == BatchStatus.ABANDONED || status == BatchStatus.UNKNOWN) {
+		if (status == BatchStatus.ABANDONED) {
 			throw new UsageException(name + " cannot be restarted: execution " + last.getId() + " is " + status);
 		}
 		EtlRequest stored = EtlRequest.from(last.getJobParameters());
@@ -301,6 +311,14 @@ class EtlCommands {
 				| org.springframework.batch.core.launch.JobRestartException ex) {
 			throw new UsageException(ex.getMessage());
 		}
+		catch (DataAccessException | TransactionException ex) {
+			// the database went away while the job recorded its progress: what it committed stays valid
+			Long id = this.ownership.lastStarted();
+			out.println("the database failed during the run: " + Launcher.oneLine(mostSpecific(ex)));
+			out.println("once it is back, continue from the last checkpoint with: batch-etl run ... run="
+					+ request.runKey() + (id == null ? "" : " (or: batch-etl restart " + id + ")"));
+			return ExitCode.FAILED;
+		}
 		new RunSummary(this.jdbc).print(execution, request, out);
 		ExitCode code = exitCode(execution);
 		out.println("execution " + execution.getId() + " " + execution.getStatus() + " in "
@@ -308,6 +326,14 @@ class EtlCommands {
 				+ (code == ExitCode.FAILED || code == ExitCode.STOPPED
 						? " (restart with: batch-etl restart " + execution.getId() + ")" : ""));
 		return code;
+	}
+
+	private static Throwable mostSpecific(Throwable ex) {
+		Throwable t = ex;
+		while (t.getCause() != null && t.getCause() != t) {
+			t = t.getCause();
+		}
+		return t;
 	}
 
 	static ExitCode exitCode(JobExecution execution) {

@@ -36,6 +36,8 @@ public final class Launcher {
 		if (invocation.debug()) {
 			springArgs.add("--logging.level.dev.batchetl=DEBUG");
 			springArgs.add("--logging.level.org.springframework.batch=INFO");
+			springArgs.add("--logging.level.org.springframework.transaction=INFO");
+			springArgs.add("--logging.pattern.console=%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} %msg%n%ex");
 		}
 		SpringApplication spring = new SpringApplication(application);
 		try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {

@@ -26,9 +26,14 @@ final class RunSummary {
 	void print(JobExecution execution, EtlRequest request, PrintStream out) {
 		long id = execution.getId();
 		for (StepExecution step : execution.getStepExecutions()) {
-			if (step.getStatus() == BatchStatus.FAILED && !step.getStepName().contains(":")) {
+			if ((step.getStatus() == BatchStatus.FAILED || step.getStatus() == BatchStatus.UNKNOWN)
+					&& !step.getStepName().contains(":")) {
 				out.println("step " + step.getStepName() + " failed: " + firstLine(step.getExitStatus().getExitDescription()));
 			}
+		}
+		if (execution.getStatus() == BatchStatus.UNKNOWN) {
+			out.println("the database failed while the run recorded its progress; a restart resumes from the last"
+					+ " checkpoint it committed");
 		}
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
 			return;

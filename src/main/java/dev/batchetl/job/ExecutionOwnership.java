@@ -35,6 +35,8 @@ public class ExecutionOwnership implements JobExecutionListener {
 
 	private volatile JobExecution current;
 
+	private volatile Long lastStarted;
+
 	private ScheduledExecutorService heart;
 
 	ExecutionOwnership(JdbcTemplate jdbc, @Value("${batch-etl.heartbeat:5s}") Duration heartbeat,
@@ -49,6 +51,11 @@ public class ExecutionOwnership implements JobExecutionListener {
 		return this.current;
 	}
 
+	/** The id of the execution this process started last, or null. */
+	public Long lastStarted() {
+		return this.lastStarted;
+	}
+
 	@Override
 	public synchronized void beforeJob(JobExecution execution) {
 		ProcessIdentity me = ProcessIdentity.current();
@@ -58,6 +65,7 @@ public class ExecutionOwnership implements JobExecutionListener {
 				VALUES (?, ?, ?, ?, LOCALTIMESTAMP, ?)""", execution.getId(), me.host(), me.pid(), me.start(),
 				this.lease.toSeconds());
 		this.current = execution;
+		this.lastStarted = execution.getId();
 		this.heart = Executors.newSingleThreadScheduledExecutor(runnable -> {
 			Thread thread = new Thread(runnable, "heartbeat-" + execution.getId());
 			thread.setDaemon(true);

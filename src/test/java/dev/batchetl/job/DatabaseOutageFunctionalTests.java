@@ -1,0 +1,94 @@
+package dev.batchetl.job;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.batchetl.EtlCli;
+import dev.batchetl.EtlProcess;
+import dev.batchetl.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * PostgreSQL restarted in the middle of a run: the run either rides through or fails with a clear message, and
+ * either way running it again completes it with the results of an uninterrupted run. The suite restarts the local
+ * server with {@code -Dtest.db.restart-command} (default: Debian's {@code pg_ctlcluster}); where it cannot, the test
+ * is skipped.
+ */
+class DatabaseOutageFunctionalTests {
+
+	private static final int ROWS = 600_000;
+
+	@TempDir
+	Path work;
+
+	@Test
+	void aDatabaseRestartMidRunIsSurvivedByARestart() throws Exception {
+		List<String> restartCommand = restartCommand();
+		assumeTrue(restartCommand != null, "cannot restart the test database server here");
+
+		// given: a run with a checkpoint every 50 rows, in the middle of its big file
+		Path data = Files.createDirectories(this.work.resolve("data"));
+		RunRecords.bigCsv(data.resolve("big.csv"), ROWS, 21);
+		String run = "outage-" + UUID.randomUUID();
+		String[] args = { "run", "dir=" + data, "output=" + this.work.resolve("results.csv"), "run=" + run,
+				"partitions=1", "commit-rows=50", "split-size=1GB" };
+		EtlProcess process = EtlProcess.start(this.work, args);
+		long execution = RunRecords.awaitCommits(run, "stats-file:f00001", 20);
+
+		// when: the database server restarts
+		Process restart = new ProcessBuilder(restartCommand).inheritIO().start();
+		assertThat(restart.waitFor(2, TimeUnit.MINUTES)).isTrue();
+		assertThat(restart.exitValue()).isZero();
+
+		// then: the run rode through, or failed saying so, without a stack trace
+		int exit = process.waitFor();
+		assertThat(exit).as(process.output()).isIn(0, 1);
+		assertThat(process.output()).doesNotContain("\tat org.");
+		if (exit == 1) {
+			assertThat(process.output()).containsPattern("step stats failed|the database failed");
+		}
+
+		// and running it again completes it, as an uninterrupted run would have ended
+		EtlCli.Result again = EtlCli.run(args);
+		assertThat(again.exitCode()).as(again.toString()).isZero();
+		List<Long> executions = RunRecords.executions(run);
+		long last = executions.get(executions.size() - 1);
+		assertThat(RunRecords.status(last)).isEqualTo("COMPLETED");
+		assertThat(executions).startsWith(execution);
+		EtlCli.Result reference = EtlCli.run("run", "dir=" + data, "output=" + this.work.resolve("reference.csv"),
+				"run=reference-" + UUID.randomUUID(), "partitions=1", "split-size=1GB");
+		assertThat(RunRecords.fileStats(last)).containsExactlyElementsOf(RunRecords.fileStats(reference.executionId()));
+		assertThat(RunRecords.columnStats(last))
+			.containsExactlyElementsOf(RunRecords.columnStats(reference.executionId()));
+		assertThat(Files.readString(this.work.resolve("results.csv")))
+			.isEqualTo(Files.readString(this.work.resolve("reference.csv")));
+	}
+
+	/** The command that restarts the test database server, or null where there is none to run. */
+	private static List<String> restartCommand() throws Exception {
+		String configured = System.getProperty("test.db.restart-command");
+		if (configured != null) {
+			return configured.isBlank() ? null : List.of("sh", "-c", configured);
+		}
+		if (!TestDatabase.URL.contains("//127.0.0.1:") && !TestDatabase.URL.contains("//localhost:")) {
+			return null;
+		}
+		Path clusters = Path.of("/etc/postgresql");
+		if (!Files.isDirectory(clusters) || !Files.isExecutable(Path.of("/usr/bin/pg_ctlcluster"))) {
+			return null;
+		}
+		try (var versions = Files.list(clusters)) {
+			String version = versions.map(p -> p.getFileName().toString()).sorted().reduce((a, b) -> b).orElse(null);
+			return version == null ? null
+					: List.of("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart");
+		}
+	}
+
+}
