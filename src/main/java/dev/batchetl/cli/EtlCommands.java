@@ -314,7 +314,7 @@ class EtlCommands {
 		catch (DataAccessException | TransactionException ex) {
 			// the database went away while the job recorded its progress: what it committed stays valid
 			Long id = this.ownership.lastStarted();
-			out.println("the database failed during the run: " + Launcher.oneLine(mostSpecific(ex)));
+			out.println("the database failed during the run: " + Launcher.oneLine(Launcher.rootCause(ex)));
 			out.println("once it is back, continue from the last checkpoint with: batch-etl run ... run="
 					+ request.runKey() + (id == null ? "" : " (or: batch-etl restart " + id + ")"));
 			return ExitCode.FAILED;
@@ -326,14 +326,6 @@ class EtlCommands {
 				+ (code == ExitCode.FAILED || code == ExitCode.STOPPED
 						? " (restart with: batch-etl restart " + execution.getId() + ")" : ""));
 		return code;
-	}
-
-	private static Throwable mostSpecific(Throwable ex) {
-		Throwable t = ex;
-		while (t.getCause() != null && t.getCause() != t) {
-			t = t.getCause();
-		}
-		return t;
 	}
 
 	static ExitCode exitCode(JobExecution execution) {

@@ -85,7 +85,7 @@ public final class Launcher {
 		return null;
 	}
 
-	private static Throwable rootCause(Throwable ex) {
+	static Throwable rootCause(Throwable ex) {
 		Throwable t = ex;
 		while (t.getCause() != null && t.getCause() != t) {
 			t = t.getCause();

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -31,7 +32,7 @@ public final class RunLock implements AutoCloseable {
 	public static RunLock tryAcquire(DataSource dataSource, String key) {
 		try {
 			Connection connection = dataSource.getConnection();
-			boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+			boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
 			if (postgres) {
 				return advisory(connection, hash(key));
 			}
