@@ -76,7 +76,7 @@ class FetchStepConfiguration {
 			.build();
 	}
 
-	/** The limits of the job's keys; file: sources default to the source list's folder and the working folder. */
+	/** The limits of the job's keys; file: sources default to the folder above the source list's folder, and the working folder. */
 	static FetchLimits limits(Map<String, Object> parameters) {
 		String allowed = param(parameters, EtlKey.ALLOWED_HOSTS);
 		String rate = param(parameters, EtlKey.RATE_LIMIT);
@@ -88,7 +88,9 @@ class FetchStepConfiguration {
 		else {
 			Object sources = parameters.get(EtlKey.SOURCES.key());
 			if (sources != null) {
-				roots.add(Path.of((String) sources).toAbsolutePath().getParent());
+				// the folder holding the list's folder: a list in jobs/ may name files in a sibling such as input-data/
+				Path listFolder = Path.of((String) sources).toAbsolutePath().getParent();
+				roots.add(listFolder.getParent() != null ? listFolder.getParent() : listFolder);
 			}
 			roots.add(Path.of("").toAbsolutePath());
 		}

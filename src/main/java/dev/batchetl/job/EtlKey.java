@@ -36,7 +36,7 @@ public enum EtlKey {
 	RATE_LIMIT("rate-limit", Kind.SIZE_OR_NONE, "none", "overall download rate in bytes per second (e.g. 20MB), or none"),
 	ALLOWED_HOSTS("allowed-hosts", Kind.HOST_LIST, "any", "comma-separated hosts (*.example.org) sources may come from"),
 	FILE_ROOTS("file-roots", Kind.PATH_LIST, null,
-			"comma-separated folders file: sources may read; default: the source list's folder and the working folder"),
+			"folders file: sources may read (comma-separated); default: the list's parent folder and the working folder"),
 	FETCH_CHUNK("fetch-chunk", Kind.POSITIVE_INT, null, "sources per fetch transaction; default: 4 x threads", 10_000),
 	DELIMITER("delimiter", Kind.CHAR, ",", "CSV field delimiter (tab: \\t)"),
 	QUOTE("quote", Kind.CHAR, "\"", "CSV quote character"),
