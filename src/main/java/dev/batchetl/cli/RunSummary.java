@@ -41,16 +41,19 @@ final class RunSummary {
 		Map<String, Object> sources = this.jdbc.queryForMap("""
 				SELECT COUNT(*) AS total,
 				       COALESCE(SUM(CASE WHEN status = 'DONE' THEN 1 ELSE 0 END), 0) AS done,
+				       COALESCE(SUM(CASE WHEN status = 'NOT_MODIFIED' THEN 1 ELSE 0 END), 0) AS not_modified,
 				       COALESCE(SUM(CASE WHEN status = 'DONE' THEN bytes ELSE 0 END), 0) AS bytes
 				FROM etl_source WHERE job_execution_id = ?""", id);
 		long total = ((Number) sources.get("total")).longValue();
 		if (total > 0) {
 			long done = ((Number) sources.get("done")).longValue();
-			out.printf("sources: %d done, %d failed, %s%n", done, total - done,
-					bytes(((Number) sources.get("bytes")).longValue()));
+			long notModified = ((Number) sources.get("not_modified")).longValue();
+			out.printf("sources: %d done, %d failed, %d not modified, %s downloaded%s%n", done,
+					total - done - notModified, notModified, bytes(((Number) sources.get("bytes")).longValue()), fetchTime(execution));
 			List<String> failed = this.jdbc.queryForList("""
 					SELECT source || ': ' || COALESCE(error, 'failed') FROM etl_source
-					WHERE job_execution_id = ? AND status <> 'DONE' ORDER BY line""", String.class, id);
+					WHERE job_execution_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""",
+					String.class, id);
 			listed(failed, "  FAILED ", out);
 		}
 		Map<String, Object> files = this.jdbc.queryForMap("""
@@ -64,6 +67,18 @@ final class RunSummary {
 				((Number) files.get("rows_total")).longValue(), ((Number) files.get("bad")).longValue());
 		listed(broken, "  FAILED ", out);
 		out.println("results: " + request.get(EtlKey.OUTPUT) + " and the etl_* tables (job_execution_id = " + id + ")");
+	}
+
+	/** The fetch step's duration in this execution, as " in T s", or nothing when it ran in an earlier one. */
+	private static String fetchTime(JobExecution execution) {
+		return execution.getStepExecutions()
+			.stream()
+			.filter(step -> step.getStepName().equals("fetch") && step.getStartTime() != null
+					&& step.getEndTime() != null)
+			.findFirst()
+			.map(step -> String.format(" in %.1f s",
+					java.time.Duration.between(step.getStartTime(), step.getEndTime()).toMillis() / 1000.0))
+			.orElse("");
 	}
 
 	private static void listed(List<String> lines, String prefix, PrintStream out) {

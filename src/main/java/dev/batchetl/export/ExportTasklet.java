@@ -59,7 +59,8 @@ final class ExportTasklet implements Tasklet {
 		ResultsCsv.write(target, files);
 
 		long failedSources = this.jdbc.queryForObject(
-				"SELECT COUNT(*) FROM etl_fetch_item WHERE job_instance_id = ? AND status <> 'DONE'", Long.class,
+				"SELECT COUNT(*) FROM etl_fetch_item WHERE job_instance_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED')",
+				Long.class,
 				instanceId);
 		long failedFiles = files.stream().filter(file -> file.error() != null).count();
 		execution.getExecutionContext().putLong(EtlJobConfiguration.FAILED_SOURCES, failedSources);

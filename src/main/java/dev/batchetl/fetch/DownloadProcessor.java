@@ -29,7 +29,7 @@ final class DownloadProcessor implements ItemProcessor<FetchItem, FetchResult> {
 		long start = System.nanoTime();
 		try {
 			FetchOutcome outcome = this.downloader.fetch(URI.create(item.source()), item.expectedSha256(),
-					this.dir.resolve(item.target()));
+					this.dir.resolve(item.target()), item.previous());
 			this.progress.done(item, outcome);
 			return FetchResult.done(item, outcome);
 		}

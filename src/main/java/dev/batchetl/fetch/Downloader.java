@@ -1,6 +1,8 @@
 package dev.batchetl.fetch;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -42,12 +44,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +85,19 @@ import org.springframework.core.retry.RetryTemplate;
  * 429/503 asks (capped at {@link DownloadSettings#maxBackoff()}). Other HTTP statuses of 400 and above, and
  * everything else, fail at once.
  *
- * <p>{@code readTimeout} bounds a whole attempt, from sending the request to the last byte of the body (the
- * HTTP client's own request timeout only covers the wait for the response headers).
+ * <p>{@code readTimeout} bounds the whole fetch of a source, all attempts and waits included; the idle timeout of
+ * {@link FetchLimits} bounds every wait for the response headers or for the next bytes of a body, so a server that
+ * stalls fails the attempt early (and it is retried).
+ *
+ * <p>Limits ({@link FetchLimits}): downloads per host, an overall rate, a maximum body size (a larger body is
+ * aborted), redirects followed by hand up to a limit and never to another scheme, an optional host allow-list
+ * checked on every hop, and root folders for {@code file:} sources. A {@code gzip} Content-Encoding is decoded
+ * (Content-Length then counts the encoded bytes); the stored file, its length and its SHA-256 are the decoded
+ * content. TLS certificates and host names are always verified (the JDK defaults).
+ *
+ * <p>Given what an earlier run recorded ({@link PreviousFetch}), and a local file of the recorded length, the
+ * request is conditional (If-None-Match, If-Modified-Since); a 304 keeps the local file once its SHA-256 is checked
+ * against the recorded one, and fetches the whole body when it does not match.
  *
  * <p>Instances are thread-safe and meant to be shared; concurrent fetches into the same target are serialised.
  */
@@ -97,14 +113,25 @@ public final class Downloader implements AutoCloseable {
     private final HttpClient client;
     private final RetryTemplate retryTemplate;
     private final Map<Path, TargetLock> targetLocks = new HashMap<>();
+    private final FetchLimits limits;
+    private final Map<String, Semaphore> hostSlots = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RateLimiter rate;
+    private final List<Path> fileRoots;
     private volatile boolean closed;
 
     public Downloader(DownloadSettings settings) {
+        this(settings, FetchLimits.none());
+    }
+
+    Downloader(DownloadSettings settings, FetchLimits limits) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.rate = limits.bytesPerSecond() > 0 ? new RateLimiter(limits.bytesPerSecond()) : null;
+        this.fileRoots = limits.fileRoots().stream().map(Downloader::realPath).toList();
         this.executor = Executors.newCachedThreadPool(daemonThreads());
         this.client = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
         Duration initial = settings.initialBackoff();
@@ -131,6 +158,11 @@ public final class Downloader implements AutoCloseable {
      *                        tells how many were made
      */
     public FetchOutcome fetch(URI uri, String expectedSha256, Path target) throws FetchException {
+        return fetch(uri, expectedSha256, target, null);
+    }
+
+    /** As {@link #fetch(URI, String, Path)}, conditionally when {@code previous} says what an earlier run stored. */
+    FetchOutcome fetch(URI uri, String expectedSha256, Path target, PreviousFetch previous) throws FetchException {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(target, "target");
         if (closed) {
@@ -150,15 +182,20 @@ public final class Downloader implements AutoCloseable {
             }
             expected = expectedSha256.toLowerCase(Locale.ROOT);
         }
+        if (!scheme.equals("file") && !limits.hostAllowed(uri.getHost())) {
+            throw new FetchException("host not allowed (allowed-hosts): " + uri.getHost(), false, null);
+        }
         Path normalTarget = target.normalize();
         long start = System.nanoTime();
         Attempts attempts = new Attempts();
+        attempts.deadline = start + settings.readTimeout().toNanos();
+        attempts.previous = previous != null && previous.usable() ? previous : null;
         TargetLock lock = lock(normalTarget);
         try {
             String checksum = expected;
             Result result = retryTemplate.execute(() -> attempt(attempts, uri, scheme, checksum, normalTarget));
             return new FetchOutcome(result.bytes, result.sha256, result.httpStatus, result.etag, result.lastModified,
-                    attempts.count.get(), Duration.ofNanos(System.nanoTime() - start));
+                    attempts.count.get(), Duration.ofNanos(System.nanoTime() - start), result.notModified);
         } catch (RetryException e) {
             FetchException failure;
             Throwable last = e.getLastException();
@@ -194,8 +231,13 @@ public final class Downloader implements AutoCloseable {
         if (attempts.count.getAndIncrement() > 0) {
             honourRetryAfter(attempts);
         }
+        if (System.nanoTime() - attempts.deadline >= 0) {
+            throw new FetchException("timeout: not fetched within " + human(settings.readTimeout()) + " (after "
+                    + (attempts.count.get() - 1) + " attempts)", false, null);
+        }
         Path part = target.resolveSibling("." + target.getFileName() + ".part");
         Path meta = part.resolveSibling(part.getFileName() + ".meta");
+        Semaphore slot = null;
         try {
             if (!Files.isDirectory(target.getParent())) {
                 throw new FetchException("no such folder: " + target.getParent(), false, null);
@@ -205,13 +247,16 @@ public final class Downloader implements AutoCloseable {
                 deleteQuietly(meta); // a local copy is cheap: never resumed
                 result = copyFile(uri, part);
             } else {
-                result = download(uri, part, meta);
+                slot = hostSlot(uri, attempts.deadline);
+                result = download(uri, part, meta, target, expected, attempts);
             }
             if (expected != null && !expected.equals(result.sha256)) {
                 throw new FetchException("checksum mismatch: expected " + expected + ", got " + result.sha256, false,
                         null);
             }
-            moveIntoPlace(part, target);
+            if (!result.notModified) {
+                moveIntoPlace(part, target);
+            }
             deleteQuietly(meta);
             return result;
         } catch (FetchException e) {
@@ -232,6 +277,29 @@ public final class Downloader implements AutoCloseable {
             deleteQuietly(part);
             deleteQuietly(meta);
             throw e;
+        } finally {
+            if (slot != null) {
+                slot.release();
+            }
+        }
+    }
+
+    /** Waits for one of the {@code perHost} download slots of the URI's host. */
+    private Semaphore hostSlot(URI uri, long deadline) throws FetchException {
+        if (limits.perHost() == Integer.MAX_VALUE) {
+            return null;
+        }
+        String key = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost() + ":" + uri.getPort();
+        Semaphore slot = hostSlots.computeIfAbsent(key, k -> new Semaphore(limits.perHost(), true));
+        try {
+            if (!slot.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new FetchException("timeout: waited for a free download slot of " + uri.getHost()
+                        + " (per-host)", false, null);
+            }
+            return slot;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetchException("interrupted", false, e);
         }
     }
 
@@ -242,7 +310,8 @@ public final class Downloader implements AutoCloseable {
             return;
         }
         Duration wanted = asked.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : asked;
-        long remaining = wanted.toNanos() - (System.nanoTime() - attempts.failedAt);
+        long remaining = Math.min(wanted.toNanos() - (System.nanoTime() - attempts.failedAt),
+                attempts.deadline - System.nanoTime());
         if (remaining > 0) {
             try {
                 TimeUnit.NANOSECONDS.sleep(remaining);
@@ -257,22 +326,38 @@ public final class Downloader implements AutoCloseable {
      * One HTTP attempt. Resumes {@code part} with a Range request when its sidecar {@code meta} says how (see
      * {@link Resume}); otherwise, or when the server cannot continue it, the body is fetched from the start.
      */
-    private Result download(URI uri, Path part, Path meta) throws FetchException {
-        long deadline = System.nanoTime() + settings.readTimeout().toNanos();
+    private Result download(URI uri, Path part, Path meta, Path target, String expected, Attempts attempts)
+            throws FetchException {
+        long deadline = attempts.deadline;
         Resume resume = Resume.load(part, meta, uri);
         if (resume == null) {
             deleteQuietly(meta);
         } else {
             log.debug("resuming {} at byte {}", part.getFileName(), resume.offset);
         }
+        PreviousFetch conditional = resume == null ? conditional(attempts.previous, target, expected) : null;
         while (true) {
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = send(uri, resume, deadline);
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = sendFollowing(uri, resume, conditional,
+                    deadline);
             BodyQueue body = new BodyQueue();
             response.body().subscribe(body);
             boolean complete = false;
             try {
                 int status = response.statusCode();
                 HttpHeaders headers = response.headers();
+                if (status == 304 && conditional != null) {
+                    String local = sha256Of(target);
+                    if (conditional.sha256().equals(local)) {
+                        complete = true;
+                        return new Result(conditional.bytes(), local, 304,
+                                headers.firstValue("ETag").orElse(conditional.etag()),
+                                headers.firstValue("Last-Modified").orElse(conditional.lastModified()), true);
+                    }
+                    log.debug("{} changed since the last run; fetching it whole", target.getFileName());
+                    conditional = null;
+                    attempts.previous = null;
+                    continue;
+                }
                 if (resume != null && (status == 416 || (status == 206 && !resume.fits(headers)))) {
                     // the server cannot continue this part: drop it and ask for the whole body, once
                     log.debug("cannot resume {} (HTTP {}), starting over", part.getFileName(), status);
@@ -287,9 +372,24 @@ public final class Downloader implements AutoCloseable {
                 if (status < 200 || status > 299) {
                     throw statusFailure(status, headers);
                 }
-                Result result = status == 206
-                        ? receiveRest(body, deadline, headers, resume, part, meta)
-                        : receiveWhole(body, deadline, status, headers, uri, part, meta);
+                String encoding = headers.firstValue("Content-Encoding").orElse("identity").strip()
+                        .toLowerCase(Locale.ROOT);
+                boolean gzip = encoding.equals("gzip") || encoding.equals("x-gzip");
+                if (!gzip && !encoding.equals("identity") && !encoding.isEmpty()) {
+                    throw new FetchException("unsupported Content-Encoding: " + encoding, false, null);
+                }
+                OptionalLong declared = contentLength(headers);
+                if (!gzip && declared.isPresent() && declared.getAsLong() > limits.maxFileSize()) {
+                    throw tooLarge();
+                }
+                Result result;
+                if (gzip && status != 206) {
+                    result = receiveGzip(body, deadline, status, headers, part, meta);
+                } else if (status == 206) {
+                    result = receiveRest(body, deadline, headers, resume, part, meta);
+                } else {
+                    result = receiveWhole(body, deadline, status, headers, uri, part, meta);
+                }
                 complete = true;
                 return result;
             } finally {
@@ -300,19 +400,92 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(URI uri, Resume resume, long deadline)
-            throws FetchException {
-        Duration timeout = settings.readTimeout();
+    /** The conditional request to make, or null: only when the local file still has the recorded length. */
+    private static PreviousFetch conditional(PreviousFetch previous, Path target, String expected) {
+        if (previous == null || (expected != null && !expected.equals(previous.sha256()))) {
+            return null;
+        }
+        try {
+            return Files.isRegularFile(target) && Files.size(target) == previous.bytes() ? previous : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String sha256Of(Path file) {
+        MessageDigest digest = sha256();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+            while (in.read(buffer) >= 0) {
+                buffer.flip();
+                digest.update(buffer);
+                buffer.clear();
+            }
+            return HEX.formatHex(digest.digest());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Sends the request and follows redirects by hand: at most maxRedirects, same scheme, allowed hosts only. */
+    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> sendFollowing(URI uri, Resume resume,
+            PreviousFetch conditional, long deadline) throws FetchException {
+        URI current = uri;
+        for (int hops = 0; ; hops++) {
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = send(current, resume, conditional, deadline);
+            int status = response.statusCode();
+            if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+                return response;
+            }
+            BodyQueue discard = new BodyQueue();
+            response.body().subscribe(discard);
+            discard.cancel();
+            String location = response.headers().firstValue("Location").orElse(null);
+            if (location == null) {
+                throw new FetchException("HTTP " + status + " redirect without Location", false, null);
+            }
+            URI next;
+            try {
+                next = current.resolve(location.strip());
+            } catch (IllegalArgumentException e) {
+                throw new FetchException("redirect to an invalid URL: " + location, false, e);
+            }
+            if (hops >= limits.maxRedirects()) {
+                throw new FetchException("too many redirects (more than " + limits.maxRedirects() + ")", false, null);
+            }
+            if (next.getScheme() == null || !next.getScheme().equalsIgnoreCase(current.getScheme())) {
+                throw new FetchException("redirect to another scheme refused: " + next, false, null);
+            }
+            if (!limits.hostAllowed(next.getHost())) {
+                throw new FetchException("redirect to a host not allowed (allowed-hosts): " + next.getHost(), false,
+                        null);
+            }
+            current = next;
+        }
+    }
+
+    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(URI uri, Resume resume, PreviousFetch conditional,
+            long deadline) throws FetchException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new FetchException("timeout: no response within " + human(timeout), true, null);
+            throw new FetchException("timeout: no response within " + human(settings.readTimeout()), true, null);
         }
+        boolean idleBound = limits.idleTimeout().toNanos() < left;
+        Duration timeout = idleBound ? limits.idleTimeout() : settings.readTimeout();
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofNanos(left))
-                .header("Accept-Encoding", "identity")
+                .timeout(idleBound ? limits.idleTimeout() : Duration.ofNanos(left))
+                .header("Accept-Encoding", resume == null ? "gzip" : "identity")
                 .GET();
         if (resume != null) {
             builder.header("Range", "bytes=" + resume.offset + "-").header("If-Range", resume.validator());
+        }
+        if (conditional != null) {
+            if (conditional.etag() != null) {
+                builder.header("If-None-Match", conditional.etag());
+            }
+            if (conditional.lastModified() != null) {
+                builder.header("If-Modified-Since", conditional.lastModified());
+            }
         }
         if ("http".equalsIgnoreCase(uri.getScheme())) {
             builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP
@@ -338,15 +511,119 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
+    private FetchException tooLarge() {
+        return new FetchException("too large: more than max-file-size (" + limits.maxFileSize() + " bytes)", false,
+                null);
+    }
+
+    /** A gzip-encoded 200: decoded into an emptied part file; never resumed (the ranges would be of encoded bytes). */
+    private Result receiveGzip(BodyQueue body, long deadline, int status, HttpHeaders headers, Path part, Path meta)
+            throws FetchException {
+        deleteQuietly(meta);
+        OptionalLong declared = contentLength(headers);
+        WireStream wire = new WireStream(body, deadline, declared);
+        try (PartWriter writer = PartWriter.create(part, this)) {
+            byte[] buffer = new byte[BUFFER_SIZE];
+            try (InputStream in = new GZIPInputStream(wire, BUFFER_SIZE)) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    writer.accept(ByteBuffer.wrap(buffer, 0, n), OptionalLong.empty());
+                }
+            } catch (WireFailure e) {
+                throw e.failure;
+            } catch (EOFException e) {
+                throw new FetchException("short body: gzip stream ended early after " + wire.count + " bytes", true,
+                        e);
+            } catch (ZipException e) {
+                throw new FetchException("corrupt gzip body: " + describe(e), false, e);
+            } catch (IOException e) {
+                throw new FetchException("I/O error after " + wire.count + " bytes: " + describe(e), true, e);
+            }
+            if (declared.isPresent() && wire.count != declared.getAsLong()) {
+                throw new FetchException((wire.count < declared.getAsLong() ? "short" : "long") + " body: " + wire.count
+                        + " of " + declared.getAsLong() + " encoded bytes", true, null);
+            }
+            writer.finish();
+            return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), status,
+                    headers.firstValue("ETag").orElse(null), headers.firstValue("Last-Modified").orElse(null), false);
+        }
+    }
+
+    private static final class WireFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+        final transient FetchException failure;
+
+        WireFailure(FetchException failure) {
+            super(failure.reason());
+            this.failure = failure;
+        }
+    }
+
+    /** The encoded bytes of a body as a stream, with the same timeouts and rate limit as a plain body. */
+    private final class WireStream extends InputStream {
+        private final BodyQueue body;
+        private final long deadline;
+        private final OptionalLong declared;
+        private ByteBuffer current = ByteBuffer.allocate(0);
+        private List<ByteBuffer> pending = List.of();
+        private int index;
+        private boolean ended;
+        long count;
+
+        WireStream(BodyQueue body, long deadline, OptionalLong declared) {
+            this.body = body;
+            this.deadline = deadline;
+            this.declared = declared;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (!current.hasRemaining()) {
+                if (index < pending.size()) {
+                    current = pending.get(index++);
+                    continue;
+                }
+                if (ended) {
+                    return -1;
+                }
+                try {
+                    List<ByteBuffer> chunk = nextChunk(body, deadline, limits.idleTimeout(), declared, count);
+                    if (chunk == null) {
+                        ended = true;
+                    } else {
+                        pending = chunk;
+                        index = 0;
+                        long size = chunk.stream().mapToLong(ByteBuffer::remaining).sum();
+                        count += size;
+                        if (rate != null) {
+                            rate.acquire(size);
+                        }
+                    }
+                } catch (FetchException e) {
+                    throw new WireFailure(e);
+                }
+            }
+            int n = Math.min(len, current.remaining());
+            current.get(b, off, n);
+            return n;
+        }
+    }
+
     /** A 200: the whole body into an emptied part file, after recording what a later resume needs. */
-    private static Result receiveWhole(BodyQueue body, long deadline, int status, HttpHeaders headers, URI uri,
+    private Result receiveWhole(BodyQueue body, long deadline, int status, HttpHeaders headers, URI uri,
             Path part, Path meta) throws FetchException {
         OptionalLong declared = contentLength(headers);
         String etag = headers.firstValue("ETag").orElse(null);
         String lastModified = headers.firstValue("Last-Modified").orElse(null);
         // the old sidecar goes first, so that no sidecar ever describes bytes of another response
         deleteQuietly(meta);
-        try (PartWriter writer = PartWriter.create(part)) {
+        try (PartWriter writer = PartWriter.create(part, this)) {
             boolean rangesRefused = headers.firstValue("Accept-Ranges").map(v -> v.strip().equalsIgnoreCase("none"))
                     .orElse(false);
             if (declared.isPresent() && declared.getAsLong() > 0 && !rangesRefused
@@ -354,26 +631,30 @@ public final class Downloader implements AutoCloseable {
                 Resume.write(meta, uri, etag, lastModified, declared.getAsLong());
             }
             writer.receive(body, deadline, declared, meta);
-            return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), status, etag, lastModified);
+            return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), status, etag, lastModified, false);
         }
     }
 
     /** A fitting 206: the bytes already in the part file count towards length and checksum, the rest is appended. */
-    private static Result receiveRest(BodyQueue body, long deadline, HttpHeaders headers, Resume resume, Path part,
+    private Result receiveRest(BodyQueue body, long deadline, HttpHeaders headers, Resume resume, Path part,
             Path meta) throws FetchException {
-        try (PartWriter writer = PartWriter.resume(part, resume.offset)) {
+        try (PartWriter writer = PartWriter.resume(part, resume.offset, this)) {
             writer.receive(body, deadline, OptionalLong.of(resume.length), meta);
             return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), 206,
                     headers.firstValue("ETag").orElse(resume.etag),
-                    headers.firstValue("Last-Modified").orElse(resume.lastModified));
+                    headers.firstValue("Last-Modified").orElse(resume.lastModified), false);
         }
     }
 
-    private static List<ByteBuffer> nextChunk(BodyQueue body, long deadline, OptionalLong declared, long bytes)
-            throws FetchException {
+    private static List<ByteBuffer> nextChunk(BodyQueue body, long deadline, Duration idle, OptionalLong declared,
+            long bytes) throws FetchException {
         try {
-            return body.next(deadline);
+            return body.next(Math.min(deadline, System.nanoTime() + idle.toNanos()));
         } catch (BodyTimeoutException e) {
+            if (System.nanoTime() - deadline < 0) {
+                throw new FetchException("timeout: no data for " + human(idle) + " after " + bytes + " bytes", true,
+                        e);
+            }
             throw new FetchException("timeout: body incomplete after " + bytes + " bytes", true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -396,6 +677,13 @@ public final class Downloader implements AutoCloseable {
         if (!Files.exists(source)) {
             throw new FetchException("no such file: " + source, false, null);
         }
+        if (!fileRoots.isEmpty()) {
+            Path real = realPath(source);
+            if (fileRoots.stream().noneMatch(real::startsWith)) {
+                throw new FetchException("outside the folders file: sources may read (file-roots): " + source, false,
+                        null);
+            }
+        }
         if (!Files.isRegularFile(source)) {
             throw new FetchException("not a regular file: " + source, false, null);
         }
@@ -407,6 +695,9 @@ public final class Downloader implements AutoCloseable {
                 while (in.read(buffer) >= 0) {
                     buffer.flip();
                     bytes += buffer.remaining();
+                    if (bytes > limits.maxFileSize()) {
+                        throw tooLarge();
+                    }
                     digest.update(buffer.duplicate());
                     writeFully(buffer, out, part);
                     buffer.clear();
@@ -420,7 +711,16 @@ public final class Downloader implements AutoCloseable {
         } catch (IOException e) {
             throw new FetchException("cannot write " + part.getFileName() + ": " + describe(e), false, e);
         }
-        return new Result(bytes, HEX.formatHex(digest.digest()), null, null, null);
+        return new Result(bytes, HEX.formatHex(digest.digest()), null, null, null, false);
+    }
+
+    /** The path with links resolved as far as it exists (a root that does not exist yet stays as written). */
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     // ------------------------------------------------------------------------------------------ local files
@@ -676,9 +976,12 @@ public final class Downloader implements AutoCloseable {
         final AtomicInteger count = new AtomicInteger();
         Duration retryAfter;
         long failedAt;
+        long deadline;
+        PreviousFetch previous;
     }
 
-    private record Result(long bytes, String sha256, Integer httpStatus, String etag, String lastModified) {
+    private record Result(long bytes, String sha256, Integer httpStatus, String etag, String lastModified,
+            boolean notModified) {
     }
 
     /**
@@ -691,16 +994,18 @@ public final class Downloader implements AutoCloseable {
         final Path part;
         final MessageDigest digest = sha256();
         final ByteBuffer staging = ByteBuffer.allocate(BUFFER_SIZE);
+        final Downloader owner;
         long bytes;
 
-        private PartWriter(FileChannel out, Path part) {
+        private PartWriter(FileChannel out, Path part, Downloader owner) {
             this.out = out;
             this.part = part;
+            this.owner = owner;
         }
 
         /** An empty part file, made durable before a sidecar can describe it. */
-        static PartWriter create(Path part) throws FetchException {
-            PartWriter writer = new PartWriter(openPart(part), part);
+        static PartWriter create(Path part, Downloader owner) throws FetchException {
+            PartWriter writer = new PartWriter(openPart(part), part, owner);
             try {
                 force(writer.out, part);
                 return writer;
@@ -711,14 +1016,14 @@ public final class Downloader implements AutoCloseable {
         }
 
         /** The part file's first {@code offset} bytes, read back into the checksum; new bytes are appended. */
-        static PartWriter resume(Path part, long offset) throws FetchException {
+        static PartWriter resume(Path part, long offset, Downloader owner) throws FetchException {
             FileChannel channel;
             try {
                 channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (IOException e) {
                 throw new FetchException("cannot open " + part + ": " + describe(e), false, e);
             }
-            PartWriter writer = new PartWriter(channel, part);
+            PartWriter writer = new PartWriter(channel, part, owner);
             try {
                 ByteBuffer buffer = writer.staging;
                 channel.position(0);
@@ -756,32 +1061,47 @@ public final class Downloader implements AutoCloseable {
             boolean worthless = false;
             try {
                 List<ByteBuffer> chunk;
-                while ((chunk = nextChunk(body, deadline, total, bytes)) != null) {
+                while ((chunk = nextChunk(body, deadline, owner.limits.idleTimeout(), total, bytes)) != null) {
                     for (ByteBuffer buffer : chunk) {
                         if (total.isPresent() && bytes + buffer.remaining() > total.getAsLong()) {
                             worthless = true;
                             throw new FetchException("long body: more than the " + total.getAsLong()
                                     + " bytes announced by Content-Length", true, null);
                         }
-                        bytes += buffer.remaining();
-                        digest.update(buffer.duplicate());
-                        stage(buffer);
+                        if (owner.rate != null) {
+                            owner.rate.acquire(buffer.remaining());
+                        }
+                        accept(buffer, total);
                     }
                 }
                 if (total.isPresent() && bytes < total.getAsLong()) {
                     throw new FetchException("short body: " + bytes + " of " + total.getAsLong() + " bytes", true,
                             null);
                 }
-                flush(staging, out, part);
-                force(out, part);
+                finish();
             } catch (FetchException e) {
-                if (worthless) {
+                if (worthless || !e.transientFailure()) {
                     deleteQuietly(meta);
                 } else if (e.transientFailure()) {
                     saveQuietly();
                 }
                 throw e;
             }
+        }
+
+        /** Adds decoded bytes to the file and its checksum; a file above max-file-size is abandoned. */
+        void accept(ByteBuffer buffer, OptionalLong total) throws FetchException {
+            if (bytes + buffer.remaining() > owner.limits.maxFileSize()) {
+                throw owner.tooLarge();
+            }
+            bytes += buffer.remaining();
+            digest.update(buffer.duplicate());
+            stage(buffer);
+        }
+
+        void finish() throws FetchException {
+            flush(staging, out, part);
+            force(out, part);
         }
 
         private void stage(ByteBuffer buffer) throws FetchException {

@@ -1,6 +1,11 @@
 package dev.batchetl.fetch;
 
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+
+import dev.batchetl.job.EtlRequest;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -28,13 +33,51 @@ class FetchItemRepository {
 		return added;
 	}
 
-	/** Sources of the instance not yet DONE, in list order. */
-	List<FetchItem> notDone(long jobInstanceId) {
-		return this.jdbc.query("""
+	/**
+	 * Sources of the instance not yet DONE or NOT_MODIFIED, each with what the latest earlier instance of the same
+	 * definition recorded for its URL; the largest expected first (by that record), the rest in list order, so that
+	 * big downloads start early instead of holding up the end of a chunk.
+	 */
+	List<FetchItem> notDone(long jobInstanceId, String definition) {
+		List<FetchItem> items = this.jdbc.query("""
 				SELECT job_instance_id, line, source, target, expected_sha256 FROM etl_fetch_item
-				WHERE job_instance_id = ? AND status <> 'DONE' ORDER BY line""",
+				WHERE job_instance_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""",
 				(rs, n) -> new FetchItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5)),
 				jobInstanceId);
+		if (items.isEmpty() || definition == null) {
+			return items;
+		}
+		Map<Integer, PreviousFetch> previous = new HashMap<>();
+		this.jdbc.query("""
+				SELECT f.line, p.etag, p.last_modified, p.sha256, p.bytes
+				FROM etl_fetch_item f
+				JOIN etl_fetch_item p ON p.source = f.source AND p.job_instance_id < f.job_instance_id
+				     AND p.status IN ('DONE', 'NOT_MODIFIED') AND p.sha256 IS NOT NULL
+				JOIN batch_job_execution_params d ON d.job_execution_id = p.job_execution_id
+				     AND d.parameter_name = ? AND d.parameter_value = ?
+				WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')
+				ORDER BY f.line, p.job_instance_id DESC""", rs -> {
+			previous.putIfAbsent(rs.getInt(1),
+					new PreviousFetch(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+		}, EtlRequest.DEFINITION, definition, jobInstanceId);
+		return items.stream()
+			.map(item -> item.withPrevious(previous.get(item.line())))
+			.sorted(Comparator.comparingLong(FetchItemRepository::expectedBytes).reversed())
+			.toList();
+	}
+
+	private static long expectedBytes(FetchItem item) {
+		return item.previous() == null ? -1 : item.previous().bytes();
+	}
+
+	/** Sources of the instance by status. */
+	Map<String, Long> countByStatus(long jobInstanceId) {
+		Map<String, Long> counts = new HashMap<>();
+		this.jdbc.query("SELECT status, COUNT(*) FROM etl_fetch_item WHERE job_instance_id = ? GROUP BY status",
+				rs -> {
+					counts.put(rs.getString(1), rs.getLong(2));
+				}, jobInstanceId);
+		return counts;
 	}
 
 	void record(List<? extends FetchResult> results, long jobExecutionId) {

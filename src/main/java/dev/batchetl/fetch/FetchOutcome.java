@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param lastModified the response's Last-Modified header, or {@code null}
  * @param attempts     attempts made, 1 when the first one succeeded
  * @param elapsed      wall-clock time of the whole fetch, retries and waits included
+ * @param notModified  true when the server answered 304 and the verified local file was kept
  */
 public record FetchOutcome(long bytes, String sha256, Integer httpStatus, String etag, String lastModified,
-                           int attempts, Duration elapsed) {
+                           int attempts, Duration elapsed, boolean notModified) {
 }

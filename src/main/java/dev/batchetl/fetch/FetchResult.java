@@ -5,12 +5,12 @@ record FetchResult(FetchItem item, Status status, FetchOutcome outcome, String e
 
 	enum Status {
 
-		PENDING, DONE, FAILED
+		PENDING, DONE, NOT_MODIFIED, FAILED
 
 	}
 
 	static FetchResult done(FetchItem item, FetchOutcome outcome) {
-		return new FetchResult(item, Status.DONE, outcome, null, outcome.attempts(), outcome.elapsed().toMillis());
+		return new FetchResult(item, outcome.notModified() ? Status.NOT_MODIFIED : Status.DONE, outcome, null, outcome.attempts(), outcome.elapsed().toMillis());
 	}
 
 	static FetchResult failed(FetchItem item, String error, int attempts, long durationMs) {

@@ -3,6 +3,8 @@ package dev.batchetl.fetch;
 import java.util.Iterator;
 import java.util.List;
 
+import dev.batchetl.job.EtlRequest;
+
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ItemReader;
@@ -26,7 +28,8 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		List<FetchItem> notDone = this.items.notDone(stepExecution.getJobExecution().getJobInstance().getInstanceId());
+		List<FetchItem> notDone = this.items.notDone(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
+				stepExecution.getJobParameters().getString(EtlRequest.DEFINITION));
 		this.progress.start(notDone.size());
 		this.pending = notDone.iterator();
 	}

@@ -24,7 +24,20 @@ public enum EtlKey {
 	RUN("run", Kind.RUN_KEY, null, "run key; with the definition it identifies the job instance"),
 	FETCH_ATTEMPTS("fetch-attempts", Kind.POSITIVE_INT, "3", "attempts per source on transient failures", 100),
 	CONNECT_TIMEOUT("connect-timeout", Kind.DURATION, "10s", "connect timeout per source"),
-	TIMEOUT("timeout", Kind.DURATION, "5m", "time limit of one download attempt"),
+	TIMEOUT("timeout", Kind.DURATION, "5m", "time limit per source, all attempts and waits included"),
+	READ_TIMEOUT("read-timeout", Kind.DURATION, "30s", "idle-read timeout: longest wait for the next bytes of a response"),
+	FETCH_BACKOFF("fetch-backoff", Kind.DURATION, "500ms", "wait before the first retry; doubles, with jitter"),
+	FETCH_MAX_BACKOFF("fetch-max-backoff", Kind.DURATION, "10s", "longest wait between attempts, Retry-After included"),
+	MAX_FAILED_SOURCES("max-failed-sources", Kind.COUNT_OR_PERCENT, "none",
+			"failed sources (a count, or N% of the sources) above which the run fails; none: never"),
+	MAX_FILE_SIZE("max-file-size", Kind.SIZE, "64GB", "largest body accepted per source (decoded)"),
+	MAX_REDIRECTS("max-redirects", Kind.POSITIVE_INT, "5", "redirects followed per request (same scheme only)", 50),
+	PER_HOST("per-host", Kind.POSITIVE_INT, "16", "concurrent downloads per host", 1024),
+	RATE_LIMIT("rate-limit", Kind.SIZE_OR_NONE, "none", "overall download rate in bytes per second (e.g. 20MB), or none"),
+	ALLOWED_HOSTS("allowed-hosts", Kind.HOST_LIST, "any", "comma-separated hosts (*.example.org) sources may come from"),
+	FILE_ROOTS("file-roots", Kind.PATH_LIST, null,
+			"folders file: sources may read (comma-separated); default: the list's parent folder and the working folder"),
+	FETCH_CHUNK("fetch-chunk", Kind.POSITIVE_INT, null, "sources per fetch transaction; default: 4 x threads", 10_000),
 	DELIMITER("delimiter", Kind.CHAR, ",", "CSV field delimiter (tab: \\t)"),
 	QUOTE("quote", Kind.CHAR, "\"", "CSV quote character"),
 	ESCAPE("escape", Kind.CHAR_OR_NONE, "none", "CSV escape character, or none"),
@@ -148,9 +161,59 @@ public enum EtlKey {
 				throw new IllegalArgumentException("expected skip or fail-file, got '" + raw + "'");
 			case SIZE:
 				return Long.toString(parseSize(value, raw));
+			case SIZE_OR_NONE:
+				return value.equalsIgnoreCase("none") ? "none" : Long.toString(parseSize(value, raw));
+			case COUNT_OR_PERCENT:
+				return countOrPercent(value, raw);
+			case HOST_LIST:
+				return hostList(value, raw);
+			case PATH_LIST:
+				return pathList(value, base);
 			default:
 				throw new IllegalStateException(this.kind.name());
 		}
+	}
+
+	private static final Pattern COUNT_OR_PERCENT = Pattern.compile("(\\d{1,9})(%?)");
+
+	private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]{0,252})?|\\[[0-9a-f:.]+\\]");
+
+	private static String countOrPercent(String value, String raw) {
+		if (value.equalsIgnoreCase("none")) {
+			return "none";
+		}
+		var matcher = COUNT_OR_PERCENT.matcher(value);
+		if (!matcher.matches() || (!matcher.group(2).isEmpty() && Integer.parseInt(matcher.group(1)) > 100)) {
+			throw new IllegalArgumentException("expected a count such as 5, a percentage such as 10%, or none, got '"
+					+ raw + "'");
+		}
+		return Integer.parseInt(matcher.group(1)) + matcher.group(2);
+	}
+
+	private static String hostList(String value, String raw) {
+		if (value.equalsIgnoreCase("any") || value.equals("*")) {
+			return "any";
+		}
+		StringBuilder hosts = new StringBuilder();
+		for (String part : value.split(",")) {
+			String host = part.strip().toLowerCase(Locale.ROOT);
+			if (!HOST.matcher(host).matches()) {
+				throw new IllegalArgumentException("expected host names separated by commas (*.example.org allowed),"
+						+ " or any, got '" + raw + "'");
+			}
+			hosts.append(hosts.isEmpty() ? "" : ",").append(host);
+		}
+		return hosts.toString();
+	}
+
+	private static String pathList(String value, Path base) {
+		StringBuilder paths = new StringBuilder();
+		for (String part : value.split(",")) {
+			requireNonEmpty(part.strip());
+			paths.append(paths.isEmpty() ? "" : ",")
+				.append(base.resolve(part.strip()).toAbsolutePath().normalize());
+		}
+		return paths.toString();
 	}
 
 	private static void requireNonEmpty(String value) {
@@ -208,7 +271,8 @@ public enum EtlKey {
 
 	private enum Kind {
 
-		PATH, EXISTING_FILE, POSITIVE_INT, RUN_KEY, DURATION, CHAR, CHAR_OR_NONE, BOOLEAN, CHARSET, BAD_ROW_POLICY, SIZE
+		PATH, EXISTING_FILE, POSITIVE_INT, RUN_KEY, DURATION, CHAR, CHAR_OR_NONE, BOOLEAN, CHARSET, BAD_ROW_POLICY, SIZE,
+		SIZE_OR_NONE, COUNT_OR_PERCENT, HOST_LIST, PATH_LIST
 
 	}
 

@@ -387,7 +387,8 @@ class DownloaderTest {
         FetchException e = failure(() -> downloader.fetch(server.uri("/sneaky.csv"), null, target("sneaky.csv")));
 
         assertThat(Files.readAllBytes(target("moved.csv"))).isEqualTo(body);
-        assertThat(e.reason()).isEqualTo("HTTP 302 Found (redirect not followed)");
+        assertThat(e.reason()).isEqualTo("redirect to another scheme refused: " + secret.toUri());
+        assertThat(e.transientFailure()).isFalse();
         assertThat(target("sneaky.csv")).doesNotExist();
     }
 

@@ -76,6 +76,7 @@ public final class TestHttpServer implements AutoCloseable {
     private final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
     private final Map<String, List<String>> rangeHeaders = new ConcurrentHashMap<>();
     private final Map<String, Cut> cuts = new ConcurrentHashMap<>();
+    private final Map<String, List<Map<String, String>>> requestHeaders = new ConcurrentHashMap<>();
 
     private TestHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -213,6 +214,54 @@ public final class TestHttpServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Serves {@code body} gzip-encoded ({@code Content-Encoding: gzip}, Content-Length of the encoded bytes) to a
+     * request whose Accept-Encoding names gzip, plainly otherwise.
+     */
+    public void serveGzip(String path, byte[] body) {
+        byte[] copy = body.clone();
+        routes.put(path, exchange -> {
+            String accept = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+            if (accept == null || !accept.contains("gzip")) {
+                sendBody(exchange, copy);
+                return;
+            }
+            java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(encoded)) {
+                gz.write(copy);
+            }
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            sendBody(exchange, encoded.toByteArray());
+        });
+    }
+
+    /**
+     * Serves {@code body} like {@link #serve}, but answers 304 Not Modified to a request whose If-None-Match is its
+     * ETag or whose If-Modified-Since is its Last-Modified.
+     */
+    public void serveConditional(String path, byte[] body) {
+        byte[] copy = body.clone();
+        String etag = "\"" + HexFormat.of().formatHex(sha256(copy)).substring(0, 16) + "\"";
+        routes.put(path, exchange -> {
+            String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
+            String ifModifiedSince = exchange.getRequestHeaders().getFirst("If-Modified-Since");
+            if (etag.equals(ifNoneMatch) || (ifNoneMatch == null && LAST_MODIFIED.equals(ifModifiedSince))) {
+                exchange.getResponseHeaders().set("ETag", etag);
+                sendStatus(exchange, 304);
+                return;
+            }
+            sendBody(exchange, copy);
+        });
+    }
+
+    /** The value of header {@code name} in each request for {@code path} so far, in order; null where absent. */
+    public List<String> requestHeader(String path, String name) {
+        List<Map<String, String>> seen = requestHeaders.getOrDefault(path, List.of());
+        synchronized (seen) {
+            return seen.stream().map(h -> h.get(name.toLowerCase(java.util.Locale.ROOT))).toList();
+        }
+    }
+
     /** Answers {@code code} (a 3xx) with {@code Location: location}. */
     public void redirect(String path, int code, String location) {
         routes.put(path, exchange -> {
@@ -276,6 +325,9 @@ public final class TestHttpServer implements AutoCloseable {
         requestCounts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         rangeHeaders.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
                 .add(exchange.getRequestHeaders().getFirst("Range"));
+        Map<String, String> headers = new java.util.HashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+        requestHeaders.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(headers);
         Cut cut = cuts.get(path);
         if (cut != null && cut.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             exchange.setStreams(null, new CuttingOutputStream(exchange.getResponseBody(), cut.afterBytes()));

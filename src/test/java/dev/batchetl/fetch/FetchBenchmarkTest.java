@@ -1,0 +1,162 @@
+package dev.batchetl.fetch;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.batchetl.EtlCli;
+import dev.batchetl.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fetch step against {@code curl --parallel --parallel-max 16} on the same local server (50 ms before the first
+ * byte of every response), and the cost of the chunk barrier with mixed sizes. Prints its figures; asserts only that
+ * everything arrived. Run with {@code ./mvnw -o test -Dtest=FetchBenchmarkTest -Dfetch.benchmark=true}.
+ */
+@Tag("benchmark")
+@EnabledIfSystemProperty(named = "fetch.benchmark", matches = "true")
+class FetchBenchmarkTest {
+
+	private static final int THREADS = 16;
+
+	@TempDir
+	Path work;
+
+	@Test
+	void fetchStepAgainstCurl() throws Exception {
+		ExecutorService pool = Executors.newCachedThreadPool();
+		Map<String, byte[]> bodies = new ConcurrentHashMap<>();
+		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 256);
+		server.setExecutor(pool);
+		server.createContext("/", exchange -> {
+			try (exchange) {
+				byte[] body = bodies.get(exchange.getRequestURI().getPath());
+				sleep(50);
+				if (body == null) {
+					exchange.sendResponseHeaders(404, -1);
+					return;
+				}
+				exchange.sendResponseHeaders(200, body.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(body);
+				}
+			}
+		});
+		server.start();
+		try {
+			String base = "http://127.0.0.1:" + server.getAddress().getPort();
+			byte[] small = new byte[256 * 1024];
+			byte[] large = new byte[20 * 1024 * 1024];
+			new java.util.Random(1).nextBytes(small);
+			new java.util.Random(2).nextBytes(large);
+			List<String> smallSet = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				bodies.put("/s/" + i + ".bin", small);
+				smallSet.add(base + "/s/" + i + ".bin");
+			}
+			List<String> largeSet = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				bodies.put("/l/" + i + ".bin", large);
+				largeSet.add(base + "/l/" + i + ".bin");
+			}
+			// mixed: 4 files of 40 MiB spread among 120 of 256 KiB, in list order
+			byte[] huge = new byte[40 * 1024 * 1024];
+			List<String> mixed = new ArrayList<>();
+			for (int i = 0; i < 124; i++) {
+				boolean big = i % 31 == 30;
+				bodies.put("/m/" + i + ".bin", big ? huge : small);
+				mixed.add(base + "/m/" + i + ".bin");
+			}
+			StringBuilder report = new StringBuilder("\nfetch benchmark (threads=16, 50 ms before the first byte)\n");
+			for (var set : List.of(Map.entry("200 x 256 KiB", smallSet), Map.entry("20 x 20 MiB", largeSet))) {
+				fetchStep(set.getValue(), "warm-up", null);
+				double curl = curl(set.getValue());
+				double step = fetchStep(set.getValue(), "set", null);
+				report.append(String.format(Locale.ROOT, "  %-14s curl %.2f s, fetch step %.2f s, ratio %.2f%n",
+						set.getKey(), curl, step, step / curl));
+			}
+			double barrier = fetchStep(mixed, "chunk16", "16");
+			double chunked = fetchStep(mixed, "chunk64", null);
+			double curlMixed = curl(mixed);
+			report.append(String.format(Locale.ROOT,
+					"  mixed 4 x 40 MiB + 120 x 256 KiB: curl %.2f s, fetch-chunk=16 (chunk = threads) %.2f s,"
+							+ " default fetch-chunk=64 %.2f s%n",
+					curlMixed, barrier, chunked));
+			System.out.println(report);
+		}
+		finally {
+			server.stop(0);
+			pool.shutdownNow();
+		}
+	}
+
+	/** Runs the job on the list and returns the fetch step's duration in seconds. */
+	private double fetchStep(List<String> urls, String name, String chunk) throws Exception {
+		Path dir = this.work.resolve(name + "-" + UUID.randomUUID());
+		Path sources = Files.write(dir.resolveSibling(dir.getFileName() + ".txt"), urls);
+		List<String> args = new ArrayList<>(List.of("run", "sources=" + sources, "dir=" + dir,
+				"output=" + dir.resolveSibling(dir.getFileName() + ".csv"), "threads=" + THREADS,
+				"run=b-" + UUID.randomUUID()));
+		if (chunk != null) {
+			args.add("fetch-chunk=" + chunk);
+		}
+		EtlCli.Result result = EtlCli.run(args.toArray(String[]::new));
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		Map<String, Object> step = TestDatabase.jdbc().queryForMap("""
+				SELECT start_time, end_time FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'fetch'""",
+				result.executionId());
+		try (var files = Files.list(dir)) {
+			assertThat(files.count()).isEqualTo(urls.size());
+		}
+		return (((Timestamp) step.get("end_time")).getTime() - ((Timestamp) step.get("start_time")).getTime()) / 1000.0;
+	}
+
+	private double curl(List<String> urls) throws Exception {
+		Path dir = Files.createDirectories(this.work.resolve("curl-" + UUID.randomUUID()));
+		StringBuilder config = new StringBuilder();
+		for (int i = 0; i < urls.size(); i++) {
+			config.append("url = \"").append(urls.get(i)).append("\"\noutput = \"").append(dir.resolve(i + ".bin"))
+				.append("\"\n");
+		}
+		Path file = Files.writeString(dir.resolveSibling(dir.getFileName() + ".cfg"), config);
+		long start = System.nanoTime();
+		Process curl = new ProcessBuilder("curl", "--silent", "--fail", "--parallel", "--parallel-max",
+				Integer.toString(THREADS), "--config", file.toString()).inheritIO().start();
+		assertThat(curl.waitFor(10, TimeUnit.MINUTES)).isTrue();
+		double seconds = (System.nanoTime() - start) / 1e9;
+		assertThat(curl.exitValue()).isZero();
+		try (var files = Files.list(dir)) {
+			assertThat(files.count()).isEqualTo(urls.size());
+		}
+		return seconds;
+	}
+
+	private static void sleep(long ms) {
+		try {
+			Thread.sleep(ms);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,216 @@
+package dev.batchetl.fetch;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import dev.batchetl.EtlCli;
+import dev.batchetl.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static dev.batchetl.fetch.DownloaderTest.randomBytes;
+import static dev.batchetl.fetch.DownloaderTest.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The fetch step end to end, from the command line, against PostgreSQL and a fault-injecting local server. */
+class FetchFunctionalTests {
+
+	@TempDir
+	Path work;
+
+	private TestHttpServer server;
+
+	private final JdbcTemplate jdbc = TestDatabase.jdbc();
+
+	private final String run = "f-" + UUID.randomUUID();
+
+	@BeforeEach
+	void startServer() {
+		this.server = TestHttpServer.start();
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	@Test
+	void everyFaultIsRecordedWithItsReasonAndOnlyGoodFilesLand() throws Exception {
+		byte[] csv = "id,v\n1,2\n3,4\n".getBytes();
+		byte[] other = "id,w\n5,6\n".getBytes();
+		this.server.serve("/ok/data.csv", csv);
+		this.server.serve("/dup/data.csv", other);
+		this.server.flaky("/flaky.csv", csv, 2, 503);
+		this.server.retryAfter("/busy.csv", csv, 1);
+		this.server.stall("/stall.csv", randomBytes(20_000, 1), 1000, Duration.ofSeconds(20));
+		this.server.truncate("/cut.csv", randomBytes(20_000, 2), 5000);
+		this.server.redirect("/loop.csv", 302, "/loop.csv");
+		Path secret = Files.writeString(this.work.resolve("secret.csv"), "s\n1\n");
+		this.server.redirect("/to-file.csv", 302, secret.toUri().toString());
+		this.server.serve("/big.csv", randomBytes(300_000, 3));
+		this.server.status("/missing.csv", 404);
+		this.server.serve("/sum.csv", csv);
+		this.server.serveGzip("/zipped.csv", csv);
+		this.server.serve("/dl/../../escape.csv", csv);
+		String refused = "http://127.0.0.1:" + closedPort() + "/refused.csv";
+		String wrongSum = "0".repeat(64);
+		Path sources = Files.writeString(this.work.resolve("sources.txt"), String.join("\n",
+				uri("/ok/data.csv"), uri("/dup/data.csv"), uri("/flaky.csv"), uri("/busy.csv"), uri("/stall.csv"),
+				uri("/cut.csv"), uri("/loop.csv"), uri("/to-file.csv"), uri("/big.csv"), uri("/missing.csv"),
+				uri("/sum.csv") + " sha256=" + wrongSum, uri("/zipped.csv"), uri("/dl/..%2F..%2Fescape.csv"),
+				refused) + "\n");
+		Path data = this.work.resolve("sub/data");
+
+		EtlCli.Result result = EtlCli.run("run", "sources=" + sources, "dir=" + data,
+				"output=" + this.work.resolve("results.csv"), "threads=4", "run=" + this.run, "read-timeout=500ms",
+				"fetch-backoff=10ms", "max-redirects=3", "max-file-size=100KB");
+
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+		long execution = result.executionId();
+		Map<String, Map<String, Object>> rows = this.jdbc
+			.queryForList("SELECT source, target, status, attempts, error, sha256 FROM etl_source"
+					+ " WHERE job_execution_id = ?", execution)
+			.stream()
+			.collect(Collectors.toMap(r -> r.get("source").toString().replaceFirst("^http://127\\.0\\.0\\.1:\\d+", ""),
+					Function.identity()));
+		assertDone(rows.get("/ok/data.csv"), csv, data);
+		assertDone(rows.get("/dup/data.csv"), other, data);
+		assertThat(rows.get("/ok/data.csv").get("target")).isNotEqualTo(rows.get("/dup/data.csv").get("target"));
+		assertDone(rows.get("/flaky.csv"), csv, data);
+		assertThat(rows.get("/flaky.csv").get("attempts")).isEqualTo(3);
+		assertDone(rows.get("/busy.csv"), csv, data);
+		assertThat(rows.get("/busy.csv").get("attempts")).isEqualTo(2);
+		assertDone(rows.get("/zipped.csv"), csv, data);
+		assertThat(this.server.requestHeader("/zipped.csv", "Accept-Encoding")).containsExactly("gzip");
+		Map<String, Object> escape = rows.get("/dl/..%2F..%2Fescape.csv");
+		assertDone(escape, csv, data);
+		assertThat(escape.get("target").toString()).doesNotContain("/").doesNotStartWith(".");
+		assertFailed(rows.get("/stall.csv"), "timeout: no data for 500ms after 1000 bytes", 3);
+		assertFailed(rows.get("/cut.csv"), "short body: 5000 of 20000 bytes", 3);
+		assertFailed(rows.get("/loop.csv"), "too many redirects (more than 3)", 1);
+		assertFailed(rows.get("/to-file.csv"), "redirect to another scheme refused: " + secret.toUri(), 1);
+		assertFailed(rows.get("/big.csv"), "too large: more than max-file-size (102400 bytes)", 1);
+		assertFailed(rows.get("/missing.csv"), "HTTP 404 Not Found", 1);
+		assertFailed(rows.get("/sum.csv"), "checksum mismatch: expected " + wrongSum + ", got " + sha256(csv), 1);
+		assertFailed(rows.get("/refused.csv"), "connection refused", 3);
+		assertThat(this.server.requests("/missing.csv")).isEqualTo(1);
+		assertThat(this.server.requests("/big.csv")).isEqualTo(1);
+		try (Stream<Path> files = Files.list(data)) {
+			assertThat(files.map(p -> p.getFileName().toString())).hasSize(6).noneMatch(n -> n.startsWith("."));
+		}
+		try (Stream<Path> files = Files.list(this.work)) {
+			assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("sources.txt",
+					"secret.csv", "sub", "results.csv");
+		}
+		assertThat(result.out()).contains("sources: 6 done, 8 failed, 0 not modified")
+			.contains("/big.csv: too large");
+	}
+
+	@Test
+	void tooManyFailedSourcesFailTheRunAndARestartFetchesOnlyThem() throws Exception {
+		byte[] csv = "id,v\n1,2\n".getBytes();
+		this.server.serve("/good.csv", csv);
+		this.server.status("/bad.csv", 500);
+		Path sources = Files.writeString(this.work.resolve("sources.txt"),
+				uri("/good.csv") + "\n" + uri("/bad.csv") + "\n");
+		Path data = this.work.resolve("data");
+
+		EtlCli.Result failed = EtlCli.run("run", "sources=" + sources, "dir=" + data,
+				"output=" + this.work.resolve("results.csv"), "run=" + this.run, "fetch-attempts=2",
+				"fetch-backoff=10ms", "max-failed-sources=40%");
+
+		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+		assertThat(failed.out()).contains("step fetch failed: 1 of 2 sources failed, more than max-failed-sources=40%");
+		assertThat(this.jdbc.queryForList("""
+				SELECT f.status || ' ' || f.attempts || ' ' || COALESCE(f.error, '') FROM etl_fetch_item f
+				JOIN batch_job_execution e ON e.job_instance_id = f.job_instance_id
+				WHERE e.job_execution_id = ? ORDER BY f.line""", String.class, failed.executionId()))
+			.containsExactly("DONE 1 ", "FAILED 2 HTTP 500 Internal Server Error");
+		assertThat(this.server.requests("/bad.csv")).isEqualTo(2);
+		assertThat(this.work.resolve("results.csv")).doesNotExist();
+
+		this.server.serve("/bad.csv", csv);
+		EtlCli.Result restarted = EtlCli.run("restart", Long.toString(failed.executionId()));
+
+		assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
+		assertThat(this.server.requests("/good.csv")).isEqualTo(1);
+		assertThat(this.server.requests("/bad.csv")).isEqualTo(3);
+		try (Stream<Path> files = Files.list(data)) {
+			assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("good.csv", "bad.csv");
+		}
+		assertThat(restarted.out()).contains("sources: 2 done, 0 failed");
+	}
+
+	@Test
+	void aNewRunOfTheSameDefinitionAsksIfModifiedAndKeepsTheVerifiedFile() throws Exception {
+		byte[] csv = "id,v\n1,2\n3,4\n".getBytes();
+		this.server.serveConditional("/c.csv", csv);
+		this.server.serve("/plain.csv", csv);
+		Files.writeString(this.work.resolve("sources.txt"), uri("/c.csv") + "\n" + uri("/plain.csv") + "\n");
+		Path definition = Files.writeString(this.work.resolve("fn" + this.run.substring(2, 8) + ".properties"),
+				"sources=sources.txt\ndir=data\noutput=results.csv\n");
+
+		EtlCli.Result first = EtlCli.run("run", definition.toString(), "run=" + this.run + "-1");
+		EtlCli.Result second = EtlCli.run("run", definition.toString(), "run=" + this.run + "-2");
+
+		assertThat(first.exitCode()).as(first.toString()).isZero();
+		assertThat(second.exitCode()).as(second.toString()).isZero();
+		String etag = this.server.requestHeader("/c.csv", "If-None-Match").get(1);
+		assertThat(this.server.requestHeader("/c.csv", "If-None-Match")).hasSize(2).first().isNull();
+		assertThat(etag).isNotNull();
+		assertThat(this.server.requestHeader("/plain.csv", "If-Modified-Since"))
+			.containsExactly(null, TestHttpServer.LAST_MODIFIED);
+		assertThat(this.jdbc.queryForList("""
+				SELECT status || ' ' || http_status || ' ' || sha256 FROM etl_source WHERE job_execution_id = ?
+				ORDER BY line""", String.class, second.executionId()))
+			.containsExactly("NOT_MODIFIED 304 " + sha256(csv), "DONE 200 " + sha256(csv));
+		assertThat(Files.readAllBytes(this.work.resolve("data/c.csv"))).isEqualTo(csv);
+		assertThat(second.out()).contains("sources: 1 done, 0 failed, 1 not modified");
+
+		// a file changed on disk since is not trusted: fetched whole again
+		Files.writeString(this.work.resolve("data/c.csv"), "id,v\n9,9\n3,4\n");
+		EtlCli.Result third = EtlCli.run("run", definition.toString(), "run=" + this.run + "-3");
+		assertThat(third.exitCode()).as(third.toString()).isZero();
+		assertThat(Files.readAllBytes(this.work.resolve("data/c.csv"))).isEqualTo(csv);
+		assertThat(this.jdbc.queryForObject(
+				"SELECT status FROM etl_source WHERE job_execution_id = ? AND line = 1", String.class,
+				third.executionId())).isEqualTo("DONE");
+	}
+
+	private void assertDone(Map<String, Object> row, byte[] content, Path data) throws Exception {
+		assertThat(row.get("status")).as(row.toString()).isEqualTo("DONE");
+		assertThat(row.get("sha256")).isEqualTo(sha256(content));
+		assertThat(Files.readAllBytes(data.resolve(row.get("target").toString()))).isEqualTo(content);
+	}
+
+	private static void assertFailed(Map<String, Object> row, String reason, int attempts) {
+		assertThat(row.get("status")).as(row.toString()).isEqualTo("FAILED");
+		assertThat(row.get("error")).isEqualTo(reason);
+		assertThat(row.get("attempts")).as(row.toString()).isEqualTo(attempts);
+		assertThat(row.get("sha256")).isNull();
+	}
+
+	private String uri(String path) {
+		return "http://127.0.0.1:" + this.server.port() + path;
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
