@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -35,10 +34,6 @@ import org.springframework.transaction.TransactionException;
 /** Carries out the commands that need the job repository. */
 @Component
 class EtlCommands {
-
-	/** Keys that only tune how a run goes: a restart may change them. Every other key must stay as it was. */
-	private static final Set<String> TUNING_KEYS = Set.of(EtlKey.THREADS.key(), EtlKey.PARTITIONS.key(),
-			EtlKey.FETCH_ATTEMPTS.key(), EtlKey.CONNECT_TIMEOUT.key(), EtlKey.TIMEOUT.key(), EtlKey.COMMIT_ROWS.key());
 
 	private final JobOperator jobOperator;
 
@@ -217,7 +212,8 @@ class EtlCommands {
 				? "the database failed while the run recorded its progress (status UNKNOWN); recovered"
 				: "the process running it died (" + liveness.description() + "); recovered");
 		for (StepExecution step : recovered.getStepExecutions()) {
-			if (step.getExecutionContext().containsKey("batch.recovered") || step.getStatus() == BatchStatus.UNKNOWN) {
+			if (step.getExecutionContext().containsKey("batch.recovered") || step.getStatus().isRunning()
+					|| step.getStatus() == BatchStatus.UNKNOWN) {
 				step.setStatus(BatchStatus.FAILED);
 				step.setExitStatus(why);
 				this.jobRepository.update(step);
@@ -270,7 +266,8 @@ class EtlCommands {
 		List<String> changed = new ArrayList<>();
 		for (Map.Entry<String, String> entry : request.keys().entrySet()) {
 			String before = stored.keys().get(entry.getKey());
-			if (!TUNING_KEYS.contains(entry.getKey()) && !entry.getValue().equals(before)) {
+			boolean tuning = EtlKey.of(entry.getKey()).map(EtlKey::tuning).orElse(false);
+			if (!tuning && !entry.getValue().equals(before)) {
 				changed.add(entry.getKey() + "=" + entry.getValue() + " (was " + before + ")");
 			}
 		}

@@ -325,14 +325,14 @@ class Inspection {
 
 	private String fetchRedo(long instanceId) {
 		Map<String, Object> counts = this.jdbc.queryForMap("""
-				SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status <> 'DONE' THEN 1 ELSE 0 END), 0) AS pending
+				SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status NOT IN ('DONE', 'NOT_MODIFIED') THEN 1 ELSE 0 END), 0) AS pending
 				FROM etl_fetch_item WHERE job_instance_id = ?""", instanceId);
 		long total = ((Number) counts.get("total")).longValue();
 		long pending = ((Number) counts.get("pending")).longValue();
 		if (total == 0) {
 			return "fetches the sources fetch-plan records";
 		}
-		return "fetches " + pending + " of " + total + " sources (those not DONE)";
+		return "fetches " + pending + " of " + total + " sources (those not DONE or NOT_MODIFIED)";
 	}
 
 	private record Redo(String summary, List<String> lines) {

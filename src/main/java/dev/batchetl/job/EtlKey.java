@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +50,14 @@ public enum EtlKey {
 	COMMIT_ROWS("commit-rows", Kind.POSITIVE_INT, "50000", "rows per statistics checkpoint (chunk commit)",
 			100_000_000);
 
+	/**
+	 * Keys that only tune how a run goes (concurrency, timeouts, retries, checkpoint size, tolerance of failed
+	 * sources): a restart may change them. Every other key defines what the run computes and must stay as it was.
+	 */
+	private static final Set<EtlKey> TUNING = EnumSet.of(THREADS, PARTITIONS, FETCH_ATTEMPTS, CONNECT_TIMEOUT, TIMEOUT,
+			READ_TIMEOUT, FETCH_BACKOFF, FETCH_MAX_BACKOFF, MAX_FAILED_SOURCES, PER_HOST, RATE_LIMIT, FETCH_CHUNK,
+			COMMIT_ROWS);
+
 	private static final Pattern RUN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,99}");
 
 	private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|K|M|G)?", Pattern.CASE_INSENSITIVE);
@@ -86,6 +96,11 @@ public enum EtlKey {
 
 	public String description() {
 		return this.description;
+	}
+
+	/** Whether a restart may change this key (see {@link #TUNING}). */
+	public boolean tuning() {
+		return TUNING.contains(this);
 	}
 
 	public static Optional<EtlKey> of(String key) {

@@ -67,7 +67,7 @@ class InspectionFunctionalTests {
 		// then: list has the execution as COMPLETED with exit 3
 		assertThat(list.exitCode()).as(list.toString()).isZero();
 		List<String> lines = list.out().lines().toList();
-		assertThat(lines.get(0)).matches("EXECUTION  INSTANCE  DEFINITION  RUN +STATUS +STARTED +DURATION +EXIT");
+		assertThat(lines.get(0)).matches("EXECUTION +INSTANCE +DEFINITION +RUN +STATUS +STARTED +DURATION +EXIT");
 		assertThat(lines).anySatisfy(line -> assertThat(line).matches(" *" + execution + " +" + instance + "  adhoc +"
 				+ this.run + " +COMPLETED +" + TIME + "  " + DURATION + " +3"));
 
@@ -267,7 +267,7 @@ class InspectionFunctionalTests {
 		assertThat(list.exitCode()).as(list.toString()).isZero();
 		List<String> lines = list.out().lines().toList();
 		assertThat(lines).hasSize(2);
-		assertThat(lines.get(0)).matches("EXECUTION  INSTANCE  DEFINITION  RUN +STATUS +STARTED +DURATION +EXIT");
+		assertThat(lines.get(0)).matches("EXECUTION +INSTANCE +DEFINITION +RUN +STATUS +STARTED +DURATION +EXIT");
 		assertThat(lines.get(1)).matches(" *\\d+ +\\d+  \\S+ +\\S+ +[A-Z]+ +" + TIME + "  (running )?" + DURATION
 				+ "( +[0-4])?");
 		assertThat(Long.parseLong(lines.get(1).strip().split(" +")[0])).isGreaterThanOrEqualTo(result.executionId());
