@@ -147,7 +147,11 @@ final class Cli {
 			definition = definitionName(definitionFile);
 			fileBase = definitionFile.getParent();
 		}
-		if (scheduleKeys != null) {
+		if (scheduleKeys == null) {
+			// a definition written for the scheduler runs by hand too
+			ScheduleSettings.KEYS.forEach(fromFile::remove);
+		}
+		else {
 			for (String key : ScheduleSettings.KEYS) {
 				Object fromDefinition = fromFile.remove(key);
 				if (fromDefinition != null) {

@@ -39,6 +39,9 @@ public final class Launcher {
 			// Only schedule mode serves HTTP (health, metrics, the schedule); options given by the user come later and win.
 			springArgs.add("--spring.main.web-application-type=servlet");
 			springArgs.add("--" + Scheduler.ENABLED + "=true");
+			// between fires a scheduler holds one idle database connection, not a full pool
+			springArgs.add("--spring.datasource.hikari.minimum-idle=1");
+			springArgs.add("--spring.datasource.hikari.idle-timeout=10000");
 			if (schedule.settings().jsonLogs()) {
 				springArgs.add("--logging.structured.format.console=ecs");
 			}

@@ -2,7 +2,6 @@ package dev.batchetl.schedule;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 
@@ -94,7 +93,7 @@ public record ScheduleSettings(String cron, ZoneId zone, Overlap overlap, CatchU
 			default -> throw new IllegalArgumentException("log-format: expected text or json, got '"
 					+ keys.get("log-format") + "'");
 		};
-		return new ScheduleSettings(cron, zone == ZoneOffset.UTC ? ZoneOffset.UTC : zone, overlap, catchUp, retryFailed,
+		return new ScheduleSettings(cron, zone, overlap, catchUp, retryFailed,
 				json);
 	}
 

@@ -198,6 +198,9 @@ public class Scheduler {
 		if (this.settings.catchUp() == ScheduleSettings.CatchUp.ONCE) {
 			catchUp(start);
 		}
+		else {
+			log.info("catch-up=none: fires missed while no scheduler was up are not run");
+		}
 	}
 
 	/** Runs the latest fire due at or before {@code now} if it came after the latest fire the job repository knows. */
@@ -208,7 +211,7 @@ public class Scheduler {
 					this.template.definition());
 			return;
 		}
-		Instant missed = latestFire(latest.time(), now);
+		Instant missed = latestFire(this.cron, this.settings.zone(), latest.time(), now);
 		if (missed == null) {
 			log.info("catch-up: no fire missed since {}", latest.runKey());
 			return;
@@ -219,17 +222,17 @@ public class Scheduler {
 	}
 
 	/** The latest fire in {@code (after, now]}, or null. */
-	Instant latestFire(Instant after, Instant now) {
+	static Instant latestFire(CronExpression cron, java.time.ZoneId zone, Instant after, Instant now) {
 		for (Duration window = Duration.ofSeconds(1);; window = window.multipliedBy(2)) {
 			Instant from = now.minus(window);
 			boolean whole = !from.isAfter(after);
 			if (whole) {
 				from = after;
 			}
-			ZonedDateTime fire = this.cron.next(from.atZone(this.settings.zone()));
+			ZonedDateTime fire = cron.next(from.atZone(zone));
 			if (fire != null && !fire.toInstant().isAfter(now)) {
 				Instant last = fire.toInstant();
-				for (ZonedDateTime f = this.cron.next(fire); f != null && !f.toInstant().isAfter(now); f = this.cron
+				for (ZonedDateTime f = cron.next(fire); f != null && !f.toInstant().isAfter(now); f = cron
 					.next(f)) {
 					last = f.toInstant();
 				}
