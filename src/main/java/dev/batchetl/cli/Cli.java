@@ -15,6 +15,7 @@ import dev.batchetl.fetch.SourceList;
 import dev.batchetl.fetch.SourceListException;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
+import dev.batchetl.schedule.ScheduleSettings;
 
 /**
  * Parses the command line before any database is touched, so that a usage error costs nothing and says one line.
@@ -30,6 +31,12 @@ final class Cli {
 			  run [DEFINITION] [key=value ...]   run the etl job; DEFINITION is a properties file of keys
 			                                     (keys on the command line win); with the run key of a
 			                                     FAILED or STOPPED run, restarts it from its checkpoint
+			  schedule DEFINITION [key=value ...]
+			                                     run the job at every fire of cron=EXPR until stopped, with
+			                                     the fire time (UTC, ISO 8601) as run key; schedule keys:
+			                                     cron, zone (UTC), overlap (skip|queue), catch-up (once|none),
+			                                     retry-failed (false), log-format (text|json); serves health,
+			                                     metrics and the schedule over HTTP (--server.port=...)
 			  restart EXECUTION_ID               restart a failed or stopped execution from its checkpoint
 			  list [N]                           the latest N executions (default 20)
 			  show EXECUTION_ID                  steps, partitions, checkpoints, failures, what a restart redoes
@@ -70,7 +77,8 @@ final class Cli {
 		String name = words.get(0);
 		List<String> rest = words.subList(1, words.size());
 		Command command = switch (name) {
-			case "run" -> parseRun(rest, cwd);
+			case "run" -> parseRun(rest, cwd, null);
+			case "schedule" -> parseSchedule(rest, cwd);
 			case "restart" -> new Command.Restart(parseExecutionId(name, rest));
 			case "list" -> new Command.ListExecutions(parseLimit(rest));
 			case "show" -> new Command.Show(parseExecutionId(name, rest));
@@ -91,7 +99,29 @@ final class Cli {
 		return text.toString();
 	}
 
-	private static Command.Run parseRun(List<String> args, Path cwd) {
+	private static Command.Schedule parseSchedule(List<String> args, Path cwd) {
+		if (args.stream().noneMatch(arg -> arg.indexOf('=') <= 0)) {
+			throw new UsageException("schedule takes a job definition (a properties file holding cron=... and the"
+					+ " job's keys)");
+		}
+		Map<String, String> scheduleKeys = new LinkedHashMap<>();
+		Command.Run run = parseRun(args, cwd, scheduleKeys);
+		if (run.runKeyGiven()) {
+			throw new UsageException("run: a schedule makes the run key of each fire from its time; remove run=");
+		}
+		try {
+			return new Command.Schedule(run.request(), ScheduleSettings.of(scheduleKeys));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UsageException(ex.getMessage());
+		}
+	}
+
+	/**
+	 * Parses {@code [DEFINITION] [key=value ...]}. With {@code scheduleKeys}, the schedule's keys are taken out of the
+	 * definition and the command line (which wins) into it.
+	 */
+	private static Command.Run parseRun(List<String> args, Path cwd, Map<String, String> scheduleKeys) {
 		Path definitionFile = null;
 		Map<String, String> keys = new LinkedHashMap<>();
 		for (String arg : args) {
@@ -116,6 +146,22 @@ final class Cli {
 			fromFile = load(definitionFile);
 			definition = definitionName(definitionFile);
 			fileBase = definitionFile.getParent();
+		}
+		if (scheduleKeys == null) {
+			// a definition written for the scheduler runs by hand too
+			ScheduleSettings.KEYS.forEach(fromFile::remove);
+		}
+		else {
+			for (String key : ScheduleSettings.KEYS) {
+				Object fromDefinition = fromFile.remove(key);
+				if (fromDefinition != null) {
+					scheduleKeys.put(key, fromDefinition.toString());
+				}
+				String given = keys.remove(key);
+				if (given != null) {
+					scheduleKeys.put(key, given);
+				}
+			}
 		}
 		try {
 			EtlRequest request = EtlRequest.of(definition, fromFile, fileBase, keys, cwd);

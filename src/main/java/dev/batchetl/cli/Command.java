@@ -1,12 +1,20 @@
 package dev.batchetl.cli;
 
 import dev.batchetl.job.EtlRequest;
+import dev.batchetl.schedule.ScheduleSettings;
 
 /** A parsed command line. */
 sealed interface Command {
 
 	/** {@code run [DEFINITION] [key=value ...]}. */
 	record Run(EtlRequest request, boolean runKeyGiven) implements Command {
+	}
+
+	/**
+	 * {@code schedule DEFINITION [cron=EXPR] [zone=ZONE] [key=value ...]}: runs the job at every fire, the fire time as
+	 * run key; {@code request} holds the job's keys (its run key is replaced by each fire's).
+	 */
+	record Schedule(EtlRequest request, ScheduleSettings settings) implements Command {
 	}
 
 	/** {@code restart EXECUTION_ID}. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -31,9 +32,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
-/** Carries out the commands that need the job repository. */
+/**
+ * Carries out the commands that need the job repository. The scheduler runs its fires through the same path as
+ * {@code run}: the run lock, dead-owner recovery, COMPLETED is a no-op, FAILED or STOPPED is continued.
+ */
 @Component
-class EtlCommands {
+public class EtlCommands {
 
 	private final JobOperator jobOperator;
 
@@ -86,19 +90,76 @@ class EtlCommands {
 
 	private ExitCode run(Command.Run run, PrintStream out) {
 		EtlRequest request = run.request();
-		String name = request.definition() + " run=" + request.runKey();
 		if (!run.runKeyGiven()) {
 			out.println("run key: " + request.runKey() + " (run again with run=" + request.runKey()
 					+ " to restart this run)");
 		}
+		return runInstance(request, out, true);
+	}
+
+	/**
+	 * Runs the instance of {@code request} as {@code run} does, for a scheduler: a new instance is started, a FAILED
+	 * or STOPPED one continued, a COMPLETED one left alone (exit 0); a run still going elsewhere is a
+	 * {@link UsageException}. The caller handles signals.
+	 */
+	public ExitCode continueRun(EtlRequest request, PrintStream out) {
+		return runInstance(request, out, false);
+	}
+
+	/**
+	 * Starts the instance of {@code request} only if it does not exist yet: a scheduled fire that another node started
+	 * (or finished, or failed) is never run again here. Empty when nothing was run, with a line saying why. The caller
+	 * handles signals.
+	 */
+	public Optional<ExitCode> runIfNew(EtlRequest request, PrintStream out) {
+		String name = request.definition() + " run=" + request.runKey();
+		RunLock lock = RunLock.tryAcquire(this.dataSource,
+				EtlJobConfiguration.JOB_NAME + "/" + request.definition() + "/" + request.runKey());
+		if (lock == null) {
+			out.println(name + " is being started or run by another process: left to it");
+			return Optional.empty();
+		}
+		try (lock) {
+			JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
+			if (instance != null) {
+				JobExecution last = this.jobRepository.getLastJobExecution(instance);
+				out.println(name + " was already run (execution " + (last == null ? "?" : last.getId() + ", "
+						+ last.getStatus()) + "): not run again");
+				return Optional.empty();
+			}
+			out.println("starting " + name);
+			return Optional.of(launch(request, out, false));
+		}
+	}
+
+	/**
+	 * Asks the execution this process is running, if any, to stop at its next chunk boundary; it ends STOPPED.
+	 * @return whether there was one
+	 */
+	public boolean stopCurrent(PrintStream out) {
+		JobExecution execution = this.ownership.current();
+		if (execution == null || !execution.isRunning()) {
+			return false;
+		}
+		if (execution.getStatus() == BatchStatus.STOPPING) {
+			return true;
+		}
+		out.println("stop requested: execution " + execution.getId()
+				+ " stops at its next chunk boundary, then it can be restarted");
+		requestStop(execution);
+		return true;
+	}
+
+	private ExitCode runInstance(EtlRequest request, PrintStream out, boolean handleSignals) {
+		String name = request.definition() + " run=" + request.runKey();
 		try (RunLock lock = lock(name, request)) {
 			JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
 			if (instance == null) {
 				out.println("starting " + name);
-				return launch(request, out);
+				return launch(request, out, handleSignals);
 			}
 			JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(instance));
-			return resume(name, last, request, out);
+			return resume(name, last, request, out, handleSignals);
 		}
 	}
 
@@ -122,7 +183,7 @@ class EtlCommands {
 			if (last.getId() != executionId) {
 				out.println("execution " + executionId + " is not the latest of its run; the latest is " + last.getId());
 			}
-			return resume(name, last, EtlRequest.from(last.getJobParameters()), out);
+			return resume(name, last, EtlRequest.from(last.getJobParameters()), out, true);
 		}
 	}
 
@@ -240,7 +301,8 @@ class EtlCommands {
 	}
 
 	/** Continues the instance whose latest execution is {@code last}, or says why not. */
-	private ExitCode resume(String name, JobExecution last, EtlRequest request, PrintStream out) {
+	private ExitCode resume(String name, JobExecution last, EtlRequest request, PrintStream out,
+			boolean handleSignals) {
 		BatchStatus status = last.getStatus();
 		if (status.isRunning() || status == BatchStatus.UNKNOWN) {
 			ExecutionOwnership.Liveness liveness = this.ownership.liveness(last);
@@ -276,10 +338,13 @@ class EtlCommands {
 					+ String.join(", ", changed) + "; use a new run key");
 		}
 		out.println("restarting " + name + " from the checkpoint of execution " + last.getId() + " (" + status + ")");
-		return launch(request, out);
+		return launch(request, out, handleSignals);
 	}
 
-	private ExitCode launch(EtlRequest request, PrintStream out) {
+	private ExitCode launch(EtlRequest request, PrintStream out, boolean handleSignals) {
+		if (!handleSignals) {
+			return runJob(request, out);
+		}
 		try (GracefulStop stop = new GracefulStop(this::requestStop, this.ownership::current, out)) {
 			ExitCode code = ExitCode.FAILED;
 			try {

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.batchetl.schedule.Scheduler;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -32,7 +34,16 @@ public final class Launcher {
 			out.print(Cli.usage());
 			return ExitCode.OK.code();
 		}
-		List<String> springArgs = new ArrayList<>(invocation.springArgs());
+		List<String> springArgs = new ArrayList<>();
+		if (invocation.command() instanceof Command.Schedule schedule) {
+			// Only schedule mode serves HTTP (health, metrics, the schedule); options given by the user come later and win.
+			springArgs.add("--spring.main.web-application-type=servlet");
+			springArgs.add("--" + Scheduler.ENABLED + "=true");
+			if (schedule.settings().jsonLogs()) {
+				springArgs.add("--logging.structured.format.console=ecs");
+			}
+		}
+		springArgs.addAll(invocation.springArgs());
 		if (invocation.debug()) {
 			springArgs.add("--logging.level.dev.batchetl=DEBUG");
 			springArgs.add("--logging.level.org.springframework.batch=INFO");
@@ -41,6 +52,9 @@ public final class Launcher {
 		}
 		SpringApplication spring = new SpringApplication(application);
 		try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
+			if (invocation.command() instanceof Command.Schedule schedule) {
+				return context.getBean(Scheduler.class).run(schedule.request(), schedule.settings()).code();
+			}
 			return context.getBean(EtlCommands.class).execute(invocation.command(), out).code();
 		}
 		catch (UsageException ex) {
