@@ -16,6 +16,7 @@ import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import dev.batchetl.job.ExecutionOwnership;
 import dev.batchetl.job.RunLock;
+import dev.batchetl.remote.RemoteWorker;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -38,7 +39,8 @@ class EtlCommands {
 
 	/** Keys that only tune how a run goes: a restart may change them. Every other key must stay as it was. */
 	private static final Set<String> TUNING_KEYS = Set.of(EtlKey.THREADS.key(), EtlKey.PARTITIONS.key(),
-			EtlKey.FETCH_ATTEMPTS.key(), EtlKey.CONNECT_TIMEOUT.key(), EtlKey.TIMEOUT.key(), EtlKey.COMMIT_ROWS.key());
+			EtlKey.FETCH_ATTEMPTS.key(), EtlKey.CONNECT_TIMEOUT.key(), EtlKey.TIMEOUT.key(), EtlKey.COMMIT_ROWS.key(),
+			EtlKey.PARTITIONING.key(), EtlKey.PARTITION_TIMEOUT.key());
 
 	private final JobOperator jobOperator;
 
@@ -54,8 +56,10 @@ class EtlCommands {
 
 	private final DataSource dataSource;
 
+	private final RemoteWorker worker;
+
 	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
-			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource) {
+			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource, RemoteWorker worker) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.etlJob = etlJob;
@@ -63,6 +67,7 @@ class EtlCommands {
 		this.inspection = inspection;
 		this.ownership = ownership;
 		this.dataSource = dataSource;
+		this.worker = worker;
 	}
 
 	ExitCode execute(Command command, PrintStream out) {
@@ -85,6 +90,10 @@ class EtlCommands {
 		}
 		if (command instanceof Command.Recover recover) {
 			return recover(recover.executionId(), out);
+		}
+		if (command instanceof Command.Worker) {
+			this.worker.run(out);
+			return ExitCode.OK;
 		}
 		throw new IllegalArgumentException("not a job command: " + command);
 	}

@@ -33,7 +33,11 @@ public enum EtlKey {
 	BAD_ROWS("bad-rows", Kind.BAD_ROW_POLICY, "skip", "skip: record bad rows and go on; fail-file: fail the file"),
 	SPLIT_SIZE("split-size", Kind.SIZE, "64MB", "a CSV file larger than this is split into several partitions"),
 	COMMIT_ROWS("commit-rows", Kind.POSITIVE_INT, "50000", "rows per statistics checkpoint (chunk commit)",
-			100_000_000);
+			100_000_000),
+	PARTITIONING("partitioning", Kind.PARTITIONING, "local",
+			"where statistics partitions run: local (threads) or remote (batch-etl worker processes)"),
+	PARTITION_TIMEOUT("partition-timeout", Kind.DURATION, "24h",
+			"partitioning=remote: time limit for all partitions to finish");
 
 	private static final Pattern RUN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,99}");
 
@@ -148,6 +152,11 @@ public enum EtlKey {
 				throw new IllegalArgumentException("expected skip or fail-file, got '" + raw + "'");
 			case SIZE:
 				return Long.toString(parseSize(value, raw));
+			case PARTITIONING:
+				if (value.equals("local") || value.equals("remote")) {
+					return value;
+				}
+				throw new IllegalArgumentException("expected local or remote, got '" + raw + "'");
 			default:
 				throw new IllegalStateException(this.kind.name());
 		}
@@ -208,7 +217,7 @@ public enum EtlKey {
 
 	private enum Kind {
 
-		PATH, EXISTING_FILE, POSITIVE_INT, RUN_KEY, DURATION, CHAR, CHAR_OR_NONE, BOOLEAN, CHARSET, BAD_ROW_POLICY, SIZE
+		PATH, EXISTING_FILE, POSITIVE_INT, RUN_KEY, DURATION, CHAR, CHAR_OR_NONE, BOOLEAN, CHARSET, BAD_ROW_POLICY, SIZE, PARTITIONING
 
 	}
 
