@@ -114,6 +114,17 @@ public class RemotePartitioning {
 						+ this.timeout.toSeconds() + "s: are workers running (batch-etl worker) on the same queue? "
 						+ "Restart the run to run them again");
 			}
+			catch (Exception ex) {
+				// the manager cannot follow its partitions (e.g. the database failed): leave none running, so that a
+				// restart can send them again
+				try {
+					failUnfinished(jobExecutionId, "the manager stopped following it: " + ex.getMessage());
+				}
+				catch (RuntimeException cleanup) {
+					ex.addSuppressed(cleanup);
+				}
+				throw ex;
+			}
 			finally {
 				monitor.shutdownNow();
 			}

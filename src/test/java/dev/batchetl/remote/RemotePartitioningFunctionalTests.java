@@ -168,7 +168,8 @@ class RemotePartitioningFunctionalTests {
 		assertThat(manager.waitFor()).as(manager.output() + "\n" + worker.output()).isEqualTo(1);
 		long execution = RunRecords.executions(this.run).get(0);
 		List<Map<String, Object>> partitions = RemoteFixture.partitions(execution);
-		assertThat(partitions).extracting(p -> p.get("step_name") + " " + p.get("status"))
+		assertThat(partitions).as(manager.output() + "\n" + worker.output())
+			.extracting(p -> p.get("step_name") + " " + p.get("status"))
 			.containsExactly("stats-file:f00001 COMPLETED", "stats-file:f00002 FAILED");
 		assertThat((String) partitions.get(1).get("exit_message"))
 			.contains("cannot read " + vanishing + " (no such file)")
