@@ -152,6 +152,34 @@ class RemotePartitioningFunctionalTests {
 	}
 
 	@Test
+	void sigtermStopsAWorkersPartitionAtACheckpointAndARestartContinuesIt() throws Exception {
+		// given: a remote run of one big partition on a worker
+		Path dir = Files.createDirectories(this.work.resolve("data"));
+		Files.copy(data.resolve("big.csv"), dir.resolve("big.csv"));
+		EtlProcess worker = this.remote.worker(this.work);
+		EtlProcess manager = EtlProcess.start(this.work, this.remote.run(keys(dir, this.run, "results.csv", "remote")));
+		long first = RunRecords.awaitCommits(this.run, "stats-file:f00001", 2);
+
+		// when: the worker gets SIGTERM
+		worker.terminate();
+
+		// then: it stops the partition at a checkpoint and exits 0; the run ends STOPPED (exit 4)
+		assertThat(worker.waitFor()).as(worker.output()).isZero();
+		assertThat(worker.output()).contains("worker stopped");
+		assertThat(manager.waitFor()).as(manager.output()).isEqualTo(4);
+		Map<String, Object> stopped = RunRecords.step(first, "stats-file:f00001");
+		assertThat(stopped).containsEntry("status", "STOPPED");
+		long committedRows = ((Number) stopped.get("write_count")).longValue();
+
+		// and a restart with another worker continues from the checkpoint
+		this.remote.worker(this.work);
+		EtlCli.Result restarted = EtlCli.run(this.remote.run(keys(dir, this.run, "results.csv", "remote")));
+		assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
+		assertThat(((Number) RunRecords.step(restarted.executionId(), "stats-file:f00001").get("write_count")).longValue())
+			.isEqualTo(BIG_ROWS - committedRows);
+	}
+
+	@Test
 	void aFileTheWorkerCannotSeeFailsItsPartitionWithTheReason() throws Exception {
 		// given: a remote run whose partitions wait for a worker, and one of its files gone before a worker looks
 		Path dir = Files.createDirectories(this.work.resolve("data"));
