@@ -79,23 +79,25 @@ class InspectionFunctionalTests {
 				status   COMPLETED, exit 3 (COMPLETED_WITH_FAILURES: 1 source(s) and 0 file(s) failed)
 				started  <time>, ended <time>, took <d>
 				keys:
-				  sources          %4$s/sources.txt
-				  dir              %4$s/data
-				  output           %4$s/out/results.csv
-				  threads          8
-				  partitions       2
-				  run              %2$s
-				  fetch-attempts   3
-				  connect-timeout  10000ms
-				  timeout          300000ms
-				  delimiter        ,
-				  quote            "
-				  escape           none
-				  header           true
-				  encoding         UTF-8
-				  bad-rows         skip
-				  split-size       67108864
-				  commit-rows      50000
+				  sources            %4$s/sources.txt
+				  dir                %4$s/data
+				  output             %4$s/out/results.csv
+				  threads            8
+				  partitions         2
+				  run                %2$s
+				  fetch-attempts     3
+				  connect-timeout    10000ms
+				  timeout            300000ms
+				  delimiter          ,
+				  quote              "
+				  escape             none
+				  header             true
+				  encoding           UTF-8
+				  bad-rows           skip
+				  split-size         67108864
+				  commit-rows        50000
+				  partitioning       local
+				  partition-timeout  86400000ms
 				steps:
 				  STEP        STATUS     READ  WRITE  SKIP  COMMITS  ROLLBACKS  DURATION
 				  fetch-plan  COMPLETED     0      3     0        1          0  <d>
