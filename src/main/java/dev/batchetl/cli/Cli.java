@@ -42,6 +42,8 @@ final class Cli {
 			  show EXECUTION_ID                  steps, partitions, checkpoints, failures, what a restart redoes
 			  stop EXECUTION_ID                  stop a running execution at its next chunk boundary
 			  recover [EXECUTION_ID]             mark executions whose process died as FAILED (all, or one)
+			  worker                             run statistics partitions of partitioning=remote runs,
+			                                     taken from RabbitMQ, until SIGTERM or Ctrl-C
 			  help                               this text
 
 			keys:
@@ -84,6 +86,12 @@ final class Cli {
 			case "show" -> new Command.Show(parseExecutionId(name, rest));
 			case "stop" -> new Command.Stop(parseExecutionId(name, rest));
 			case "recover" -> new Command.Recover(rest.isEmpty() ? null : parseExecutionId(name, rest));
+			case "worker" -> {
+				if (!rest.isEmpty()) {
+					throw new UsageException("worker takes no arguments (settings are --batch-etl.worker.* options)");
+				}
+				yield new Command.Worker();
+			}
 			case "help" -> new Command.Help();
 			default -> throw new UsageException("unknown command '" + name + "' (try: batch-etl help)");
 		};

@@ -37,6 +37,10 @@ sealed interface Command {
 	record Recover(Long executionId) implements Command {
 	}
 
+	/** {@code worker}: runs statistics partitions of remote runs until stopped. */
+	record Worker() implements Command {
+	}
+
 	/** {@code help}. */
 	record Help() implements Command {
 	}

@@ -16,6 +16,7 @@ import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import dev.batchetl.job.ExecutionOwnership;
 import dev.batchetl.job.RunLock;
+import dev.batchetl.remote.RemoteWorker;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -53,8 +54,10 @@ public class EtlCommands {
 
 	private final DataSource dataSource;
 
+	private final RemoteWorker worker;
+
 	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
-			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource) {
+			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource, RemoteWorker worker) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.etlJob = etlJob;
@@ -62,6 +65,7 @@ public class EtlCommands {
 		this.inspection = inspection;
 		this.ownership = ownership;
 		this.dataSource = dataSource;
+		this.worker = worker;
 	}
 
 	ExitCode execute(Command command, PrintStream out) {
@@ -84,6 +88,10 @@ public class EtlCommands {
 		}
 		if (command instanceof Command.Recover recover) {
 			return recover(recover.executionId(), out);
+		}
+		if (command instanceof Command.Worker) {
+			this.worker.run(out);
+			return ExitCode.OK;
 		}
 		throw new IllegalArgumentException("not a job command: " + command);
 	}

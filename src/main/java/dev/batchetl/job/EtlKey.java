@@ -48,7 +48,11 @@ public enum EtlKey {
 	BAD_ROWS("bad-rows", Kind.BAD_ROW_POLICY, "skip", "skip: record bad rows and go on; fail-file: fail the file"),
 	SPLIT_SIZE("split-size", Kind.SIZE, "64MB", "a CSV file larger than this is split into several partitions"),
 	COMMIT_ROWS("commit-rows", Kind.POSITIVE_INT, "50000", "rows per statistics checkpoint (chunk commit)",
-			100_000_000);
+			100_000_000),
+	PARTITIONING("partitioning", Kind.PARTITIONING, "local",
+			"where statistics partitions run: local (threads) or remote (batch-etl worker processes)"),
+	PARTITION_TIMEOUT("partition-timeout", Kind.DURATION, "24h",
+			"partitioning=remote: time limit for all partitions to finish");
 
 	/**
 	 * Keys that only tune how a run goes (concurrency, timeouts, retries, checkpoint size, tolerance of failed
@@ -56,7 +60,7 @@ public enum EtlKey {
 	 */
 	private static final Set<EtlKey> TUNING = EnumSet.of(THREADS, PARTITIONS, FETCH_ATTEMPTS, CONNECT_TIMEOUT, TIMEOUT,
 			READ_TIMEOUT, FETCH_BACKOFF, FETCH_MAX_BACKOFF, MAX_FAILED_SOURCES, PER_HOST, RATE_LIMIT, FETCH_CHUNK,
-			COMMIT_ROWS);
+			COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT);
 
 	private static final Pattern RUN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,99}");
 
@@ -184,6 +188,11 @@ public enum EtlKey {
 				return hostList(value, raw);
 			case PATH_LIST:
 				return pathList(value, base);
+			case PARTITIONING:
+				if (value.equals("local") || value.equals("remote")) {
+					return value;
+				}
+				throw new IllegalArgumentException("expected local or remote, got '" + raw + "'");
 			default:
 				throw new IllegalStateException(this.kind.name());
 		}
@@ -287,7 +296,7 @@ public enum EtlKey {
 	private enum Kind {
 
 		PATH, EXISTING_FILE, POSITIVE_INT, RUN_KEY, DURATION, CHAR, CHAR_OR_NONE, BOOLEAN, CHARSET, BAD_ROW_POLICY, SIZE,
-		SIZE_OR_NONE, COUNT_OR_PERCENT, HOST_LIST, PATH_LIST
+		SIZE_OR_NONE, COUNT_OR_PERCENT, HOST_LIST, PATH_LIST, PARTITIONING
 
 	}
 

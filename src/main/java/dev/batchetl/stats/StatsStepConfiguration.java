@@ -2,9 +2,11 @@ package dev.batchetl.stats;
 
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.batchetl.job.EtlKey;
+import dev.batchetl.remote.RemotePartitioning;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -21,7 +23,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Step {@code stats}: a partitioned step whose partitions ({@link CsvFilePartitioner}) run in parallel, at most
- * {@code partitions} at a time, each as an execution of the worker step {@code stats-file}.
+ * {@code partitions} at a time, each as an execution of the worker step {@code stats-file}; with
+ * {@code partitioning=remote}, worker processes run them instead (see {@link RemotePartitioning}).
  */
 @Configuration(proxyBeanMethods = false)
 class StatsStepConfiguration {
@@ -29,12 +32,19 @@ class StatsStepConfiguration {
 	@Bean
 	@JobScope
 	Step statsStep(JobRepository jobRepository, @Qualifier("statsFileStep") Step statsFileStep,
-			@Value("#{jobParameters}") Map<String, Object> parameters) {
+			@Value("#{jobParameters}") Map<String, Object> parameters, RemotePartitioning remote) {
 		int partitions = Integer.parseInt(string(parameters, EtlKey.PARTITIONS));
-		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
-		executor.setConcurrencyLimit(partitions);
 		CsvFilePartitioner partitioner = new CsvFilePartitioner(Path.of(string(parameters, EtlKey.DIR)),
 				csvOptions(parameters), Long.parseLong(string(parameters, EtlKey.SPLIT_SIZE)));
+		if ("remote".equals(string(parameters, EtlKey.PARTITIONING))) {
+			// the same partitions, run by worker processes (batch-etl worker) that take them from RabbitMQ
+			Duration timeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_TIMEOUT), "");
+			return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
+				.partitionHandler(remote.partitionHandler("stats-file", partitions, timeout))
+				.build();
+		}
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
+		executor.setConcurrencyLimit(partitions);
 		return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
 			.step(statsFileStep)
 			.gridSize(partitions)

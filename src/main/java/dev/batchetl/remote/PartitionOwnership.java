@@ -1,0 +1,159 @@
+package dev.batchetl.remote;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.batchetl.job.ProcessIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Which worker process runs each remote partition. A worker claims a partition's step execution in the database
+ * before running it, in the transaction that checks it is still waiting (so a redelivered request never runs a
+ * partition twice, at once or after it finished), and renews a heartbeat while it runs. The manager asks which
+ * running partitions of its job execution belong to a worker that died.
+ */
+@Component
+class PartitionOwnership implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(PartitionOwnership.class);
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transaction;
+
+	private final Duration heartbeat;
+
+	private final Duration lease;
+
+	private final Set<Long> owned = ConcurrentHashMap.newKeySet();
+
+	private ScheduledExecutorService heart;
+
+	PartitionOwnership(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+			@Value("${batch-etl.heartbeat:5s}") Duration heartbeat, @Value("${batch-etl.lease:30s}") Duration lease) {
+		this.jdbc = jdbc;
+		this.transaction = new TransactionTemplate(transactionManager);
+		this.heartbeat = heartbeat;
+		this.lease = lease;
+	}
+
+	/** The outcome of a claim: claimed, or why not. */
+	record Claim(boolean claimed, String reason) {
+	}
+
+	/**
+	 * Claims a partition step execution for this process if it is waiting to run (STARTING, never claimed) and its
+	 * job execution is running. Row-locks the step execution, so two workers cannot both claim it.
+	 */
+	Claim claim(long stepExecutionId) {
+		return this.transaction.execute(status -> {
+			List<String[]> rows = this.jdbc.query("""
+					SELECT s.status, j.status, s.job_execution_id FROM batch_step_execution s
+					JOIN batch_job_execution j ON j.job_execution_id = s.job_execution_id
+					WHERE s.step_execution_id = ? FOR UPDATE""",
+					(rs, n) -> new String[] { rs.getString(1), rs.getString(2), rs.getString(3) }, stepExecutionId);
+			if (rows.isEmpty()) {
+				return new Claim(false, "no such step execution");
+			}
+			String stepStatus = rows.get(0)[0];
+			String jobStatus = rows.get(0)[1];
+			long jobExecutionId = Long.parseLong(rows.get(0)[2]);
+			List<String> owners = this.jdbc.query(
+					"SELECT host, pid, process_start FROM etl_partition_owner WHERE step_execution_id = ?",
+					(rs, n) -> new ProcessIdentity(rs.getString(1), rs.getLong(2), rs.getString(3)).toString(),
+					stepExecutionId);
+			if (!owners.isEmpty()) {
+				return new Claim(false, "already claimed by " + owners.get(0) + " (" + stepStatus + ")");
+			}
+			if (!"STARTING".equals(stepStatus)) {
+				return new Claim(false, "it is " + stepStatus);
+			}
+			if (!List.of("STARTING", "STARTED", "STOPPING").contains(jobStatus)) {
+				return new Claim(false, "its job execution " + jobExecutionId + " is " + jobStatus);
+			}
+			ProcessIdentity me = ProcessIdentity.current();
+			this.jdbc.update("""
+					INSERT INTO etl_partition_owner (step_execution_id, job_execution_id, host, pid, process_start,
+					                                 claimed, heartbeat, lease_seconds)
+					VALUES (?, ?, ?, ?, ?, LOCALTIMESTAMP, LOCALTIMESTAMP, ?)""", stepExecutionId, jobExecutionId,
+					me.host(), me.pid(), me.start(), this.lease.toSeconds());
+			this.owned.add(stepExecutionId);
+			startHeart();
+			return new Claim(true, "claimed by " + me);
+		});
+	}
+
+	/** The partition ended (in whatever state): no more heartbeats for it. */
+	void release(long stepExecutionId) {
+		this.owned.remove(stepExecutionId);
+	}
+
+	private synchronized void startHeart() {
+		if (this.heart != null) {
+			return;
+		}
+		this.heart = Executors.newSingleThreadScheduledExecutor(runnable -> {
+			Thread thread = new Thread(runnable, "partition-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.heart.scheduleWithFixedDelay(this::beat, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	private void beat() {
+		for (Long id : this.owned) {
+			try {
+				this.jdbc.update("UPDATE etl_partition_owner SET heartbeat = LOCALTIMESTAMP WHERE step_execution_id = ?",
+						id);
+			}
+			catch (RuntimeException ex) {
+				log.warn("heartbeat of partition step execution {} not recorded: {}", id, ex.getMessage());
+			}
+		}
+	}
+
+	/** A running partition of a job execution whose worker is provably dead, and why. */
+	record DeadOwner(long stepExecutionId, String description) {
+	}
+
+	/** The partitions of a job execution still running (by the job repository) whose worker is provably dead. */
+	List<DeadOwner> deadOwners(long jobExecutionId) {
+		return this.jdbc.query("""
+				SELECT o.step_execution_id, o.host, o.pid, o.process_start, o.heartbeat, LOCALTIMESTAMP, o.lease_seconds
+				FROM etl_partition_owner o JOIN batch_step_execution s ON s.step_execution_id = o.step_execution_id
+				WHERE o.job_execution_id = ? AND s.status IN ('STARTING', 'STARTED', 'STOPPING')""", (rs, n) -> {
+			ProcessIdentity owner = new ProcessIdentity(rs.getString(2), rs.getLong(3), rs.getString(4));
+			Duration age = Duration.between(rs.getTimestamp(5).toLocalDateTime(), rs.getTimestamp(6).toLocalDateTime());
+			if (owner.provablyDeadOnThisHost()) {
+				return new DeadOwner(rs.getLong(1), "the worker running it died (" + owner + " is gone)");
+			}
+			if (!owner.onThisHost() && age.compareTo(Duration.ofSeconds(rs.getInt(7))) > 0) {
+				return new DeadOwner(rs.getLong(1), "the worker running it died (" + owner
+						+ " has not renewed its lease for " + age.toSeconds() + "s)");
+			}
+			return null;
+		}, jobExecutionId).stream().filter(java.util.Objects::nonNull).toList();
+	}
+
+	@Override
+	public synchronized void destroy() {
+		if (this.heart != null) {
+			this.heart.shutdownNow();
+		}
+	}
+
+}

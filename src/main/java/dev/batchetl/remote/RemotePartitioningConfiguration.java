@@ -1,0 +1,50 @@
+package dev.batchetl.remote;
+
+import org.springframework.amqp.core.AmqpTemplate;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.batch.integration.partition.StepExecutionRequest;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.amqp.dsl.Amqp;
+import org.springframework.integration.channel.DirectChannel;
+import org.springframework.integration.config.EnableIntegration;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.messaging.MessageHeaders;
+
+/**
+ * The RabbitMQ side of remote partitioning: one durable queue of partition requests, and the flow that carries the
+ * manager's {@link StepExecutionRequest}s to it as JSON, as persistent messages. Nothing connects to RabbitMQ until
+ * a remote run sends its first request or a worker starts.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableIntegration
+class RemotePartitioningConfiguration {
+
+	@Bean
+	Queue partitionQueue(@Value("${batch-etl.remote.queue:batch-etl.partitions}") String name) {
+		return QueueBuilder.durable(name).build();
+	}
+
+	@Bean
+	DirectChannel partitionRequests() {
+		return new DirectChannel();
+	}
+
+	@Bean
+	IntegrationFlow partitionRequestsToRabbit(@Qualifier("partitionRequests") DirectChannel partitionRequests,
+			AmqpTemplate amqpTemplate, @Qualifier("partitionQueue") Queue partitionQueue) {
+		return IntegrationFlow.from(partitionRequests)
+			.transform(StepExecutionRequest.class, PartitionRequests::encode)
+			.enrichHeaders(headers -> headers.header(MessageHeaders.CONTENT_TYPE, PartitionRequests.CONTENT_TYPE, true))
+			.handle(Amqp.outboundAdapter(amqpTemplate)
+				.exchangeName("")
+				.routingKey(partitionQueue.getName())
+				.defaultDeliveryMode(MessageDeliveryMode.PERSISTENT))
+			.get();
+	}
+
+}
