@@ -5,16 +5,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * Relative-error histogram of doubles (the DDSketch bucketing): a value x > 0 falls in bucket ceil(log_g(x)) with
- * g = (1 + a) / (1 - a), a = 1%, and is represented by 2 g^i / (g + 1), within 1% of x; negative values likewise by
- * magnitude; zeros are counted apart. At most {@link #BUCKETS} buckets per sign: values more than g^BUCKETS (about
- * 10^9) times smaller than the largest magnitude share the lowest bucket. Counts only add, so the state depends only on
+ * Relative-error histogram of doubles (the DDSketch bucketing with a piecewise linear logarithm): a value x > 0 falls
+ * in a bucket whose bounds differ by at most a factor g = (1 + a) / (1 - a), a = 1%, and is represented within 1% of
+ * x; negative values likewise by magnitude; zeros are counted apart. At most {@link #BUCKETS} buckets per sign: values
+ * more than about 10^12 times smaller than the largest magnitude share the lowest bucket. Counts only add, so the state depends only on
  * the multiset of values: merging in any order, splitting and resuming give identical results.
  */
 final class LogHistogram {
 
     static final double ALPHA = 0.01;
-    static final int BUCKETS = 1024;
+    static final int BUCKETS = 2048;
     private static final double GAMMA = (1 + ALPHA) / (1 - ALPHA);
     private static final double LOG_GAMMA = Math.log(GAMMA);
 
@@ -32,18 +32,41 @@ final class LogHistogram {
         }
     }
 
+    /**
+     * ceil(L(m) / ln g), L(m) = e + (f - 1) for m = f 2^e, 1 <= f < 2: a piecewise linear log2 that needs no
+     * logarithm. L grows at most 1 / ln 2 times faster or slower than log2, so a bucket of width ln g in L spans at most
+     * a factor g in value.
+     */
     private static int index(double m) {
         if (Double.isInfinite(m)) {
             return Integer.MAX_VALUE / 2;
         }
-        return (int) Math.ceil(Math.log(m) / LOG_GAMMA);
+        return (int) Math.ceil(approxLog2(m) / LOG_GAMMA);
     }
 
+    private static double approxLog2(double m) {
+        long bits = Double.doubleToRawLongBits(m);
+        int e = (int) ((bits >>> 52) & 0x7FF);
+        if (e == 0) { // subnormal: scale up exactly
+            return approxLog2(m * 0x1p54) - 54;
+        }
+        double f = Double.longBitsToDouble((bits & 0x000FFFFFFFFFFFFFL) | 0x3FF0000000000000L);
+        return (e - 1023) + (f - 1);
+    }
+
+    private static double approxExp2(double l) {
+        double e = Math.floor(l);
+        return Math.scalb(1 + (l - e), (int) e);
+    }
+
+    /** The bucket's lower and upper bounds lo, hi (hi <= g lo) represented by 2 lo hi / (lo + hi): within a of both. */
     private static double value(int i) {
         if (i >= Integer.MAX_VALUE / 2) {
             return Double.POSITIVE_INFINITY;
         }
-        return 2 * Math.pow(GAMMA, i) / (GAMMA + 1);
+        double lo = approxExp2((i - 1) * LOG_GAMMA);
+        double hi = approxExp2(i * LOG_GAMMA);
+        return 2 * lo * hi / (lo + hi);
     }
 
     long total() {
