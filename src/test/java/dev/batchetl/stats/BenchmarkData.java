@@ -34,7 +34,7 @@ public final class BenchmarkData {
                 for (int k = 0; k < 8; k++) {
                     sb.append(',');
                     if (rnd.nextInt(100) != 0) {
-                        sb.append(rnd.nextInt(200_000) - 100_000).append('.').append(rnd.nextInt(10_000));
+                        sb.append(rnd.nextInt(20_000) - 10_000).append('.').append(rnd.nextInt(100));
                     }
                 }
                 int month = 1 + rnd.nextInt(12);
