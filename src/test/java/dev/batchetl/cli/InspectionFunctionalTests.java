@@ -96,6 +96,8 @@ class InspectionFunctionalTests {
 				  bad-rows         skip
 				  split-size       67108864
 				  commit-rows      50000
+				  na-values        pandas
+				  invalid-bytes    fail-file
 				steps:
 				  STEP        STATUS     READ  WRITE  SKIP  COMMITS  ROLLBACKS  DURATION
 				  fetch-plan  COMPLETED     0      3     0        1          0  <d>
