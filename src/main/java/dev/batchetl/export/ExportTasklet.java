@@ -76,14 +76,15 @@ final class ExportTasklet implements Tasklet {
 			return;
 		}
 		this.jdbc.update("""
-				INSERT INTO etl_file_stats (job_execution_id, file, rows_count, columns_count, bad_rows)
-				VALUES (?, ?, ?, ?, ?)""", executionId, file.file(), file.stats().rows(), file.stats().columns(),
-				file.stats().badRows());
+				INSERT INTO etl_file_stats (job_execution_id, file, rows_count, columns_count, bad_rows, invalid_bytes)
+				VALUES (?, ?, ?, ?, ?, ?)""", executionId, file.file(), file.stats().rows(), file.stats().columns(),
+				file.stats().badRows(), file.stats().invalidBytes());
 		List<ColumnStats> columns = file.stats().columnStats();
 		this.jdbc.batchUpdate("""
 				INSERT INTO etl_column_stats (job_execution_id, file, column_index, column_name, column_type,
-				       non_null_count, null_count, mean, min_value, max_value, variance, std, min_length, max_length)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", columns, 500, (ps, column) -> {
+				       non_null_count, null_count, mean, min_value, max_value, variance, std, min_length, max_length,
+				       sum_value, distinct_count, distinct_exact, q1, median, q3, quartiles_exact)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", columns, 500, (ps, column) -> {
 			ps.setLong(1, executionId);
 			ps.setString(2, file.file());
 			ps.setInt(3, columns.indexOf(column));
@@ -98,6 +99,13 @@ final class ExportTasklet implements Tasklet {
 			ps.setObject(12, number(column.std()));
 			ps.setObject(13, column.minLength());
 			ps.setObject(14, column.maxLength());
+			ps.setString(15, column.sum());
+			ps.setLong(16, column.distinct());
+			ps.setBoolean(17, column.distinctExact());
+			ps.setObject(18, number(column.q1()));
+			ps.setObject(19, number(column.median()));
+			ps.setObject(20, number(column.q3()));
+			ps.setObject(21, column.q1() == null ? null : column.quantilesExact());
 		});
 	}
 

@@ -16,14 +16,15 @@ import dev.batchetl.stats.PartitionResultRepository.FileResult;
 
 /**
  * Writes {@code results.csv}: UTF-8, commas, RFC 4180 quoting, a header, then one row per (file, column) in file then
- * column order; a file that could not be read has one row with {@code file} and {@code error}. The first ten columns
+ * column order; a file that could not be read has one row with {@code file} and {@code error} (the last column). The first ten columns
  * are a contract: later columns are only ever added after {@code max}. The file is written whole under a temporary
  * name in the same folder and renamed into place, so a reader never sees half of it.
  */
 final class ResultsCsv {
 
 	static final String[] HEADER = { "file", "rows", "columns", "column", "type", "count", "nulls", "mean", "min", "max",
-			"error" };
+			"sum", "variance", "std", "min_length", "max_length", "distinct", "distinct_exact", "q1", "median", "q3",
+			"quartiles_exact", "bad_rows", "invalid_bytes", "error" };
 
 	private ResultsCsv() {
 	}
@@ -57,20 +58,31 @@ final class ResultsCsv {
 
 	private static void writeFile(ICSVWriter csv, FileResult file) {
 		if (file.stats() == null) {
-			csv.writeNext(new String[] { file.file(), "", "", "", "", "", "", "", "", "", file.error() }, false);
+			String[] row = new String[HEADER.length];
+			java.util.Arrays.fill(row, "");
+			row[0] = file.file();
+			row[HEADER.length - 1] = file.error();
+			csv.writeNext(row, false);
 			return;
 		}
 		String rows = Long.toString(file.stats().rows());
 		String columns = Integer.toString(file.stats().columns());
+		String badRows = Long.toString(file.stats().badRows());
+		String invalidBytes = Long.toString(file.stats().invalidBytes());
 		for (ColumnStats column : file.stats().columnStats()) {
+			boolean numeric = column.q1() != null;
 			csv.writeNext(new String[] { file.file(), rows, columns, column.name(), column.type().label(),
 					Long.toString(column.count()), Long.toString(column.nulls()), text(column.mean()), text(column.min()),
-					text(column.max()), "" }, false);
+					text(column.max()), text(column.sum()), text(column.variance()), text(column.std()),
+					text(column.minLength()), text(column.maxLength()), Long.toString(column.distinct()),
+					Boolean.toString(column.distinctExact()), text(column.q1()), text(column.median()),
+					text(column.q3()), numeric ? Boolean.toString(column.quantilesExact()) : "", badRows, invalidBytes,
+					"" }, false);
 		}
 	}
 
-	private static String text(String value) {
-		return value == null ? "" : value;
+	private static String text(Object value) {
+		return value == null ? "" : value.toString();
 	}
 
 }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public enum EtlKey {
 
 	SOURCES("sources", Kind.EXISTING_FILE, null, "file listing one source (http, https, file URL) per line"),
-	DIR("dir", Kind.PATH, "data", "download folder; statistics cover every *.csv under it"),
+	DIR("dir", Kind.PATH, "data", "download folder; statistics cover every *.csv and *.csv.gz under it"),
 	OUTPUT("output", Kind.PATH, "results.csv", "where results.csv is written (a file path, or an existing folder)"),
 	THREADS("threads", Kind.POSITIVE_INT, "8", "concurrent downloads", 1024),
 	PARTITIONS("partitions", Kind.POSITIVE_INT, String.valueOf(Runtime.getRuntime().availableProcessors()),
@@ -49,6 +49,11 @@ public enum EtlKey {
 	SPLIT_SIZE("split-size", Kind.SIZE, "64MB", "a CSV file larger than this is split into several partitions"),
 	COMMIT_ROWS("commit-rows", Kind.POSITIVE_INT, "50000", "rows per statistics checkpoint (chunk commit)",
 			100_000_000),
+	NA_VALUES("na-values", Kind.NA_LIST, "pandas",
+			"comma-separated field values read as null; pandas = pandas' defaults, an empty item = the empty field,"
+					+ " none = no null values"),
+	INVALID_BYTES("invalid-bytes", Kind.INVALID_BYTE_POLICY, "fail-file",
+			"bytes invalid in the encoding: fail-file, or replace (with U+FFFD) and count"),
 	PARTITIONING("partitioning", Kind.PARTITIONING, "local",
 			"where statistics partitions run: local (threads) or remote (batch-etl worker processes)"),
 	PARTITION_TIMEOUT("partition-timeout", Kind.DURATION, "24h",
@@ -193,6 +198,13 @@ public enum EtlKey {
 					return value;
 				}
 				throw new IllegalArgumentException("expected local or remote, got '" + raw + "'");
+			case NA_LIST:
+				return raw;
+			case INVALID_BYTE_POLICY:
+				if (value.equals("fail-file") || value.equals("replace")) {
+					return value;
+				}
+				throw new IllegalArgumentException("expected fail-file or replace, got '" + raw + "'");
 			default:
 				throw new IllegalStateException(this.kind.name());
 		}
@@ -296,7 +308,7 @@ public enum EtlKey {
 	private enum Kind {
 
 		PATH, EXISTING_FILE, POSITIVE_INT, RUN_KEY, DURATION, CHAR, CHAR_OR_NONE, BOOLEAN, CHARSET, BAD_ROW_POLICY, SIZE,
-		SIZE_OR_NONE, COUNT_OR_PERCENT, HOST_LIST, PATH_LIST, PARTITIONING
+		SIZE_OR_NONE, COUNT_OR_PERCENT, HOST_LIST, PATH_LIST, PARTITIONING, NA_LIST, INVALID_BYTE_POLICY
 
 	}
 

@@ -43,6 +43,28 @@ final class ColumnAccumulator {
     double wmean;
     double wm2;
 
+    // integers beyond int64: uint64 values (above Long.MAX_VALUE, as unsigned longs) and beyond that (huge)
+    long uints;
+    long umin = -1L; // unsigned
+    long umax;       // unsigned
+    long hugeInts;
+    long negInts;
+
+    // ISO 8601 dates and date-times
+    long dates;
+    long naiveTimes;
+    long awareTimes;
+    long tminSec = Long.MAX_VALUE;
+    int tminNano;
+    long tmaxSec = Long.MIN_VALUE;
+    int tmaxNano;
+
+    // distinct values by text, distinct values by typed value (numbers, booleans, instants: null once text)
+    DistinctCounter distinctText = new DistinctCounter();
+    DistinctCounter distinctTyped = new DistinctCounter();
+    // quartiles of the numeric values (null once the column is text)
+    QuantileAccumulator quantiles = new QuantileAccumulator();
+
     int minLen = Integer.MAX_VALUE;
     int maxLen = -1;
     byte[] rmin = new byte[0];
@@ -59,7 +81,12 @@ final class ColumnAccumulator {
 
     /** A non-null value: UTF-8 bytes a[s, e), its length in code points, and its classification. */
     void add(byte[] a, int s, int e, int cpLen, NumberParser parser) {
+        add(a, s, e, cpLen, parser, null);
+    }
+
+    void add(byte[] a, int s, int e, int cpLen, NumberParser parser, DateTimeParser dates) {
         count++;
+        distinctText.add(DistinctCounter.hashBytes(a, s, e));
         if (cpLen < minLen) {
             minLen = cpLen;
         }
@@ -103,16 +130,80 @@ final class ColumnAccumulator {
             case NumberParser.FLOAT:
                 floats++;
                 addDouble(parser.doubleValue);
+                quantiles.add(parser.doubleValue);
+                distinctTyped.add(DistinctCounter.hashDouble(parser.doubleValue));
+                break;
+            case NumberParser.BIGINT:
+                addBig(parser.bigValue, parser.doubleValue);
                 break;
             case NumberParser.TRUE:
                 trues++;
+                distinctTyped.add(DistinctCounter.hashTagged(1, 0xB001L));
                 break;
             case NumberParser.FALSE:
                 falses++;
+                distinctTyped.add(DistinctCounter.hashTagged(0, 0xB001L));
                 break;
             default:
-                texts++;
+                if (!addTemporal(a, s, e, dates == null ? new DateTimeParser() : dates)) {
+                    becomeText();
+                }
         }
+    }
+
+    private boolean addTemporal(byte[] a, int s, int e, DateTimeParser p) {
+        int kind = p.parse(a, s, e);
+        if (kind == DateTimeParser.NONE) {
+            return false;
+        }
+        if (kind == DateTimeParser.DATE) {
+            dates++;
+        } else if (kind == DateTimeParser.NAIVE) {
+            naiveTimes++;
+        } else {
+            awareTimes++;
+        }
+        long sec = p.epochSecond;
+        int nano = p.nano;
+        if (sec < tminSec || (sec == tminSec && nano < tminNano)) {
+            tminSec = sec;
+            tminNano = nano;
+        }
+        if (sec > tmaxSec || (sec == tmaxSec && nano > tmaxNano)) {
+            tmaxSec = sec;
+            tmaxNano = nano;
+        }
+        distinctTyped.add(DistinctCounter.hashTagged(DistinctCounter.mix(sec) ^ nano, 0xDA7EL));
+        return true;
+    }
+
+    private void becomeText() {
+        texts++;
+        distinctTyped = null;
+        quantiles = null;
+    }
+
+    private void addBig(java.math.BigInteger v, double d) {
+        ints++;
+        if (v.signum() > 0 && v.bitLength() <= 64) {
+            uints++;
+            long u = v.longValue();
+            if (Long.compareUnsigned(u, umin) < 0) {
+                umin = u;
+            }
+            if (Long.compareUnsigned(u, umax) > 0) {
+                umax = u;
+            }
+        } else {
+            hugeInts++;
+            if (v.signum() < 0) {
+                negInts++;
+            }
+        }
+        ibig = ibig == null ? v : ibig.add(v);
+        addDouble(d);
+        quantiles.add(d);
+        distinctTyped.add(DistinctCounter.hashTagged(v.hashCode(), v.bitLength()));
     }
 
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -166,7 +257,12 @@ final class ColumnAccumulator {
         if (v > imax) {
             imax = v;
         }
+        if (v < 0) {
+            negInts++;
+        }
         addDouble((double) v);
+        quantiles.add((double) v);
+        distinctTyped.add(DistinctCounter.hashLong(v));
     }
 
     private void addDouble(double x) {
@@ -215,6 +311,36 @@ final class ColumnAccumulator {
         }
         imin = Math.min(imin, o.imin);
         imax = Math.max(imax, o.imax);
+        uints += o.uints;
+        if (o.uints > 0) {
+            if (Long.compareUnsigned(o.umin, umin) < 0) {
+                umin = o.umin;
+            }
+            if (Long.compareUnsigned(o.umax, umax) > 0) {
+                umax = o.umax;
+            }
+        }
+        hugeInts += o.hugeInts;
+        negInts += o.negInts;
+        dates += o.dates;
+        naiveTimes += o.naiveTimes;
+        awareTimes += o.awareTimes;
+        if (o.tminSec < tminSec || (o.tminSec == tminSec && o.tminNano < tminNano)) {
+            tminSec = o.tminSec;
+            tminNano = o.tminNano;
+        }
+        if (o.tmaxSec > tmaxSec || (o.tmaxSec == tmaxSec && o.tmaxNano > tmaxNano)) {
+            tmaxSec = o.tmaxSec;
+            tmaxNano = o.tmaxNano;
+        }
+        distinctText.merge(o.distinctText);
+        if (texts > 0) {
+            distinctTyped = null;
+            quantiles = null;
+        } else {
+            distinctTyped.merge(o.distinctTyped);
+            quantiles.merge(o.quantiles);
+        }
         // compensated sums: add the other's sum and carry both compensations
         double t = dsum + o.dsum;
         if (Math.abs(dsum) >= Math.abs(o.dsum)) {
@@ -263,6 +389,13 @@ final class ColumnAccumulator {
         if (texts > 0) {
             return ColumnType.TEXT;
         }
+        long temporal = dates + naiveTimes + awareTimes;
+        if (temporal > 0) {
+            if (ints + floats + trues + falses > 0 || (awareTimes > 0 && dates + naiveTimes > 0)) {
+                return ColumnType.TEXT; // pandas: object
+            }
+            return naiveTimes + awareTimes == 0 ? ColumnType.DATE : ColumnType.DATETIME;
+        }
         if (trues + falses > 0) {
             return ints + floats > 0 || nulls > 0 ? ColumnType.TEXT : ColumnType.BOOLEAN;
         }
@@ -273,37 +406,48 @@ final class ColumnAccumulator {
         if (floats > 0 || nulls > 0) {
             return ColumnType.FLOAT;
         }
+        if (hugeInts > 0 || (uints > 0 && negInts > 0)) {
+            return ColumnType.TEXT; // pandas: beyond int64 and uint64, or both negative and beyond int64, is object
+        }
         return ColumnType.INTEGER;
     }
 
     ColumnStats result(String name, long rows) {
         ColumnType type = type(rows);
+        String sum = null;
         String mean = null;
         String min = null;
         String max = null;
         String variance = null;
         String std = null;
+        double[] q = null;
         if (count > 0) {
             switch (type) {
                 case INTEGER: {
-                    BigDecimal m = new BigDecimal(exactIntSum()).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128);
+                    BigInteger exact = exactIntSum();
+                    sum = exact.toString();
+                    BigDecimal m = new BigDecimal(exact).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128);
                     mean = format(m.doubleValue());
-                    min = Long.toString(imin);
-                    max = Long.toString(imax);
+                    min = ints > uints ? Long.toString(imin) : Long.toUnsignedString(umin);
+                    max = uints > 0 ? Long.toUnsignedString(umax) : Long.toString(imax);
                     variance = variance();
                     std = std(variance);
+                    q = quantiles.quantiles(0.25, 0.5, 0.75);
                     break;
                 }
                 case FLOAT: {
-                    double sum = Double.isFinite(dsum) ? dsum + dcomp : dsum;
-                    mean = format(sum / count);
+                    double total = Double.isFinite(dsum) ? dsum + dcomp : dsum;
+                    sum = format(total);
+                    mean = format(total / count);
                     min = format(dmin);
                     max = format(dmax);
                     variance = variance();
                     std = std(variance);
+                    q = quantiles.quantiles(0.25, 0.5, 0.75);
                     break;
                 }
                 case BOOLEAN: {
+                    sum = Long.toString(trues);
                     mean = format((double) trues / count);
                     min = falses > 0 ? "False" : "True";
                     max = trues > 0 ? "True" : "False";
@@ -314,6 +458,14 @@ final class ColumnAccumulator {
                     }
                     break;
                 }
+                case DATE:
+                case DATETIME: {
+                    boolean dateOnly = type == ColumnType.DATE;
+                    boolean utc = awareTimes > 0;
+                    min = DateTimeParser.format(tminSec, tminNano, dateOnly, utc);
+                    max = DateTimeParser.format(tmaxSec, tmaxNano, dateOnly, utc);
+                    break;
+                }
                 default:
                     min = new String(rmin, 0, rminLen, StandardCharsets.UTF_8);
                     max = new String(rmax, 0, rmaxLen, StandardCharsets.UTF_8);
@@ -321,7 +473,12 @@ final class ColumnAccumulator {
         }
         Integer minLength = count > 0 ? minLen : null;
         Integer maxLength = count > 0 ? maxLen : null;
-        return new ColumnStats(name, type, count, nulls, mean, min, max, variance, std, minLength, maxLength);
+        DistinctCounter d = type == ColumnType.TEXT || distinctTyped == null ? distinctText : distinctTyped;
+        long distinct = count == 0 ? 0 : d.count();
+        boolean quantilesExact = q == null || quantiles.exact();
+        return new ColumnStats(name, type, count, nulls, mean, min, max, variance, std, minLength, maxLength, sum,
+                distinct, d.exact(), q == null ? null : format(q[0]), q == null ? null : format(q[1]),
+                q == null ? null : format(q[2]), quantilesExact);
     }
 
     private String variance() {
@@ -386,6 +543,24 @@ final class ColumnAccumulator {
         if (rmaxLen > 0) {
             out.write(rmax, 0, rmaxLen);
         }
+        out.writeLong(uints);
+        out.writeLong(umin);
+        out.writeLong(umax);
+        out.writeLong(hugeInts);
+        out.writeLong(negInts);
+        out.writeLong(dates);
+        out.writeLong(naiveTimes);
+        out.writeLong(awareTimes);
+        out.writeLong(tminSec);
+        out.writeInt(tminNano);
+        out.writeLong(tmaxSec);
+        out.writeInt(tmaxNano);
+        distinctText.write(out);
+        out.writeBoolean(distinctTyped != null);
+        if (distinctTyped != null) {
+            distinctTyped.write(out);
+            quantiles.write(out);
+        }
     }
 
     static ColumnAccumulator read(DataInputStream in) throws IOException {
@@ -421,6 +596,26 @@ final class ColumnAccumulator {
         c.rmaxLen = in.readInt();
         c.rmax = new byte[Math.max(0, c.rmaxLen)];
         in.readFully(c.rmax);
+        c.uints = in.readLong();
+        c.umin = in.readLong();
+        c.umax = in.readLong();
+        c.hugeInts = in.readLong();
+        c.negInts = in.readLong();
+        c.dates = in.readLong();
+        c.naiveTimes = in.readLong();
+        c.awareTimes = in.readLong();
+        c.tminSec = in.readLong();
+        c.tminNano = in.readInt();
+        c.tmaxSec = in.readLong();
+        c.tmaxNano = in.readInt();
+        c.distinctText = DistinctCounter.read(in);
+        if (in.readBoolean()) {
+            c.distinctTyped = DistinctCounter.read(in);
+            c.quantiles = QuantileAccumulator.read(in);
+        } else {
+            c.distinctTyped = null;
+            c.quantiles = null;
+        }
         c.refreshKeys();
         return c;
     }

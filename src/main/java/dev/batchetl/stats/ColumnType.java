@@ -5,6 +5,8 @@ public enum ColumnType {
     INTEGER("integer"),
     FLOAT("float"),
     BOOLEAN("boolean"),
+    DATE("date"),
+    DATETIME("datetime"),
     TEXT("text");
 
     private final String label;

@@ -14,7 +14,7 @@ import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * One partition per CSV file under the folder (sub-folders included, hidden files and temporary downloads left out),
+ * One partition per CSV file ({@code *.csv}, and {@code *.csv.gz}, which is never split) under the folder (sub-folders included, hidden files and temporary downloads left out),
  * and several for a file larger than the split size, cut at true row boundaries. Partition names are stable
  * ({@code f00001}, {@code f00002-r0003}, ...) because Spring Batch stores restart state under them.
  */
@@ -56,8 +56,9 @@ final class CsvFilePartitioner implements Partitioner {
 			String relative = relative(this.dir, file);
 			List<ByteRange> ranges;
 			try {
-				ranges = Files.size(file) > this.splitSize ? CsvSplitter.split(file, this.options, this.splitSize)
-						: List.of();
+				// a compressed file is read from its start: one partition, whatever its size
+				ranges = !ByteSource.isGzip(file) && Files.size(file) > this.splitSize
+						? CsvSplitter.split(file, this.options, this.splitSize) : List.of();
 			}
 			catch (IOException | RuntimeException ex) {
 				ExecutionContext context = context(file, relative, 0, -1, Long.MAX_VALUE, 0);
@@ -114,7 +115,7 @@ final class CsvFilePartitioner implements Partitioner {
 		}
 		try (Stream<Path> paths = Files.walk(dir)) {
 			return paths.filter(Files::isRegularFile)
-				.filter(path -> path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
+				.filter(path -> isCsv(path.getFileName().toString().toLowerCase(Locale.ROOT)))
 				.filter(path -> !hidden(dir.relativize(path)))
 				.sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
 				.toList();
@@ -122,6 +123,10 @@ final class CsvFilePartitioner implements Partitioner {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot list " + dir, ex);
 		}
+	}
+
+	private static boolean isCsv(String lowerCaseName) {
+		return lowerCaseName.endsWith(".csv") || lowerCaseName.endsWith(".csv.gz");
 	}
 
 	private static boolean hidden(Path relative) {

@@ -13,9 +13,15 @@ import java.util.Set;
  *
  * @param escape    escape character, {@code null} for none
  * @param naValues  field values (after unquoting, compared exactly) that are null
+ * @param invalidBytes what to do with bytes that are invalid in the encoding
  */
 public record CsvOptions(char delimiter, char quote, Character escape, boolean header, Charset encoding,
-                         Set<String> naValues, BadRowPolicy badRows) {
+                         Set<String> naValues, BadRowPolicy badRows, InvalidBytePolicy invalidBytes) {
+
+    public CsvOptions(char delimiter, char quote, Character escape, boolean header, Charset encoding,
+                      Set<String> naValues, BadRowPolicy badRows) {
+        this(delimiter, quote, escape, header, encoding, naValues, badRows, InvalidBytePolicy.FAIL_FILE);
+    }
 
     private static final Set<String> PANDAS_NA = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
             "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
@@ -41,6 +47,49 @@ public record CsvOptions(char delimiter, char quote, Character escape, boolean h
         if (badRows == null) {
             badRows = BadRowPolicy.SKIP;
         }
+        if (invalidBytes == null) {
+            invalidBytes = InvalidBytePolicy.FAIL_FILE;
+        }
+    }
+
+    /** The same options with another invalid-bytes policy. */
+    public CsvOptions withInvalidBytes(InvalidBytePolicy policy) {
+        return new CsvOptions(delimiter, quote, escape, header, encoding, naValues, badRows, policy);
+    }
+
+    /** The same options with other NA values. */
+    public CsvOptions withNaValues(Set<String> values) {
+        return new CsvOptions(delimiter, quote, escape, header, encoding, values, badRows, invalidBytes);
+    }
+
+    /**
+     * Parses the {@code na-values} key: comma-separated tokens, {@code pandas} standing for pandas' default set, an
+     * empty item for the empty field, {@code none} alone for no NA values at all; {@code \,} is a literal comma and
+     * {@code \\} a literal backslash.
+     */
+    public static Set<String> parseNaValues(String spec) {
+        if (spec.equals("none")) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        StringBuilder item = new StringBuilder();
+        for (int i = 0; i <= spec.length(); i++) {
+            char c = i < spec.length() ? spec.charAt(i) : ',';
+            if (c == '\\' && i + 1 < spec.length()) {
+                item.append(spec.charAt(++i));
+            } else if (c == ',') {
+                String token = item.toString();
+                if (token.equals("pandas")) {
+                    out.addAll(PANDAS_NA);
+                } else {
+                    out.add(token);
+                }
+                item.setLength(0);
+            } else {
+                item.append(c);
+            }
+        }
+        return out;
     }
 
     private static void checkAscii(String what, char c) {
@@ -49,7 +98,7 @@ public record CsvOptions(char delimiter, char quote, Character escape, boolean h
         }
     }
 
-    /** ',' '"', no escape, header row, UTF-8, pandas' default NA values, skip bad rows. */
+    /** ',' '"', no escape, header row, UTF-8, pandas' default NA values, skip bad rows, fail on invalid bytes. */
     public static CsvOptions defaults() {
         return new CsvOptions(',', '"', null, true, StandardCharsets.UTF_8, PANDAS_NA, BadRowPolicy.SKIP);
     }

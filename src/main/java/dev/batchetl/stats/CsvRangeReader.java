@@ -7,13 +7,11 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -46,7 +44,7 @@ public final class CsvRangeReader implements Closeable {
     private static final int EOF = -1;
     private static final int END = -2;
 
-    private final FileChannel channel;
+    private final ByteSource channel;
     private final CsvOptions options;
     private final int columns;
     private final long end;
@@ -55,6 +53,7 @@ public final class CsvRangeReader implements Closeable {
     private final int escape;
     private final boolean utf8;
     private final boolean latin1;
+    private final boolean replaceInvalid;
     private final byte[] clsUnquoted = new byte[256];
     private final byte[] clsQuoted = new byte[256];
     private final long delimMask;
@@ -64,6 +63,7 @@ public final class CsvRangeReader implements Closeable {
     private final long escMask;
     private final NaMatcher na;
     private final NumberParser parser = new NumberParser();
+    private final DateTimeParser dates = new DateTimeParser();
     private CharsetDecoder decoder;
 
     private byte[] buf;
@@ -81,13 +81,14 @@ public final class CsvRangeReader implements Closeable {
     private int[] fe = new int[64];
     private boolean[] fc = new boolean[64];
     private boolean recHigh;
+    private boolean recInvalid;
     private long recLine;
     private long quoteLine;
 
     private byte[] scratch = new byte[256];
     private byte[] scratch2 = new byte[256];
 
-    private CsvRangeReader(FileChannel channel, CsvOptions options, int columns, long start, long end, long firstLine,
+    private CsvRangeReader(ByteSource channel, CsvOptions options, int columns, long start, long end, long firstLine,
                            int bufferSize) {
         this.channel = channel;
         this.options = options;
@@ -98,6 +99,7 @@ public final class CsvRangeReader implements Closeable {
         this.escape = options.escape() == null ? -1 : options.escape();
         this.utf8 = options.encoding().equals(StandardCharsets.UTF_8);
         this.latin1 = options.encoding().equals(StandardCharsets.ISO_8859_1);
+        this.replaceInvalid = options.invalidBytes() == InvalidBytePolicy.REPLACE;
         this.na = new NaMatcher(options.naValues());
         this.delimMask = ONES * (delim & 0xFF);
         this.quoteMask = ONES * (quote & 0xFF);
@@ -137,7 +139,7 @@ public final class CsvRangeReader implements Closeable {
         if (start < 0 || end < start) {
             throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
         }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        ByteSource ch = ByteSource.open(file, start);
         try {
             CsvRangeReader r = new CsvRangeReader(ch, options, columns, start, end, firstLine, Math.max(16, bufferSize));
             if (start == 0 && r.utf8) {
@@ -315,7 +317,8 @@ public final class CsvRangeReader implements Closeable {
 
     /**
      * Length of the (valid) multi-byte character at b[p]; 0 when it is cut by the end of the buffer and more data may
-     * follow; -1 when invalid. For encodings other than UTF-8 every byte is a character here.
+     * follow; -k when invalid, k being the length of the maximal invalid subpart (as Unicode's and Python's replacing
+     * decoders count it). For encodings other than UTF-8 every byte is a character here.
      */
     private int highByte(byte[] b, int p, int lim) {
         if (!utf8) {
@@ -346,11 +349,11 @@ public final class CsvRangeReader implements Closeable {
         }
         for (int i = 1; i < n; i++) {
             if (p + i >= lim) {
-                return eof ? -1 : 0;
+                return eof ? -i : 0;
             }
             int d = b[p + i] & 0xFF;
             if (i == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xBF)) {
-                return -1;
+                return -i; // the maximal invalid subpart: the lead byte and the valid continuation bytes before d
             }
         }
         return n;
@@ -419,6 +422,7 @@ public final class CsvRangeReader implements Closeable {
         }
         recLine = ln;
         recHigh = false;
+        recInvalid = false;
         nf = 0;
         final byte[] cu = clsUnquoted;
         final byte[] cq = clsQuoted;
@@ -488,7 +492,11 @@ public final class CsvRangeReader implements Closeable {
                                 return NEED;
                             }
                             if (n < 0) {
-                                throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
+                                if (!replaceInvalid) {
+                                    throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
+                                }
+                                recInvalid = true;
+                                n = -n;
                             }
                             recHigh = true;
                             p += n;
@@ -566,7 +574,11 @@ public final class CsvRangeReader implements Closeable {
                             return NEED;
                         }
                         if (n < 0) {
-                            throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
+                            if (!replaceInvalid) {
+                                throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
+                            }
+                            recInvalid = true;
+                            n = -n;
                         }
                         recHigh = true;
                         p += n;
@@ -691,9 +703,14 @@ public final class CsvRangeReader implements Closeable {
                 a = scratch;
             }
             int cp;
+            if (recInvalid && utf8) {
+                e = replaceInvalidUtf8(acc, a, s, e);
+                s = 0;
+                a = scratch2;
+            }
             if (high) {
                 if (!utf8) {
-                    e = toUtf8(a, s, e);
+                    e = toUtf8(acc, a, s, e);
                     s = 0;
                     a = scratch2;
                 }
@@ -705,12 +722,51 @@ public final class CsvRangeReader implements Closeable {
             if (na.matches(a, s, e)) {
                 c.addNull();
             } else {
-                c.add(a, s, e, cp, parser);
+                c.add(a, s, e, cp, parser, dates);
             }
         }
         for (int i = nf; i < columns; i++) {
             cols[i].addNull();
         }
+    }
+
+    /**
+     * Copies a[s, e) into scratch2 with every invalid UTF-8 sequence (maximal subpart) replaced by U+FFFD, counting
+     * the replacements; returns the length.
+     */
+    private int replaceInvalidUtf8(FileAccumulator acc, byte[] a, int s, int e) {
+        int need = (e - s) * 3;
+        if (scratch2.length < need) {
+            scratch2 = new byte[Math.max(need, scratch2.length * 2)];
+        }
+        final byte[] out = scratch2;
+        int o = 0;
+        int p = s;
+        boolean saveEof = eof;
+        eof = true; // a field is complete: a cut sequence at its end is invalid
+        try {
+            while (p < e) {
+                if (a[p] >= 0) {
+                    out[o++] = a[p++];
+                    continue;
+                }
+                int n = highByte(a, p, e);
+                if (n > 0) {
+                    System.arraycopy(a, p, out, o, n);
+                    o += n;
+                    p += n;
+                } else {
+                    out[o++] = (byte) 0xEF;
+                    out[o++] = (byte) 0xBF;
+                    out[o++] = (byte) 0xBD;
+                    acc.invalidBytes++;
+                    p += Math.max(1, -n);
+                }
+            }
+        } finally {
+            eof = saveEof;
+        }
+        return o;
     }
 
     private static int codePoints(byte[] a, int s, int e) {
@@ -724,7 +780,7 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /** Transcodes a[s, e) from the file's encoding to UTF-8 into scratch2; returns the length. */
-    private int toUtf8(byte[] a, int s, int e) {
+    private int toUtf8(FileAccumulator acc, byte[] a, int s, int e) {
         if (latin1) {
             int need = (e - s) * 2;
             if (scratch2.length < need) {
@@ -743,11 +799,19 @@ public final class CsvRangeReader implements Closeable {
             return o;
         }
         if (decoder == null) {
-            decoder = options.encoding().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            CodingErrorAction action = replaceInvalid ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
+            decoder = options.encoding().newDecoder().onMalformedInput(action).onUnmappableCharacter(action)
+                    .replaceWith("\uFFFD");
         }
         try {
             CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(a, s, e - s));
+            if (replaceInvalid) {
+                for (int i = chars.position(); i < chars.limit(); i++) {
+                    if (chars.get(i) == '\uFFFD') {
+                        acc.invalidBytes++;
+                    }
+                }
+            }
             byte[] u = chars.toString().getBytes(StandardCharsets.UTF_8);
             if (scratch2.length < u.length) {
                 scratch2 = new byte[Math.max(u.length, scratch2.length * 2)];

@@ -26,6 +26,9 @@ public final class CsvSplitter {
             throw new IllegalArgumentException("splitSize must be positive: " + splitSize);
         }
         CsvHeader header = CsvHeader.read(file, options);
+        if (ByteSource.isGzip(file)) {
+            return List.of(new ByteRange(header.dataStart(), Long.MAX_VALUE, header.dataStartLine()));
+        }
         if (options.escape() == null) {
             return scanSplit(file, options, splitSize, header);
         }

@@ -19,12 +19,13 @@ import java.util.Objects;
 public final class FileAccumulator {
 
     private static final int MAGIC = 0x43535441; // "CSTA"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final List<String> names;
     final ColumnAccumulator[] cols;
     long rows;
     long badRows;
+    long invalidBytes;
 
     public FileAccumulator(List<String> columnNames) {
         this.names = List.copyOf(columnNames);
@@ -43,6 +44,11 @@ public final class FileAccumulator {
         return badRows;
     }
 
+    /** Invalid byte sequences replaced (invalid-bytes=replace). */
+    public long invalidBytes() {
+        return invalidBytes;
+    }
+
     public List<String> columnNames() {
         return names;
     }
@@ -55,6 +61,7 @@ public final class FileAccumulator {
         }
         rows += next.rows;
         badRows += next.badRows;
+        invalidBytes += next.invalidBytes;
         for (int i = 0; i < cols.length; i++) {
             cols[i].merge(next.cols[i]);
         }
@@ -75,6 +82,7 @@ public final class FileAccumulator {
             }
             out.writeLong(rows);
             out.writeLong(badRows);
+            out.writeLong(invalidBytes);
             for (ColumnAccumulator c : cols) {
                 c.write(out);
             }
@@ -105,6 +113,7 @@ public final class FileAccumulator {
             FileAccumulator acc = new FileAccumulator(names);
             acc.rows = in.readLong();
             acc.badRows = in.readLong();
+            acc.invalidBytes = in.readLong();
             for (int i = 0; i < n; i++) {
                 acc.cols[i] = ColumnAccumulator.read(in);
             }
@@ -122,6 +131,6 @@ public final class FileAccumulator {
         for (int i = 0; i < cols.length; i++) {
             stats.add(cols[i].result(names.get(i), rows));
         }
-        return new FileStats(rows, cols.length, badRows, List.copyOf(stats));
+        return new FileStats(rows, cols.length, badRows, invalidBytes, List.copyOf(stats));
     }
 }

@@ -2,6 +2,6 @@ package dev.batchetl.stats;
 
 import java.util.List;
 
-/** Statistics of one file. */
-public record FileStats(long rows, int columns, long badRows, List<ColumnStats> columnStats) {
+/** Statistics of one file; invalidBytes counts the invalid byte sequences replaced (invalid-bytes=replace). */
+public record FileStats(long rows, int columns, long badRows, long invalidBytes, List<ColumnStats> columnStats) {
 }

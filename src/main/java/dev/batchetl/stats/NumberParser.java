@@ -16,6 +16,8 @@ final class NumberParser {
     static final int FLOAT = 2;
     static final int TRUE = 3;
     static final int FALSE = 4;
+    /** An integer outside the int64 range: its value is in {@link #bigValue} (and, rounded, in doubleValue). */
+    static final int BIGINT = 5;
 
     private static final double[] POW10 = {
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
@@ -23,8 +25,10 @@ final class NumberParser {
 
     /** Value of the last INT result. */
     long longValue;
-    /** Value of the last FLOAT result. */
+    /** Value of the last FLOAT result (and of a BIGINT result, rounded). */
     double doubleValue;
+    /** Value of the last BIGINT result. */
+    java.math.BigInteger bigValue;
 
     private static boolean isSpace(byte c) {
         return c == ' ' || c == '\t';
@@ -216,15 +220,16 @@ final class NumberParser {
         return k;
     }
 
-    /** An integer of 19 or more digits: int64 when it fits, otherwise float (as pandas does). */
+    /** An integer of 19 or more digits: INT when it fits in int64, otherwise BIGINT. */
     private int longInteger(byte[] a, int s, int e) {
         String text = ascii(a, s, e);
         try {
             longValue = Long.parseLong(text);
             return INT;
         } catch (NumberFormatException tooBig) {
-            doubleValue = Double.parseDouble(text);
-            return FLOAT;
+            bigValue = new java.math.BigInteger(text);
+            doubleValue = bigValue.doubleValue();
+            return BIGINT;
         }
     }
 

@@ -77,12 +77,14 @@ class StatsStepConfiguration {
 
 	/** The CSV dialect and policies of a run, from its job parameters. */
 	static CsvOptions csvOptions(Map<String, Object> parameters) {
-		CsvOptions defaults = CsvOptions.defaults();
 		String escape = string(parameters, EtlKey.ESCAPE);
 		return new CsvOptions(string(parameters, EtlKey.DELIMITER).charAt(0), string(parameters, EtlKey.QUOTE).charAt(0),
 				"none".equals(escape) ? null : escape.charAt(0), Boolean.parseBoolean(string(parameters, EtlKey.HEADER)),
-				Charset.forName(string(parameters, EtlKey.ENCODING)), defaults.naValues(),
-				"fail-file".equals(string(parameters, EtlKey.BAD_ROWS)) ? BadRowPolicy.FAIL_FILE : BadRowPolicy.SKIP);
+				Charset.forName(string(parameters, EtlKey.ENCODING)),
+				CsvOptions.parseNaValues(string(parameters, EtlKey.NA_VALUES)),
+				"fail-file".equals(string(parameters, EtlKey.BAD_ROWS)) ? BadRowPolicy.FAIL_FILE : BadRowPolicy.SKIP,
+				"replace".equals(string(parameters, EtlKey.INVALID_BYTES)) ? InvalidBytePolicy.REPLACE
+						: InvalidBytePolicy.FAIL_FILE);
 	}
 
 	private static String string(Map<String, Object> parameters, EtlKey key) {

@@ -1,7 +1,10 @@
 /**
  * CSV statistics engine: per-column statistics with the semantics of {@code pandas.read_csv} (default options)
- * followed by {@code count()}, {@code isna().sum()}, {@code mean()}, {@code min()}, {@code max()}, {@code var()} and
- * {@code std()}.
+ * followed by {@code count()}, {@code isna().sum()}, {@code sum()}, {@code mean()}, {@code min()}, {@code max()},
+ * {@code var()}, {@code std()}, {@code nunique()} and {@code quantile([.25, .5, .75])}; distinct counts and quartiles
+ * are exact up to 1024 distinct values, then estimated ({@link dev.batchetl.stats.DistinctCounter},
+ * {@link dev.batchetl.stats.LogHistogram}) by states that depend only on the values, so that split and resumed reads
+ * agree.
  *
  * <p>Usage: {@link dev.batchetl.stats.CsvHeader#read} gives the column names and where the data starts;
  * {@link dev.batchetl.stats.CsvSplitter#split} cuts the data into ranges at true row boundaries; each range is read
@@ -21,7 +24,13 @@
  *       (e.g. {@code inf - inf}) are null.</li>
  *   <li>An unclosed quote is reported at the line where the quote opened.</li>
  *   <li>Encodings must be ASCII compatible; fields of non-UTF-8 files are transcoded to UTF-8 only when they hold
- *       non-ASCII bytes.</li>
+ *       non-ASCII bytes. Under {@code invalid-bytes=replace} each maximal invalid UTF-8 subpart becomes one U+FFFD
+ *       (as Python's replacing decoder does) and is counted.</li>
+ *   <li>Integers beyond int64: uint64 columns are integer; beyond uint64, or negatives with values beyond int64, the
+ *       column is text (pandas: object).</li>
+ *   <li>ISO 8601 dates and date-times are date / datetime columns (pandas: {@code to_datetime}); zoned values are
+ *       converted to UTC; mixing zoned and naive values gives text.</li>
+ *   <li>{@code .gz} files are decompressed on the fly; offsets are those of the decompressed text.</li>
  * </ul>
  */
 package dev.batchetl.stats;

@@ -105,6 +105,8 @@ class InspectionFunctionalTests {
 				  bad-rows            skip
 				  split-size          67108864
 				  commit-rows         50000
+				  na-values           pandas
+				  invalid-bytes       fail-file
 				  partitioning        local
 				  partition-timeout   86400000ms
 				steps:

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.within;
 class EtlJobFunctionalTests {
 
 	private static final List<String> RESULT_HEADER = List.of("file", "rows", "columns", "column", "type", "count",
-			"nulls", "mean", "min", "max", "error");
+			"nulls", "mean", "min", "max", "sum", "variance", "std", "min_length", "max_length", "distinct",
+			"distinct_exact", "q1", "median", "q3", "quartiles_exact", "bad_rows", "invalid_bytes", "error");
 
 	@TempDir
 	Path work;
@@ -125,7 +126,7 @@ class EtlJobFunctionalTests {
 				assertThat(new BigDecimal(row[8])).isEqualByComparingTo(expected.min());
 				assertThat(new BigDecimal(row[9])).isEqualByComparingTo(expected.max());
 			}
-			assertThat(row[10]).isEmpty();
+			assertThat(row[row.length - 1]).isEmpty();
 		}
 
 		// the tables hold the same, keyed by the job execution
@@ -173,7 +174,7 @@ class EtlJobFunctionalTests {
 		List<String[]> csv = readCsv(this.work.resolve("results.csv"));
 		assertThat(csv).anySatisfy(row -> {
 			assertThat(row[0]).isEqualTo("latin1.csv");
-			assertThat(row[10]).startsWith("line 3");
+			assertThat(row[row.length - 1]).startsWith("line 3");
 			assertThat(List.of(row).subList(1, 10)).allMatch(String::isEmpty);
 		});
 

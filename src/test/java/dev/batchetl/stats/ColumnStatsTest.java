@@ -89,17 +89,32 @@ class ColumnStatsTest {
     }
 
     @Test
-    void integerBeyondInt64IsFloat() throws Exception {
-        FileStats s = stats(write(dir, "b.csv", "x,y\n9223372036854775808,9223372036854775807\n1,9223372036854775807\n"));
+    void integersBeyondInt64FollowPandas() throws Exception {
+        // x: uint64 values (pandas: uint64); y: int64 whose exact sum overflows; z: beyond uint64 (pandas: object);
+        // w: negative and beyond int64 (pandas: object); v: beyond int64 with a null (pandas: float64)
+        FileStats s = stats(write(dir, "b.csv", "x,y,z,w,v\n"
+                + "18446744073709551615,9223372036854775807,18446744073709551616,-1,9223372036854775808\n"
+                + "1,9223372036854775807,2,9223372036854775808,\n"));
         ColumnStats x = col(s, "x");
-        assertThat(x.type()).isEqualTo(ColumnType.FLOAT);
-        // 2^63 as a double, rendered from its shortest representation 9.223372036854776E18
-        assertThat(x.max()).isEqualTo("9223372036854776000.0");
+        assertThat(x.type()).isEqualTo(ColumnType.INTEGER);
+        assertThat(x.min()).isEqualTo("1");
+        assertThat(x.max()).isEqualTo("18446744073709551615");
+        assertThat(x.sum()).isEqualTo("18446744073709551616");
+        assertThat(x.mean()).isEqualTo(ColumnAccumulator.format(9223372036854775808.0));
         ColumnStats y = col(s, "y");
-        // exact integer sum overflows a long; the mean is still exact
         assertThat(y.type()).isEqualTo(ColumnType.INTEGER);
         assertThat(y.max()).isEqualTo("9223372036854775807");
+        assertThat(y.sum()).isEqualTo("18446744073709551614");
         assertThat(y.mean()).isEqualTo(ColumnAccumulator.format(9223372036854775807.0));
+        ColumnStats z = col(s, "z");
+        assertThat(z.type()).isEqualTo(ColumnType.TEXT);
+        assertThat(z.min()).isEqualTo("18446744073709551616");
+        assertThat(z.max()).isEqualTo("2");
+        assertThat(col(s, "w").type()).isEqualTo(ColumnType.TEXT);
+        ColumnStats v = col(s, "v");
+        assertThat(v.type()).isEqualTo(ColumnType.FLOAT);
+        // 2^63 as a double, rendered from its shortest representation 9.223372036854776E18
+        assertThat(v.max()).isEqualTo("9223372036854776000.0");
     }
 
     @Test

@@ -27,12 +27,21 @@ class NumberParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"1.5", ".5", "5.", "-.5", "+1e5", "1E-5", "1e+05", " 2.25 ", "0.1", "3.141592653589793",
-            "1.7976931348623157e308", "4.9e-324", "2.2250738585072014E-308", "123456789012345678901234567890",
-            "0.30000000000000004", "1.00000000000000000000000001", "9007199254740993.0", "9223372036854775808",
-            "-9223372036854775809", "1e22", "1e23", "8.41e21", "0.000001", "12345678901234567e-20"})
+            "1.7976931348623157e308", "4.9e-324", "2.2250738585072014E-308",
+            "0.30000000000000004", "1.00000000000000000000000001", "9007199254740993.0",
+            "1e22", "1e23", "8.41e21", "0.000001", "12345678901234567e-20"})
     void floatsAreCorrectlyRounded(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.FLOAT);
         assertThat(p.doubleValue).isEqualTo(Double.parseDouble(text.trim()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"123456789012345678901234567890", "9223372036854775808", "-9223372036854775809",
+            "18446744073709551616", "+18446744073709551615"})
+    void integersBeyondInt64AreExact(String text) {
+        assertThat(parse(text)).isEqualTo(NumberParser.BIGINT);
+        assertThat(p.bigValue).isEqualTo(new java.math.BigInteger(text));
+        assertThat(p.doubleValue).isEqualTo(Double.parseDouble(text));
     }
 
     @org.junit.jupiter.api.Test
@@ -75,7 +84,8 @@ class NumberParserTest {
                     assertThat(r).as(text).isEqualTo(NumberParser.INT);
                     assertThat(p.longValue).as(text).isEqualTo(big.longValue());
                 } else {
-                    assertThat(r).as(text).isEqualTo(NumberParser.FLOAT);
+                    assertThat(r).as(text).isEqualTo(NumberParser.BIGINT);
+                    assertThat(p.bigValue).as(text).isEqualTo(big);
                     assertThat(p.doubleValue).as(text).isEqualTo(Double.parseDouble(text));
                 }
             } else {

@@ -87,7 +87,16 @@ class SplitResumeTest {
             assertClose(a.mean(), e.mean(), e.name() + " mean");
             assertClose(a.variance(), e.variance(), e.name() + " variance");
             assertClose(a.std(), e.std(), e.name() + " std");
+            assertClose(a.sum(), e.sum(), e.name() + " sum");
+            // distinct counts and quartiles, exact or estimated, depend only on the values: they are identical
+            assertThat(a.distinct()).as(e.name() + " distinct").isEqualTo(e.distinct());
+            assertThat(a.distinctExact()).as(e.name()).isEqualTo(e.distinctExact());
+            assertThat(List.of(String.valueOf(a.q1()), String.valueOf(a.median()), String.valueOf(a.q3())))
+                    .as(e.name() + " quartiles")
+                    .isEqualTo(List.of(String.valueOf(e.q1()), String.valueOf(e.median()), String.valueOf(e.q3())));
+            assertThat(a.quantilesExact()).as(e.name()).isEqualTo(e.quantilesExact());
         }
+        assertThat(actual.invalidBytes()).isEqualTo(expected.invalidBytes());
     }
 
     static void assertClose(String a, String e, String what) {
