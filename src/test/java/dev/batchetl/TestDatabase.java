@@ -45,6 +45,19 @@ public final class TestDatabase {
 		if (created) {
 			return;
 		}
+		createDatabase();
+		created = true;
+		// Bring the schema up through the application's own start (Flyway), so that tests may query the job
+		// repository before any run of theirs has started.
+		java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+		int code = dev.batchetl.cli.Launcher.launch(BatchEtlApplication.class, new String[] { "list",
+				"--spring.datasource.url=" + URL, "--spring.datasource.username=" + USER }, quiet, quiet);
+		if (code != 0) {
+			throw new IllegalStateException("cannot apply the migrations to " + URL + " (exit " + code + ")");
+		}
+	}
+
+	private static void createDatabase() {
 		int slash = URL.lastIndexOf('/');
 		String name = URL.substring(slash + 1).replaceAll("\\?.*", "");
 		String server = URL.substring(0, slash + 1) + "postgres";
@@ -61,7 +74,6 @@ public final class TestDatabase {
 			throw new IllegalStateException("the test suite needs PostgreSQL at " + URL + " (see README, Development): "
 					+ ex.getMessage(), ex);
 		}
-		created = true;
 	}
 
 }
