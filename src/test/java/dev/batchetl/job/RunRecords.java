@@ -84,18 +84,21 @@ public final class RunRecords {
 		}, id -> id != null);
 	}
 
-	/** The column statistics of an execution, without its id, in file and column order. */
-	static List<Map<String, Object>> columnStats(long execution) {
-		return JDBC.queryForList("""
-				SELECT file, column_index, column_name, column_type, non_null_count, null_count, mean, min_value,
-				       max_value, variance, std, min_length, max_length
-				FROM etl_column_stats WHERE job_execution_id = ? ORDER BY file, column_index""", execution);
+	/** Every column statistic of an execution (all columns but its id), in file and column order. */
+	public static List<Map<String, Object>> columnStats(long execution) {
+		return withoutExecutionId(JDBC.queryForList(
+				"SELECT * FROM etl_column_stats WHERE job_execution_id = ? ORDER BY file, column_index", execution));
 	}
 
-	static List<Map<String, Object>> fileStats(long execution) {
-		return JDBC.queryForList("""
-				SELECT file, rows_count, columns_count, bad_rows, error FROM etl_file_stats
-				WHERE job_execution_id = ? ORDER BY file""", execution);
+	/** Every file statistic of an execution (all columns but its id), in file order. */
+	public static List<Map<String, Object>> fileStats(long execution) {
+		return withoutExecutionId(
+				JDBC.queryForList("SELECT * FROM etl_file_stats WHERE job_execution_id = ? ORDER BY file", execution));
+	}
+
+	private static List<Map<String, Object>> withoutExecutionId(List<Map<String, Object>> rows) {
+		rows.forEach(row -> row.remove("job_execution_id"));
+		return rows;
 	}
 
 	static List<Map<String, Object>> sources(long execution) {

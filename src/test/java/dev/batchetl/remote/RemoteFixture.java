@@ -112,19 +112,6 @@ final class RemoteFixture implements AutoCloseable {
 		return counts;
 	}
 
-	static List<Map<String, Object>> columnStats(long execution) {
-		return JDBC.queryForList("""
-				SELECT file, column_index, column_name, column_type, non_null_count, null_count, mean, min_value,
-				       max_value, variance, std, min_length, max_length
-				FROM etl_column_stats WHERE job_execution_id = ? ORDER BY file, column_index""", execution);
-	}
-
-	static List<Map<String, Object>> fileStats(long execution) {
-		return JDBC.queryForList("""
-				SELECT file, rows_count, columns_count, bad_rows, error FROM etl_file_stats
-				WHERE job_execution_id = ? ORDER BY file""", execution);
-	}
-
 	static String read(Path file) throws IOException {
 		return Files.readString(file, StandardCharsets.UTF_8);
 	}

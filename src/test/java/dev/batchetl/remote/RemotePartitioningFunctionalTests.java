@@ -89,10 +89,10 @@ class RemotePartitioningFunctionalTests {
 
 		// and the results equal those of a local run over the same files
 		EtlCli.Result local = localReference(data);
-		assertThat(RemoteFixture.fileStats(execution)).hasSize(11)
-			.containsExactlyElementsOf(RemoteFixture.fileStats(local.executionId()));
-		assertThat(RemoteFixture.columnStats(execution))
-			.containsExactlyElementsOf(RemoteFixture.columnStats(local.executionId()));
+		assertThat(RunRecords.fileStats(execution)).hasSize(11)
+			.containsExactlyElementsOf(RunRecords.fileStats(local.executionId()));
+		assertThat(RunRecords.columnStats(execution))
+			.containsExactlyElementsOf(RunRecords.columnStats(local.executionId()));
 		assertThat(RemoteFixture.read(this.work.resolve("results.csv")))
 			.isEqualTo(RemoteFixture.read(this.work.resolve("local.csv")));
 		assertThat(this.remote.waiting()).isZero();
@@ -144,9 +144,9 @@ class RemotePartitioningFunctionalTests {
 
 		// and the results are those of a local run
 		EtlCli.Result local = localReference(data);
-		assertThat(RemoteFixture.fileStats(second)).containsExactlyElementsOf(RemoteFixture.fileStats(local.executionId()));
-		assertThat(RemoteFixture.columnStats(second))
-			.containsExactlyElementsOf(RemoteFixture.columnStats(local.executionId()));
+		assertThat(RunRecords.fileStats(second)).containsExactlyElementsOf(RunRecords.fileStats(local.executionId()));
+		assertThat(RunRecords.columnStats(second))
+			.containsExactlyElementsOf(RunRecords.columnStats(local.executionId()));
 		assertThat(RemoteFixture.read(this.work.resolve("results.csv")))
 			.isEqualTo(RemoteFixture.read(this.work.resolve("local.csv")));
 	}
