@@ -1,10 +1,13 @@
 package dev.batchetl.cli;
 
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -211,6 +214,16 @@ public class EtlCommands {
 		return ExitCode.OK;
 	}
 
+	/** Whether the job repository is a database server other processes can reach, not the embedded default. */
+	private boolean sharedDatabase() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return !connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("cannot read the database's name: " + ex.getMessage(), ex);
+		}
+	}
+
 	/**
 	 * Marks a running execution STOPPING in the job repository. Its steps read that status at every chunk commit and
 	 * stop there, in this process or any other; the execution then ends STOPPED. (JobOperator.stop would do the same,
@@ -350,6 +363,10 @@ public class EtlCommands {
 	}
 
 	private ExitCode launch(EtlRequest request, PrintStream out, boolean handleSignals) {
+		if ("remote".equals(request.get(EtlKey.PARTITIONING)) && !sharedDatabase()) {
+			throw new UsageException("partitioning=remote needs a job repository every worker reaches (PostgreSQL,"
+					+ " see README, Scale-out); the embedded default database belongs to this process");
+		}
 		if (!handleSignals) {
 			return runJob(request, out);
 		}

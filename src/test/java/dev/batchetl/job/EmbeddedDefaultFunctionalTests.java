@@ -55,6 +55,15 @@ class EmbeddedDefaultFunctionalTests {
 	}
 
 	@Test
+	void remotePartitioningIsRefusedOnTheEmbeddedDatabase() {
+		EtlCli.Result result = EtlCli.runWithout("run", "dir=" + this.work.resolve("data"), "partitioning=remote",
+				"--spring.datasource.url=jdbc:h2:file:" + this.work.resolve("repository")
+						+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err()).startsWith("error: partitioning=remote needs a job repository every worker reaches");
+	}
+
+	@Test
 	void aDatabaseThatCannotBeReachedIsOneLineAndExitTwo() throws IOException {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
