@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
+import dev.batchetl.stats.PartitionKeys;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -39,15 +40,15 @@ class Inspection {
 	static final String PARTITION_PREFIX = "stats-file:";
 
 	/** Execution context keys written by the statistics partitioner and its worker (package dev.batchetl.stats). */
-	private static final String RELATIVE = "relative";
+	private static final String RELATIVE = PartitionKeys.RELATIVE;
 
-	private static final String START = "start";
+	private static final String START = PartitionKeys.START;
 
-	private static final String END = "end";
+	private static final String END = PartitionKeys.END;
 
-	private static final String CHECKPOINT_LINE = "csv.line";
+	private static final String CHECKPOINT_LINE = PartitionKeys.LINE;
 
-	private static final String CHECKPOINT_OFFSET = "csv.offset";
+	private static final String CHECKPOINT_OFFSET = PartitionKeys.OFFSET;
 
 	private static final String CAUSED_BY = "Caused by: ";
 

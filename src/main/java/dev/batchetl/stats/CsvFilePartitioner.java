@@ -20,19 +20,19 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  */
 final class CsvFilePartitioner implements Partitioner {
 
-	static final String FILE = "file";
+	static final String FILE = PartitionKeys.FILE;
 
-	static final String RELATIVE = "relative";
+	static final String RELATIVE = PartitionKeys.RELATIVE;
 
-	static final String RANGE = "range";
+	static final String RANGE = PartitionKeys.RANGE;
 
-	static final String START = "start";
+	static final String START = PartitionKeys.START;
 
-	static final String END = "end";
+	static final String END = PartitionKeys.END;
 
-	static final String FIRST_LINE = "firstLine";
+	static final String FIRST_LINE = PartitionKeys.FIRST_LINE;
 
-	static final String ERROR = "error";
+	static final String ERROR = PartitionKeys.ERROR;
 
 	private final Path dir;
 

@@ -21,11 +21,11 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  */
 class CsvStatsTasklet implements Tasklet, ItemStream {
 
-	static final String OFFSET = "csv.offset";
+	static final String OFFSET = PartitionKeys.OFFSET;
 
-	static final String LINE = "csv.line";
+	static final String LINE = PartitionKeys.LINE;
 
-	static final String STATE = "csv.state";
+	static final String STATE = PartitionKeys.STATE;
 
 	private final Partition partition;
 
