@@ -34,9 +34,9 @@ class FetchItemRepository {
 	}
 
 	/**
-	 * Sources of the instance not yet DONE or NOT_MODIFIED, each with what the latest earlier instance of the same
-	 * definition recorded for its URL; the largest expected first (by that record), the rest in list order, so that
-	 * big downloads start early instead of holding up the end of a chunk.
+	 * Sources of the instance not yet DONE or NOT_MODIFIED, each with what the previous run of the same definition
+	 * (its latest earlier instance that fetched anything) recorded for its URL; the largest expected first (by that
+	 * record), the rest in list order, so that big downloads start early instead of holding up the end of a chunk.
 	 */
 	List<FetchItem> notDone(long jobInstanceId, String definition) {
 		List<FetchItem> items = this.jdbc.query("""
@@ -44,26 +44,37 @@ class FetchItemRepository {
 				WHERE job_instance_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""",
 				(rs, n) -> new FetchItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5)),
 				jobInstanceId);
-		if (items.isEmpty() || definition == null) {
+		Long previousRun = items.isEmpty() || definition == null ? null : previousRun(jobInstanceId, definition);
+		if (previousRun == null) {
 			return items;
 		}
+		// one earlier instance, reached through the primary key: the cost does not grow with the history
 		Map<Integer, PreviousFetch> previous = new HashMap<>();
 		this.jdbc.query("""
 				SELECT f.line, p.etag, p.last_modified, p.sha256, p.bytes
 				FROM etl_fetch_item f
-				JOIN etl_fetch_item p ON p.source = f.source AND p.job_instance_id < f.job_instance_id
+				JOIN etl_fetch_item p ON p.job_instance_id = ? AND p.source = f.source
 				     AND p.status IN ('DONE', 'NOT_MODIFIED') AND p.sha256 IS NOT NULL
-				JOIN batch_job_execution_params d ON d.job_execution_id = p.job_execution_id
-				     AND d.parameter_name = ? AND d.parameter_value = ?
-				WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')
-				ORDER BY f.line, p.job_instance_id DESC""", rs -> {
+				WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')""", rs -> {
 			previous.putIfAbsent(rs.getInt(1),
 					new PreviousFetch(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
-		}, EtlRequest.DEFINITION, definition, jobInstanceId);
+		}, previousRun, jobInstanceId);
 		return items.stream()
 			.map(item -> item.withPrevious(previous.get(item.line())))
 			.sorted(Comparator.comparingLong(FetchItemRepository::expectedBytes).reversed())
 			.toList();
+	}
+
+	/** The latest instance before this one of the same definition that fetched anything, or null. */
+	private Long previousRun(long jobInstanceId, String definition) {
+		return this.jdbc.queryForObject("""
+				SELECT MAX(e.job_instance_id) FROM batch_job_execution e
+				JOIN batch_job_execution_params d ON d.job_execution_id = e.job_execution_id
+				     AND d.parameter_name = ? AND d.parameter_value = ?
+				WHERE e.job_instance_id < ?
+				  AND EXISTS (SELECT 1 FROM etl_fetch_item p WHERE p.job_instance_id = e.job_instance_id
+				              AND p.status IN ('DONE', 'NOT_MODIFIED'))""", Long.class, EtlRequest.DEFINITION,
+				definition, jobInstanceId);
 	}
 
 	private static long expectedBytes(FetchItem item) {
