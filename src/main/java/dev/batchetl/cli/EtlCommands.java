@@ -123,9 +123,8 @@ public class EtlCommands {
 	 * handles signals.
 	 */
 	public Optional<ExitCode> runIfNew(EtlRequest request, PrintStream out) {
-		String name = request.definition() + " run=" + request.runKey();
-		RunLock lock = RunLock.tryAcquire(this.dataSource,
-				EtlJobConfiguration.JOB_NAME + "/" + request.definition() + "/" + request.runKey());
+		String name = request.name();
+		RunLock lock = tryLock(request);
 		if (lock == null) {
 			out.println(name + " is being started or run by another process: left to it");
 			return Optional.empty();
@@ -162,7 +161,7 @@ public class EtlCommands {
 	}
 
 	private ExitCode runInstance(EtlRequest request, PrintStream out, boolean handleSignals) {
-		String name = request.definition() + " run=" + request.runKey();
+		String name = request.name();
 		try (RunLock lock = lock(name, request)) {
 			JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
 			if (instance == null) {
@@ -176,18 +175,23 @@ public class EtlCommands {
 
 	/** One process at a time may start or restart an instance: Spring Batch alone lets two do it at once. */
 	private RunLock lock(String name, EtlRequest request) {
-		RunLock lock = RunLock.tryAcquire(this.dataSource,
-				EtlJobConfiguration.JOB_NAME + "/" + request.definition() + "/" + request.runKey());
+		RunLock lock = tryLock(request);
 		if (lock == null) {
 			throw new UsageException(name + " is being started or run by another process right now");
 		}
 		return lock;
 	}
 
+	/** The instance's run lock, or null while another process holds it. */
+	private RunLock tryLock(EtlRequest request) {
+		return RunLock.tryAcquire(this.dataSource,
+				EtlJobConfiguration.JOB_NAME + "/" + request.definition() + "/" + request.runKey());
+	}
+
 	private ExitCode restart(long executionId, PrintStream out) {
 		JobExecution execution = execution(executionId);
 		EtlRequest stored = EtlRequest.from(execution.getJobParameters());
-		String name = stored.definition() + " run=" + stored.runKey();
+		String name = stored.name();
 		try (RunLock lock = lock(name, stored)) {
 			JobExecution last = Objects
 				.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));

@@ -133,7 +133,7 @@ class Inspection {
 		EtlRequest request = EtlRequest.from(execution.getJobParameters());
 		BatchStatus status = execution.getStatus();
 		ExitStatus exit = execution.getExitStatus();
-		out.println("execution " + execution.getId() + ": " + request.definition() + " run=" + request.runKey()
+		out.println("execution " + execution.getId() + ": " + request.name()
 				+ " (instance " + execution.getJobInstance().getInstanceId() + ")");
 		String code = exitCode(status, exit.getExitCode());
 		String description = firstLine(exit.getExitDescription());

@@ -107,7 +107,8 @@ public final class Launcher {
 		return t;
 	}
 
-	static String oneLine(Throwable t) {
+	/** An exception's message on one line (its class name when it has none). */
+	public static String oneLine(Throwable t) {
 		String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
 		return message.strip().replaceAll("\\s*\\R\\s*", " ");
 	}

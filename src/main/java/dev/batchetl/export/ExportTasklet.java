@@ -3,6 +3,7 @@ package dev.batchetl.export;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.stats.ColumnStats;
@@ -84,10 +85,12 @@ final class ExportTasklet implements Tasklet {
 				INSERT INTO etl_column_stats (job_execution_id, file, column_index, column_name, column_type,
 				       non_null_count, null_count, mean, min_value, max_value, variance, std, min_length, max_length,
 				       sum_value, distinct_count, distinct_exact, q1, median, q3, quartiles_exact)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", columns, 500, (ps, column) -> {
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+				IntStream.range(0, columns.size()).boxed().toList(), 500, (ps, index) -> {
+			ColumnStats column = columns.get(index);
 			ps.setLong(1, executionId);
 			ps.setString(2, file.file());
-			ps.setInt(3, columns.indexOf(column));
+			ps.setInt(3, index);
 			ps.setString(4, column.name());
 			ps.setString(5, column.type().label());
 			ps.setLong(6, column.count());

@@ -73,6 +73,11 @@ public record EtlRequest(String definition, Map<String, String> keys) {
 				+ Integer.toHexString(0x10000 + ThreadLocalRandom.current().nextInt(0xF0000));
 	}
 
+	/** How a run is named to people: {@code DEFINITION run=KEY}. */
+	public String name() {
+		return this.definition + " run=" + runKey();
+	}
+
 	public String runKey() {
 		return this.keys.get(EtlKey.RUN.key());
 	}

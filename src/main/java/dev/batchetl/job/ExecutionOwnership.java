@@ -105,12 +105,9 @@ public class ExecutionOwnership implements JobExecutionListener {
 				FROM etl_execution_owner WHERE job_execution_id = ?""", (rs, n) -> {
 			ProcessIdentity owner = new ProcessIdentity(rs.getString(1), rs.getLong(2), rs.getString(3));
 			Duration age = Duration.between(rs.getTimestamp(4).toLocalDateTime(), rs.getTimestamp(5).toLocalDateTime());
-			Duration lease = Duration.ofSeconds(rs.getInt(6));
-			if (owner.provablyDeadOnThisHost()) {
-				return new Liveness(true, owner + " is gone");
-			}
-			if (!owner.onThisHost() && age.compareTo(lease) > 0) {
-				return new Liveness(true, owner + " has not renewed its lease for " + age.toSeconds() + "s");
+			String death = owner.deathReason(age, Duration.ofSeconds(rs.getInt(6)));
+			if (death != null) {
+				return new Liveness(true, death);
 			}
 			return new Liveness(false, owner + " is alive (heartbeat " + Math.max(0, age.toSeconds()) + "s ago)");
 		}, execution.getId());

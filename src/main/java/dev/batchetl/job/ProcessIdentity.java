@@ -1,6 +1,7 @@
 package dev.batchetl.job;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,6 +29,20 @@ public record ProcessIdentity(String host, long pid, String start) {
 		}
 		String start = startOf(process.get());
 		return this.start != null && start != null && !this.start.equals(start);
+	}
+
+	/**
+	 * Why the process holding a lease is provably dead, or null while it may be alive: on this host because it is
+	 * gone, on another host because its last heartbeat is older than the lease.
+	 */
+	public String deathReason(Duration sinceHeartbeat, Duration lease) {
+		if (provablyDeadOnThisHost()) {
+			return this + " is gone";
+		}
+		if (!onThisHost() && sinceHeartbeat.compareTo(lease) > 0) {
+			return this + " has not renewed its lease for " + sinceHeartbeat.toSeconds() + "s";
+		}
+		return null;
 	}
 
 	public boolean onThisHost() {

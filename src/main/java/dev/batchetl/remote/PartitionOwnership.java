@@ -138,14 +138,8 @@ class PartitionOwnership implements DisposableBean {
 				WHERE o.job_execution_id = ? AND s.status IN ('STARTING', 'STARTED', 'STOPPING')""", (rs, n) -> {
 			ProcessIdentity owner = new ProcessIdentity(rs.getString(2), rs.getLong(3), rs.getString(4));
 			Duration age = Duration.between(rs.getTimestamp(5).toLocalDateTime(), rs.getTimestamp(6).toLocalDateTime());
-			if (owner.provablyDeadOnThisHost()) {
-				return new DeadOwner(rs.getLong(1), "the worker running it died (" + owner + " is gone)");
-			}
-			if (!owner.onThisHost() && age.compareTo(Duration.ofSeconds(rs.getInt(7))) > 0) {
-				return new DeadOwner(rs.getLong(1), "the worker running it died (" + owner
-						+ " has not renewed its lease for " + age.toSeconds() + "s)");
-			}
-			return null;
+			String death = owner.deathReason(age, Duration.ofSeconds(rs.getInt(7)));
+			return death == null ? null : new DeadOwner(rs.getLong(1), "the worker running it died (" + death + ")");
 		}, jobExecutionId).stream().filter(java.util.Objects::nonNull).toList();
 	}
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.batchetl.cli.EtlCommands;
+import dev.batchetl.cli.Launcher;
 import dev.batchetl.cli.ExitCode;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
@@ -182,7 +183,7 @@ public class Scheduler {
 				}
 			}
 			catch (RuntimeException ex) {
-				log.warn("{}", oneLine(ex));
+				log.warn("{}", Launcher.oneLine(ex));
 			}
 			finally {
 				this.runningFire = null;
@@ -279,7 +280,7 @@ public class Scheduler {
 				return;
 			}
 			catch (RuntimeException ex) {
-				log.info("retry-failed: fire {} not continued: {}", fire.runKey(), oneLine(ex));
+				log.info("retry-failed: fire {} not continued: {}", fire.runKey(), Launcher.oneLine(ex));
 				if (!fire.running()) {
 					return;
 				}
@@ -314,7 +315,7 @@ public class Scheduler {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
-			log.warn("could not stop the running job: {}", oneLine(ex));
+			log.warn("could not stop the running job: {}", Launcher.oneLine(ex));
 		}
 		log.info("schedule stopped");
 		this.done.countDown();
@@ -372,11 +373,6 @@ public class Scheduler {
 			state.put("lastRun", lastRun);
 		}
 		return state;
-	}
-
-	private static String oneLine(Throwable ex) {
-		String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-		return message.strip().replaceAll("\\s*\\R\\s*", " ");
 	}
 
 }
