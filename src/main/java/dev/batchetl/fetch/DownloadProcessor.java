@@ -18,10 +18,14 @@ final class DownloadProcessor implements ItemProcessor<FetchItem, FetchResult> {
 
 	private final FetchProgress progress;
 
-	DownloadProcessor(Downloader downloader, Path dir, FetchProgress progress) {
+	private final FetchStepConfiguration.FailedSourcesLimit failedLimit;
+
+	DownloadProcessor(Downloader downloader, Path dir, FetchProgress progress,
+			FetchStepConfiguration.FailedSourcesLimit failedLimit) {
 		this.downloader = downloader;
 		this.dir = dir;
 		this.progress = progress;
+		this.failedLimit = failedLimit;
 	}
 
 	@Override
@@ -34,6 +38,7 @@ final class DownloadProcessor implements ItemProcessor<FetchItem, FetchResult> {
 			return FetchResult.done(item, outcome);
 		}
 		catch (FetchException ex) {
+			this.failedLimit.failed();
 			this.progress.failed(item, ex.reason());
 			return FetchResult.failed(item, ex.reason(), Math.max(1, ex.attempts()), (System.nanoTime() - start) / 1_000_000);
 		}

@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.batchetl.job.EtlKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -51,15 +55,16 @@ class FetchStepConfiguration {
 		String chunkKey = (String) parameters.get(EtlKey.FETCH_CHUNK.key());
 		int chunk = chunkKey != null ? Integer.parseInt(chunkKey) : Math.min(threads * 4, 10_000);
 		FetchProgress progress = new FetchProgress();
-		PendingSourceReader reader = new PendingSourceReader(items, progress);
+		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES));
+		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit);
 		FetchResultWriter writer = new FetchResultWriter(items);
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("fetch-");
 		executor.setConcurrencyLimit(threads);
-		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES));
 		return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(chunk)
 			.transactionManager(transactionManager)
 			.reader(reader)
-			.processor(new DownloadProcessor(downloader, Path.of(param(parameters, EtlKey.DIR)), progress))
+			.processor(new DownloadProcessor(downloader, Path.of(param(parameters, EtlKey.DIR)), progress,
+					failedLimit))
 			.writer(writer)
 			.taskExecutor(executor)
 			.listener(reader)
@@ -113,18 +118,64 @@ class FetchStepConfiguration {
 	}
 
 	/**
-	 * Key {@code max-failed-sources}: when more sources of the instance failed than allowed, the fetch step, and so
-	 * the run, fails (exit 1); a restart fetches the failed sources again.
+	 * Key {@code max-failed-sources}, evaluated while the step runs: as soon as more sources failed in this execution
+	 * than allowed (a count, or a share of all the sources the instance planned), the reader starts no new source;
+	 * the downloads under way finish and are recorded, and the step, so the run, fails (exit 1). The sources not
+	 * attempted stay PENDING, so a restart fetches them and the failed ones, and nothing that was fetched. The same
+	 * threshold is checked once more on the instance's recorded statuses when the step ends.
 	 */
 	static final class FailedSourcesLimit implements StepExecutionListener {
+
+		private static final Logger log = LoggerFactory.getLogger(FailedSourcesLimit.class);
 
 		private final FetchItemRepository items;
 
 		private final String limit;
 
+		private final AtomicLong failed = new AtomicLong();
+
+		private final AtomicBoolean stopped = new AtomicBoolean();
+
+		private volatile long planned;
+
 		FailedSourcesLimit(FetchItemRepository items, String limit) {
 			this.items = items;
 			this.limit = limit;
+		}
+
+		@Override
+		public void beforeStep(StepExecution stepExecution) {
+			this.failed.set(0);
+			this.stopped.set(false);
+			if (!this.limit.equals("none")) {
+				this.planned = this.items
+					.countByStatus(stepExecution.getJobExecution().getJobInstance().getInstanceId())
+					.values()
+					.stream()
+					.mapToLong(Long::longValue)
+					.sum();
+			}
+		}
+
+		/** A source failed in this execution (called from the download threads). */
+		void failed() {
+			this.failed.incrementAndGet();
+		}
+
+		/** Whether another source may be started: false once this execution's failures passed the threshold. */
+		boolean allowsMore() {
+			if (this.limit.equals("none")) {
+				return true;
+			}
+			long failedNow = this.failed.get();
+			if (!exceeded(failedNow, this.planned, this.limit)) {
+				return true;
+			}
+			if (this.stopped.compareAndSet(false, true)) {
+				log.warn("fetch: {} of {} sources failed, more than max-failed-sources={}: no new source is started;"
+						+ " the downloads under way finish", failedNow, this.planned, this.limit);
+			}
+			return false;
 		}
 
 		@Override
@@ -134,15 +185,20 @@ class FetchStepConfiguration {
 			}
 			Map<String, Long> counts = this.items
 				.countByStatus(stepExecution.getJobExecution().getJobInstance().getInstanceId());
-			long failed = counts.getOrDefault("FAILED", 0L);
+			long failedSources = counts.getOrDefault("FAILED", 0L);
+			long pending = counts.getOrDefault("PENDING", 0L);
 			long total = counts.values().stream().mapToLong(Long::longValue).sum();
-			if (!exceeded(failed, total, this.limit)) {
+			if (!this.stopped.get() && !exceeded(failedSources, total, this.limit)) {
 				return null;
 			}
 			stepExecution.setStatus(BatchStatus.FAILED);
-			return new ExitStatus(ExitStatus.FAILED.getExitCode(), failed + " of " + total
-					+ " sources failed, more than max-failed-sources=" + this.limit
-					+ "; a restart fetches the failed sources again");
+			String message = failedSources + " of " + total + " sources failed, more than max-failed-sources="
+					+ this.limit;
+			message += this.stopped.get() && pending > 0
+					? "; the step stopped starting new sources then, " + pending + " were not attempted; a restart"
+							+ " fetches the failed and the not attempted sources"
+					: "; a restart fetches the failed sources again";
+			return new ExitStatus(ExitStatus.FAILED.getExitCode(), message);
 		}
 
 		static boolean exceeded(long failed, long total, String limit) {

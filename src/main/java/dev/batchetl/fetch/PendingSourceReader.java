@@ -11,7 +11,9 @@ import org.springframework.batch.infrastructure.item.ItemReader;
 
 /**
  * Reads the sources of this job instance that are not DONE (the process-indicator pattern: the state lives in
- * {@code etl_fetch_item}, not in the execution context), so a restart never fetches a committed source again.
+ * {@code etl_fetch_item}, not in the execution context), so a restart never fetches a committed source again. Once
+ * more sources failed than {@code max-failed-sources} allows, it reads no more: the step ends after the downloads
+ * under way, and the sources not read stay PENDING for a restart.
  */
 final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionListener {
 
@@ -19,11 +21,15 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
 	private final FetchProgress progress;
 
+	private final FetchStepConfiguration.FailedSourcesLimit failedLimit;
+
 	private Iterator<FetchItem> pending = List.<FetchItem>of().iterator();
 
-	PendingSourceReader(FetchItemRepository items, FetchProgress progress) {
+	PendingSourceReader(FetchItemRepository items, FetchProgress progress,
+			FetchStepConfiguration.FailedSourcesLimit failedLimit) {
 		this.items = items;
 		this.progress = progress;
+		this.failedLimit = failedLimit;
 	}
 
 	@Override
@@ -36,7 +42,10 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
 	@Override
 	public synchronized FetchItem read() {
-		return this.pending.hasNext() ? this.pending.next() : null;
+		if (!this.pending.hasNext() || !this.failedLimit.allowsMore()) {
+			return null;
+		}
+		return this.pending.next();
 	}
 
 }

@@ -155,6 +155,85 @@ class FetchFunctionalTests {
 	}
 
 	@Test
+	void tooManyFailedSourcesStopTheStepEarlyAndARestartFetchesTheFailedAndTheUntried() throws Exception {
+		// one good source, then 30 that answer 404 (a permanent failure: one request each)
+		byte[] csv = "id,v\n1,2\n".getBytes();
+		this.server.serve("/good.csv", csv);
+		int dead = 30;
+		StringBuilder list = new StringBuilder(uri("/good.csv")).append('\n');
+		for (int i = 1; i <= dead; i++) {
+			this.server.status("/dead/" + i + ".csv", 404);
+			list.append(uri("/dead/" + i + ".csv")).append('\n');
+		}
+		Path sources = Files.writeString(this.work.resolve("sources.txt"), list);
+		Path data = this.work.resolve("data");
+
+		EtlCli.Result failed = EtlCli.run("run", "sources=" + sources, "dir=" + data,
+				"output=" + this.work.resolve("results.csv"), "run=" + this.run, "max-failed-sources=3",
+				"threads=2", "fetch-chunk=2");
+
+		// the step stopped starting sources once a 4th one failed. A source is read only while at most 3 have
+		// failed; then at most one chunk (2 sources, the one just read included) is under way, so 4 or 5 of the
+		// dead sources were requested, once each
+		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+		int requested = deadRequests(dead);
+		assertThat(requested).as(failed.toString()).isBetween(4, 5);
+		assertThat(this.server.totalRequests()).isEqualTo(1 + requested);
+		int untried = dead - requested;
+		assertThat(failed.out()).contains("step fetch failed: " + requested + " of 31 sources failed, more than"
+				+ " max-failed-sources=3; the step stopped starting new sources then, " + untried
+				+ " were not attempted; a restart fetches the failed and the not attempted sources");
+		List<String> statuses = this.jdbc.queryForList("""
+				SELECT f.status FROM etl_fetch_item f
+				JOIN batch_job_execution e ON e.job_instance_id = f.job_instance_id
+				WHERE e.job_execution_id = ? ORDER BY f.line""", String.class, failed.executionId());
+		assertThat(statuses).hasSize(31);
+		assertThat(statuses.get(0)).isEqualTo("DONE");
+		// sources are taken in list order: the requested ones failed, every later one is still pending
+		for (int i = 1; i <= dead; i++) {
+			String path = "/dead/" + i + ".csv";
+			assertThat(statuses.get(i)).as(path).isEqualTo(this.server.requests(path) == 1 ? "FAILED" : "PENDING");
+			assertThat(this.server.requests(path)).as(path).isEqualTo(i <= requested ? 1 : 0);
+		}
+		assertThat(this.jdbc.queryForList("""
+				SELECT status FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'fetch'""",
+				String.class, failed.executionId())).containsExactly("FAILED");
+		assertThat(Files.readAllBytes(data.resolve("good.csv"))).isEqualTo(csv);
+		assertThat(this.work.resolve("results.csv")).doesNotExist();
+
+		// the sources are fixed: a restart fetches the failed and the never attempted ones, not the good one
+		byte[] fixed = "id,v\n3,4\n".getBytes();
+		for (int i = 1; i <= dead; i++) {
+			this.server.serve("/dead/" + i + ".csv", fixed);
+		}
+		EtlCli.Result restarted = EtlCli.run("restart", Long.toString(failed.executionId()));
+
+		assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
+		assertThat(this.server.requests("/good.csv")).isEqualTo(1);
+		for (int i = 1; i <= dead; i++) {
+			assertThat(this.server.requests("/dead/" + i + ".csv")).as("/dead/" + i + ".csv")
+				.isEqualTo(i <= requested ? 2 : 1);
+		}
+		assertThat(this.jdbc.queryForList("""
+				SELECT DISTINCT status FROM etl_source WHERE job_execution_id = ?""", String.class,
+				restarted.executionId())).containsExactly("DONE");
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM etl_source WHERE job_execution_id = ?",
+				Integer.class, restarted.executionId())).isEqualTo(31);
+		assertThat(restarted.out()).contains("sources: 31 done, 0 failed");
+		try (Stream<Path> files = Files.list(data)) {
+			assertThat(files.count()).isEqualTo(31);
+		}
+	}
+
+	private int deadRequests(int dead) {
+		int requested = 0;
+		for (int i = 1; i <= dead; i++) {
+			requested += this.server.requests("/dead/" + i + ".csv");
+		}
+		return requested;
+	}
+
+	@Test
 	void aNewRunOfTheSameDefinitionAsksIfModifiedAndKeepsTheVerifiedFile() throws Exception {
 		byte[] csv = "id,v\n1,2\n3,4\n".getBytes();
 		this.server.serveConditional("/c.csv", csv);
