@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The application in a JVM of its own, as a scheduler starts it: for tests that kill it (SIGKILL), signal it
@@ -26,16 +27,49 @@ public final class EtlProcess {
 
 	/** Starts {@code batch-etl ARGS} against the test database, in folder {@code work}. */
 	public static EtlProcess start(Path work, String... args) throws IOException {
+		return start(work, command(args), ProcessBuilder.Redirect.PIPE);
+	}
+
+	/**
+	 * Starts {@code batch-etl ARGS} as {@link #start} does, but in a pseudo-terminal (util-linux {@code script}), as a
+	 * person at a terminal runs it: the application sees a console. The output is what the terminal received (line
+	 * breaks as CR LF). Check {@link #terminalAvailable()} first.
+	 */
+	public static EtlProcess startInTerminal(Path work, String... args) throws IOException {
+		String shellCommand = command(args).stream().map(EtlProcess::shellQuoted).collect(Collectors.joining(" "));
+		return start(work, List.of("script", "-qfec", shellCommand, "/dev/null"),
+				ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+	}
+
+	/** Whether util-linux {@code script} is on the PATH, for {@link #startInTerminal}. */
+	public static boolean terminalAvailable() {
+		String path = System.getenv("PATH");
+		return path != null && Arrays.stream(path.split(java.io.File.pathSeparator))
+			.anyMatch(folder -> !folder.isEmpty() && Files.isExecutable(Path.of(folder, "script")));
+	}
+
+	/** The command line of {@code batch-etl ARGS} against the test database, on this JVM's class path. */
+	public static List<String> command(String... args) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx512m", "-cp", System.getProperty("java.class.path"), BatchEtlApplication.class.getName()));
 		command.addAll(Arrays.asList(args));
 		command.addAll(Arrays.asList(TestDatabase.springArgs()));
+		return command;
+	}
+
+	private static EtlProcess start(Path work, List<String> command, ProcessBuilder.Redirect input)
+			throws IOException {
 		Path log = Files.createTempFile(work, "process-", ".log");
 		Process process = new ProcessBuilder(command).directory(work.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
+			.redirectInput(input)
 			.start();
 		return new EtlProcess(process, log);
+	}
+
+	private static String shellQuoted(String word) {
+		return "'" + word.replace("'", "'\\''") + "'";
 	}
 
 	public long pid() {

@@ -9,20 +9,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Progress of the fetch step. In an interactive terminal a live line (files done/total, bytes, rate, ETA, failures)
- * is redrawn every half second; otherwise the same is logged every few seconds. Each failure is logged as it happens,
- * and the step ends with a summary line.
+ * is redrawn in place every half second; otherwise the same is logged every few seconds. Each failure is logged as it
+ * happens (in a terminal, the live line is cleared first so the log line stands alone, and redrawn at the next tick),
+ * and the step ends with the final live line, a line break and a summary line.
  */
 final class FetchProgress {
 
 	private static final Logger log = LoggerFactory.getLogger(FetchProgress.class);
 
 	private static final Duration LOG_EVERY = Duration.ofSeconds(5);
+
+	private static final Duration DRAW_EVERY = Duration.ofMillis(500);
 
 	private final AtomicInteger finished = new AtomicInteger();
 
@@ -32,37 +36,63 @@ final class FetchProgress {
 
 	private final AtomicLong bytes = new AtomicLong();
 
-	private final Console console;
+	/** Where the live line is drawn, null when not in an interactive terminal. */
+	private final PrintWriter terminal;
+
+	private final LongSupplier nanoTime;
+
+	private final boolean ticking;
 
 	private volatile int total;
 
 	private volatile long startNanos;
 
+	private boolean started;
+
+	/** Length of the live line on the terminal, 0 when none is shown. */
+	private int shown;
+
 	private ScheduledExecutorService ticker;
 
 	FetchProgress() {
-		this(System.console());
+		this(terminal(), System::nanoTime, true);
 	}
 
-	FetchProgress(Console console) {
-		this.console = console;
+	/**
+	 * @param terminal where the live line is drawn, or null to log progress instead
+	 * @param nanoTime the clock ({@link System#nanoTime()})
+	 * @param ticking  whether a thread of its own calls {@link #tick()} (every half second in a terminal, every 5
+	 *                 seconds otherwise); false leaves that to the caller
+	 */
+	FetchProgress(PrintWriter terminal, LongSupplier nanoTime, boolean ticking) {
+		this.terminal = terminal;
+		this.nanoTime = nanoTime;
+		this.ticking = ticking;
+	}
+
+	private static PrintWriter terminal() {
+		Console console = System.console();
+		return console == null ? null : console.writer();
 	}
 
 	synchronized void start(int total) {
 		this.total = total;
-		this.startNanos = System.nanoTime();
+		this.startNanos = this.nanoTime.getAsLong();
 		if (total == 0) {
 			return;
 		}
+		this.started = true;
 		log.info("fetch: {} source(s) to fetch", total);
-		boolean live = this.console != null;
-		long period = live ? 500 : LOG_EVERY.toMillis();
+		if (!this.ticking) {
+			return;
+		}
+		long period = (this.terminal != null ? DRAW_EVERY : LOG_EVERY).toMillis();
 		this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
 			Thread t = new Thread(r, "fetch-progress");
 			t.setDaemon(true);
 			return t;
 		});
-		this.ticker.scheduleAtFixedRate(() -> report(live), period, period, TimeUnit.MILLISECONDS);
+		this.ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
 	}
 
 	void done(FetchItem item, FetchOutcome outcome) {
@@ -80,20 +110,40 @@ final class FetchProgress {
 	void failed(FetchItem item, String reason) {
 		int n = this.finished.incrementAndGet();
 		this.failed.incrementAndGet();
-		log.warn("fetch [{}/{}] FAILED {}: {}", n, this.total, item.source(), reason);
+		synchronized (this) {
+			clear();
+			log.warn("fetch [{}/{}] FAILED {}: {}", n, this.total, item.source(), reason);
+		}
 	}
 
-	/** Stops the live line or periodic log and logs the summary. */
+	/** Redraws the live line in place, or logs it when not in a terminal. */
+	synchronized void tick() {
+		if (!this.started) {
+			return; // stopped meanwhile (the ticker may have waited for the lock while stop() ran)
+		}
+		if (this.terminal != null) {
+			draw(line());
+		}
+		else {
+			log.info(line());
+		}
+	}
+
+	/** Stops the live line or periodic log: the live line is drawn a last time and ended; then the summary. */
 	synchronized void stop() {
-		if (this.ticker == null) {
+		if (!this.started) {
 			return;
 		}
-		this.ticker.shutdownNow();
-		this.ticker = null;
-		if (this.console != null) {
-			PrintWriter out = this.console.writer();
-			out.print("\r" + " ".repeat(100) + "\r");
-			out.flush();
+		this.started = false;
+		if (this.ticker != null) {
+			this.ticker.shutdownNow();
+			this.ticker = null;
+		}
+		if (this.terminal != null) {
+			draw(line());
+			this.terminal.print("\n");
+			this.terminal.flush();
+			this.shown = 0;
 		}
 		int done = this.finished.get() - this.failed.get() - this.notModified.get();
 		log.info("fetch: {} done, {} not modified, {} failed, {} in {} s ({}/s)", done, this.notModified.get(),
@@ -111,19 +161,24 @@ final class FetchProgress {
 				size(this.bytes.get()), size((long) rate), eta, this.failed.get());
 	}
 
-	private void report(boolean live) {
-		if (live) {
-			PrintWriter out = this.console.writer();
-			out.print("\r" + line() + "   ");
-			out.flush();
-		}
-		else {
-			log.info(line());
+	/** Draws {@code text} over the live line: back to the line's start, blanking what is left of a longer one. */
+	private void draw(String text) {
+		this.terminal.print("\r" + text + " ".repeat(Math.max(0, this.shown - text.length())));
+		this.terminal.flush();
+		this.shown = text.length();
+	}
+
+	/** Blanks the live line and leaves the cursor at its start, so that a log line can take its place. */
+	private void clear() {
+		if (this.terminal != null && this.shown > 0) {
+			this.terminal.print("\r" + " ".repeat(this.shown) + "\r");
+			this.terminal.flush();
+			this.shown = 0;
 		}
 	}
 
 	private double seconds() {
-		return (System.nanoTime() - this.startNanos) / 1e9;
+		return (this.nanoTime.getAsLong() - this.startNanos) / 1e9;
 	}
 
 	private double rate() {
