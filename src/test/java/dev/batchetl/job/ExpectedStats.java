@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class ExpectedStats {
 
-	private static final Set<String> NA = Set.of("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+	static final Set<String> NA = Set.of("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
 			"1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
 
 	record Column(String type, long count, long nulls, BigDecimal mean, String min, String max) {
@@ -23,9 +23,14 @@ final class ExpectedStats {
 	}
 
 	static Column of(List<String> values) {
+		return of(values, NA);
+	}
+
+	/** The same, with {@code na} as the values read as null (key {@code na-values}). */
+	static Column of(List<String> values, Set<String> na) {
 		List<String> present = new ArrayList<>();
 		for (String value : values) {
-			if (!NA.contains(value)) {
+			if (!na.contains(value)) {
 				present.add(value);
 			}
 		}
