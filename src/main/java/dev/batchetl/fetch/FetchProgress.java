@@ -116,6 +116,12 @@ final class FetchProgress {
 		}
 	}
 
+	/** Logs a warning about the step as a whole, on a line of its own in a terminal (the live line makes way). */
+	synchronized void warn(String message) {
+		clear();
+		log.warn(message);
+	}
+
 	/** Redraws the live line in place, or logs it when not in a terminal. */
 	synchronized void tick() {
 		if (!this.started) {

@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.batchetl.job.EtlKey;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -55,7 +53,8 @@ class FetchStepConfiguration {
 		String chunkKey = (String) parameters.get(EtlKey.FETCH_CHUNK.key());
 		int chunk = chunkKey != null ? Integer.parseInt(chunkKey) : Math.min(threads * 4, 10_000);
 		FetchProgress progress = new FetchProgress();
-		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES));
+		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
+				progress);
 		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit);
 		FetchResultWriter writer = new FetchResultWriter(items);
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("fetch-");
@@ -126,11 +125,11 @@ class FetchStepConfiguration {
 	 */
 	static final class FailedSourcesLimit implements StepExecutionListener {
 
-		private static final Logger log = LoggerFactory.getLogger(FailedSourcesLimit.class);
-
 		private final FetchItemRepository items;
 
 		private final String limit;
+
+		private final FetchProgress progress;
 
 		private final AtomicLong failed = new AtomicLong();
 
@@ -138,9 +137,10 @@ class FetchStepConfiguration {
 
 		private volatile long planned;
 
-		FailedSourcesLimit(FetchItemRepository items, String limit) {
+		FailedSourcesLimit(FetchItemRepository items, String limit, FetchProgress progress) {
 			this.items = items;
 			this.limit = limit;
+			this.progress = progress;
 		}
 
 		@Override
@@ -172,8 +172,8 @@ class FetchStepConfiguration {
 				return true;
 			}
 			if (this.stopped.compareAndSet(false, true)) {
-				log.warn("fetch: {} of {} sources failed, more than max-failed-sources={}: no new source is started;"
-						+ " the downloads under way finish", failedNow, this.planned, this.limit);
+				this.progress.warn("fetch: " + failedNow + " of " + this.planned + " sources failed, more than"
+						+ " max-failed-sources=" + this.limit + ": no new source is started; the downloads under way finish");
 			}
 			return false;
 		}

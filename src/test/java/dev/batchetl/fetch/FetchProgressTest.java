@@ -134,6 +134,19 @@ class FetchProgressTest {
 	}
 
 	@Test
+	void aWarningAboutTheStepTakesTheLiveLinesPlace() {
+		FetchProgress progress = new FetchProgress(new PrintWriter(terminal()), this.now::get, false);
+		progress.start(10);
+		this.now.set(SECOND);
+		progress.tick();
+		progress.warn("fetch: 4 of 10 sources failed, more than max-failed-sources=3");
+		assertThat(visible()).containsExactly("fetch: 10 source(s) to fetch",
+				"fetch: 4 of 10 sources failed, more than max-failed-sources=3", "");
+		progress.tick();
+		assertThat(lastVisible()).isEqualTo("fetch 0/10 files, 0 B, 0 B/s, ETA ?, 0 failed");
+	}
+
+	@Test
 	void nothingToFetchShowsNothing() {
 		FetchProgress progress = new FetchProgress(new PrintWriter(terminal()), this.now::get, false);
 		progress.start(0);
