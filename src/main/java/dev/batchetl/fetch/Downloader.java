@@ -7,14 +7,9 @@ import java.io.InterruptedIOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
@@ -32,6 +27,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -39,13 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,6 +44,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,8 +100,7 @@ public final class Downloader implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
 
     private final DownloadSettings settings;
-    private final ExecutorService executor;
-    private final HttpClient client;
+    private final HttpTransport http;
     private final RetryTemplate retryTemplate;
     private final Map<Path, TargetLock> targetLocks = new HashMap<>();
     private final FetchLimits limits;
@@ -128,12 +118,7 @@ public final class Downloader implements AutoCloseable {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.rate = limits.bytesPerSecond() > 0 ? new RateLimiter(limits.bytesPerSecond()) : null;
         this.fileRoots = limits.fileRoots().stream().map(Downloader::realPath).toList();
-        this.executor = Executors.newCachedThreadPool(daemonThreads());
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.http = new HttpTransport(settings.connectTimeout(), limits.idleTimeout(), limits.perHost());
         Duration initial = settings.initialBackoff();
         Duration max = settings.maxBackoff().isZero() ? Duration.ofMillis(1) : settings.maxBackoff();
         RetryPolicy policy = RetryPolicy.builder()
@@ -221,7 +206,7 @@ public final class Downloader implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        executor.shutdownNow();
+        http.close();
     }
 
     // ------------------------------------------------------------------------------------------ one attempt
@@ -337,28 +322,24 @@ public final class Downloader implements AutoCloseable {
         }
         PreviousFetch conditional = resume == null ? conditional(attempts.previous, target, expected) : null;
         while (true) {
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = sendFollowing(uri, resume, conditional,
-                    deadline);
-            BodyQueue body = new BodyQueue();
-            response.body().subscribe(body);
+            HttpTransport.Exchange response = sendFollowing(uri, resume, conditional, deadline);
             boolean complete = false;
             try {
-                int status = response.statusCode();
-                HttpHeaders headers = response.headers();
+                int status = response.status();
                 if (status == 304 && conditional != null) {
                     String local = sha256Of(target);
                     if (conditional.sha256().equals(local)) {
                         complete = true;
                         return new Result(conditional.bytes(), local, 304,
-                                headers.firstValue("ETag").orElse(conditional.etag()),
-                                headers.firstValue("Last-Modified").orElse(conditional.lastModified()), true);
+                                response.firstValue("ETag").orElse(conditional.etag()),
+                                response.firstValue("Last-Modified").orElse(conditional.lastModified()), true);
                     }
                     log.debug("{} changed since the last run; fetching it whole", target.getFileName());
                     conditional = null;
                     attempts.previous = null;
                     continue;
                 }
-                if (resume != null && (status == 416 || (status == 206 && !resume.fits(headers)))) {
+                if (resume != null && (status == 416 || (status == 206 && !resume.fits(response)))) {
                     // the server cannot continue this part: drop it and ask for the whole body, once
                     log.debug("cannot resume {} (HTTP {}), starting over", part.getFileName(), status);
                     deleteQuietly(meta);
@@ -370,31 +351,33 @@ public final class Downloader implements AutoCloseable {
                     throw new FetchException("HTTP 206 Partial Content to a request without Range", false, null);
                 }
                 if (status < 200 || status > 299) {
-                    throw statusFailure(status, headers);
+                    throw statusFailure(status, response);
                 }
-                String encoding = headers.firstValue("Content-Encoding").orElse("identity").strip()
+                String encoding = response.firstValue("Content-Encoding").orElse("identity").strip()
                         .toLowerCase(Locale.ROOT);
                 boolean gzip = encoding.equals("gzip") || encoding.equals("x-gzip");
                 if (!gzip && !encoding.equals("identity") && !encoding.isEmpty()) {
                     throw new FetchException("unsupported Content-Encoding: " + encoding, false, null);
                 }
-                OptionalLong declared = contentLength(headers);
+                OptionalLong declared = contentLength(response);
                 if (!gzip && declared.isPresent() && declared.getAsLong() > limits.maxFileSize()) {
                     throw tooLarge();
                 }
                 Result result;
                 if (gzip && status != 206) {
-                    result = receiveGzip(body, deadline, status, headers, part, meta);
+                    result = receiveGzip(response, deadline, status, part, meta);
                 } else if (status == 206) {
-                    result = receiveRest(body, deadline, headers, resume, part, meta);
+                    result = receiveRest(response, deadline, resume, part, meta);
                 } else {
-                    result = receiveWhole(body, deadline, status, headers, uri, part, meta);
+                    result = receiveWhole(response, deadline, status, uri, part, meta);
                 }
                 complete = true;
                 return result;
             } finally {
-                if (!complete) {
-                    body.cancel();
+                if (complete) {
+                    response.close();
+                } else {
+                    response.abort();
                 }
             }
         }
@@ -428,19 +411,17 @@ public final class Downloader implements AutoCloseable {
     }
 
     /** Sends the request and follows redirects by hand: at most maxRedirects, same scheme, allowed hosts only. */
-    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> sendFollowing(URI uri, Resume resume,
-            PreviousFetch conditional, long deadline) throws FetchException {
+    private HttpTransport.Exchange sendFollowing(URI uri, Resume resume, PreviousFetch conditional, long deadline)
+            throws FetchException {
         URI current = uri;
         for (int hops = 0; ; hops++) {
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = send(current, resume, conditional, deadline);
-            int status = response.statusCode();
+            HttpTransport.Exchange response = send(current, resume, conditional, deadline);
+            int status = response.status();
             if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
                 return response;
             }
-            BodyQueue discard = new BodyQueue();
-            response.body().subscribe(discard);
-            discard.cancel();
-            String location = response.headers().firstValue("Location").orElse(null);
+            String location = response.firstValue("Location").orElse(null);
+            response.abort();
             if (location == null) {
                 throw new FetchException("HTTP " + status + " redirect without Location", false, null);
             }
@@ -464,38 +445,34 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(URI uri, Resume resume, PreviousFetch conditional,
-            long deadline) throws FetchException {
+    private HttpTransport.Exchange send(URI uri, Resume resume, PreviousFetch conditional, long deadline)
+            throws FetchException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new FetchException("timeout: no response within " + human(settings.readTimeout()), true, null);
         }
-        boolean idleBound = limits.idleTimeout().toNanos() < left;
-        Duration timeout = idleBound ? limits.idleTimeout() : settings.readTimeout();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(idleBound ? limits.idleTimeout() : Duration.ofNanos(left))
-                .header("Accept-Encoding", resume == null ? "gzip" : "identity")
-                .GET();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept-Encoding", resume == null ? "gzip" : "identity");
         if (resume != null) {
-            builder.header("Range", "bytes=" + resume.offset + "-").header("If-Range", resume.validator());
+            headers.put("Range", "bytes=" + resume.offset + "-");
+            headers.put("If-Range", resume.validator());
         }
         if (conditional != null) {
             if (conditional.etag() != null) {
-                builder.header("If-None-Match", conditional.etag());
+                headers.put("If-None-Match", conditional.etag());
             }
             if (conditional.lastModified() != null) {
-                builder.header("If-Modified-Since", conditional.lastModified());
+                headers.put("If-Modified-Since", conditional.lastModified());
             }
         }
-        if ("http".equalsIgnoreCase(uri.getScheme())) {
-            builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP
-        }
         try {
-            return client.send(builder.build(), HttpResponse.BodyHandlers.ofPublisher());
-        } catch (HttpConnectTimeoutException e) {
+            return http.get(uri, headers, limits.idleTimeout(), deadline);
+        } catch (HttpTransport.DeadlineExceeded e) {
+            throw new FetchException("timeout: no response within " + human(settings.readTimeout()), true, e);
+        } catch (ConnectTimeoutException e) {
             throw new FetchException("connect timeout after " + human(settings.connectTimeout()), true, e);
-        } catch (HttpTimeoutException e) {
-            throw new FetchException("timeout: no response within " + human(timeout), true, e);
+        } catch (SocketTimeoutException e) {
+            throw new FetchException("timeout: no response within " + human(limits.idleTimeout()), true, e);
         } catch (ConnectException e) {
             throw new FetchException(connectFailure(uri, e), true, e);
         } catch (InterruptedIOException e) {
@@ -503,9 +480,6 @@ public final class Downloader implements AutoCloseable {
         } catch (IOException e) {
             String reason = isUnknownHost(e) ? "unknown host: " + uri.getHost() : "I/O error: " + describe(e);
             throw new FetchException(reason, true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FetchException("interrupted", false, e);
         } catch (IllegalArgumentException e) {
             throw new FetchException("invalid URL: " + e.getMessage(), false, e);
         }
@@ -517,8 +491,9 @@ public final class Downloader implements AutoCloseable {
     }
 
     /** A gzip-encoded 200: decoded into an emptied part file; never resumed (the ranges would be of encoded bytes). */
-    private Result receiveGzip(BodyQueue body, long deadline, int status, HttpHeaders headers, Path part, Path meta)
+    private Result receiveGzip(HttpTransport.Exchange body, long deadline, int status, Path part, Path meta)
             throws FetchException {
+        HttpTransport.Exchange headers = body;
         deleteQuietly(meta);
         OptionalLong declared = contentLength(headers);
         WireStream wire = new WireStream(body, deadline, declared);
@@ -561,7 +536,7 @@ public final class Downloader implements AutoCloseable {
 
     /** The encoded bytes of a body as a stream, with the same timeouts and rate limit as a plain body. */
     private final class WireStream extends InputStream {
-        private final BodyQueue body;
+        private final HttpTransport.Exchange body;
         private final long deadline;
         private final OptionalLong declared;
         private ByteBuffer current = ByteBuffer.allocate(0);
@@ -570,7 +545,7 @@ public final class Downloader implements AutoCloseable {
         private boolean ended;
         long count;
 
-        WireStream(BodyQueue body, long deadline, OptionalLong declared) {
+        WireStream(HttpTransport.Exchange body, long deadline, OptionalLong declared) {
             this.body = body;
             this.deadline = deadline;
             this.declared = declared;
@@ -616,8 +591,9 @@ public final class Downloader implements AutoCloseable {
     }
 
     /** A 200: the whole body into an emptied part file, after recording what a later resume needs. */
-    private Result receiveWhole(BodyQueue body, long deadline, int status, HttpHeaders headers, URI uri,
-            Path part, Path meta) throws FetchException {
+    private Result receiveWhole(HttpTransport.Exchange body, long deadline, int status, URI uri, Path part,
+            Path meta) throws FetchException {
+        HttpTransport.Exchange headers = body;
         OptionalLong declared = contentLength(headers);
         String etag = headers.firstValue("ETag").orElse(null);
         String lastModified = headers.firstValue("Last-Modified").orElse(null);
@@ -636,8 +612,9 @@ public final class Downloader implements AutoCloseable {
     }
 
     /** A fitting 206: the bytes already in the part file count towards length and checksum, the rest is appended. */
-    private Result receiveRest(BodyQueue body, long deadline, HttpHeaders headers, Resume resume, Path part,
-            Path meta) throws FetchException {
+    private Result receiveRest(HttpTransport.Exchange body, long deadline, Resume resume, Path part, Path meta)
+            throws FetchException {
+        HttpTransport.Exchange headers = body;
         try (PartWriter writer = PartWriter.resume(part, resume.offset, this)) {
             writer.receive(body, deadline, OptionalLong.of(resume.length), meta);
             return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), 206,
@@ -646,20 +623,20 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private static List<ByteBuffer> nextChunk(BodyQueue body, long deadline, Duration idle, OptionalLong declared,
-            long bytes) throws FetchException {
+    private static List<ByteBuffer> nextChunk(HttpTransport.Exchange body, long deadline, Duration idle,
+            OptionalLong declared, long bytes) throws FetchException {
         try {
-            return body.next(Math.min(deadline, System.nanoTime() + idle.toNanos()));
-        } catch (BodyTimeoutException e) {
-            if (System.nanoTime() - deadline < 0) {
+            return body.next();
+        } catch (HttpTransport.BodyTimeoutException e) {
+            if (!body.expired() && System.nanoTime() - deadline < 0) {
                 throw new FetchException("timeout: no data for " + human(idle) + " after " + bytes + " bytes", true,
                         e);
             }
             throw new FetchException("timeout: body incomplete after " + bytes + " bytes", true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FetchException("interrupted", false, e);
         } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new FetchException("interrupted", false, e);
+            }
             if (declared.isPresent() && bytes < declared.getAsLong()) {
                 throw new FetchException("short body: " + bytes + " of " + declared.getAsLong() + " bytes", true, e);
             }
@@ -788,7 +765,7 @@ public final class Downloader implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ HTTP details
 
-    private static FetchException statusFailure(int status, HttpHeaders headers) {
+    private static FetchException statusFailure(int status, HttpTransport.Exchange headers) {
         String phrase = reasonPhrase(status);
         String reason = "HTTP " + status + (phrase.isEmpty() ? "" : " " + phrase);
         if (status >= 300 && status < 400) {
@@ -800,7 +777,7 @@ public final class Downloader implements AutoCloseable {
     }
 
     /** Retry-After as delta-seconds or HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(HttpHeaders headers) {
+    static Duration retryAfter(HttpTransport.Exchange headers) {
         String value = headers.firstValue("Retry-After").map(String::strip).orElse(null);
         if (value == null || value.isEmpty()) {
             return null;
@@ -819,7 +796,7 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private static OptionalLong contentLength(HttpHeaders headers) {
+    private static OptionalLong contentLength(HttpTransport.Exchange headers) {
         try {
             OptionalLong length = headers.firstValueAsLong("Content-Length");
             return length.isPresent() && length.getAsLong() >= 0 ? length : OptionalLong.empty();
@@ -957,15 +934,6 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "batch-etl-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     private static final class TargetLock {
         final ReentrantLock lock = new ReentrantLock();
         int users; // guarded by targetLocks
@@ -1057,7 +1025,7 @@ public final class Downloader implements AutoCloseable {
          * known. When the body breaks off, what arrived is kept on disk for a later resume; a body longer than
          * announced makes the part file worthless, so its sidecar is removed.
          */
-        void receive(BodyQueue body, long deadline, OptionalLong total, Path meta) throws FetchException {
+        void receive(HttpTransport.Exchange body, long deadline, OptionalLong total, Path meta) throws FetchException {
             boolean worthless = false;
             try {
                 List<ByteBuffer> chunk;
@@ -1230,7 +1198,7 @@ public final class Downloader implements AutoCloseable {
         }
 
         /** True when a 206 continues exactly this part: from {@code offset} to the end of a body of {@code length}. */
-        boolean fits(HttpHeaders headers) {
+        boolean fits(HttpTransport.Exchange headers) {
             Matcher m = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
             if (!m.matches()) {
                 return false;
@@ -1250,77 +1218,6 @@ public final class Downloader implements AutoCloseable {
             }
             OptionalLong declared = contentLength(headers);
             return declared.isEmpty() || declared.getAsLong() == total - offset;
-        }
-    }
-
-    private static final class BodyTimeoutException extends Exception {
-        private static final long serialVersionUID = 1L;
-    }
-
-    /**
-     * Receives the response body one chunk at a time (so memory stays constant whatever the size) and lets the
-     * fetching thread wait for the next chunk with a deadline.
-     */
-    private static final class BodyQueue implements Flow.Subscriber<List<ByteBuffer>> {
-
-        private static final Object END = new Object();
-
-        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        private volatile Flow.Subscription subscription;
-        private volatile boolean cancelled;
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (cancelled) {
-                s.cancel();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-            queue.add(item);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            queue.add(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            queue.add(END);
-        }
-
-        /** The next chunk, or null at the end of the body. */
-        @SuppressWarnings("unchecked")
-        List<ByteBuffer> next(long deadline) throws IOException, InterruptedException, BodyTimeoutException {
-            long remaining = deadline - System.nanoTime();
-            Object item = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
-            if (item == null) {
-                throw new BodyTimeoutException();
-            }
-            if (item == END) {
-                return null;
-            }
-            if (item instanceof IOException e) {
-                throw e;
-            }
-            if (item instanceof Throwable t) {
-                throw new IOException(t.getMessage(), t);
-            }
-            subscription.request(1);
-            return (List<ByteBuffer>) item;
-        }
-
-        void cancel() {
-            cancelled = true;
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
         }
     }
 }
