@@ -1073,6 +1073,10 @@ public final class Downloader implements AutoCloseable {
         }
 
         private void stage(ByteBuffer buffer) throws FetchException {
+            if (staging.position() == 0 && buffer.remaining() >= staging.capacity() / 2) {
+                writeFully(buffer, out, part); // a large read goes to the file as it is, without a copy
+                return;
+            }
             while (buffer.hasRemaining()) {
                 if (!staging.hasRemaining()) {
                     flush(staging, out, part);
