@@ -29,14 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fetch step against {@code curl --parallel --parallel-max 16} on the same local server (50 ms before the first
- * byte of every response), and the cost of the chunk barrier with mixed sizes. Prints its figures; asserts only that
- * everything arrived. Run with {@code ./mvnw -o test -Dtest=FetchBenchmarkTest -Dfetch.benchmark=true}.
+ * byte of every response), taking turns three times on each set (the medians are compared), and the cost of the chunk
+ * barrier with mixed sizes. Prints its figures; asserts only that everything arrived. Run with {@code ./mvnw -o test -Dtest=FetchBenchmarkTest -Dfetch.benchmark=true}.
  */
 @Tag("benchmark")
 @EnabledIfSystemProperty(named = "fetch.benchmark", matches = "true")
 class FetchBenchmarkTest {
 
 	private static final int THREADS = 16;
+
+	private static final int ROUNDS = 3;
 
 	@TempDir
 	Path work;
@@ -89,10 +91,16 @@ class FetchBenchmarkTest {
 			StringBuilder report = new StringBuilder("\nfetch benchmark (threads=16, 50 ms before the first byte)\n");
 			for (var set : List.of(Map.entry("200 x 256 KiB", smallSet), Map.entry("20 x 20 MiB", largeSet))) {
 				fetchStep(set.getValue(), "warm-up", null);
-				double curl = curl(set.getValue());
-				double step = fetchStep(set.getValue(), "set", null);
-				report.append(String.format(Locale.ROOT, "  %-14s curl %.2f s, fetch step %.2f s, ratio %.2f%n",
-						set.getKey(), curl, step, step / curl));
+				// curl and the step take turns, ROUNDS times each: the medians are compared
+				double[] curl = new double[ROUNDS];
+				double[] step = new double[ROUNDS];
+				for (int round = 0; round < ROUNDS; round++) {
+					curl[round] = curl(set.getValue());
+					step[round] = fetchStep(set.getValue(), "set", null);
+				}
+				report.append(String.format(Locale.ROOT,
+						"  %-14s curl %s s, fetch step %s s; medians %.2f s and %.2f s, ratio %.2f%n", set.getKey(),
+						seconds(curl), seconds(step), median(curl), median(step), median(step) / median(curl)));
 			}
 			double barrier = fetchStep(mixed, "chunk16", "16");
 			double chunked = fetchStep(mixed, "chunk64", null);
@@ -107,6 +115,20 @@ class FetchBenchmarkTest {
 			server.stop(0);
 			pool.shutdownNow();
 		}
+	}
+
+	private static String seconds(double[] values) {
+		StringBuilder text = new StringBuilder();
+		for (double v : values) {
+			text.append(text.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", v));
+		}
+		return text.toString();
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		java.util.Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
 	}
 
 	/** Runs the job on the list and returns the fetch step's duration in seconds. */
