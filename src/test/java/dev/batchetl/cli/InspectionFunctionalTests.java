@@ -12,9 +12,8 @@ import dev.batchetl.EtlProcess;
 import dev.batchetl.TestDatabase;
 import dev.batchetl.fetch.TestHttpServer;
 import dev.batchetl.job.RunRecords;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,19 +32,10 @@ class InspectionFunctionalTests {
 	@TempDir
 	Path work;
 
-	private TestHttpServer server;
+	@RegisterExtension
+	final TestHttpServer server = TestHttpServer.start();
 
 	private final String run = "t-" + UUID.randomUUID();
-
-	@BeforeEach
-	void startServer() {
-		this.server = TestHttpServer.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
 
 	@Test
 	void aRunThatCompletedWithAFailedSourceIsListedAndShown() throws IOException {

@@ -14,9 +14,8 @@ import java.util.stream.Stream;
 
 import dev.batchetl.EtlCli;
 import dev.batchetl.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,21 +30,12 @@ class FetchFunctionalTests {
 	@TempDir
 	Path work;
 
-	private TestHttpServer server;
+	@RegisterExtension
+	final TestHttpServer server = TestHttpServer.start();
 
 	private final JdbcTemplate jdbc = TestDatabase.jdbc();
 
 	private final String run = "f-" + UUID.randomUUID();
-
-	@BeforeEach
-	void startServer() {
-		this.server = TestHttpServer.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
 
 	@Test
 	void everyFaultIsRecordedWithItsReasonAndOnlyGoodFilesLand() throws Exception {

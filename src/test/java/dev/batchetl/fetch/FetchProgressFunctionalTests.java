@@ -8,9 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.batchetl.EtlProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,19 +32,10 @@ class FetchProgressFunctionalTests {
 	@TempDir
 	Path work;
 
-	private TestHttpServer server;
+	@RegisterExtension
+	final TestHttpServer server = TestHttpServer.start();
 
 	private final String run = "progress-" + UUID.randomUUID();
-
-	@BeforeEach
-	void startServer() {
-		this.server = TestHttpServer.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
 
 	@Test
 	void inATerminalALiveLineIsDrawnInPlaceAndEndedBeforeTheSummary() throws Exception {

@@ -10,9 +10,8 @@ import java.util.stream.Stream;
 
 import dev.batchetl.EtlCli;
 import dev.batchetl.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,21 +40,12 @@ class RateLimitFunctionalTests {
 	@TempDir
 	Path work;
 
-	private TestHttpServer server;
+	@RegisterExtension
+	final TestHttpServer server = TestHttpServer.start();
 
 	private final JdbcTemplate jdbc = TestDatabase.jdbc();
 
 	private final String run = "rate-" + UUID.randomUUID();
-
-	@BeforeEach
-	void startServer() {
-		this.server = TestHttpServer.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
 
 	@Test
 	void theFetchStepTakesAtLeastWhatTheRateAllowsAndEveryFileArrivesWhole() throws Exception {

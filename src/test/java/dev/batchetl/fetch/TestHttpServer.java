@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -59,7 +62,7 @@ import com.sun.net.httpserver.HttpServer;
  *   <li>All methods are thread-safe.</li>
  * </ul>
  */
-public final class TestHttpServer implements AutoCloseable {
+public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
 
     /** The Last-Modified header sent with every 200 response. */
     public static final String LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
@@ -300,6 +303,15 @@ public final class TestHttpServer implements AutoCloseable {
     /** The most requests this server was handling at the same moment: evidence of concurrency that needs no clock. */
     public int maxConcurrentRequests() {
         return maxInFlight.get();
+    }
+
+    /**
+     * As a JUnit extension, {@code @RegisterExtension final TestHttpServer server = TestHttpServer.start();}: a server
+     * per test, stopped after it.
+     */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     /** Stops the server at once, dropping open connections. */

@@ -18,9 +18,8 @@ import com.opencsv.CSVReader;
 import dev.batchetl.EtlCli;
 import dev.batchetl.TestDatabase;
 import dev.batchetl.fetch.TestHttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,21 +37,12 @@ class EtlJobFunctionalTests {
 	@TempDir
 	Path work;
 
-	private TestHttpServer server;
+	@RegisterExtension
+	final TestHttpServer server = TestHttpServer.start();
 
 	private final JdbcTemplate jdbc = TestDatabase.jdbc();
 
 	private final String run = "t-" + UUID.randomUUID();
-
-	@BeforeEach
-	void startServer() {
-		this.server = TestHttpServer.start();
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
 
 	@Test
 	void fetchesComputesAndExportsWhileFailedSourcesAreRecorded() throws Exception {

@@ -13,8 +13,8 @@ import java.util.UUID;
 import dev.batchetl.EtlCli;
 import dev.batchetl.EtlProcess;
 import dev.batchetl.fetch.TestHttpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,12 +31,8 @@ class KillRestartFunctionalTests {
 	@TempDir
 	Path work;
 
-	private final TestHttpServer server = TestHttpServer.start();
-
-	@AfterEach
-	void stop() {
-		this.server.close();
-	}
+	@RegisterExtension
+	final TestHttpServer server = TestHttpServer.start();
 
 	@Test
 	void killedAtRandomMomentsTheRunEndsAsAnUninterruptedOne() throws Exception {
