@@ -1,7 +1,10 @@
 package dev.batchetl.stats;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
@@ -80,6 +83,7 @@ public final class CsvSplitter {
             throws IOException {
         final byte quote = (byte) options.quote();
         final byte delim = (byte) options.delimiter();
+        final long quoteMask = (quote & 0xFFL) * ONES;
         final byte[] cls = new byte[256];
         cls['\n'] = 1;
         cls['\r'] = 1;
@@ -126,9 +130,7 @@ public final class CsvSplitter {
                     continue;
                 }
                 if (!inQuote) {
-                    while (p < lim && cls[b[p] & 0xFF] == 0) {
-                        p++;
-                    }
+                    p = skip(b, p, lim, quoteMask, cls);
                     if (p >= lim) {
                         continue;
                     }
@@ -164,9 +166,7 @@ public final class CsvSplitter {
                         pendingLine = line;
                     }
                 } else {
-                    while (p < lim && cls[b[p] & 0xFF] == 0) {
-                        p++;
-                    }
+                    p = skip(b, p, lim, quoteMask, cls);
                     if (p >= lim) {
                         continue;
                     }
@@ -200,6 +200,34 @@ public final class CsvSplitter {
         }
         ranges.add(new ByteRange(start, Long.MAX_VALUE, startLine));
         return ranges;
+    }
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LF = '\n' * ONES;
+    private static final long CR = '\r' * ONES;
+
+    /** Bytes of w equal to the byte broadcast in t: the lowest flagged byte is exact (higher ones may be false). */
+    private static long zeroBytes(long w, long t) {
+        long x = w ^ t;
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    /** First index in [p, lim) holding the quote, LF or CR, or lim: eight bytes at a time, then byte by byte. */
+    private static int skip(byte[] b, int p, int lim, long quoteMask, byte[] cls) {
+        while (p + 8 <= lim) {
+            long w = (long) LONG_LE.get(b, p);
+            long m = zeroBytes(w, quoteMask) | zeroBytes(w, LF) | zeroBytes(w, CR);
+            if (m != 0) {
+                return p + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+            p += 8;
+        }
+        while (p < lim && cls[b[p] & 0xFF] == 0) {
+            p++;
+        }
+        return p;
     }
 
     private static boolean needsLookahead(byte c, boolean inQuote, byte quote) {

@@ -17,6 +17,7 @@ final class LogHistogram {
     static final int BUCKETS = 2048;
     private static final double GAMMA = (1 + ALPHA) / (1 - ALPHA);
     private static final double LOG_GAMMA = Math.log(GAMMA);
+    private static final double INV_LOG_GAMMA = 1 / LOG_GAMMA;
 
     private final Side pos = new Side();
     private final Side neg = new Side();
@@ -41,7 +42,16 @@ final class LogHistogram {
         if (Double.isInfinite(m)) {
             return Integer.MAX_VALUE / 2;
         }
-        return (int) Math.ceil(approxLog2(m) / LOG_GAMMA);
+        double l = approxLog2(m);
+        // fast path: multiplying by the rounded reciprocal differs from the division by a few ulps (|q| < 2^17, so
+        // well below 1e-9); unless q is that close to an integer, both have the same ceiling
+        double q = l * INV_LOG_GAMMA;
+        long t = (long) q; // toward zero: the ceiling for q <= 0
+        double frac = Math.abs(q - t);
+        if (frac > 1e-9 && frac < 1 - 1e-9) {
+            return (int) (q > 0 ? t + 1 : t);
+        }
+        return (int) Math.ceil(l / LOG_GAMMA);
     }
 
     private static double approxLog2(double m) {
