@@ -96,6 +96,8 @@ public final class Downloader implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Downloader.class);
     private static final int BUFFER_SIZE = 128 * 1024;
+    /** A body is forced to disk every this many bytes while it arrives, so that its last force has little left. */
+    private static final long SYNC_EVERY = 8L << 20;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final HexFormat HEX = HexFormat.of();
 
@@ -604,6 +606,7 @@ public final class Downloader implements AutoCloseable {
                     .orElse(false);
             if (declared.isPresent() && declared.getAsLong() > 0 && !rangesRefused
                     && Resume.validator(etag, lastModified) != null) {
+                writer.durable();
                 Resume.write(meta, uri, etag, lastModified, declared.getAsLong());
             }
             writer.receive(body, deadline, declared, meta);
@@ -724,6 +727,14 @@ public final class Downloader implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new FetchException("cannot write " + part + ": " + describe(e), false, e);
+        }
+    }
+
+    private static void forceData(FileChannel out, Path part) throws FetchException {
+        try {
+            out.force(false);
+        } catch (IOException e) {
+            throw new FetchException("cannot sync " + part + ": " + describe(e), false, e);
         }
     }
 
@@ -964,6 +975,7 @@ public final class Downloader implements AutoCloseable {
         final ByteBuffer staging = ByteBuffer.allocate(BUFFER_SIZE);
         final Downloader owner;
         long bytes;
+        long synced;
 
         private PartWriter(FileChannel out, Path part, Downloader owner) {
             this.out = out;
@@ -971,16 +983,14 @@ public final class Downloader implements AutoCloseable {
             this.owner = owner;
         }
 
-        /** An empty part file, made durable before a sidecar can describe it. */
+        /** An empty part file (made durable by {@link #durable()} before a sidecar may describe it). */
         static PartWriter create(Path part, Downloader owner) throws FetchException {
-            PartWriter writer = new PartWriter(openPart(part), part, owner);
-            try {
-                force(writer.out, part);
-                return writer;
-            } catch (FetchException e) {
-                writer.close();
-                throw e;
-            }
+            return new PartWriter(openPart(part), part, owner);
+        }
+
+        /** Forces the part file, still empty, to disk: a sidecar written after this never describes older bytes. */
+        void durable() throws FetchException {
+            force(out, part);
         }
 
         /** The part file's first {@code offset} bytes, read back into the checksum; new bytes are appended. */
@@ -1010,6 +1020,7 @@ public final class Downloader implements AutoCloseable {
                 buffer.clear();
                 channel.truncate(offset);
                 channel.position(offset);
+                writer.synced = offset;
                 return writer;
             } catch (IOException e) {
                 writer.close();
@@ -1065,6 +1076,12 @@ public final class Downloader implements AutoCloseable {
             bytes += buffer.remaining();
             digest.update(buffer.duplicate());
             stage(buffer);
+            if (bytes - synced >= SYNC_EVERY) {
+                // the disk writes while the body is still arriving, instead of all at once when it ends
+                flush(staging, out, part);
+                forceData(out, part);
+                synced = bytes;
+            }
         }
 
         void finish() throws FetchException {

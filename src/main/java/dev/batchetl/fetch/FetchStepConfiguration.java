@@ -55,15 +55,16 @@ class FetchStepConfiguration {
 		FetchProgress progress = new FetchProgress();
 		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
 				progress);
-		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit);
+		DownloadAhead downloads = new DownloadAhead(downloader, Path.of(param(parameters, EtlKey.DIR)), progress,
+				failedLimit, threads);
+		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads, threads);
 		FetchResultWriter writer = new FetchResultWriter(items);
-		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("fetch-");
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("fetch-chunk-");
 		executor.setConcurrencyLimit(threads);
 		return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(chunk)
 			.transactionManager(transactionManager)
 			.reader(reader)
-			.processor(new DownloadProcessor(downloader, Path.of(param(parameters, EtlKey.DIR)), progress,
-					failedLimit))
+			.processor(new DownloadProcessor(downloads))
 			.writer(writer)
 			.taskExecutor(executor)
 			.listener(reader)
@@ -72,7 +73,7 @@ class FetchStepConfiguration {
 				@Override
 				public ExitStatus afterStep(StepExecution stepExecution) {
 					progress.stop();
-					downloader.close();
+					downloads.close();
 					return null;
 				}
 			})

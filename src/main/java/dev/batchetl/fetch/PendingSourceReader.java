@@ -1,5 +1,7 @@
 package dev.batchetl.fetch;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 
@@ -14,6 +16,9 @@ import org.springframework.batch.infrastructure.item.ItemReader;
  * {@code etl_fetch_item}, not in the execution context), so a restart never fetches a committed source again. Once
  * more sources failed than {@code max-failed-sources} allows, it reads no more: the step ends after the downloads
  * under way, and the sources not read stay PENDING for a restart.
+ *
+ * <p>Each source read is started at once on the download threads ({@link DownloadAhead}), and so are the next
+ * {@code ahead} sources: the downloads of the next chunk begin while the current chunk waits for its slowest one.
  */
 final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionListener {
 
@@ -23,13 +28,21 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
 	private final FetchStepConfiguration.FailedSourcesLimit failedLimit;
 
+	private final DownloadAhead downloads;
+
+	private final int ahead;
+
+	private final Deque<FetchItem> started = new ArrayDeque<>();
+
 	private Iterator<FetchItem> pending = List.<FetchItem>of().iterator();
 
 	PendingSourceReader(FetchItemRepository items, FetchProgress progress,
-			FetchStepConfiguration.FailedSourcesLimit failedLimit) {
+			FetchStepConfiguration.FailedSourcesLimit failedLimit, DownloadAhead downloads, int ahead) {
 		this.items = items;
 		this.progress = progress;
 		this.failedLimit = failedLimit;
+		this.downloads = downloads;
+		this.ahead = ahead;
 	}
 
 	@Override
@@ -42,10 +55,13 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
 	@Override
 	public synchronized FetchItem read() {
-		if (!this.pending.hasNext() || !this.failedLimit.allowsMore()) {
-			return null;
+		// the source returned now and the next 'ahead' ones are under way
+		while (this.started.size() <= this.ahead && this.pending.hasNext() && this.failedLimit.allowsMore()) {
+			FetchItem next = this.pending.next();
+			this.downloads.start(next);
+			this.started.add(next);
 		}
-		return this.pending.next();
+		return this.started.poll();
 	}
 
 }
