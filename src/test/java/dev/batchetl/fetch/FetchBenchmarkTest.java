@@ -133,6 +133,7 @@ class FetchBenchmarkTest {
 
 	/** Runs the job on the list and returns the fetch step's duration in seconds. */
 	private double fetchStep(List<String> urls, String name, String chunk) throws Exception {
+		settle();
 		Path dir = this.work.resolve(name + "-" + UUID.randomUUID());
 		Path sources = Files.write(dir.resolveSibling(dir.getFileName() + ".txt"), urls);
 		List<String> args = new ArrayList<>(List.of("run", "sources=" + sources, "dir=" + dir,
@@ -152,7 +153,27 @@ class FetchBenchmarkTest {
 		return (((Timestamp) step.get("end_time")).getTime() - ((Timestamp) step.get("start_time")).getTime()) / 1000.0;
 	}
 
+	/**
+	 * Every contender starts from the same disk state: the files of earlier runs are deleted and what remains to be
+	 * written is written ({@code sync}), so that no run pays for the writeback of another.
+	 */
+	private void settle() throws Exception {
+		try (var runs = Files.list(this.work)) {
+			for (Path run : runs.toList()) {
+				if (Files.isDirectory(run)) {
+					try (var files = Files.walk(run)) {
+						for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+							Files.delete(file);
+						}
+					}
+				}
+			}
+		}
+		assertThat(new ProcessBuilder("sync").inheritIO().start().waitFor()).isZero();
+	}
+
 	private double curl(List<String> urls) throws Exception {
+		settle();
 		Path dir = Files.createDirectories(this.work.resolve("curl-" + UUID.randomUUID()));
 		StringBuilder config = new StringBuilder();
 		for (int i = 0; i < urls.size(); i++) {
