@@ -145,6 +145,33 @@ class FetchFunctionalTests {
 	}
 
 	@Test
+	void theNextChunksSourcesAreFetchedWhileAChunkWaitsForItsSlowestDownload() throws Exception {
+		// chunks of 2 on 2 threads: [slow, a] then [b, c]. The slow source is answered only once b, a source of the
+		// next chunk, has been requested (or after 20 s). With chunks that wait for their slowest download before the
+		// next one is read, b could only be requested after the slow source was answered: the wait would run out.
+		byte[] csv = "id,v\n1,2\n".getBytes();
+		this.server.serveAfter("/slow.csv", csv, "/b.csv", Duration.ofSeconds(20));
+		for (String name : List.of("a", "b", "c")) {
+			this.server.serve("/" + name + ".csv", csv);
+		}
+		Path sources = Files.writeString(this.work.resolve("sources.txt"),
+				String.join("\n", uri("/slow.csv"), uri("/a.csv"), uri("/b.csv"), uri("/c.csv")) + "\n");
+		Path data = this.work.resolve("data");
+
+		EtlCli.Result result = EtlCli.run("run", "sources=" + sources, "dir=" + data,
+				"output=" + this.work.resolve("results.csv"), "run=" + this.run, "threads=2", "fetch-chunk=2");
+
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		assertThat(this.server.releasedBy("/slow.csv")).isEqualTo("/b.csv");
+		for (String name : List.of("slow", "a", "b", "c")) {
+			assertThat(data.resolve(name + ".csv")).hasBinaryContent(csv);
+			assertThat(this.server.requests("/" + name + ".csv")).as(name).isEqualTo(1);
+		}
+		assertThat(this.jdbc.queryForObject("SELECT count(*) FROM etl_source WHERE job_execution_id = ? AND status = 'DONE'",
+				Integer.class, result.executionId())).isEqualTo(4);
+	}
+
+	@Test
 	void tooManyFailedSourcesStopTheStepEarlyAndARestartFetchesTheFailedAndTheUntried() throws Exception {
 		// one good source, then 30 that answer 404 (a permanent failure: one request each)
 		byte[] csv = "id,v\n1,2\n".getBytes();

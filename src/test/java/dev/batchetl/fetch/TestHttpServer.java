@@ -85,6 +85,7 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         this.server = server;
         this.executor = executor;
     }
+    private final Map<String, String> releasedBy = new ConcurrentHashMap<>();
 
     /** Starts a server on 127.0.0.1 on a free port. */
     public static TestHttpServer start() {
@@ -198,6 +199,28 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
                 sendBody(exchange, copy);
             }
         });
+    }
+
+    /**
+     * Answers {@code path} with {@code body} only once {@code other} has been requested too, or after
+     * {@code atMost}; {@link #releasedBy(String)} tells which came first. Shows, without a clock, that a client was
+     * at {@code other} while {@code path} was still under way.
+     */
+    public void serveAfter(String path, byte[] body, String other, Duration atMost) {
+        byte[] copy = body.clone();
+        routes.put(path, exchange -> {
+            long end = System.nanoTime() + atMost.toNanos();
+            while (requests(other) == 0 && System.nanoTime() < end) {
+                sleep(Duration.ofMillis(10));
+            }
+            releasedBy.put(path, requests(other) > 0 ? other : "timeout");
+            sendBody(exchange, copy);
+        });
+    }
+
+    /** For a path set up with {@link #serveAfter}: the other path whose request released it, or "timeout". */
+    public String releasedBy(String path) {
+        return releasedBy.get(path);
     }
 
     /**
