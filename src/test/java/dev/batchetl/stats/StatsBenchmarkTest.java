@@ -32,7 +32,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <p>Generates (once, under {@code target/stats-benchmark/}) 16 files of 250,000 rows (about 444 MB) and one file of
  * about 1 GB, then for each set measures, in the same run: the statistics engine as the step runs it (one partition
  * per file or 64 MB range, 2 at a time, a checkpoint every 50,000 rows); the whole application
- * ({@code batch-etl run dir=...}, embedded database, JVM start included, {@code -Xmx256m}); and DuckDB (JDBC,
+ * ({@code batch-etl run dir=...}, embedded database, JVM start included, {@code -Xmx256m}), plainly and with a class
+ * data sharing archive of a training run; and DuckDB (JDBC,
  * in-process, 2 threads) computing count, avg, min and max of every column of every file.
  * {@code -Dstats.benchmark.scale=0.1} makes both sets ten times smaller.
  */
@@ -69,6 +70,7 @@ class StatsBenchmarkTest {
         if (!Files.exists(big)) {
             BenchmarkData.generate(big, 99, Long.MAX_VALUE, (long) ((1L << 30) * scale));
         }
+        Path classData = classDataArchive(base);
         StringBuilder report = new StringBuilder();
         for (Path set : List.of(many, one)) {
             List<Path> files = csvFiles(set);
@@ -80,14 +82,16 @@ class StatsBenchmarkTest {
             engine(files.subList(0, 1));
             duckDb(files.subList(0, 1));
             Measure engine = engine(files);
-            Measure process = wholeProcess(set, bytes, engine.rows());
+            Measure process = wholeProcess(set, bytes, engine.rows(), null);
+            Measure shared = wholeProcess(set, bytes, engine.rows(), classData);
             Measure duck = duckDb(files);
             String head = String.format("%s: %d file(s), %.0f MB, %d rows", set.getFileName(), files.size(),
                     bytes / 1e6, engine.rows());
             report.append(head).append('\n').append(engine.line()).append('\n').append(process.line()).append('\n')
-                    .append(duck.line()).append('\n')
-                    .append(String.format("  ratio engine / DuckDB: %.2f; whole process / DuckDB: %.2f%n",
-                            duck.seconds() / engine.seconds(), duck.seconds() / process.seconds()));
+                    .append(shared.line()).append('\n').append(duck.line()).append('\n')
+                    .append(String.format("  ratio engine / DuckDB: %.2f; whole process / DuckDB: %.2f, with CDS %.2f%n",
+                            duck.seconds() / engine.seconds(), duck.seconds() / process.seconds(),
+                            duck.seconds() / shared.seconds()));
         }
         System.out.println("\n=== statistics benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, "
                 + THREADS + " threads) ===\n" + report);
@@ -151,12 +155,66 @@ class StatsBenchmarkTest {
         return new Measure("engine, in-process (the stats step's work)", seconds, bytes, rows, peak);
     }
 
-    /** batch-etl run dir=SET in a JVM of its own with -Xmx256m, embedded database: JVM start to exit. */
-    private static Measure wholeProcess(Path set, long bytes, long rows) throws Exception {
+    /** The application's class path, of jars only (a class data sharing archive cannot cover class folders). */
+    private static String appClassPath;
+
+    private static String applicationClassPath(Path base) throws IOException {
+        Path classes = Path.of(BatchEtlApplication.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path jar = base.resolve("batch-etl-classes.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> !f.equals(classes)).sorted().toList()) {
+                String name = classes.relativize(file).toString().replace('\\', '/');
+                // folder entries too: Spring's component scan lists packages through them
+                out.putNextEntry(new java.util.jar.JarEntry(Files.isDirectory(file) ? name + "/" : name));
+                if (Files.isRegularFile(file)) {
+                    Files.copy(file, out);
+                }
+                out.closeEntry();
+            }
+        }
+        StringBuilder path = new StringBuilder(jar.toString());
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                path.append(java.io.File.pathSeparator).append(entry);
+            }
+        }
+        return path.toString();
+    }
+
+    /**
+     * A class data sharing archive of the application's classes (README, "Faster start"): written by a training run
+     * over an empty folder, as a deployment would do once per build and JDK.
+     */
+    private static Path classDataArchive(Path base) throws Exception {
+        appClassPath = applicationClassPath(base);
+        Path archive = base.resolve("batch-etl.jsa");
+        Files.deleteIfExists(archive);
+        Path work = Files.createTempDirectory("stats-benchmark-cds");
+        Path empty = Files.createDirectories(work.resolve("empty"));
+        Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:ArchiveClassesAtExit=" + archive, "-cp", appClassPath,
+                BatchEtlApplication.class.getName(), "run", "dir=" + empty, "output=" + work.resolve("results.csv"),
+                "run=training").directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("training.log").toFile()).start();
+        if (training.waitFor() != 0 || !Files.exists(archive)) {
+            throw new AssertionError("training run failed:\n" + Files.readString(work.resolve("training.log")));
+        }
+        return archive;
+    }
+
+    /**
+     * batch-etl run dir=SET in a JVM of its own with -Xmx256m, embedded database: JVM start to exit; with the class
+     * data sharing archive when one is given.
+     */
+    private static Measure wholeProcess(Path set, long bytes, long rows, Path classData) throws Exception {
         Path work = Files.createTempDirectory("stats-benchmark-run");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), BatchEtlApplication.class.getName(), "run",
-                "dir=" + set, "output=" + work.resolve("results.csv"), "partitions=" + THREADS, "run=bench");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        if (classData != null) {
+            command.add("-XX:SharedArchiveFile=" + classData);
+        }
+        command.addAll(List.of("-cp", appClassPath, BatchEtlApplication.class.getName(), "run",
+                "dir=" + set, "output=" + work.resolve("results.csv"), "partitions=" + THREADS, "run=bench"));
         Path log = work.resolve("run.log");
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
@@ -169,7 +227,8 @@ class StatsBenchmarkTest {
         if (p.exitValue() != 0) {
             throw new AssertionError("run failed:\n" + Files.readString(log, StandardCharsets.UTF_8));
         }
-        return new Measure("whole process, JVM start incl. (-Xmx256m; RSS)", seconds, bytes, rows, peak);
+        return new Measure(classData == null ? "whole process, JVM start incl. (-Xmx256m; RSS)"
+                : "whole process, class data sharing archive", seconds, bytes, rows, peak);
     }
 
     /** VmHWM of a process in bytes (Linux), or -1. */
