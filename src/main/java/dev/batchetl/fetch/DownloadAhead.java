@@ -108,6 +108,8 @@ final class DownloadAhead implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		// nobody waits for these any more; should anyone still, take() then answers null (not attempted)
+		this.started.values().forEach(download -> download.cancel(true));
 		this.threads.shutdownNow();
 		this.downloader.close();
 	}
