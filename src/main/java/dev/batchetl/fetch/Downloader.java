@@ -4,14 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.Reader;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -34,12 +31,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -320,7 +315,7 @@ public final class Downloader implements AutoCloseable {
         if (resume == null) {
             deleteQuietly(meta);
         } else {
-            log.debug("resuming {} at byte {}", part.getFileName(), resume.offset);
+            log.debug("resuming {} at byte {}", part.getFileName(), resume.offset());
         }
         PreviousFetch conditional = resume == null ? conditional(attempts.previous, target, expected) : null;
         while (true) {
@@ -456,7 +451,7 @@ public final class Downloader implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept-Encoding", resume == null ? "gzip" : "identity");
         if (resume != null) {
-            headers.put("Range", "bytes=" + resume.offset + "-");
+            headers.put("Range", "bytes=" + resume.offset() + "-");
             headers.put("If-Range", resume.validator());
         }
         if (conditional != null) {
@@ -618,11 +613,11 @@ public final class Downloader implements AutoCloseable {
     private Result receiveRest(HttpTransport.Exchange body, long deadline, Resume resume, Path part, Path meta)
             throws FetchException {
         HttpTransport.Exchange headers = body;
-        try (PartWriter writer = PartWriter.resume(part, resume.offset, this)) {
-            writer.receive(body, deadline, OptionalLong.of(resume.length), meta);
+        try (PartWriter writer = PartWriter.resume(part, resume.offset(), this)) {
+            writer.receive(body, deadline, OptionalLong.of(resume.length()), meta);
             return new Result(writer.bytes, HEX.formatHex(writer.digest.digest()), 206,
-                    headers.firstValue("ETag").orElse(resume.etag),
-                    headers.firstValue("Last-Modified").orElse(resume.lastModified), false);
+                    headers.firstValue("ETag").orElse(resume.etag()),
+                    headers.firstValue("Last-Modified").orElse(resume.lastModified()), false);
         }
     }
 
@@ -766,7 +761,7 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private static void deleteQuietly(Path part) {
+    static void deleteQuietly(Path part) {
         try {
             Files.deleteIfExists(part);
         } catch (IOException e) {
@@ -807,7 +802,7 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private static OptionalLong contentLength(HttpTransport.Exchange headers) {
+    static OptionalLong contentLength(HttpTransport.Exchange headers) {
         try {
             OptionalLong length = headers.firstValueAsLong("Content-Length");
             return length.isPresent() && length.getAsLong() >= 0 ? length : OptionalLong.empty();
@@ -1123,122 +1118,6 @@ public final class Downloader implements AutoCloseable {
             } catch (IOException e) {
                 // everything that matters was forced to disk already, or the attempt fails anyway
             }
-        }
-    }
-
-    /**
-     * What resuming a part file needs. It lives in a sidecar next to the part file, {@code "." + name +
-     * ".part.meta"}, a UTF-8 properties file with {@code version} (1), {@code uri} (the source),
-     * {@code etag} and/or {@code lastModified} (the 200 response's validators) and {@code length} (its
-     * Content-Length). The sidecar is written and forced to disk while the part file is still empty, before any
-     * body byte, so a sidecar never describes bytes of another response.
-     *
-     * @param offset       bytes already in the part file, where the Range request starts
-     * @param length       length of the whole body
-     * @param etag         the ETag of the response the part file holds the start of, or null
-     * @param lastModified its Last-Modified, or null
-     */
-    private record Resume(long offset, long length, String etag, String lastModified) {
-
-        private static final String VERSION = "1";
-        private static final Pattern CONTENT_RANGE = Pattern.compile(
-                "\\s*bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18})\\s*", Pattern.CASE_INSENSITIVE);
-
-        /** The If-Range value: a strong ETag, else Last-Modified, else null (no safe resume). */
-        static String validator(String etag, String lastModified) {
-            if (etag != null && !etag.isBlank() && !etag.strip().startsWith("W/")) {
-                return etag.strip();
-            }
-            if (lastModified != null && !lastModified.isBlank()) {
-                return lastModified.strip();
-            }
-            return null;
-        }
-
-        String validator() {
-            return validator(etag, lastModified);
-        }
-
-        /** The resume of {@code part} from {@code uri}, or null when there is nothing that can be resumed safely. */
-        static Resume load(Path part, Path meta, URI uri) {
-            if (!Files.isRegularFile(meta) || !Files.isRegularFile(part)) {
-                return null;
-            }
-            Properties props = new Properties();
-            long offset;
-            try (Reader reader = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
-                props.load(reader);
-                offset = Files.size(part);
-            } catch (IOException | IllegalArgumentException e) {
-                return null;
-            }
-            if (!VERSION.equals(props.getProperty("version")) || !uri.toString().equals(props.getProperty("uri"))) {
-                return null;
-            }
-            long length;
-            try {
-                length = Long.parseLong(props.getProperty("length", ""));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-            Resume resume = new Resume(offset, length, props.getProperty("etag"), props.getProperty("lastModified"));
-            if (offset <= 0 || offset >= length || resume.validator() == null) {
-                return null;
-            }
-            return resume;
-        }
-
-        /** Writes the sidecar and forces it to disk; without it the download simply cannot be resumed later. */
-        static void write(Path meta, URI uri, String etag, String lastModified, long length) {
-            Properties props = new Properties();
-            props.setProperty("version", VERSION);
-            props.setProperty("uri", uri.toString());
-            if (etag != null) {
-                props.setProperty("etag", etag);
-            }
-            if (lastModified != null) {
-                props.setProperty("lastModified", lastModified);
-            }
-            props.setProperty("length", Long.toString(length));
-            StringWriter text = new StringWriter();
-            try {
-                props.store(text, "resume data of " + meta.getFileName().toString().replaceFirst("\\.meta$", ""));
-            } catch (IOException e) {
-                throw new IllegalStateException(e); // a StringWriter does not fail
-            }
-            ByteBuffer data = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            try (FileChannel out = FileChannel.open(meta, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                while (data.hasRemaining()) {
-                    out.write(data);
-                }
-                out.force(true);
-            } catch (IOException e) {
-                deleteQuietly(meta);
-            }
-        }
-
-        /** True when a 206 continues exactly this part: from {@code offset} to the end of a body of {@code length}. */
-        boolean fits(HttpTransport.Exchange headers) {
-            Matcher m = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
-            if (!m.matches()) {
-                return false;
-            }
-            long start;
-            long end;
-            long total;
-            try {
-                start = Long.parseLong(m.group(1));
-                end = Long.parseLong(m.group(2));
-                total = Long.parseLong(m.group(3));
-            } catch (NumberFormatException e) {
-                return false;
-            }
-            if (start != offset || total != length || end != total - 1) {
-                return false;
-            }
-            OptionalLong declared = contentLength(headers);
-            return declared.isEmpty() || declared.getAsLong() == total - offset;
         }
     }
 }
