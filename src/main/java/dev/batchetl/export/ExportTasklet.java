@@ -57,7 +57,7 @@ final class ExportTasklet implements Tasklet {
 			insert(executionId, file);
 		}
 		Path target = Files.isDirectory(this.output) ? this.output.resolve("results.csv") : this.output;
-		ResultsCsv.write(target, files);
+		ResultsCsv.write(target, files, instanceId);
 
 		long failedSources = this.jdbc.queryForObject(
 				"SELECT COUNT(*) FROM etl_fetch_item WHERE job_instance_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED')",

@@ -29,13 +29,18 @@ final class ResultsCsv {
 	private ResultsCsv() {
 	}
 
-	static void write(Path target, List<FileResult> files) throws IOException {
+	/**
+	 * Writes the file under {@code .NAME.INSTANCE.tmp} and renames it into place. The temporary name is fixed per job
+	 * instance, whose executions never run at once (the run lock): a run killed while it wrote leaves that file
+	 * behind, and the restart writes over it and renames it.
+	 */
+	static void write(Path target, List<FileResult> files, long jobInstanceId) throws IOException {
 		Path folder = target.toAbsolutePath().getParent();
 		Files.createDirectories(folder);
-		Path temporary = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
+		Path temporary = folder.resolve("." + target.getFileName() + "." + jobInstanceId + ".tmp");
 		try {
-			try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
-					StandardOpenOption.TRUNCATE_EXISTING);
+			try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
 					CSVWriter csv = new CSVWriter(out, ',', '"', '"', "\n")) {
 				csv.writeNext(HEADER, false);
 				for (FileResult file : files) {

@@ -98,6 +98,10 @@ class KillRestartFunctionalTests {
 				.forEach(id -> assertThat(RunRecords.status(id)).as("execution %d", id).isIn("FAILED", "STOPPED"));
 			assertThat(Files.readString(this.work.resolve(folder + "/results.csv")))
 				.isEqualTo(Files.readString(this.work.resolve("ref/results.csv")));
+			try (var left = Files.list(this.work.resolve(folder))) {
+				assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file left")
+					.noneMatch(name -> name.endsWith(".tmp"));
+			}
 			assertThat(RunRecords.fileStats(last)).containsExactlyElementsOf(RunRecords.fileStats(reference.executionId()));
 			assertThat(RunRecords.columnStats(last))
 				.containsExactlyElementsOf(RunRecords.columnStats(reference.executionId()));
