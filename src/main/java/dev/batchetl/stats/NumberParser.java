@@ -78,26 +78,8 @@ final class NumberParser {
         }
         // integer part; v is exact while at most 18 digits were accumulated
         final int intStart = p;
-        long v = 0;
-        for (;;) {
-            int k = digitRun(a, p, q);
-            if (k < 0) { // near the end of the array: one digit at a time
-                while (p < q) {
-                    int d = a[p] - '0';
-                    if (d < 0 || d > 9) {
-                        break;
-                    }
-                    v = v * 10 + d;
-                    p++;
-                }
-                break;
-            }
-            v = v * POW10L[k] + lastRun;
-            p += k;
-            if (k < 8) {
-                break;
-            }
-        }
+        p = digits(a, p, q, 0);
+        long v = acc;
         final int intDigits = p - intStart;
         if (p == q) {
             if (intDigits == 0) {
@@ -115,25 +97,8 @@ final class NumberParser {
         if (a[p] == '.') {
             p++;
             final int fracStart = p;
-            for (;;) {
-                int k = digitRun(a, p, q);
-                if (k < 0) {
-                    while (p < q) {
-                        int d = a[p] - '0';
-                        if (d < 0 || d > 9) {
-                            break;
-                        }
-                        v = v * 10 + d;
-                        p++;
-                    }
-                    break;
-                }
-                v = v * POW10L[k] + lastRun;
-                p += k;
-                if (k < 8) {
-                    break;
-                }
-            }
+            p = digits(a, p, q, v);
+            v = acc;
             fracDigits = p - fracStart;
             digits += fracDigits;
             exp10 = -fracDigits; // v is only used when digits <= 18
@@ -191,6 +156,37 @@ final class NumberParser {
 
     /** Value of the digits of the last {@link #digitRun} call. */
     private long lastRun;
+
+    /** Value left by the last {@link #digits} call. */
+    private long acc;
+
+    /**
+     * Appends the run of ASCII digits at a[p, q) to {@code v} (v * 10^k + digits, exact while at most 18 digits were
+     * accumulated in all), leaving the value in {@link #acc}; returns the index after the run.
+     */
+    private int digits(byte[] a, int p, int q, long v) {
+        for (;;) {
+            int k = digitRun(a, p, q);
+            if (k < 0) { // near the end of the array: one digit at a time
+                while (p < q) {
+                    int d = a[p] - '0';
+                    if (d < 0 || d > 9) {
+                        break;
+                    }
+                    v = v * 10 + d;
+                    p++;
+                }
+                acc = v;
+                return p;
+            }
+            v = v * POW10L[k] + lastRun;
+            p += k;
+            if (k < 8) {
+                acc = v;
+                return p;
+            }
+        }
+    }
 
     /**
      * Length (0..8) of the run of ASCII digits at a[p, q) within the next eight bytes, leaving their value in lastRun;
