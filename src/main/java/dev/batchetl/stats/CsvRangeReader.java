@@ -316,6 +316,30 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
+     * Length of the non-ASCII character at b[p] of line {@code line}, or 0 when more data is needed. An invalid
+     * sequence fails the file, or with invalid-bytes=replace is counted for the record and stepped over.
+     */
+    private int highChar(byte[] b, int p, int lim, long line) {
+        int n = highByte(b, p, lim);
+        if (n == 0) {
+            return 0;
+        }
+        if (n < 0) {
+            if (!replaceInvalid) {
+                throw invalidBytes(line);
+            }
+            recInvalid = true;
+            n = -n;
+        }
+        recHigh = true;
+        return n;
+    }
+
+    private CsvFormatException invalidBytes(long line) {
+        return new CsvFormatException(line, "invalid " + options.encoding().name() + " byte sequence");
+    }
+
+    /**
      * Length of the (valid) multi-byte character at b[p]; 0 when it is cut by the end of the buffer and more data may
      * follow; -k when invalid, k being the length of the maximal invalid subpart (as Unicode's and Python's replacing
      * decoders count it). For encodings other than UTF-8 every byte is a character here.
@@ -487,18 +511,10 @@ public final class CsvRangeReader implements Closeable {
                             }
                             break;
                         default: { // HIGH
-                            int n = highByte(b, p, lim);
+                            int n = highChar(b, p, lim, ln);
                             if (n == 0) {
                                 return NEED;
                             }
-                            if (n < 0) {
-                                if (!replaceInvalid) {
-                                    throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
-                                }
-                                recInvalid = true;
-                                n = -n;
-                            }
-                            recHigh = true;
                             p += n;
                         }
                     }
@@ -569,18 +585,10 @@ public final class CsvRangeReader implements Closeable {
                         continue;
                     }
                     default: { // HIGH
-                        int n = highByte(b, p, lim);
+                        int n = highChar(b, p, lim, ln);
                         if (n == 0) {
                             return NEED;
                         }
-                        if (n < 0) {
-                            if (!replaceInvalid) {
-                                throw new CsvFormatException(ln, "invalid " + options.encoding().name() + " byte sequence");
-                            }
-                            recInvalid = true;
-                            n = -n;
-                        }
-                        recHigh = true;
                         p += n;
                         continue;
                     }
@@ -819,7 +827,7 @@ public final class CsvRangeReader implements Closeable {
             System.arraycopy(u, 0, scratch2, 0, u.length);
             return u.length;
         } catch (CharacterCodingException ex) {
-            throw new CsvFormatException(recLine, "invalid " + options.encoding().name() + " byte sequence");
+            throw invalidBytes(recLine);
         }
     }
 }
