@@ -41,31 +41,62 @@ public final class CsvSplitter {
     /** Boundaries found by the full tokenizer (any options). */
     static List<ByteRange> tokenizerSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
             throws IOException {
-        List<ByteRange> ranges = new ArrayList<>();
-        long start = header.dataStart();
-        long startLine = header.dataStartLine();
-        try (CsvRangeReader reader = CsvRangeReader.open(file, options, header.names().size(), start, Long.MAX_VALUE,
-                startLine)) {
-            long target = start + splitSize;
-            long pending = -1;
-            long pendingLine = 0;
+        Ranges ranges = new Ranges(header.dataStart(), header.dataStartLine(), splitSize);
+        try (CsvRangeReader reader = CsvRangeReader.open(file, options, header.names().size(), header.dataStart(),
+                Long.MAX_VALUE, header.dataStartLine())) {
             while (reader.skipRecord()) {
-                if (pending >= 0) {
-                    // another row follows the candidate boundary: it becomes a split point
-                    ranges.add(new ByteRange(start, pending, startLine));
-                    start = pending;
-                    startLine = pendingLine;
-                    target = start + splitSize;
-                    pending = -1;
-                }
-                if (reader.offset() >= target) {
-                    pending = reader.offset();
-                    pendingLine = reader.line();
-                }
+                ranges.confirm(); // another row follows the candidate
+                ranges.boundary(reader.offset(), reader.line());
             }
         }
-        ranges.add(new ByteRange(start, Long.MAX_VALUE, startLine));
-        return ranges;
+        return ranges.finish();
+    }
+
+    /**
+     * The ranges found so far and the candidate split point: the first row boundary at or after the target size,
+     * which becomes a split point once another row follows it (so that no range is empty).
+     */
+    private static final class Ranges {
+
+        private final List<ByteRange> done = new ArrayList<>();
+        private final long splitSize;
+        private long start;
+        private long startLine;
+        private long target;
+        private long pending = -1;
+        private long pendingLine;
+
+        Ranges(long start, long startLine, long splitSize) {
+            this.start = start;
+            this.startLine = startLine;
+            this.splitSize = splitSize;
+            this.target = start + splitSize;
+        }
+
+        /** A row boundary at {@code offset}, where line {@code line} starts. */
+        void boundary(long offset, long line) {
+            if (pending < 0 && offset >= target) {
+                pending = offset;
+                pendingLine = line;
+            }
+        }
+
+        /** More content follows the candidate, if any: it becomes a split point. */
+        void confirm() {
+            if (pending >= 0) {
+                done.add(new ByteRange(start, pending, startLine));
+                start = pending;
+                startLine = pendingLine;
+                target = start + splitSize;
+                pending = -1;
+            }
+        }
+
+        /** The ranges, the last one to the end of the file. */
+        List<ByteRange> finish() {
+            done.add(new ByteRange(start, Long.MAX_VALUE, startLine));
+            return done;
+        }
     }
 
     /**
@@ -88,13 +119,9 @@ public final class CsvSplitter {
         cls['\n'] = 1;
         cls['\r'] = 1;
         cls[quote & 0xFF] = 1;
-        List<ByteRange> ranges = new ArrayList<>();
         long start = header.dataStart();
-        long startLine = header.dataStartLine();
-        long target = start + splitSize;
-        long pending = -1;
-        long pendingLine = 0;
-        long line = startLine;
+        Ranges ranges = new Ranges(start, header.dataStartLine(), splitSize);
+        long line = header.dataStartLine();
         long lineStart = start; // offset after the last line end outside quotes
         boolean inQuote = false;
         byte[] b = new byte[Math.max(4, bufferSize)];
@@ -136,13 +163,7 @@ public final class CsvSplitter {
                     }
                     byte c = b[p];
                     if (c == quote) {
-                        if (pending >= 0) {
-                            ranges.add(new ByteRange(start, pending, startLine));
-                            start = pending;
-                            startLine = pendingLine;
-                            target = start + splitSize;
-                            pending = -1;
-                        }
+                        ranges.confirm();
                         byte before = b[p - 1];
                         inQuote = before == delim || (base + p == lineStart);
                         p++;
@@ -151,20 +172,13 @@ public final class CsvSplitter {
                     if (c == '\r' && p + 1 >= lim && !eof) {
                         continue; // lookahead needed: refill
                     }
-                    if (pending >= 0 && base + p > lineStart) {
-                        ranges.add(new ByteRange(start, pending, startLine));
-                        start = pending;
-                        startLine = pendingLine;
-                        target = start + splitSize;
-                        pending = -1;
+                    if (base + p > lineStart) {
+                        ranges.confirm(); // the line has content
                     }
                     p += (c == '\r' && p + 1 < lim && b[p + 1] == '\n') ? 2 : 1;
                     line++;
                     lineStart = base + p;
-                    if (pending < 0 && lineStart >= target) {
-                        pending = lineStart;
-                        pendingLine = line;
-                    }
+                    ranges.boundary(lineStart, line);
                 } else {
                     p = skip(b, p, lim, quoteMask, cls);
                     if (p >= lim) {
@@ -193,13 +207,10 @@ public final class CsvSplitter {
                 }
             }
         }
-        if (pending >= 0 && base + lim > lineStart) {
-            ranges.add(new ByteRange(start, pending, startLine));
-            start = pending;
-            startLine = pendingLine;
+        if (base + lim > lineStart) {
+            ranges.confirm(); // the last line has content
         }
-        ranges.add(new ByteRange(start, Long.MAX_VALUE, startLine));
-        return ranges;
+        return ranges.finish();
     }
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
