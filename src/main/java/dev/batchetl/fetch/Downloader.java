@@ -97,7 +97,8 @@ public final class Downloader implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
 
     private final DownloadSettings settings;
-    private final HttpTransport http;
+    // built by the first http(s) request: a run of file: sources, or of none, needs no client and no TLS context
+    private HttpTransport http;
     private final RetryTemplate retryTemplate;
     private final Map<Path, TargetLock> targetLocks = new HashMap<>();
     private final FetchLimits limits;
@@ -115,7 +116,6 @@ public final class Downloader implements AutoCloseable {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.rate = limits.bytesPerSecond() > 0 ? new RateLimiter(limits.bytesPerSecond()) : null;
         this.fileRoots = limits.fileRoots().stream().map(Downloader::realPath).toList();
-        this.http = new HttpTransport(settings.connectTimeout(), limits.idleTimeout(), limits.perHost());
         Duration initial = settings.initialBackoff();
         Duration max = settings.maxBackoff().isZero() ? Duration.ofMillis(1) : settings.maxBackoff();
         RetryPolicy policy = RetryPolicy.builder()
@@ -203,7 +203,11 @@ public final class Downloader implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        http.close();
+        synchronized (this) {
+            if (http != null) {
+                http.close();
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------ one attempt
@@ -442,6 +446,16 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
+    private synchronized HttpTransport http() throws FetchException {
+        if (closed) {
+            throw new FetchException("interrupted: the fetch step is ending", false, null);
+        }
+        if (http == null) {
+            http = new HttpTransport(settings.connectTimeout(), limits.idleTimeout(), limits.perHost());
+        }
+        return http;
+    }
+
     private HttpTransport.Exchange send(URI uri, Resume resume, PreviousFetch conditional, long deadline)
             throws FetchException {
         long left = deadline - System.nanoTime();
@@ -463,7 +477,7 @@ public final class Downloader implements AutoCloseable {
             }
         }
         try {
-            return http.get(uri, headers, limits.idleTimeout(), deadline);
+            return http().get(uri, headers, limits.idleTimeout(), deadline);
         } catch (HttpTransport.DeadlineExceeded e) {
             throw new FetchException("timeout: no response within " + human(settings.readTimeout()), true, e);
         } catch (ConnectTimeoutException e) {
