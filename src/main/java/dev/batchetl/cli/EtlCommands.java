@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +18,7 @@ import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import dev.batchetl.job.ExecutionOwnership;
 import dev.batchetl.job.RunLock;
+import dev.batchetl.storage.DatabasePlatform;
 import dev.batchetl.remote.RemoteWorker;
 
 import org.springframework.batch.core.BatchStatus;
@@ -221,7 +221,7 @@ public class EtlCommands {
 	/** Whether the job repository is a database server other processes can reach, not the embedded default. */
 	private boolean sharedDatabase() {
 		try (Connection connection = this.dataSource.getConnection()) {
-			return !connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
+			return DatabasePlatform.of(connection) != DatabasePlatform.H2;
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("cannot read the database's name: " + ex.getMessage(), ex);

@@ -7,9 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Locale;
 
 import javax.sql.DataSource;
+
+import dev.batchetl.storage.DatabasePlatform;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,8 +33,7 @@ public final class RunLock implements AutoCloseable {
 	public static RunLock tryAcquire(DataSource dataSource, String key) {
 		try {
 			Connection connection = dataSource.getConnection();
-			boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-			if (postgres) {
+			if (DatabasePlatform.of(connection) == DatabasePlatform.POSTGRESQL) {
 				return advisory(connection, hash(key));
 			}
 			connection.close();

@@ -3,7 +3,6 @@ package dev.batchetl.storage;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
-import java.util.Locale;
 
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
@@ -45,7 +44,7 @@ final class SpringBatchSchema implements JavaMigration {
 		if (batchTablesExist(connection)) {
 			return;
 		}
-		String platform = platform(connection.getMetaData().getDatabaseProductName());
+		String platform = DatabasePlatform.of(connection).scriptName();
 		ScriptUtils.executeSqlScript(connection,
 				new ClassPathResource("org/springframework/batch/core/schema-" + platform + ".sql"));
 	}
@@ -60,18 +59,6 @@ final class SpringBatchSchema implements JavaMigration {
 			}
 		}
 		return false;
-	}
-
-	static String platform(String databaseProductName) {
-		String name = databaseProductName.toLowerCase(Locale.ROOT);
-		if (name.contains("postgres")) {
-			return "postgresql";
-		}
-		if (name.contains("h2")) {
-			return "h2";
-		}
-		throw new IllegalStateException("unsupported database for the job repository: " + databaseProductName
-				+ " (use PostgreSQL, or the embedded default)");
 	}
 
 }
