@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.batchetl.fetch.DownloaderTest.randomBytes;
@@ -31,19 +31,14 @@ class DownloaderLimitsTest {
     @TempDir
     Path dir;
 
-    private TestHttpServer server;
+    @RegisterExtension
+    final TestHttpServer server = TestHttpServer.start();
 
     private final List<Downloader> downloaders = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        server = TestHttpServer.start();
-    }
 
     @AfterEach
     void stop() {
         downloaders.forEach(Downloader::close);
-        server.close();
     }
 
     private Downloader downloader(FetchLimits limits) {

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,20 +39,10 @@ class DownloaderResumeTest {
     @TempDir
     Path dir;
 
-    private TestHttpServer server;
-    private Downloader downloader;
-
-    @BeforeEach
-    void start() {
-        server = TestHttpServer.start();
-        downloader = new Downloader(FAST);
-    }
-
-    @AfterEach
-    void stop() {
-        downloader.close();
-        server.close();
-    }
+    @RegisterExtension
+    final TestHttpServer server = TestHttpServer.start();
+    @AutoClose
+    final Downloader downloader = new Downloader(FAST);
 
     private Path target(String name) {
         return dir.resolve(name).toAbsolutePath();

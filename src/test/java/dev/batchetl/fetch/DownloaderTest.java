@@ -21,9 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class DownloaderTest {
@@ -35,20 +35,10 @@ class DownloaderTest {
     @TempDir
     Path dir;
 
-    private TestHttpServer server;
-    private Downloader downloader;
-
-    @BeforeEach
-    void start() {
-        server = TestHttpServer.start();
-        downloader = new Downloader(FAST);
-    }
-
-    @AfterEach
-    void stop() {
-        downloader.close();
-        server.close();
-    }
+    @RegisterExtension
+    final TestHttpServer server = TestHttpServer.start();
+    @AutoClose
+    final Downloader downloader = new Downloader(FAST);
 
     static byte[] randomBytes(int size, long seed) {
         byte[] data = new byte[size];
