@@ -3,12 +3,7 @@ package dev.batchetl.job;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
@@ -25,11 +20,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ExecutionOwnership implements JobExecutionListener {
 
-	private static final Logger log = LoggerFactory.getLogger(ExecutionOwnership.class);
-
 	private final JdbcTemplate jdbc;
-
-	private final Duration heartbeat;
 
 	private final Duration lease;
 
@@ -37,13 +28,13 @@ public class ExecutionOwnership implements JobExecutionListener {
 
 	private volatile Long lastStarted;
 
-	private ScheduledExecutorService heart;
+	private final Heartbeat heart;
 
 	ExecutionOwnership(JdbcTemplate jdbc, @Value("${batch-etl.heartbeat:5s}") Duration heartbeat,
 			@Value("${batch-etl.lease:30s}") Duration lease) {
 		this.jdbc = jdbc;
-		this.heartbeat = heartbeat;
 		this.lease = lease;
+		this.heart = new Heartbeat(jdbc, "etl_execution_owner", "job_execution_id", "execution", heartbeat);
 	}
 
 	/** The execution this process is running, or null. */
@@ -66,33 +57,14 @@ public class ExecutionOwnership implements JobExecutionListener {
 				this.lease.toSeconds());
 		this.current = execution;
 		this.lastStarted = execution.getId();
-		this.heart = Executors.newSingleThreadScheduledExecutor(runnable -> {
-			Thread thread = new Thread(runnable, "heartbeat-" + execution.getId());
-			thread.setDaemon(true);
-			return thread;
-		});
-		long id = execution.getId();
-		this.heart.scheduleWithFixedDelay(() -> beat(id), this.heartbeat.toMillis(), this.heartbeat.toMillis(),
-				TimeUnit.MILLISECONDS);
+		this.heart.hold(execution.getId());
 	}
 
 	@Override
 	public synchronized void afterJob(JobExecution execution) {
-		if (this.heart != null) {
-			this.heart.shutdownNow();
-			this.heart = null;
-		}
+		this.heart.release(execution.getId());
+		this.heart.close();
 		this.current = null;
-	}
-
-	private void beat(long executionId) {
-		try {
-			this.jdbc.update("UPDATE etl_execution_owner SET heartbeat = LOCALTIMESTAMP WHERE job_execution_id = ?",
-					executionId);
-		}
-		catch (RuntimeException ex) {
-			log.warn("heartbeat of execution {} not recorded: {}", executionId, ex.getMessage());
-		}
 	}
 
 	/**

@@ -2,15 +2,9 @@ package dev.batchetl.remote;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
+import dev.batchetl.job.Heartbeat;
 import dev.batchetl.job.ProcessIdentity;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -28,26 +22,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class PartitionOwnership implements DisposableBean {
 
-	private static final Logger log = LoggerFactory.getLogger(PartitionOwnership.class);
-
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transaction;
 
-	private final Duration heartbeat;
-
 	private final Duration lease;
 
-	private final Set<Long> owned = ConcurrentHashMap.newKeySet();
-
-	private ScheduledExecutorService heart;
+	private final Heartbeat heart;
 
 	PartitionOwnership(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
 			@Value("${batch-etl.heartbeat:5s}") Duration heartbeat, @Value("${batch-etl.lease:30s}") Duration lease) {
 		this.jdbc = jdbc;
 		this.transaction = new TransactionTemplate(transactionManager);
-		this.heartbeat = heartbeat;
 		this.lease = lease;
+		this.heart = new Heartbeat(jdbc, "etl_partition_owner", "step_execution_id", "partition step execution",
+				heartbeat);
 	}
 
 	/** The outcome of a claim: claimed, or why not. */
@@ -90,40 +79,14 @@ class PartitionOwnership implements DisposableBean {
 					                                 claimed, heartbeat, lease_seconds)
 					VALUES (?, ?, ?, ?, ?, LOCALTIMESTAMP, LOCALTIMESTAMP, ?)""", stepExecutionId, jobExecutionId,
 					me.host(), me.pid(), me.start(), this.lease.toSeconds());
-			this.owned.add(stepExecutionId);
-			startHeart();
+			this.heart.hold(stepExecutionId);
 			return new Claim(true, "claimed by " + me);
 		});
 	}
 
 	/** The partition ended (in whatever state): no more heartbeats for it. */
 	void release(long stepExecutionId) {
-		this.owned.remove(stepExecutionId);
-	}
-
-	private synchronized void startHeart() {
-		if (this.heart != null) {
-			return;
-		}
-		this.heart = Executors.newSingleThreadScheduledExecutor(runnable -> {
-			Thread thread = new Thread(runnable, "partition-heartbeat");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.heart.scheduleWithFixedDelay(this::beat, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
-				TimeUnit.MILLISECONDS);
-	}
-
-	private void beat() {
-		for (Long id : this.owned) {
-			try {
-				this.jdbc.update("UPDATE etl_partition_owner SET heartbeat = LOCALTIMESTAMP WHERE step_execution_id = ?",
-						id);
-			}
-			catch (RuntimeException ex) {
-				log.warn("heartbeat of partition step execution {} not recorded: {}", id, ex.getMessage());
-			}
-		}
+		this.heart.release(stepExecutionId);
 	}
 
 	/** A running partition of a job execution whose worker is provably dead, and why. */
@@ -144,10 +107,8 @@ class PartitionOwnership implements DisposableBean {
 	}
 
 	@Override
-	public synchronized void destroy() {
-		if (this.heart != null) {
-			this.heart.shutdownNow();
-		}
+	public void destroy() {
+		this.heart.close();
 	}
 
 }
