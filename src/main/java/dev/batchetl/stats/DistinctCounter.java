@@ -215,22 +215,44 @@ final class DistinctCounter {
         return z ^ (z >>> 31);
     }
 
-    /** Hash of the bytes a[s, e). */
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long S0 = 0xA0761D6478BD642FL;
+    private static final long S1 = 0xE7037ED1A0B428DBL;
+    private static final long S2 = 0x8EBC6AF09C88C6E3L;
+
+    /** The 128-bit product of x and y, its halves folded (the wyhash mixing step). */
+    private static long fold(long x, long y) {
+        return x * y ^ Math.multiplyHigh(x, y);
+    }
+
+    /**
+     * Hash of the bytes a[s, e), after wyhash: a value of up to 16 bytes is read as two (overlapping) words that,
+     * with its length, determine it, and mixed by two multiplications; a longer one is folded 16 bytes at a time.
+     */
     static long hashBytes(byte[] a, int s, int e) {
-        long h = (e - s) * M;
-        int p = s;
-        while (p + 8 <= e) {
-            h = mix(h ^ (long) LONG_LE.get(a, p)) + M;
-            p += 8;
+        int n = e - s;
+        long x;
+        long y;
+        if (n >= 8) {
+            long h = S2;
+            int p = s;
+            while (e - p > 16) {
+                h = fold((long) LONG_LE.get(a, p) ^ S1, (long) LONG_LE.get(a, p + 8) ^ h);
+                p += 16;
+            }
+            x = (e - p > 8 ? (long) LONG_LE.get(a, p) : 0) ^ h;
+            y = (long) LONG_LE.get(a, e - 8);
+        } else if (n >= 4) {
+            x = (int) INT_LE.get(a, s) & 0xFFFFFFFFL;
+            y = (int) INT_LE.get(a, e - 4) & 0xFFFFFFFFL;
+        } else if (n > 0) {
+            x = (a[s] & 0xFFL) << 16 | (a[s + (n >> 1)] & 0xFFL) << 8 | (a[e - 1] & 0xFFL);
+            y = 0;
+        } else {
+            x = 0;
+            y = 0;
         }
-        long tail = 0;
-        int shift = 0;
-        while (p < e) {
-            tail |= (a[p] & 0xFFL) << shift;
-            shift += 8;
-            p++;
-        }
-        return mix(h ^ tail ^ 0x5851F42D4C957F2DL);
+        return fold(S1 ^ n, fold(x ^ S1, y ^ S0));
     }
 
     /** Hash of a numeric value: equal doubles (0.0 and -0.0 included) hash the same, whether written as int or float. */

@@ -8,7 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
@@ -42,6 +47,44 @@ class DistinctCounterTest {
             d.add(DistinctCounter.hashLong(i % 1000)); // repeats of other values do not count twice
         }
         assertThat((double) d.count()).isCloseTo(n + 1000, within(3 * 0.0163 * (n + 1000)));
+    }
+
+    @Test
+    void aTextHashDependsOnTheBytesOnly() {
+        // every value of up to 3 bytes over a small alphabet, and random ones of every length up to 40
+        List<byte[]> values = new ArrayList<>();
+        byte[] alphabet = {0, 'a', 'b', (byte) 0xFF};
+        values.add(new byte[0]);
+        for (int n = 1; n <= 3; n++) {
+            for (int code = 0; code < 1 << (2 * n); code++) {
+                byte[] v = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = alphabet[(code >> (2 * i)) & 3];
+                }
+                values.add(v);
+            }
+        }
+        Random rnd = new Random(5);
+        for (int n = 4; n <= 40; n++) {
+            for (int k = 0; k < 200; k++) {
+                byte[] v = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = alphabet[rnd.nextInt(4)];
+                }
+                values.add(v);
+            }
+        }
+        Map<Long, String> seen = new HashMap<>();
+        for (byte[] v : values) {
+            // the same bytes at another place of a larger buffer hash the same
+            byte[] padded = new byte[v.length + 20];
+            Arrays.fill(padded, (byte) 'x');
+            System.arraycopy(v, 0, padded, 7, v.length);
+            long h = DistinctCounter.hashBytes(v, 0, v.length);
+            assertThat(DistinctCounter.hashBytes(padded, 7, 7 + v.length)).isEqualTo(h);
+            String previous = seen.putIfAbsent(h, Arrays.toString(v));
+            assertThat(previous == null || previous.equals(Arrays.toString(v))).as("collision").isTrue();
+        }
     }
 
     @Test
