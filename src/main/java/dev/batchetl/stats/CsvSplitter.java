@@ -1,15 +1,21 @@
 package dev.batchetl.stats;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /** Splits the data part of a CSV file into ranges that start at true row boundaries. */
 public final class CsvSplitter {
@@ -21,8 +27,10 @@ public final class CsvSplitter {
      * Splits the data part of a file into ranges of about splitSize bytes, each starting at a true row boundary
      * (quote-aware: a newline inside a quoted field is never a split point). One range when the file is small.
      *
-     * <p>Row boundaries depend on the quoting state from the start of the file, so the file is tokenized once from
-     * the start (without computing statistics). The last range ends at Long.MAX_VALUE.
+     * <p>Row boundaries depend on the quoting state from the start of the file. Without an escape character the
+     * boundaries are found near each multiple of splitSize on their own and the lines counted in parallel
+     * ({@link #parallelSplit}); otherwise, or when that cannot decide, the file is scanned once from the start. The
+     * last range ends at Long.MAX_VALUE.
      */
     public static List<ByteRange> split(Path file, CsvOptions options, long splitSize) throws IOException {
         if (splitSize <= 0) {
@@ -33,7 +41,8 @@ public final class CsvSplitter {
             return List.of(new ByteRange(header.dataStart(), Long.MAX_VALUE, header.dataStartLine()));
         }
         if (options.escape() == null) {
-            return scanSplit(file, options, splitSize, header);
+            List<ByteRange> ranges = parallelSplit(file, options, splitSize, header);
+            return ranges != null ? ranges : scanSplit(file, options, splitSize, header);
         }
         return tokenizerSplit(file, options, splitSize, header);
     }
@@ -97,6 +106,262 @@ public final class CsvSplitter {
             done.add(new ByteRange(start, Long.MAX_VALUE, startLine));
             return done;
         }
+    }
+
+    /** Largest window read around a cut point before giving up on deciding it locally. */
+    static final int MAX_WINDOW = 16 << 20;
+    private static final int FIRST_WINDOW = 64 << 10;
+    private static final int COUNT_MAP = 1 << 30;
+    private static final long NO_CUT = Long.MAX_VALUE;
+    private static final long UNDECIDED = -1;
+
+    /**
+     * Ranges cut near dataStart + k splitSize, each cut decided from the bytes around it, and the lines before each
+     * cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes.
+     *
+     * <p>Without an escape character the quoting state at any byte is one of two: inside a quoted field or not. From
+     * the target offset, a walk under each assumption lists the row boundaries it would see (the {@link #scanSplit}
+     * rules); a boundary on both lists is a true one whichever assumption holds, and the walks agree from the first
+     * place where they reach the same state, usually within a field or two. The cut is the first such common
+     * boundary that more content follows. Line numbers do not depend on the quoting state (every LF, CR and CRLF
+     * counts), so each range's lines are counted on its own.
+     */
+    static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
+            throws IOException {
+        return parallelSplit(file, options, splitSize, header, MAX_WINDOW);
+    }
+
+    static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header,
+                                         int maxWindow) throws IOException {
+        long size = Files.size(file);
+        long dataStart = header.dataStart();
+        List<Long> targets = new ArrayList<>();
+        for (long t = dataStart + splitSize; t < size && t > dataStart; t += splitSize) {
+            targets.add(t);
+        }
+        byte quote = (byte) options.quote();
+        byte delim = (byte) options.delimiter();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long[] cuts = parallel(targets.size(), k -> cutNear(ch, targets.get(k), dataStart, size, quote, delim,
+                    maxWindow));
+            TreeSet<Long> sorted = new TreeSet<>();
+            for (long cut : cuts) {
+                if (cut == UNDECIDED) {
+                    return null;
+                }
+                if (cut != NO_CUT && cut > dataStart) {
+                    sorted.add(cut);
+                }
+            }
+            List<Long> starts = new ArrayList<>();
+            starts.add(dataStart);
+            starts.addAll(sorted);
+            long[] lines = parallel(starts.size() - 1, k -> countLines(ch, starts.get(k), starts.get(k + 1)));
+            List<ByteRange> ranges = new ArrayList<>(starts.size());
+            long line = header.dataStartLine();
+            for (int k = 0; k < starts.size(); k++) {
+                boolean last = k == starts.size() - 1;
+                ranges.add(new ByteRange(starts.get(k), last ? Long.MAX_VALUE : starts.get(k + 1), line));
+                if (!last) {
+                    line += lines[k];
+                }
+            }
+            return ranges;
+        }
+    }
+
+    private interface IndexedIo {
+        long apply(int k) throws IOException;
+    }
+
+    /** f(0), ..., f(n - 1), computed on the common pool. */
+    private static long[] parallel(int n, IndexedIo f) throws IOException {
+        long[] out = new long[n];
+        try {
+            IntStream.range(0, n).parallel().forEach(k -> {
+                try {
+                    out[k] = f.apply(k);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return out;
+    }
+
+    /** The cut for the target offset: the first common boundary at or after it, NO_CUT or UNDECIDED. */
+    private static long cutNear(FileChannel ch, long target, long dataStart, long size, byte quote, byte delim,
+                                int maxWindow) throws IOException {
+        // from the byte before the target (a boundary can be the target itself), with the byte before that as context
+        long from = Math.max(dataStart, target - 1);
+        for (int window = Math.min(FIRST_WINDOW, maxWindow); window <= maxWindow; window *= 4) {
+            int len = (int) Math.min(window, size - from);
+            byte[] b = new byte[len + 1];
+            b[0] = from == dataStart ? (byte) '\n' : readByte(ch, from - 1); // a virtual line end precedes the data
+            readFully(ch, b, 1, len, from);
+            boolean eof = from + len >= size;
+            long cut = commonBoundary(b, len + 1, eof, quote, delim);
+            if (cut == NO_CUT || cut == UNDECIDED) {
+                if (cut == NO_CUT || eof) {
+                    return NO_CUT;
+                }
+                continue; // a bigger window
+            }
+            // a cut needs content after it (not only line ends)
+            for (int p = (int) cut; p < len + 1; p++) {
+                if (b[p] != '\n' && b[p] != '\r') {
+                    return from - 1 + cut;
+                }
+            }
+            if (eof) {
+                return NO_CUT;
+            }
+        }
+        return UNDECIDED;
+    }
+
+    /**
+     * The first position of b[1, lim) that every possible walk reaches as a row boundary; NO_CUT when a walk reaches
+     * the end of the file first, UNDECIDED when the window is too small. At b[1] the walk is outside a quoted field,
+     * inside one, or, when b[0] and b[1] are quotes, possibly between the two quotes of an escaped one.
+     */
+    private static long commonBoundary(byte[] b, int lim, boolean eof, byte quote, byte delim) {
+        List<Walk> walks = new ArrayList<>(List.of(new Walk(false, 1), new Walk(true, 1)));
+        if (b[0] == quote && lim > 1 && b[1] == quote) {
+            walks.add(new Walk(true, 2));
+        }
+        long[] at = new long[walks.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = walks.get(i).next(b, lim, eof, quote, delim);
+        }
+        for (;;) {
+            int lowest = 0;
+            boolean same = true;
+            for (int i = 0; i < at.length; i++) {
+                if (at[i] == UNDECIDED || at[i] == NO_CUT) {
+                    return at[i];
+                }
+                same &= at[i] == at[0];
+                if (at[i] < at[lowest]) {
+                    lowest = i;
+                }
+            }
+            if (same) {
+                return at[0];
+            }
+            at[lowest] = walks.get(lowest).next(b, lim, eof, quote, delim);
+        }
+    }
+
+    /** A walk of {@link #scanSplit}'s rules from b[1], b[0] being the byte before. */
+    private static final class Walk {
+
+        private int p;
+        private boolean inQuote;
+
+        Walk(boolean inQuote, int p) {
+            this.inQuote = inQuote;
+            this.p = p;
+        }
+
+        /** The next row boundary (the position after a line end outside quotes), NO_CUT at the end, UNDECIDED. */
+        long next(byte[] b, int lim, boolean eof, byte quote, byte delim) {
+            while (p < lim) {
+                byte c = b[p];
+                if (inQuote) {
+                    if (c == quote) {
+                        if (p + 1 >= lim && !eof) {
+                            return UNDECIDED;
+                        }
+                        if (p + 1 < lim && b[p + 1] == quote) {
+                            p += 2;
+                            continue;
+                        }
+                        inQuote = false;
+                    }
+                    p++;
+                    continue;
+                }
+                if (c == quote) {
+                    byte before = b[p - 1];
+                    inQuote = before == delim || before == '\n' || before == '\r';
+                    p++;
+                } else if (c == '\n') {
+                    return ++p;
+                } else if (c == '\r') {
+                    if (p + 1 >= lim && !eof) {
+                        return UNDECIDED;
+                    }
+                    p += p + 1 < lim && b[p + 1] == '\n' ? 2 : 1;
+                    return p;
+                } else {
+                    p++;
+                }
+            }
+            return eof ? NO_CUT : UNDECIDED;
+        }
+    }
+
+    private static byte readByte(FileChannel ch, long at) throws IOException {
+        byte[] one = new byte[1];
+        readFully(ch, one, 0, 1, at);
+        return one[0];
+    }
+
+    private static void readFully(FileChannel ch, byte[] b, int off, int len, long at) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, at + buf.position() - off) < 0) {
+                throw new EOFException("the file shrank while it was split");
+            }
+        }
+    }
+
+    /**
+     * Line ends (LF, CR, CRLF) in [s, e), which never splits a CRLF: the range mapped into memory (no copy), eight
+     * bytes at a time, exact per byte.
+     */
+    private static long countLines(FileChannel ch, long s, long e) throws IOException {
+        long lines = 0;
+        boolean crBefore = false; // the byte before the current one is a CR
+        for (long at = s; at < e; ) {
+            int n = (int) Math.min(COUNT_MAP, e - at);
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, at, n);
+            m.order(ByteOrder.LITTLE_ENDIAN);
+            at += n;
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                long w = m.getLong(i);
+                long lf = equalBytes(w, LF);
+                long cr = equalBytes(w, CR);
+                lines += Long.bitCount(lf) + Long.bitCount(cr) - Long.bitCount(cr & (lf >>> 8));
+                if (crBefore && (lf & 0x80) != 0) {
+                    lines--;
+                }
+                crBefore = cr < 0;
+            }
+            for (; i < n; i++) {
+                byte c = m.get(i);
+                if (c == '\n') {
+                    if (!crBefore) {
+                        lines++;
+                    }
+                } else if (c == '\r') {
+                    lines++;
+                }
+                crBefore = c == '\r';
+            }
+        }
+        return lines;
+    }
+
+    /** The high bit of every byte of w equal to the byte broadcast in t, exactly. */
+    private static long equalBytes(long w, long t) {
+        long x = w ^ t;
+        long y = ((x & ~HIGHS) + ~HIGHS) | x;
+        return ~y & HIGHS;
     }
 
     /**

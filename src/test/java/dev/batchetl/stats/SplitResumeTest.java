@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,6 +159,66 @@ class SplitResumeTest {
             }
         }
         assertSameStats(statsSplit(f, CsvOptions.defaults(), 1, new ArrayList<>()), stats(f));
+    }
+
+    @Test
+    void cutsDecidedLocallyAreTrueRowBoundariesWithTheirLineNumbers() throws Exception {
+        // every offset is a target with split size 1: cuts near doubled quotes, quoted line ends, CRLF, blank lines
+        String csv = nastyCsv(300, 11, true)
+                + "1,2,x\"y\"z,True,a\n"
+                + "2,3,\"a\"b\"\nc,True,b\n"
+                + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n"
+                + "\"\"\"\",\"\"\"\n\"\"\"\"\r\n\r\n\n"
+                + "4,5,\"\n\",\"\r\n\",c\n\n\r\n";
+        Path f = write(dir, "cuts.csv", csv);
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        // the tokenizer, one range per row: every true boundary and the line it starts
+        Map<Long, Long> lineAt = new HashMap<>();
+        for (ByteRange r : CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)) {
+            lineAt.put(r.start(), r.firstLine());
+        }
+        for (long splitSize : new long[] {1, 2, 3, 7, 50, 1000}) {
+            List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h);
+            assertThat(ranges).as("decided locally, split size " + splitSize).isNotNull();
+            assertThat(ranges.get(0).start()).isEqualTo(h.dataStart());
+            assertThat(ranges.get(ranges.size() - 1).end()).isEqualTo(Long.MAX_VALUE);
+            for (int i = 0; i < ranges.size(); i++) {
+                ByteRange r = ranges.get(i);
+                assertThat(lineAt).as("split size " + splitSize + ": a cut at " + r.start())
+                        .containsEntry(r.start(), r.firstLine());
+                if (i > 0) {
+                    assertThat(ranges.get(i - 1).end()).isEqualTo(r.start());
+                }
+            }
+            if (splitSize <= 50) {
+                assertThat(ranges).hasSizeGreaterThan(lineAt.size() / (int) (10 * splitSize));
+            }
+            assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, new ArrayList<>()), stats(f));
+        }
+    }
+
+    @Test
+    void withoutQuotedLineEndsEveryRowCanBeACut() throws Exception {
+        Path f = dir.resolve("plain.csv");
+        BenchmarkData.generate(f, 3, 500, Long.MAX_VALUE);
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), 1, h);
+        assertThat(ranges).isEqualTo(CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)).hasSize(500);
+    }
+
+    @Test
+    void aCutThatTheWindowCannotDecideFallsBackToTheScanFromTheStart() throws Exception {
+        // a quoted field of many lines longer than the window: inside it, no walk can tell a quoted line end
+        String field = "line\n".repeat(4000) + "end";
+        Path f = write(dir, "long.csv", "a,b\n1,x\n2,\"" + field + "\"\n3,y\n");
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        assertThat(CsvSplitter.parallelSplit(f, CsvOptions.defaults(), 100, h, 1024)).isNull();
+        // with a window that reaches the end of the field, the cut after it is decided
+        long afterField = 8 + 3 + field.length() + 2;
+        assertThat(CsvSplitter.parallelSplit(f, CsvOptions.defaults(), 100, h, 64 << 10))
+                .containsExactly(new ByteRange(4, afterField, 2), new ByteRange(afterField, Long.MAX_VALUE, 4004));
+        assertThat(CsvSplitter.split(f, CsvOptions.defaults(), 100))
+                .isEqualTo(CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 100, h));
     }
 
     @Test
