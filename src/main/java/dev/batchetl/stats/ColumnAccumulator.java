@@ -217,6 +217,12 @@ final class ColumnAccumulator {
         if (n >= 8) {
             return (long) LONG_BE.get(a, s);
         }
+        if (n == 0) {
+            return 0;
+        }
+        if (s + 8 <= a.length) { // one load, the bytes after the value masked off
+            return (long) LONG_BE.get(a, s) & (-1L << (8 * (8 - n)));
+        }
         long k = 0;
         for (int i = s; i < e; i++) {
             k = (k << 8) | (a[i] & 0xFF);

@@ -10,32 +10,46 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Exact byte comparison of a field against the NA values, bucketed by length. Values of up to 8 bytes are compared as
- * one little-endian packed long (the length already being equal); longer ones byte by byte.
+ * Exact byte comparison of a field against the NA values. Values of up to 8 bytes are found in a small open-addressing
+ * table keyed by the value packed into a little-endian long and its length (one multiplication and, almost always,
+ * one probe); longer ones are compared byte by byte, bucketed by length.
  */
 final class NaMatcher {
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final long[][] packedByLength; // lengths 0..8
-    private final byte[][][] byLength;     // lengths > 8
+    private final long[] packed; // the short NA values, packed
+    private final byte[] lengths; // their lengths; -1: an empty slot
+    private final int shift;
+    private final byte[][][] byLength; // values longer than 8 bytes, by length
 
     NaMatcher(Set<String> naValues) {
-        int max = -1;
+        int max = 8;
         List<byte[]> all = new ArrayList<>();
+        int shorts = 0;
         for (String v : naValues) {
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
             all.add(b);
             max = Math.max(max, b.length);
+            if (b.length <= 8) {
+                shorts++;
+            }
         }
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(4, shorts * 4) - 1); // at most a quarter full
+        packed = new long[1 << bits];
+        lengths = new byte[1 << bits];
+        Arrays.fill(lengths, (byte) -1);
+        shift = 64 - bits;
         byLength = new byte[max + 1][][];
-        packedByLength = new long[Math.min(max, 8) + 1][];
         for (byte[] b : all) {
             if (b.length <= 8) {
-                long[] old = packedByLength[b.length];
-                long[] grown = old == null ? new long[1] : Arrays.copyOf(old, old.length + 1);
-                grown[grown.length - 1] = pack(b, 0, b.length);
-                packedByLength[b.length] = grown;
+                long k = pack(b, 0, b.length);
+                int i = slot(k, b.length);
+                while (lengths[i] >= 0 && !(lengths[i] == b.length && packed[i] == k)) {
+                    i = (i + 1) & (packed.length - 1);
+                }
+                packed[i] = k;
+                lengths[i] = (byte) b.length;
             } else {
                 byte[][] old = byLength[b.length];
                 byte[][] grown = old == null ? new byte[1][] : Arrays.copyOf(old, old.length + 1);
@@ -43,6 +57,10 @@ final class NaMatcher {
                 byLength[b.length] = grown;
             }
         }
+    }
+
+    private int slot(long k, int n) {
+        return (int) (((k + n) * 0x9E3779B97F4A7C15L) >>> shift);
     }
 
     /** The n <= 8 bytes a[s, s + n) as a little-endian number (zero above byte n). */
@@ -63,20 +81,17 @@ final class NaMatcher {
 
     boolean matches(byte[] a, int s, int e) {
         int n = e - s;
-        if (n >= byLength.length) {
-            return false;
-        }
         if (n <= 8) {
-            long[] candidates = packedByLength[n];
-            if (candidates == null) {
-                return false;
-            }
             long k = pack(a, s, n);
-            for (long c : candidates) {
-                if (c == k) {
+            int mask = packed.length - 1;
+            for (int i = slot(k, n); lengths[i] >= 0; i = (i + 1) & mask) {
+                if (packed[i] == k && lengths[i] == n) {
                     return true;
                 }
             }
+            return false;
+        }
+        if (n >= byLength.length) {
             return false;
         }
         byte[][] candidates = byLength[n];

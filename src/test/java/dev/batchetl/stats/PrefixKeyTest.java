@@ -27,6 +27,12 @@ class PrefixKeyTest {
             values.add(b);
         }
         for (byte[] x : values) {
+            // the same key when bytes follow the value in its buffer (a masked 8-byte read) as when none do
+            byte[] roomy = new byte[x.length + 12];
+            java.util.Arrays.fill(roomy, (byte) 0xA5);
+            System.arraycopy(x, 0, roomy, 2, x.length);
+            assertThat(ColumnAccumulator.prefixKey(roomy, 2, 2 + x.length))
+                    .isEqualTo(ColumnAccumulator.prefixKey(x, 0, x.length));
             for (byte[] y : values) {
                 int keys = Long.compareUnsigned(ColumnAccumulator.prefixKey(x, 0, x.length),
                         ColumnAccumulator.prefixKey(y, 0, y.length));
