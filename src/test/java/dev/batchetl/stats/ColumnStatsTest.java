@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -238,5 +240,27 @@ class ColumnStatsTest {
         assertThat(Double.parseDouble(x.mean())).isEqualTo(0.25);
         assertThat(Double.parseDouble(x.variance())).isCloseTo(0.05 / 3, org.assertj.core.data.Offset.offset(1e-17));
         assertThat(Double.parseDouble(x.std())).isCloseTo(Math.sqrt(0.05 / 3), org.assertj.core.data.Offset.offset(1e-16));
+    }
+
+    @Test
+    void varianceMatchesAnExactComputation() throws Exception {
+        // a large offset with small variations, an outlier first, and enough values for many blocks of moments
+        StringBuilder sb = new StringBuilder("x\n1e9\n");
+        List<BigDecimal> values = new ArrayList<>(List.of(new BigDecimal("1e9")));
+        java.util.Random rnd = new java.util.Random(7);
+        for (int k = 0; k < 10_000; k++) {
+            String v = (1_000_000 + rnd.nextInt(1000)) + "." + String.format("%04d", rnd.nextInt(10_000));
+            sb.append(v).append('\n');
+            values.add(new BigDecimal(new BigDecimal(v).doubleValue())); // the parsed double values
+        }
+        BigDecimal n = BigDecimal.valueOf(values.size());
+        BigDecimal mean = values.stream().reduce(BigDecimal.ZERO, BigDecimal::add).divide(n, MathContext.DECIMAL128);
+        BigDecimal squares = values.stream().map(v -> v.subtract(mean).pow(2)).reduce(BigDecimal.ZERO, BigDecimal::add);
+        double expected = squares.divide(n.subtract(BigDecimal.ONE), MathContext.DECIMAL128).doubleValue();
+        double actual = Double.parseDouble(col(stats(write(dir, "var.csv", sb.toString())), "x").variance());
+        assertThat(Math.abs(actual - expected) / expected).isLessThan(1e-12);
+        // values whose sum overflows a double: no exception, the variance is infinite as in pandas
+        ColumnStats huge = col(stats(write(dir, "huge.csv", "x\n1e308\n1.5e308\n-1e308\n1e308\n")), "x");
+        assertThat(huge.max()).isEqualTo(ColumnAccumulator.format(1.5e308));
     }
 }
