@@ -7,7 +7,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -111,7 +110,7 @@ public final class CsvSplitter {
     /** Largest window read around a cut point before giving up on deciding it locally. */
     static final int MAX_WINDOW = 16 << 20;
     private static final int FIRST_WINDOW = 64 << 10;
-    private static final int COUNT_MAP = 1 << 30;
+    private static final int COUNT_BUFFER = 1 << 20;
     private static final long NO_CUT = Long.MAX_VALUE;
     private static final long UNDECIDED = -1;
 
@@ -320,20 +319,20 @@ public final class CsvSplitter {
     }
 
     /**
-     * Line ends (LF, CR, CRLF) in [s, e), which never splits a CRLF: the range mapped into memory (no copy), eight
-     * bytes at a time, exact per byte.
+     * Line ends (LF, CR, CRLF) in [s, e), which never splits a CRLF: read in blocks, eight bytes at a time, exact per
+     * byte. (Not memory-mapped: mapped pages would count in the process's resident memory.)
      */
     private static long countLines(FileChannel ch, long s, long e) throws IOException {
+        byte[] b = new byte[(int) Math.min(COUNT_BUFFER, e - s)];
         long lines = 0;
         boolean crBefore = false; // the byte before the current one is a CR
         for (long at = s; at < e; ) {
-            int n = (int) Math.min(COUNT_MAP, e - at);
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, at, n);
-            m.order(ByteOrder.LITTLE_ENDIAN);
+            int n = (int) Math.min(b.length, e - at);
+            readFully(ch, b, 0, n, at);
             at += n;
             int i = 0;
             for (; i + 8 <= n; i += 8) {
-                long w = m.getLong(i);
+                long w = (long) LONG_LE.get(b, i);
                 long lf = equalBytes(w, LF);
                 long cr = equalBytes(w, CR);
                 lines += Long.bitCount(lf) + Long.bitCount(cr) - Long.bitCount(cr & (lf >>> 8));
@@ -343,7 +342,7 @@ public final class CsvSplitter {
                 crBefore = cr < 0;
             }
             for (; i < n; i++) {
-                byte c = m.get(i);
+                byte c = b[i];
                 if (c == '\n') {
                     if (!crBefore) {
                         lines++;
