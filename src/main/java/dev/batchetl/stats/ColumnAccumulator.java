@@ -59,7 +59,11 @@ final class ColumnAccumulator {
     long tmaxSec = Long.MIN_VALUE;
     int tmaxNano;
 
-    // distinct values by text, distinct values by typed value (numbers, booleans, instants: null once text)
+    // Distinct values, in three parts so that most numbers are hashed and counted once. distinctNumbers: numbers
+    // written the one way their value is (NumberParser.canonical), by value; each is one text and one value.
+    // distinctText: every other value, by its bytes. distinctTyped: the typed value of every other number, boolean or
+    // instant (null once text). Distinct texts: numbers + text; distinct typed values: numbers + typed.
+    DistinctCounter distinctNumbers = new DistinctCounter();
     DistinctCounter distinctText = new DistinctCounter();
     DistinctCounter distinctTyped = new DistinctCounter();
     // quartiles of the numeric values (null once the column is text)
@@ -86,7 +90,6 @@ final class ColumnAccumulator {
 
     void add(byte[] a, int s, int e, int cpLen, NumberParser parser, DateTimeParser dates) {
         count++;
-        distinctText.add(DistinctCounter.hashBytes(a, s, e));
         if (cpLen < minLen) {
             minLen = cpLen;
         }
@@ -120,18 +123,33 @@ final class ColumnAccumulator {
                 rmaxKey = key;
             }
         }
+        // every value is classified, also in a text column: whether a text is counted by value must not depend on
+        // what came before it
+        int kind = parser.parse(a, s, e);
+        boolean canonical = parser.canonical;
+        if (canonical) {
+            distinctNumbers.add(kind == NumberParser.INT ? DistinctCounter.hashLong(parser.longValue)
+                    : DistinctCounter.hashDouble(parser.doubleValue));
+        } else {
+            distinctText.add(DistinctCounter.hashBytes(a, s, e));
+        }
         if (texts != 0) {
             return;
         }
-        switch (parser.parse(a, s, e)) {
+        switch (kind) {
             case NumberParser.INT:
                 addInt(parser.longValue);
+                if (!canonical) {
+                    distinctTyped.add(DistinctCounter.hashLong(parser.longValue));
+                }
                 break;
             case NumberParser.FLOAT:
                 floats++;
                 addDouble(parser.doubleValue);
                 quantiles.add(parser.doubleValue);
-                distinctTyped.add(DistinctCounter.hashDouble(parser.doubleValue));
+                if (!canonical) {
+                    distinctTyped.add(DistinctCounter.hashDouble(parser.doubleValue));
+                }
                 break;
             case NumberParser.BIGINT:
                 addBig(parser.bigValue, parser.doubleValue);
@@ -268,7 +286,6 @@ final class ColumnAccumulator {
         }
         addDouble((double) v);
         quantiles.add((double) v);
-        distinctTyped.add(DistinctCounter.hashLong(v));
     }
 
     private void addDouble(double x) {
@@ -339,6 +356,7 @@ final class ColumnAccumulator {
             tmaxSec = o.tmaxSec;
             tmaxNano = o.tmaxNano;
         }
+        distinctNumbers.merge(o.distinctNumbers);
         distinctText.merge(o.distinctText);
         if (texts > 0) {
             distinctTyped = null;
@@ -479,7 +497,8 @@ final class ColumnAccumulator {
         }
         Integer minLength = count > 0 ? minLen : null;
         Integer maxLength = count > 0 ? maxLen : null;
-        DistinctCounter d = type == ColumnType.TEXT || distinctTyped == null ? distinctText : distinctTyped;
+        DistinctCounter d = DistinctCounter.union(distinctNumbers,
+                type == ColumnType.TEXT || distinctTyped == null ? distinctText : distinctTyped);
         long distinct = count == 0 ? 0 : d.count();
         boolean quantilesExact = q == null || quantiles.exact();
         return new ColumnStats(name, type, count, nulls, mean, min, max, variance, std, minLength, maxLength, sum,
@@ -561,6 +580,7 @@ final class ColumnAccumulator {
         out.writeInt(tminNano);
         out.writeLong(tmaxSec);
         out.writeInt(tmaxNano);
+        distinctNumbers.write(out);
         distinctText.write(out);
         out.writeBoolean(distinctTyped != null);
         if (distinctTyped != null) {
@@ -614,6 +634,7 @@ final class ColumnAccumulator {
         c.tminNano = in.readInt();
         c.tmaxSec = in.readLong();
         c.tmaxNano = in.readInt();
+        c.distinctNumbers = DistinctCounter.read(in);
         c.distinctText = DistinctCounter.read(in);
         if (in.readBoolean()) {
             c.distinctTyped = DistinctCounter.read(in);

@@ -167,6 +167,14 @@ final class DistinctCounter {
         }
     }
 
+    /** A new counter of the values of both. */
+    static DistinctCounter union(DistinctCounter x, DistinctCounter y) {
+        DistinctCounter u = new DistinctCounter();
+        u.merge(x);
+        u.merge(y);
+        return u;
+    }
+
     void write(DataOutputStream out) throws IOException {
         if (registers == null) {
             // sorted: equal sets serialize to equal bytes

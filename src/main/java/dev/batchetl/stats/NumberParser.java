@@ -29,6 +29,14 @@ final class NumberParser {
     double doubleValue;
     /** Value of the last BIGINT result. */
     java.math.BigInteger bigValue;
+    /**
+     * Whether the last INT or FLOAT result was written the one way that its value is: an integer of at most 18 digits
+     * without '+', leading zeros or "-0"; or a decimal with digits on both sides of the point, no '+', exponent or
+     * leading zero before it, no trailing zero after it and at most 15 significant digits. Distinct such texts have
+     * distinct values (the float ones are never integers, and 15 digits survive rounding to a double), so their
+     * text and their value can be counted as one.
+     */
+    boolean canonical;
 
     private static boolean isSpace(byte c) {
         return c == ' ' || c == '\t';
@@ -40,6 +48,7 @@ final class NumberParser {
 
     /** Classifies a[s, e). */
     int parse(byte[] a, int s, int e) {
+        canonical = false;
         if (s >= e) {
             return NONE;
         }
@@ -87,6 +96,7 @@ final class NumberParser {
             }
             if (intDigits <= 18) {
                 longValue = neg ? -v : v;
+                canonical = numStart == s && q == e && c != '+' && (intDigits == 1 ? !(neg && v == 0) : a[intStart] != '0');
                 return INT;
             }
             return longInteger(a, numStart, q);
@@ -106,7 +116,8 @@ final class NumberParser {
         if (intDigits + fracDigits == 0) {
             return NONE;
         }
-        if (p < q) {
+        final boolean exponent = p < q;
+        if (exponent) {
             if (a[p] != 'e' && a[p] != 'E') {
                 return NONE;
             }
@@ -143,6 +154,9 @@ final class NumberParser {
             if (exp10 < 0 && exp10 >= -22) {
                 double x = v / POW10[-exp10];
                 doubleValue = neg ? -x : x;
+                canonical = !exponent && fracDigits > 0 && intDigits > 0 && numStart == s
+                        && q == e && c != '+' && (intDigits == 1 || a[intStart] != '0') && a[q - 1] != '0'
+                        && v < 1_000_000_000_000_000L;
                 return FLOAT;
             }
         }

@@ -138,6 +138,40 @@ class ExtendedStatsTest {
     }
 
     @Test
+    void numbersWrittenSeveralWaysCountOnceAsValuesAndApartAsTexts() throws Exception {
+        // the same values spelt the canonical way and others; column t turns text at its last row
+        List<String> spellings = List.of("5", "5.0", "5.00", "+5", "05", "5e0", " 5", "-0", "0", "0.0", "-0.0", "1.5",
+                "1.50", "-1.5", "0.25", ".25", "0.250", "2.5E-1", "123456789012345", "1234567890.12345",
+                "1234567890.123456", "TRUE", "True", "true", "False");
+        StringBuilder sb = new StringBuilder("n,t\n");
+        for (String v : spellings.subList(0, 21)) {
+            sb.append('"').append(v).append("\",\"").append(v).append("\"\n");
+        }
+        sb.append("1,x\n");
+        FileStats s = stats(write(dir, "spellings.csv", sb.toString()));
+        // by value: 5, 0, 1.5, -1.5, 0.25, 123456789012345, 1234567890.12345, 1234567890.123456 and 1
+        assertThat(col(s, "n").distinct()).isEqualTo(9);
+        // by text: the 21 spellings and x
+        assertThat(col(s, "t").distinct()).isEqualTo(22);
+        ColumnStats b = col(stats(write(dir, "b.csv", "b\n" + String.join("\n", spellings.subList(21, 25)) + "\n")), "b");
+        assertThat(b.distinct()).isEqualTo(2);
+        // many values, estimated: each value twice, once with a trailing zero; the text column ends with a word
+        StringBuilder many = new StringBuilder("n,t\n");
+        for (int i = 1; i <= 30_000; i++) {
+            String v = i + "." + (1 + i % 9);
+            many.append(v).append(',').append(v).append('\n').append(v).append("0,").append(v).append("0\n");
+        }
+        many.append("1.1,x\n");
+        Path f = write(dir, "many-spellings.csv", many.toString());
+        FileStats m = stats(f);
+        assertThat(col(m, "n").distinctExact()).isFalse();
+        assertThat((double) col(m, "n").distinct()).isCloseTo(30_000, org.assertj.core.data.Offset.offset(30_000 * 0.065));
+        assertThat((double) col(m, "t").distinct()).isCloseTo(60_001, org.assertj.core.data.Offset.offset(60_001 * 0.065));
+        SplitResumeTest.assertSameStats(statsSplit(f, CsvOptions.defaults(), 50_000, new ArrayList<>()), m);
+        SplitResumeTest.assertSameStats(statsResumed(f, CsvOptions.defaults(), 3_333, 4096, new ArrayList<>()), m);
+    }
+
+    @Test
     void manyDistinctValuesAreEstimatedWithinTheStatedBounds() throws Exception {
         Random rnd = new Random(11);
         StringBuilder sb = new StringBuilder("x,id\n");

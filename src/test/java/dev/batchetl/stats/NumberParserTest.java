@@ -3,6 +3,7 @@ package dev.batchetl.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -126,5 +127,47 @@ class NumberParserTest {
     @ValueSource(strings = {" True", "True ", "T", "yes", "1true", "-true"})
     void notBooleans(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.NONE);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0|true", "5|true", "-5|true", "123456789012345678|true", "1.5|true", "-0.25|true", "0.001|true",
+            "123456789012.345|true", "-0|false", "+5|false", "05|false", "00|false", "' 5'|false", "'5 '|false",
+            "1234567890123456789|false", "1.50|false", "0.0|false", "-0.0|false", "1.|false", ".5|false", "01.5|false",
+            "+1.5|false", "1.5e0|false", "1e3|false", "1234567890.123456|false", "0.1234567890123456|false"})
+    void canonicalNumbers(String text, boolean canonical) {
+        NumberParser p = new NumberParser();
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        int kind = p.parse(b, 0, b.length);
+        assertThat(kind == NumberParser.INT || kind == NumberParser.FLOAT).isTrue();
+        assertThat(p.canonical).as(text).isEqualTo(canonical);
+    }
+
+    @Test
+    void canonicalNumbersHaveDistinctValues() {
+        // every canonical text of up to 5 characters over digits, '-' and '.', and the value each parses to
+        NumberParser p = new NumberParser();
+        java.util.Map<Double, String> seen = new java.util.HashMap<>();
+        char[] alphabet = "0123456789-.".toCharArray();
+        int canonical = 0;
+        for (int n = 1; n <= 5; n++) {
+            for (long code = 0; code < Math.pow(alphabet.length, n); code++) {
+                long c = code;
+                StringBuilder t = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    t.append(alphabet[(int) (c % alphabet.length)]);
+                    c /= alphabet.length;
+                }
+                byte[] b = t.toString().getBytes(StandardCharsets.US_ASCII);
+                int kind = p.parse(b, 0, b.length);
+                if ((kind == NumberParser.INT || kind == NumberParser.FLOAT) && p.canonical) {
+                    canonical++;
+                    double v = kind == NumberParser.INT ? p.longValue : p.doubleValue;
+                    String before = seen.putIfAbsent(v, t.toString());
+                    assertThat(before).as(t + " has the value of " + before).isNull();
+                }
+            }
+        }
+        assertThat(canonical).isGreaterThan(100_000);
     }
 }
