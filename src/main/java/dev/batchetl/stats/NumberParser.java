@@ -62,7 +62,13 @@ final class NumberParser {
         return parseWord(a, s, e);
     }
 
+    private static final int UNHANDLED = -1;
+
     private int parseNumber(byte[] a, int s, int e) {
+        int r = shortDecimal(a, s, e);
+        if (r != UNHANDLED) {
+            return r;
+        }
         int p = s;
         int q = e;
         if (isSpace(a[p])) {
@@ -164,6 +170,50 @@ final class NumberParser {
         return FLOAT;
     }
 
+    /**
+     * The common case in one 8-byte read: an optional sign, then at most 8 bytes of digits with at most one point
+     * between digits, and nothing else; UNHANDLED otherwise (the general path decides). Same results as the general
+     * path.
+     */
+    private int shortDecimal(byte[] a, int s, int e) {
+        byte c = a[s];
+        boolean neg = c == '-';
+        int p = neg || c == '+' ? s + 1 : s;
+        int len = e - p;
+        if (len <= 0 || len > 8 || p + 8 > a.length) {
+            return UNHANDLED;
+        }
+        long x = ((long) LONG_LE.get(a, p)) ^ 0x3030303030303030L; // digits become 0..9
+        long nonDigit = (x | (x + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        long bad = len == 8 ? nonDigit : nonDigit & ((1L << (8 * len)) - 1);
+        if (bad == 0) { // len digits
+            long v = digitValue(x, len);
+            longValue = neg ? -v : v;
+            canonical = c != '+' && (len == 1 ? !(neg && v == 0) : (x & 0xFF) != 0);
+            return INT;
+        }
+        int k = Long.numberOfTrailingZeros(bad) >>> 3; // the first byte that is not a digit: the point?
+        if (k == 0 || k == len - 1 || a[p + k] != '.' || (bad & ~(0xF0L << (8 * k))) != 0) {
+            return UNHANDLED;
+        }
+        long low = (1L << (8 * k)) - 1;
+        long v = digitValue((x & low) | ((x >>> 8) & ~low), len - 1); // the digits without the point
+        int frac = len - 1 - k;
+        double d = v == 0 ? 0.0 : v / POW10[frac]; // v < 10^8 and 10^frac are exact: one correctly rounded division
+        doubleValue = neg ? -d : d;
+        canonical = v != 0 && c != '+' && (k == 1 || (x & 0xFF) != 0) && a[e - 1] != '0';
+        return FLOAT;
+    }
+
+    /** The value of the k (1..8) digits (0..9 each) in the low bytes of x, the first in the lowest byte. */
+    private static long digitValue(long x, int k) {
+        // first digit in the lowest byte: shift the k digits to the top, zeros (leading zeros) below
+        long d = x << (8 * (8 - k));
+        d = (d * 10 + (d >>> 8)) & 0x00FF00FF00FF00FFL;
+        d = (d * 100 + (d >>> 16)) & 0x0000FFFF0000FFFFL;
+        return (d * 10000 + (d >>> 32)) & 0x00000000FFFFFFFFL;
+    }
+
     private static final long[] POW10L = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
             100_000_000L};
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -221,12 +271,7 @@ final class NumberParser {
             lastRun = 0;
             return 0;
         }
-        // first digit in the lowest byte: shift the k digits to the top, zeros (leading zeros) below
-        long d = x << (8 * (8 - k));
-        d = (d * 10 + (d >>> 8)) & 0x00FF00FF00FF00FFL;
-        d = (d * 100 + (d >>> 16)) & 0x0000FFFF0000FFFFL;
-        d = (d * 10000 + (d >>> 32)) & 0x00000000FFFFFFFFL;
-        lastRun = d;
+        lastRun = digitValue(x, k);
         return k;
     }
 

@@ -145,7 +145,7 @@ class NumberParserTest {
 
     @Test
     void canonicalNumbersHaveDistinctValues() {
-        // every canonical text of up to 5 characters over digits, '-' and '.', and the value each parses to
+        // every text of up to 5 characters over digits, '-' and '.': the canonical ones, and the value each parses to
         NumberParser p = new NumberParser();
         java.util.Map<Double, String> seen = new java.util.HashMap<>();
         char[] alphabet = "0123456789-.".toCharArray();
@@ -159,7 +159,21 @@ class NumberParserTest {
                     c /= alphabet.length;
                 }
                 byte[] b = t.toString().getBytes(StandardCharsets.US_ASCII);
-                int kind = p.parse(b, 0, b.length);
+                // in a buffer with room after the text (the one-read path for short decimals) and without (the
+                // general path): the same result
+                byte[] roomy = java.util.Arrays.copyOf(b, b.length + 8);
+                java.util.Arrays.fill(roomy, b.length, roomy.length, (byte) '7');
+                int kind = p.parse(roomy, 0, b.length);
+                long longValue = p.longValue;
+                double doubleValue = p.doubleValue;
+                boolean isCanonical = p.canonical;
+                boolean same = p.parse(b, 0, b.length) == kind && p.canonical == isCanonical
+                        && (kind != NumberParser.INT || p.longValue == longValue)
+                        && (kind != NumberParser.FLOAT
+                                || Double.doubleToLongBits(p.doubleValue) == Double.doubleToLongBits(doubleValue));
+                if (!same) {
+                    throw new AssertionError(t + ": the two paths differ");
+                }
                 if ((kind == NumberParser.INT || kind == NumberParser.FLOAT) && p.canonical) {
                     canonical++;
                     double v = kind == NumberParser.INT ? p.longValue : p.doubleValue;
