@@ -109,14 +109,17 @@ public final class CsvSplitter {
 
     /** Largest window read around a cut point before giving up on deciding it locally. */
     static final int MAX_WINDOW = 16 << 20;
-    private static final int FIRST_WINDOW = 64 << 10;
+    private static final int FIRST_WINDOW = 4 << 10;
+    /** More cuts than this (a split size tiny for the file) are found by the scan from the start. */
+    private static final long MAX_TARGETS = 100_000;
     private static final int COUNT_BUFFER = 1 << 20;
     private static final long NO_CUT = Long.MAX_VALUE;
     private static final long UNDECIDED = -1;
 
     /**
      * Ranges cut near dataStart + k splitSize, each cut decided from the bytes around it, and the lines before each
-     * cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes.
+     * cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes, or for more than
+     * {@link #MAX_TARGETS} cuts.
      *
      * <p>Without an escape character the quoting state at any byte is one of two: inside a quoted field or not. From
      * the target offset, a walk under each assumption lists the row boundaries it would see (the {@link #scanSplit}
@@ -134,6 +137,9 @@ public final class CsvSplitter {
                                          int maxWindow) throws IOException {
         long size = Files.size(file);
         long dataStart = header.dataStart();
+        if ((size - dataStart) / splitSize > MAX_TARGETS) {
+            return null;
+        }
         List<Long> targets = new ArrayList<>();
         for (long t = dataStart + splitSize; t < size && t > dataStart; t += splitSize) {
             targets.add(t);
