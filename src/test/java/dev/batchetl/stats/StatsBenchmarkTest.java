@@ -34,7 +34,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * per file or 64 MB range, 2 at a time, a checkpoint every 50,000 rows); the whole application
  * ({@code batch-etl run dir=...}, embedded database, JVM start included, {@code -Xmx256m}), plainly and with a class
  * data sharing archive of a training run; and DuckDB (JDBC,
- * in-process, 2 threads) computing count, avg, min and max of every column of every file.
+ * in-process, 2 threads) computing count, avg, min and max of every column of every file. The engine and DuckDB take
+ * three turns each, alternately, and their medians are compared.
  * {@code -Dstats.benchmark.scale=0.1} makes both sets ten times smaller.
  */
 @Tag("benchmark")
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class StatsBenchmarkTest {
 
     private static final int THREADS = 2;
+    /** Turns of the engine and DuckDB per set. */
+    private static final int TURNS = 3;
 
     record Measure(String what, double seconds, long bytes, long rows, long peakBytes) {
 
@@ -78,23 +81,41 @@ class StatsBenchmarkTest {
             for (Path f : files) {
                 bytes += Files.size(f);
             }
-            // warm-up of the engine and DuckDB on the first file, then the measures
+            // warm-up of the engine and DuckDB on the first file; then they take turns, and the medians count
             engine(files.subList(0, 1));
             duckDb(files.subList(0, 1));
-            Measure engine = engine(files);
+            List<Measure> engines = new ArrayList<>();
+            List<Measure> ducks = new ArrayList<>();
+            StringBuilder turns = new StringBuilder();
+            for (int turn = 0; turn < TURNS; turn++) {
+                engines.add(engine(files));
+                ducks.add(duckDb(files));
+                turns.append(String.format(" %.2f", ducks.get(turn).seconds() / engines.get(turn).seconds()));
+            }
+            Measure engine = median(engines);
+            Measure duck = median(ducks);
             Measure process = wholeProcess(set, bytes, engine.rows(), null);
             Measure shared = wholeProcess(set, bytes, engine.rows(), classData);
-            Measure duck = duckDb(files);
             String head = String.format("%s: %d file(s), %.0f MB, %d rows", set.getFileName(), files.size(),
                     bytes / 1e6, engine.rows());
-            report.append(head).append('\n').append(engine.line()).append('\n').append(process.line()).append('\n')
-                    .append(shared.line()).append('\n').append(duck.line()).append('\n')
-                    .append(String.format("  ratio engine / DuckDB: %.2f; whole process / DuckDB: %.2f, with CDS %.2f%n",
-                            duck.seconds() / engine.seconds(), duck.seconds() / process.seconds(),
-                            duck.seconds() / shared.seconds()));
+            report.append(head).append('\n').append(engine.line()).append('\n').append(duck.line()).append('\n')
+                    .append(process.line()).append('\n').append(shared.line()).append('\n')
+                    .append(String.format("  ratio engine / DuckDB: %.2f (medians of %d turns; each turn:%s)%n",
+                            duck.seconds() / engine.seconds(), TURNS, turns))
+                    .append(String.format("  ratio whole process / DuckDB: %.2f, with CDS %.2f%n",
+                            duck.seconds() / process.seconds(), duck.seconds() / shared.seconds()));
         }
         System.out.println("\n=== statistics benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, "
                 + THREADS + " threads) ===\n" + report);
+    }
+
+    /** The measure of median time (the first of the two middle ones for an even count). */
+    private static Measure median(List<Measure> measures) {
+        List<Measure> sorted = new ArrayList<>(measures);
+        sorted.sort(java.util.Comparator.comparingDouble(Measure::seconds));
+        Measure m = sorted.get((sorted.size() - 1) / 2);
+        long peak = measures.stream().mapToLong(Measure::peakBytes).max().orElse(-1);
+        return new Measure(m.what() + ", median", m.seconds(), m.bytes(), m.rows(), peak);
     }
 
     private static List<Path> csvFiles(Path dir) throws IOException {
