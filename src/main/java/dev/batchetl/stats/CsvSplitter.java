@@ -118,13 +118,14 @@ public final class CsvSplitter {
 
     /**
      * Ranges cut near dataStart + k splitSize, each cut decided from the bytes around it, and the lines before each
-     * cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes, or for more than
-     * {@link #MAX_TARGETS} cuts.
+     * cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes,
+     * or for more than {@link #MAX_TARGETS} cuts.
      *
-     * <p>Without an escape character the quoting state at any byte is one of two: inside a quoted field or not. From
-     * the target offset, a walk under each assumption lists the row boundaries it would see (the {@link #scanSplit}
-     * rules); a boundary on both lists is a true one whichever assumption holds, and the walks agree from the first
-     * place where they reach the same state, usually within a field or two. The cut is the first such common
+     * <p>Without an escape character the quoting state at any byte is one of two: inside a quoted field or not (or,
+     * on the second quote of an escaped one, between the two). From the target offset, a walk under each assumption
+     * lists the row boundaries it would see (the {@link #scanSplit} rules); a boundary on every list is a true one
+     * whichever assumption holds, and the walks agree from the first place where they reach the same state, usually
+     * within a field or two. The cut is the first such common
      * boundary that more content follows. Line numbers do not depend on the quoting state (every LF, CR and CRLF
      * counts), so each range's lines are counted on its own.
      */
