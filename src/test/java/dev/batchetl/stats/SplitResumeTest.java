@@ -198,6 +198,39 @@ class SplitResumeTest {
     }
 
     @Test
+    void cutsInRandomQuotesAndLineEndsAreTrueBoundaries() throws Exception {
+        // random bytes over quotes, delimiters and line ends: whatever the cuts, they are the tokenizer's boundaries
+        Random rnd = new Random(23);
+        char[] alphabet = {'a', 'b', ',', ',', '"', '"', '"', '\n', '\n', '\r'};
+        for (int file = 0; file < 150; file++) {
+            StringBuilder csv = new StringBuilder("a,b\n");
+            int n = 20 + rnd.nextInt(300);
+            for (int i = 0; i < n; i++) {
+                csv.append(alphabet[rnd.nextInt(alphabet.length)]);
+            }
+            Path f = write(dir, "random-" + file + ".csv", csv.toString());
+            CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+            Map<Long, Long> lineAt = new HashMap<>();
+            for (ByteRange r : CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)) {
+                lineAt.put(r.start(), r.firstLine());
+            }
+            for (long splitSize : new long[] {1, 3, 17}) {
+                List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h);
+                assertThat(ranges).isNotNull();
+                for (ByteRange r : ranges) {
+                    assertThat(lineAt).as(csv + "\nsplit size " + splitSize + ": a cut at " + r.start())
+                            .containsEntry(r.start(), r.firstLine());
+                }
+                List<BadRow> bad = new ArrayList<>();
+                List<BadRow> wholeBad = new ArrayList<>();
+                FileStats whole = StatsTestSupport.stats(f, CsvOptions.defaults(), wholeBad);
+                assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad), whole);
+                assertThat(bad).isEqualTo(wholeBad);
+            }
+        }
+    }
+
+    @Test
     void withoutQuotedLineEndsEveryRowCanBeACut() throws Exception {
         Path f = dir.resolve("plain.csv");
         BenchmarkData.generate(f, 3, 500, Long.MAX_VALUE);
