@@ -22,6 +22,7 @@ final class NaMatcher {
     private final byte[] lengths; // their lengths; -1: an empty slot
     private final int shift;
     private final byte[][][] byLength; // values longer than 8 bytes, by length
+    private final boolean[] firstBytes = new boolean[256]; // the first bytes of the NA values
 
     NaMatcher(Set<String> naValues) {
         int max = 8;
@@ -42,6 +43,9 @@ final class NaMatcher {
         shift = 64 - bits;
         byLength = new byte[max + 1][][];
         for (byte[] b : all) {
+            if (b.length > 0) {
+                firstBytes[b[0] & 0xFF] = true;
+            }
             if (b.length <= 8) {
                 long k = pack(b, 0, b.length);
                 int i = slot(k, b.length);
@@ -81,6 +85,9 @@ final class NaMatcher {
 
     boolean matches(byte[] a, int s, int e) {
         int n = e - s;
+        if (n > 0 && !firstBytes[a[s] & 0xFF]) { // most values: no NA value starts with their first byte
+            return false;
+        }
         if (n <= 8) {
             long k = pack(a, s, n);
             int mask = packed.length - 1;

@@ -54,7 +54,11 @@ final class NumberParser {
         }
         byte first = a[s];
         if (isDigit(first) || first == '-' || first == '+' || first == '.' || isSpace(first)) {
-            int r = parseNumber(a, s, e);
+            int r = shortDecimal(a, s, e);
+            if (r != UNHANDLED) {
+                return r;
+            }
+            r = parseNumber(a, s, e);
             if (r != NONE) {
                 return r;
             }
@@ -65,10 +69,6 @@ final class NumberParser {
     private static final int UNHANDLED = -1;
 
     private int parseNumber(byte[] a, int s, int e) {
-        int r = shortDecimal(a, s, e);
-        if (r != UNHANDLED) {
-            return r;
-        }
         int p = s;
         int q = e;
         if (isSpace(a[p])) {
