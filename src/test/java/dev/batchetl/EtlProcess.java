@@ -48,10 +48,14 @@ public final class EtlProcess {
 			.anyMatch(folder -> !folder.isEmpty() && Files.isExecutable(Path.of(folder, "script")));
 	}
 
-	/** The command line of {@code batch-etl ARGS} against the test database, on this JVM's class path. */
+	/**
+	 * The command line of {@code batch-etl ARGS} against the test database, on this JVM's class path. The tests' data
+	 * is small: the JVM compiles with C1 only, which starts the application about a quarter sooner on 2 cores.
+	 */
 	public static List<String> command(String... args) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx512m", "-cp", System.getProperty("java.class.path"), BatchEtlApplication.class.getName()));
+				"-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				BatchEtlApplication.class.getName()));
 		command.addAll(Arrays.asList(args));
 		command.addAll(Arrays.asList(TestDatabase.springArgs()));
 		return command;
