@@ -43,9 +43,7 @@ class FetchProgressFunctionalTests {
 		// 3 sources one after the other, each 1 s before its first byte: the step lasts 3 s or more, six refreshes
 		Path sources = slowSources(Duration.ofSeconds(1));
 
-		EtlProcess process = EtlProcess.startInTerminal(this.work, "run", "sources=" + sources,
-				"dir=" + this.work.resolve("data"), "output=" + this.work.resolve("results.csv"), "run=" + this.run,
-				"threads=1");
+		EtlProcess process = EtlProcess.startInTerminal(this.work, runArgs(sources));
 
 		int exit = process.waitFor();
 		String output = process.output();
@@ -65,9 +63,7 @@ class FetchProgressFunctionalTests {
 		// line due every 5 s comes while it runs
 		Path sources = slowSources(Duration.ofSeconds(2));
 
-		EtlProcess process = EtlProcess.start(this.work, "run", "sources=" + sources,
-				"dir=" + this.work.resolve("data"), "output=" + this.work.resolve("results.csv"), "run=" + this.run,
-				"threads=1");
+		EtlProcess process = EtlProcess.start(this.work, runArgs(sources));
 
 		int exit = process.waitFor();
 		String output = process.output();
@@ -78,6 +74,12 @@ class FetchProgressFunctionalTests {
 			.matcher(output)
 			.find()).as(output).isTrue();
 		assertThat(output).containsPattern("(?m)^[0-9:.]+ INFO +fetch: 3 done, 0 not modified, 0 failed");
+	}
+
+	/** {@code run}, one source at a time, of the given sources into this test's folder. */
+	private String[] runArgs(Path sources) {
+		return new String[] {"run", "sources=" + sources, "dir=" + this.work.resolve("data"),
+				"output=" + this.work.resolve("results.csv"), "run=" + this.run, "threads=1"};
 	}
 
 	private Path slowSources(Duration latency) throws Exception {
