@@ -58,8 +58,8 @@ public final class CsvRangeReader implements Closeable {
     private final byte[] clsQuoted = new byte[256];
     private final long delimMask;
     private final long quoteMask;
-    private final long lfMask = ONES * '\n';
-    private final long crMask = ONES * '\r';
+    private final long lfMask = Swar.broadcast('\n');
+    private final long crMask = Swar.broadcast('\r');
     private final long escMask;
     private final NaMatcher na;
     private final NumberParser parser = new NumberParser();
@@ -101,9 +101,9 @@ public final class CsvRangeReader implements Closeable {
         this.latin1 = options.encoding().equals(StandardCharsets.ISO_8859_1);
         this.replaceInvalid = options.invalidBytes() == InvalidBytePolicy.REPLACE;
         this.na = new NaMatcher(options.naValues());
-        this.delimMask = ONES * (delim & 0xFF);
-        this.quoteMask = ONES * (quote & 0xFF);
-        this.escMask = escape < 0 ? 0 : ONES * escape;
+        this.delimMask = Swar.broadcast(delim);
+        this.quoteMask = Swar.broadcast(quote);
+        this.escMask = escape < 0 ? 0 : Swar.broadcast(escape);
         for (int i = 0x80; i < 256; i++) {
             clsUnquoted[i] = HIGH;
             clsQuoted[i] = HIGH;
@@ -599,14 +599,7 @@ public final class CsvRangeReader implements Closeable {
     }
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
 
-    /** Bytes of w equal to the byte broadcast in {@code t}: exact lowest match (higher bits may be false positives). */
-    private static long zeroBytes(long w, long t) {
-        long x = w ^ t;
-        return (x - ONES) & ~x & HIGHS;
-    }
 
     /**
      * First index in [p, lim) whose class in {@code cls} is not ORD, or lim: eight bytes at a time, looking for the
@@ -616,9 +609,9 @@ public final class CsvRangeReader implements Closeable {
                             long esc) {
         while (p + 8 <= lim) {
             long w = (long) LONG_LE.get(b, p);
-            long m = zeroBytes(w, sep) | zeroBytes(w, lf) | zeroBytes(w, cr) | (w & HIGHS);
+            long m = Swar.firstMatches(w, sep) | Swar.firstMatches(w, lf) | Swar.firstMatches(w, cr) | (w & Swar.HIGHS);
             if (hasEsc) {
-                m |= zeroBytes(w, esc);
+                m |= Swar.firstMatches(w, esc);
             }
             if (m != 0) {
                 return p + (Long.numberOfTrailingZeros(m) >>> 3);
@@ -651,9 +644,9 @@ public final class CsvRangeReader implements Closeable {
             int q = p;
             while (q + 8 <= e) {
                 long w = (long) LONG_LE.get(b, q);
-                long m = zeroBytes(w, quoteMask);
+                long m = Swar.firstMatches(w, quoteMask);
                 if (hasEsc) {
-                    m |= zeroBytes(w, escMask);
+                    m |= Swar.firstMatches(w, escMask);
                 }
                 if (m != 0) {
                     q += Long.numberOfTrailingZeros(m) >>> 3;

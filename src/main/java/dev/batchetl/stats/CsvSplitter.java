@@ -340,8 +340,8 @@ public final class CsvSplitter {
             int i = 0;
             for (; i + 8 <= n; i += 8) {
                 long w = (long) LONG_LE.get(b, i);
-                long lf = equalBytes(w, LF);
-                long cr = equalBytes(w, CR);
+                long lf = Swar.matches(w, LF);
+                long cr = Swar.matches(w, CR);
                 lines += Long.bitCount(lf) + Long.bitCount(cr) - Long.bitCount(cr & (lf >>> 8));
                 if (crBefore && (lf & 0x80) != 0) {
                     lines--;
@@ -363,12 +363,6 @@ public final class CsvSplitter {
         return lines;
     }
 
-    /** The high bit of every byte of w equal to the byte broadcast in t, exactly. */
-    private static long equalBytes(long w, long t) {
-        long x = w ^ t;
-        long y = ((x & ~HIGHS) + ~HIGHS) | x;
-        return ~y & HIGHS;
-    }
 
     /**
      * Boundaries found by a fast scan that only looks at quotes and line breaks (valid without an escape character).
@@ -385,7 +379,7 @@ public final class CsvSplitter {
             throws IOException {
         final byte quote = (byte) options.quote();
         final byte delim = (byte) options.delimiter();
-        final long quoteMask = (quote & 0xFFL) * ONES;
+        final long quoteMask = Swar.broadcast(quote);
         final byte[] cls = new byte[256];
         cls['\n'] = 1;
         cls['\r'] = 1;
@@ -485,22 +479,15 @@ public final class CsvSplitter {
     }
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long LF = '\n' * ONES;
-    private static final long CR = '\r' * ONES;
+    private static final long LF = Swar.broadcast('\n');
+    private static final long CR = Swar.broadcast('\r');
 
-    /** Bytes of w equal to the byte broadcast in t: the lowest flagged byte is exact (higher ones may be false). */
-    private static long zeroBytes(long w, long t) {
-        long x = w ^ t;
-        return (x - ONES) & ~x & HIGHS;
-    }
 
     /** First index in [p, lim) holding the quote, LF or CR, or lim: eight bytes at a time, then byte by byte. */
     private static int skip(byte[] b, int p, int lim, long quoteMask, byte[] cls) {
         while (p + 8 <= lim) {
             long w = (long) LONG_LE.get(b, p);
-            long m = zeroBytes(w, quoteMask) | zeroBytes(w, LF) | zeroBytes(w, CR);
+            long m = Swar.firstMatches(w, quoteMask) | Swar.firstMatches(w, LF) | Swar.firstMatches(w, CR);
             if (m != 0) {
                 return p + (Long.numberOfTrailingZeros(m) >>> 3);
             }
