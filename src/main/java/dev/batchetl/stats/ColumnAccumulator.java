@@ -107,21 +107,7 @@ final class ColumnAccumulator {
             rmaxKey = key;
         } else if (Long.compareUnsigned(key, rminKey) <= 0 || Long.compareUnsigned(key, rmaxKey) >= 0) {
             // only a value whose prefix key is not strictly between those of min and max can be a new extreme
-            if (compare(a, s, e, rmin, rminLen) < 0) {
-                if (rmin.length < n) {
-                    rmin = new byte[Math.max(n, rmin.length * 2)];
-                }
-                System.arraycopy(a, s, rmin, 0, n);
-                rminLen = n;
-                rminKey = key;
-            } else if (compare(a, s, e, rmax, rmaxLen) > 0) {
-                if (rmax.length < n) {
-                    rmax = new byte[Math.max(n, rmax.length * 2)];
-                }
-                System.arraycopy(a, s, rmax, 0, n);
-                rmaxLen = n;
-                rmaxKey = key;
-            }
+            textExtreme(a, s, e, key);
         }
         // every value is classified, also in a text column: whether a text is counted by value must not depend on
         // what came before it
@@ -167,6 +153,168 @@ final class ColumnAccumulator {
                     becomeText();
                 }
         }
+    }
+
+    /** a[s, e), whose prefix key is key, if it is a new text minimum or maximum. */
+    private void textExtreme(byte[] a, int s, int e, long key) {
+        int n = e - s;
+        if (compare(a, s, e, rmin, rminLen) < 0) {
+            if (rmin.length < n) {
+                rmin = new byte[Math.max(n, rmin.length * 2)];
+            }
+            System.arraycopy(a, s, rmin, 0, n);
+            rminLen = n;
+            rminKey = key;
+        } else if (compare(a, s, e, rmax, rmaxLen) > 0) {
+            if (rmax.length < n) {
+                rmax = new byte[Math.max(n, rmax.length * 2)];
+            }
+            System.arraycopy(a, s, rmax, 0, n);
+            rmaxLen = n;
+            rmaxKey = key;
+        }
+    }
+
+    /**
+     * The hot path of a column whose values were all numbers so far (or booleans or dates): adds the staged values
+     * a[bs[base + r], be[base + r]) of rows r = from, from + 1, ... for as long as each is missing (be < 0), an NA
+     * value, or a plain ASCII decimal that {@link NumberParser#shortDecimal} reads, with exactly the effect of
+     * {@link #addNull()} or {@link #add}, the statistics kept in local variables. Returns the first row it left to the
+     * caller (a quoted or non-ASCII field, flags[r] != 0, any other value, an integer sum leaving the long range), or
+     * {@code to}.
+     */
+    int addNumbers(byte[] a, int[] bs, int[] be, int base, int from, int to, byte[] flags, NaMatcher na,
+                   NumberParser parser) {
+        if (texts != 0 || rminLen < 0) {
+            return from;
+        }
+        long nulls = this.nulls;
+        long count = this.count;
+        long ints = this.ints;
+        long floats = this.floats;
+        long isum = this.isum;
+        long imin = this.imin;
+        long imax = this.imax;
+        long negInts = this.negInts;
+        double dsum = this.dsum;
+        double dcomp = this.dcomp;
+        double dmin = this.dmin;
+        double dmax = this.dmax;
+        long dn = this.dn;
+        double wmean = this.wmean;
+        double wm2 = this.wm2;
+        int minLen = this.minLen;
+        int maxLen = this.maxLen;
+        long rminKey = this.rminKey;
+        long rmaxKey = this.rmaxKey;
+        final QuantileAccumulator quantiles = this.quantiles;
+        final DistinctCounter numbers = this.distinctNumbers;
+        int r = from;
+        for (; r < to; r++) {
+            int e = be[base + r];
+            if (e < 0) {
+                nulls++;
+                continue;
+            }
+            int s = bs[base + r];
+            if (s < 0 || flags[r] != 0) {
+                break;
+            }
+            if (na.matches(a, s, e)) {
+                nulls++;
+                continue;
+            }
+            int kind = parser.shortDecimal(a, s, e);
+            if (kind == NumberParser.UNHANDLED) {
+                break;
+            }
+            long v = parser.longValue;
+            if (kind == NumberParser.INT) {
+                long sum = isum + v;
+                if (((isum ^ sum) & (v ^ sum)) < 0) {
+                    break; // add() carries the sum into a BigInteger
+                }
+                isum = sum;
+            }
+            count++;
+            int n = e - s;
+            if (n < minLen) {
+                minLen = n;
+            }
+            if (n > maxLen) {
+                maxLen = n;
+            }
+            long key = prefixKey(a, s, e);
+            if (Long.compareUnsigned(key, rminKey) <= 0 || Long.compareUnsigned(key, rmaxKey) >= 0) {
+                textExtreme(a, s, e, key);
+                rminKey = this.rminKey;
+                rmaxKey = this.rmaxKey;
+            }
+            boolean canonical = parser.canonical;
+            double x;
+            long hash;
+            if (kind == NumberParser.INT) {
+                ints++;
+                if (v < imin) {
+                    imin = v;
+                }
+                if (v > imax) {
+                    imax = v;
+                }
+                if (v < 0) {
+                    negInts++;
+                }
+                x = (double) v;
+                hash = DistinctCounter.hashLong(v);
+            } else {
+                floats++;
+                x = parser.doubleValue;
+                hash = DistinctCounter.hashDouble(x);
+            }
+            if (canonical) {
+                numbers.add(hash);
+            } else {
+                distinctText.add(DistinctCounter.hashBytes(a, s, e));
+                distinctTyped.add(hash);
+            }
+            // as addDouble
+            double t = dsum + x;
+            if (Math.abs(dsum) >= Math.abs(x)) {
+                dcomp += (dsum - t) + x;
+            } else {
+                dcomp += (x - t) + dsum;
+            }
+            dsum = t;
+            if (x < dmin) {
+                dmin = x;
+            }
+            if (x > dmax) {
+                dmax = x;
+            }
+            dn++;
+            double d = x - wmean;
+            wmean += d / dn;
+            wm2 += d * (x - wmean);
+            quantiles.add(x);
+        }
+        this.nulls = nulls;
+        this.count = count;
+        this.ints = ints;
+        this.floats = floats;
+        this.isum = isum;
+        this.imin = imin;
+        this.imax = imax;
+        this.negInts = negInts;
+        this.dsum = dsum;
+        this.dcomp = dcomp;
+        this.dmin = dmin;
+        this.dmax = dmax;
+        this.dn = dn;
+        this.wmean = wmean;
+        this.wm2 = wm2;
+        this.minLen = minLen;
+        this.maxLen = maxLen;
+        return r;
     }
 
     private boolean addTemporal(byte[] a, int s, int e, DateTimeParser p) {

@@ -93,6 +93,8 @@ public final class CsvRangeReader implements Closeable {
     private final int[] be;
     private final byte[] bflags; // per row: HIGH_BIT (non-ASCII bytes), INVALID_BIT (replaced invalid bytes)
     private int bn;
+    /** Whether numeric columns take {@link ColumnAccumulator#addNumbers} (false only in tests, for comparison). */
+    private boolean numbersPath = true;
     private static final int HIGH_BIT = 1;
     private static final int INVALID_BIT = 2;
 
@@ -152,6 +154,17 @@ public final class CsvRangeReader implements Closeable {
     static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
                                int bufferSize) throws IOException {
         return open(file, options, columns, start, end, firstLine, bufferSize, DEFAULT_BATCH);
+    }
+
+    /**
+     * With a buffer of bufferSize bytes (it grows for a longer record), batches of {@code batch} records, and numeric
+     * columns through the general path when {@code numbersPath} is false (for tests).
+     */
+    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
+                               int bufferSize, int batch, boolean numbersPath) throws IOException {
+        CsvRangeReader r = open(file, options, columns, start, end, firstLine, bufferSize, batch);
+        r.numbersPath = numbersPath;
+        return r;
     }
 
     /** With a buffer of bufferSize bytes (it grows for a longer record) and batches of {@code batch} records. */
@@ -735,7 +748,9 @@ public final class CsvRangeReader implements Closeable {
 
     /**
      * Accumulates the staged records, one column at a time: each column's code and state (sketch registers,
-     * histogram) stay hot in the processor's caches and branch predictors for the whole batch.
+     * histogram) stay hot in the processor's caches and branch predictors for the whole batch. A column that has held
+     * only numbers so far goes through {@link ColumnAccumulator#addNumbers}, value by value what is left to
+     * {@link #accumulate}; when that path takes no value, the rest of the batch goes the general way.
      */
     private void flush(FileAccumulator acc) {
         final int rows = bn;
@@ -748,44 +763,64 @@ public final class CsvRangeReader implements Closeable {
         for (int col = 0; col < columns; col++) {
             ColumnAccumulator c = cols[col];
             int base = col * batch;
-            for (int r = 0; r < rows; r++) {
-                int e = be[base + r];
-                if (e < 0) {
-                    c.addNull();
-                    continue;
-                }
-                int s = bs[base + r];
-                byte[] a = buf;
-                if (s < 0) {
-                    e = unescape(~s, e);
-                    s = 0;
-                    a = scratch;
-                }
-                int cp = e - s;
-                int flags = bflags[r];
-                if (flags != 0) {
-                    if ((flags & INVALID_BIT) != 0 && utf8) {
-                        e = replaceInvalidUtf8(acc, a, s, e);
-                        s = 0;
-                        a = scratch2;
+            int r = 0;
+            while (r < rows) {
+                if (numbersPath) {
+                    int next = c.addNumbers(buf, bs, be, base, r, rows, bflags, na, parser);
+                    if (next == rows) {
+                        break;
                     }
-                    if ((flags & HIGH_BIT) != 0) {
-                        if (!utf8) {
-                            e = toUtf8(acc, a, s, e);
-                            s = 0;
-                            a = scratch2;
+                    if (next == r) { // not a numeric column, or not at the moment
+                        for (; r < rows; r++) {
+                            accumulate(acc, c, base, r);
                         }
-                        cp = codePoints(a, s, e);
-                    } else {
-                        cp = e - s;
+                        break;
                     }
+                    r = next;
                 }
-                if (na.matches(a, s, e)) {
-                    c.addNull();
-                } else {
-                    c.add(a, s, e, cp, parser, dates);
-                }
+                accumulate(acc, c, base, r);
+                r++;
             }
+        }
+    }
+
+    /** Adds the staged field of row r at base to column c. */
+    private void accumulate(FileAccumulator acc, ColumnAccumulator c, int base, int r) {
+        int e = be[base + r];
+        if (e < 0) {
+            c.addNull();
+            return;
+        }
+        int s = bs[base + r];
+        byte[] a = buf;
+        if (s < 0) {
+            e = unescape(~s, e);
+            s = 0;
+            a = scratch;
+        }
+        int cp = e - s;
+        int flags = bflags[r];
+        if (flags != 0) {
+            if ((flags & INVALID_BIT) != 0 && utf8) {
+                e = replaceInvalidUtf8(acc, a, s, e);
+                s = 0;
+                a = scratch2;
+            }
+            if ((flags & HIGH_BIT) != 0) {
+                if (!utf8) {
+                    e = toUtf8(acc, a, s, e);
+                    s = 0;
+                    a = scratch2;
+                }
+                cp = codePoints(a, s, e);
+            } else {
+                cp = e - s;
+            }
+        }
+        if (na.matches(a, s, e)) {
+            c.addNull();
+        } else {
+            c.add(a, s, e, cp, parser, dates);
         }
     }
 

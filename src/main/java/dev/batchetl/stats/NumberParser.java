@@ -66,7 +66,7 @@ final class NumberParser {
         return parseWord(a, s, e);
     }
 
-    private static final int UNHANDLED = -1;
+    static final int UNHANDLED = -1;
 
     private int parseNumber(byte[] a, int s, int e) {
         int p = s;
@@ -175,7 +175,7 @@ final class NumberParser {
      * between digits, and nothing else; UNHANDLED otherwise (the general path decides). Same results as the general
      * path.
      */
-    private int shortDecimal(byte[] a, int s, int e) {
+    int shortDecimal(byte[] a, int s, int e) {
         byte c = a[s];
         boolean neg = c == '-';
         int p = neg || c == '+' ? s + 1 : s;

@@ -37,14 +37,14 @@ class BatchedReadTest {
                         options.badRows(), options.invalidBytes());
             }
             List<BadRow> oneBad = new ArrayList<>();
-            byte[] one = read(f, options, 1 << 20, 1, 1000, oneBad);
+            byte[] one = read(f, options, 1 << 20, 1, 1000, false, oneBad);
             assertThat(FileAccumulator.fromBytes(one).rows).as("rows of file " + file).isGreaterThan(250);
             for (int batch : new int[] {2, 3, 64, CsvRangeReader.DEFAULT_BATCH, 5000}) {
                 for (int buffer : new int[] {16, 100, 1 << 20}) {
                     for (int every : new int[] {1, 7, 1000}) {
                         List<BadRow> bad = new ArrayList<>();
                         String what = "file " + file + ", batch " + batch + ", buffer " + buffer + ", every " + every;
-                        byte[] batched = read(f, options, buffer, batch, every, bad);
+                        byte[] batched = read(f, options, buffer, batch, every, true, bad);
                         assertThat(FileAccumulator.fromBytes(batched).result()).as(what)
                                 .isEqualTo(FileAccumulator.fromBytes(one).result());
                         assertThat(Arrays.equals(batched, one)).as(what + ": checkpoint bytes").isTrue();
@@ -55,17 +55,70 @@ class BatchedReadTest {
         }
     }
 
-    private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, List<BadRow> bad)
-            throws Exception {
+    @Test
+    void numericColumnsTakeTheirFastPathWithTheEffectOfTheGeneralOne() throws Exception {
+        Random rnd = new Random(11);
+        for (int file = 0; file < 8; file++) {
+            Path f = write(dir, "n" + file + ".csv", numericFile(rnd, 2000 + rnd.nextInt(3000)));
+            CsvOptions options = CsvOptions.defaults();
+            List<BadRow> generalBad = new ArrayList<>();
+            byte[] general = read(f, options, 1 << 20, CsvRangeReader.DEFAULT_BATCH, 1000, false, generalBad);
+            FileStats expected = FileAccumulator.fromBytes(general).result();
+            assertThat(expected.columnStats().get(1).type()).isEqualTo(ColumnType.FLOAT);
+            assertThat(expected.columnStats().get(3).type()).isEqualTo(ColumnType.TEXT);
+            for (int batch : new int[] {1, 5, CsvRangeReader.DEFAULT_BATCH}) {
+                for (int buffer : new int[] {64, 1 << 20}) {
+                    List<BadRow> bad = new ArrayList<>();
+                    String what = "file " + file + ", batch " + batch + ", buffer " + buffer;
+                    byte[] fast = read(f, options, buffer, batch, 333, true, bad);
+                    assertThat(FileAccumulator.fromBytes(fast).result()).as(what).isEqualTo(expected);
+                    assertThat(Arrays.equals(fast, general)).as(what + ": checkpoint bytes").isTrue();
+                    assertThat(bad).as(what).isEqualTo(generalBad);
+                }
+            }
+        }
+    }
+
+    private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
+                               List<BadRow> bad) throws Exception {
         CsvHeader h = CsvHeader.read(f, options);
         FileAccumulator acc = new FileAccumulator(h.names());
         try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), h.dataStart(), Long.MAX_VALUE,
-                h.dataStartLine(), buffer, batch)) {
+                h.dataStartLine(), buffer, batch, numbersPath)) {
             while (r.read(acc, every, bad::add) > 0) {
                 // keep reading
             }
         }
         return acc.toBytes();
+    }
+
+    /**
+     * Numeric columns: an id; floats with empty cells and NA values, of every length, canonical or not ("1.50",
+     * "+3", "007", "1e3", ".5"); integers of up to 18 digits whose sum leaves the long range, with short ones between
+     * them; numbers that become text in the middle; quoted and padded numbers; now and then a short row.
+     */
+    private static byte[] numericFile(Random rnd, int rows) {
+        StringBuilder sb = new StringBuilder("id,x,big,late,mixed\n");
+        String[] odd = {"1.50", "+3", "007", "1e3", ".5", "-0", "0.0", "\"42\"", " 8 ", "NA", "", "nan", "-1.#IND",
+                "99999999999999999999", "True", "2024-01-02"};
+        for (int r = 0; r < rows; r++) {
+            sb.append(r).append(',');
+            if (rnd.nextInt(20) == 0) {
+                sb.append(rnd.nextBoolean() ? "" : "NA");
+            } else {
+                sb.append(rnd.nextInt(20_000) - 10_000).append('.').append(rnd.nextInt(100));
+            }
+            sb.append(',').append(rnd.nextInt(10) == 0 ? Long.toString(900_000_000_000_000_000L + rnd.nextInt(1000))
+                    : Integer.toString(rnd.nextInt(100_000_000) - 50_000_000));
+            if (rnd.nextInt(15) == 0 && r != rows / 2) {
+                sb.append('\n');
+                continue; // a short row: the last two fields are missing
+            }
+            sb.append(',').append(r == rows / 2 ? "text" : Double.toString(rnd.nextGaussian() * 1e3));
+            sb.append(',').append(rnd.nextInt(4) == 0 ? odd[rnd.nextInt(odd.length)] : Integer.toString(rnd.nextInt(99)));
+            sb.append('\n');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
