@@ -57,8 +57,10 @@ final class CsvFilePartitioner implements Partitioner {
 			List<ByteRange> ranges;
 			try {
 				// a compressed file is read from its start: one partition, whatever its size
-				ranges = !ByteSource.isGzip(file) && Files.size(file) > this.splitSize
-						? CsvSplitter.split(file, this.options, this.splitSize) : List.of();
+				long size = Files.size(file);
+				ranges = !ByteSource.isGzip(file) && size > this.splitSize
+						? CsvSplitter.split(file, this.options, balancedSplitSize(size, this.splitSize, gridSize), false)
+						: List.of();
 			}
 			catch (IOException | RuntimeException ex) {
 				ExecutionContext context = context(file, relative, 0, -1, Long.MAX_VALUE, 0);
@@ -77,6 +79,19 @@ final class CsvFilePartitioner implements Partitioner {
 			}
 		}
 		return partitions;
+	}
+
+	/**
+	 * The size of the ranges of a file of {@code size} bytes split for {@code ways} partitions at a time: at most
+	 * splitSize, in a number of ranges that is a multiple of ways (17 ranges on 2 threads would leave one running
+	 * alone at the end, 18 keep both busy).
+	 */
+	static long balancedSplitSize(long size, long splitSize, int ways) {
+		long ranges = (size + splitSize - 1) / splitSize;
+		if (ways > 1) {
+			ranges = (ranges + ways - 1) / ways * ways;
+		}
+		return Math.max(1, (size + ranges - 1) / ranges);
 	}
 
 	static String describe(Throwable ex) {

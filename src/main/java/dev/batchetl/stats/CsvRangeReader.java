@@ -45,6 +45,8 @@ public final class CsvRangeReader implements Closeable {
     private static final int END = -2;
 
     private final ByteSource channel;
+    private final Path file;
+    private final long start;
     private final CsvOptions options;
     private final int columns;
     private final long end;
@@ -72,7 +74,9 @@ public final class CsvRangeReader implements Closeable {
     private long bufOffset; // file offset of buf[0]
     private long readPos; // file offset of the next channel read
     private boolean eof;
-    private long line;
+    private long line; // counted from firstLine, or from 0 while lineAtStart is unknown
+    private long lineAtStart; // what line numbers are short of: 0, or once known the line at start when it was not
+    private boolean lineKnown;
     private boolean finished;
 
     // the last parsed record
@@ -101,9 +105,11 @@ public final class CsvRangeReader implements Closeable {
     private byte[] scratch = new byte[256];
     private byte[] scratch2 = new byte[256];
 
-    private CsvRangeReader(ByteSource channel, CsvOptions options, int columns, long start, long end, long firstLine,
-                           int bufferSize, int batch) {
+    private CsvRangeReader(ByteSource channel, Path file, CsvOptions options, int columns, long start, long end,
+                           long firstLine, int bufferSize, int batch) {
         this.channel = channel;
+        this.file = file;
+        this.start = start;
         this.options = options;
         this.columns = columns;
         this.end = end;
@@ -138,13 +144,15 @@ public final class CsvRangeReader implements Closeable {
         this.buf = new byte[bufferSize];
         this.bufOffset = start;
         this.readPos = start;
-        this.line = firstLine;
+        this.lineKnown = firstLine >= 0;
+        this.line = Math.max(0, firstLine);
     }
 
     /**
      * Reads rows whose first byte lies in [start, end) (end = Long.MAX_VALUE: to end of file). start must be a row
      * boundary (dataStart, or an offset this reader reported, or a split point from CsvSplitter); firstLine is the
-     * physical line number at start.
+     * physical line number at start, or -1 when not known: then it is counted, once, when a bad row or an error needs
+     * it (or {@link #line()} is called), and not at all for a range without either.
      */
     public static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine)
             throws IOException {
@@ -175,7 +183,7 @@ public final class CsvRangeReader implements Closeable {
         }
         ByteSource ch = ByteSource.open(file, start);
         try {
-            CsvRangeReader r = new CsvRangeReader(ch, options, columns, start, end, firstLine, Math.max(16, bufferSize),
+            CsvRangeReader r = new CsvRangeReader(ch, file, options, columns, start, end, firstLine, Math.max(16, bufferSize),
                     Math.max(1, batch));
             if (start == 0 && r.utf8) {
                 r.skipBom();
@@ -238,11 +246,11 @@ public final class CsvRangeReader implements Closeable {
 
     private void bad(FileAccumulator acc, Consumer<BadRow> badRows, long at, String reason) {
         if (options.badRows() == BadRowPolicy.FAIL_FILE) {
-            throw new CsvFormatException(at, reason);
+            throw new CsvFormatException(absolute(at), reason);
         }
         acc.badRows++;
         if (badRows != null) {
-            badRows.accept(new BadRow(at, reason));
+            badRows.accept(new BadRow(absolute(at), reason));
         }
     }
 
@@ -251,9 +259,27 @@ public final class CsvRangeReader implements Closeable {
         return bufOffset + pos;
     }
 
-    /** Physical line number at offset(). */
+    /** Physical line number at offset() (counted now if the line at the start was not given). */
     public long line() {
-        return line;
+        return absolute(line);
+    }
+
+    /** Whether {@link #line()} is known without counting lines: the line at the start was given or counted. */
+    public boolean lineKnown() {
+        return lineKnown;
+    }
+
+    /** The physical line number of a line counted by this reader. */
+    private long absolute(long counted) {
+        if (!lineKnown) {
+            try {
+                lineAtStart = CsvSplitter.lineAt(file, options, start);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot count the lines of " + file + " before byte " + start, e);
+            }
+            lineKnown = true;
+        }
+        return counted + lineAtStart;
     }
 
     public boolean finished() {
@@ -291,7 +317,7 @@ public final class CsvRangeReader implements Closeable {
             } else if (r == EOF || r == END) {
                 finished = true;
             } else if (r == UNCLOSED) {
-                throw new CsvFormatException(quoteLine, "unclosed quote");
+                throw new CsvFormatException(absolute(quoteLine), "unclosed quote");
             } else {
                 List<String> out = new ArrayList<>(nf);
                 for (int i = 0; i < nf; i++) {
@@ -376,7 +402,7 @@ public final class CsvRangeReader implements Closeable {
     }
 
     private CsvFormatException invalidBytes(long line) {
-        return new CsvFormatException(line, "invalid " + options.encoding().name() + " byte sequence");
+        return new CsvFormatException(absolute(line), "invalid " + options.encoding().name() + " byte sequence");
     }
 
     /**

@@ -32,6 +32,16 @@ public final class CsvSplitter {
      * last range ends at Long.MAX_VALUE.
      */
     public static List<ByteRange> split(Path file, CsvOptions options, long splitSize) throws IOException {
+        return split(file, options, splitSize, true);
+    }
+
+    /**
+     * As {@link #split(Path, CsvOptions, long)}; without {@code lineNumbers} the first line of a range after the first
+     * may be -1 (not counted): the cuts need not read the whole file then, and a reader counts the lines before its
+     * range only if a bad row or an error needs them ({@link #lineAt}).
+     */
+    public static List<ByteRange> split(Path file, CsvOptions options, long splitSize, boolean lineNumbers)
+            throws IOException {
         if (splitSize <= 0) {
             throw new IllegalArgumentException("splitSize must be positive: " + splitSize);
         }
@@ -40,7 +50,7 @@ public final class CsvSplitter {
             return List.of(new ByteRange(header.dataStart(), Long.MAX_VALUE, header.dataStartLine()));
         }
         if (options.escape() == null) {
-            List<ByteRange> ranges = parallelSplit(file, options, splitSize, header);
+            List<ByteRange> ranges = parallelSplit(file, options, splitSize, header, MAX_WINDOW, lineNumbers);
             return ranges != null ? ranges : scanSplit(file, options, splitSize, header);
         }
         return tokenizerSplit(file, options, splitSize, header);
@@ -131,11 +141,16 @@ public final class CsvSplitter {
      */
     static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
             throws IOException {
-        return parallelSplit(file, options, splitSize, header, MAX_WINDOW);
+        return parallelSplit(file, options, splitSize, header, MAX_WINDOW, true);
     }
 
     static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header,
                                          int maxWindow) throws IOException {
+        return parallelSplit(file, options, splitSize, header, maxWindow, true);
+    }
+
+    static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header,
+                                         int maxWindow, boolean lineNumbers) throws IOException {
         long size = Files.size(file);
         long dataStart = header.dataStart();
         if ((size - dataStart) / splitSize > MAX_TARGETS) {
@@ -162,17 +177,52 @@ public final class CsvSplitter {
             List<Long> starts = new ArrayList<>();
             starts.add(dataStart);
             starts.addAll(sorted);
-            long[] lines = parallel(starts.size() - 1, k -> countLines(ch, starts.get(k), starts.get(k + 1)));
+            long[] lines = lineNumbers
+                    ? parallel(starts.size() - 1, k -> countLines(ch, starts.get(k), starts.get(k + 1))) : null;
             List<ByteRange> ranges = new ArrayList<>(starts.size());
             long line = header.dataStartLine();
             for (int k = 0; k < starts.size(); k++) {
                 boolean last = k == starts.size() - 1;
-                ranges.add(new ByteRange(starts.get(k), last ? Long.MAX_VALUE : starts.get(k + 1), line));
-                if (!last) {
+                ranges.add(new ByteRange(starts.get(k), last ? Long.MAX_VALUE : starts.get(k + 1),
+                        k == 0 || lines != null ? line : -1));
+                if (!last && lines != null) {
                     line += lines[k];
                 }
             }
             return ranges;
+        }
+    }
+
+    /** Bytes per task when {@link #lineAt} counts in parallel. */
+    static final long LINE_COUNT_PIECE = 32L << 20;
+
+    /**
+     * The physical line number at offset, a row boundary at or after the data start: the header's line count plus
+     * the LF, CR and CRLF line ends between the data start and offset, counted in parallel pieces.
+     */
+    static long lineAt(Path file, CsvOptions options, long offset) throws IOException {
+        return lineAt(file, options, offset, LINE_COUNT_PIECE);
+    }
+
+    static long lineAt(Path file, CsvOptions options, long offset, long piece) throws IOException {
+        CsvHeader header = CsvHeader.read(file, options);
+        long from = header.dataStart();
+        if (offset <= from) {
+            return header.dataStartLine();
+        }
+        int pieces = (int) Math.min(Integer.MAX_VALUE, (offset - from + piece - 1) / piece);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long[] lines = parallel(pieces, k -> {
+                long s = from + k * piece;
+                long n = countLines(ch, s, Math.min(offset, s + piece));
+                // a CRLF cut by the piece's start was counted at its CR
+                return k > 0 && readByte(ch, s - 1) == '\r' && readByte(ch, s) == '\n' ? n - 1 : n;
+            });
+            long line = header.dataStartLine();
+            for (long n : lines) {
+                line += n;
+            }
+            return line;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.batchetl.stats;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -95,7 +96,7 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 					return RepeatStatus.CONTINUABLE;
 				}
 			}
-			catch (IOException | CsvFormatException ex) {
+			catch (IOException | UncheckedIOException | CsvFormatException ex) {
 				this.error = CsvFilePartitioner.describe(ex);
 			}
 		}
@@ -109,7 +110,8 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 	public void update(ExecutionContext context) {
 		if (this.error == null && this.reader != null) {
 			context.putLong(OFFSET, this.reader.offset());
-			context.putLong(LINE, this.reader.line());
+			// -1 while the partition's first line is not known: counting it is left to a bad row or an error
+			context.putLong(LINE, this.reader.lineKnown() ? this.reader.line() : -1);
 			context.putString(STATE, Base64.getEncoder().encodeToString(this.accumulator.toBytes()));
 		}
 	}

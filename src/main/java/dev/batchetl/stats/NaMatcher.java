@@ -23,6 +23,7 @@ final class NaMatcher {
     private final int shift;
     private final byte[][][] byLength; // values longer than 8 bytes, by length
     private final boolean[] firstBytes = new boolean[256]; // the first bytes of the NA values
+    private final long[] firstPairs = new long[1 << 10]; // bit (b0 << 8 | b1): an NA value starts with b0 b1
 
     NaMatcher(Set<String> naValues) {
         int max = 8;
@@ -45,6 +46,10 @@ final class NaMatcher {
         for (byte[] b : all) {
             if (b.length > 0) {
                 firstBytes[b[0] & 0xFF] = true;
+            }
+            if (b.length > 1) {
+                int pair = (b[0] & 0xFF) << 8 | (b[1] & 0xFF);
+                firstPairs[pair >>> 6] |= 1L << pair;
             }
             if (b.length <= 8) {
                 long k = pack(b, 0, b.length);
@@ -85,7 +90,14 @@ final class NaMatcher {
 
     boolean matches(byte[] a, int s, int e) {
         int n = e - s;
-        if (n > 0 && !firstBytes[a[s] & 0xFF]) { // most values: no NA value starts with their first byte
+        // most values: no NA value starts with their first two bytes (a number such as -5.2 or 15, where -1.#IND and
+        // 1.#QNAN share the first byte)
+        if (n > 1) {
+            int pair = (a[s] & 0xFF) << 8 | (a[s + 1] & 0xFF);
+            if ((firstPairs[pair >>> 6] & (1L << pair)) == 0) {
+                return false;
+            }
+        } else if (n == 1 && !firstBytes[a[s] & 0xFF]) {
             return false;
         }
         if (n <= 8) {

@@ -35,6 +35,38 @@ class NaMatcherTest {
     }
 
     @Test
+    void everyShortTextOverTheBytesOfTheNaValuesMatchesExactlyWhenItIsOne() {
+        // all texts of up to 3 bytes over the NA values' bytes and a few others, against the defaults and a set of
+        // short values sharing first bytes and pairs
+        for (Set<String> set : List.of(CsvOptions.defaults().naValues(), Set.of("-", "-1", "1", "1.", "ab", "b", ""))) {
+            NaMatcher m = new NaMatcher(set);
+            StringBuilder alphabet = new StringBuilder("xz9");
+            for (String v : set) {
+                for (char c : v.toCharArray()) {
+                    if (alphabet.indexOf(String.valueOf(c)) < 0) {
+                        alphabet.append(c);
+                    }
+                }
+            }
+            List<String> texts = new ArrayList<>(List.of(""));
+            for (int len = 1; len <= 3; len++) {
+                List<String> longer = new ArrayList<>();
+                for (String t : texts) {
+                    if (t.length() == len - 1) {
+                        for (char c : alphabet.toString().toCharArray()) {
+                            longer.add(t + c);
+                        }
+                    }
+                }
+                texts.addAll(longer);
+            }
+            for (String t : texts) {
+                assertThat(matches(m, t)).as(set + ": " + t).containsOnly(set.contains(t));
+            }
+        }
+    }
+
+    @Test
     void aConfiguredSetReplacesTheDefaults() {
         NaMatcher m = new NaMatcher(Set.of("-", "missing", "not available at all", "\0\0"));
         assertThat(matches(m, "-")).containsOnly(true);

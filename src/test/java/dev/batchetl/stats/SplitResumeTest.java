@@ -6,6 +6,7 @@ import static dev.batchetl.stats.StatsTestSupport.statsResumed;
 import static dev.batchetl.stats.StatsTestSupport.statsSplit;
 import static dev.batchetl.stats.StatsTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,9 +125,11 @@ class SplitResumeTest {
         assertThat(whole.columnStats().get(2).maxLength()).isGreaterThan(20);
 
         for (long splitSize : new long[] {1, 5, 64, 1000, 1 << 20}) {
-            List<BadRow> bad = new ArrayList<>();
-            assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad), whole);
-            assertThat(bad).as("split " + splitSize).isEqualTo(wholeBad);
+            for (boolean lineNumbers : new boolean[] {true, false}) {
+                List<BadRow> bad = new ArrayList<>();
+                assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad, lineNumbers), whole);
+                assertThat(bad).as("split " + splitSize + ", line numbers " + lineNumbers).isEqualTo(wholeBad);
+            }
         }
         for (int every : new int[] {1, 3, 17, 1000}) {
             for (int buffer : new int[] {16, 100, CsvRangeReader.DEFAULT_BUFFER}) {
@@ -193,7 +196,62 @@ class SplitResumeTest {
             if (splitSize <= 50) {
                 assertThat(ranges).hasSizeGreaterThan(lineAt.size() / (int) (10 * splitSize));
             }
+            // without line numbers the same cuts, the lines left to be counted
+            List<ByteRange> unnumbered = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h,
+                    CsvSplitter.MAX_WINDOW, false);
+            assertThat(unnumbered).extracting(ByteRange::start).isEqualTo(ranges.stream().map(ByteRange::start).toList());
+            assertThat(unnumbered.get(0).firstLine()).isEqualTo(h.dataStartLine());
+            assertThat(unnumbered.subList(1, unnumbered.size())).allMatch(r -> r.firstLine() == -1);
             assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, new ArrayList<>()), stats(f));
+        }
+    }
+
+    @Test
+    void lineAtCountsTheLinesBeforeEveryRowBoundary() throws Exception {
+        // CR, LF and CRLF line ends, also in quoted fields; pieces of 1 and 2 bytes cut CRLFs in two
+        String csv = nastyCsv(200, 5, true) + "1,\"a\r\nb\",c\r\r\n\n2,\"\r\",x\r\n";
+        Path f = write(dir, "lines.csv", csv);
+        CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+        List<ByteRange> rows = CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h);
+        assertThat(rows).hasSizeGreaterThan(150);
+        for (ByteRange r : rows) {
+            for (long piece : new long[] {1, 2, 5, CsvSplitter.LINE_COUNT_PIECE}) {
+                assertThat(CsvSplitter.lineAt(f, CsvOptions.defaults(), r.start(), piece))
+                        .as("line at " + r.start() + ", pieces of " + piece).isEqualTo(r.firstLine());
+            }
+        }
+    }
+
+    @Test
+    void aFailingRowOfARangeWithoutItsFirstLineNamesItsLine() throws Exception {
+        // rows of too many fields, the first after line 300: the range holding it counts the lines before it
+        StringBuilder csv = new StringBuilder("a,b\r\n");
+        for (int i = 0; i < 400; i++) {
+            csv.append(i).append(i % 3 == 0 ? ",\"x\ny\"\r\n" : ",z\n");
+            if (i == 290) {
+                csv.append("1,2,3\n");
+            }
+        }
+        Path f = write(dir, "fail.csv", csv.toString());
+        CsvOptions failFile = StatsTestSupport.withPolicy(BadRowPolicy.FAIL_FILE);
+        CsvHeader h = CsvHeader.read(f, failFile);
+        long expected;
+        try (CsvRangeReader r = CsvRangeReader.open(f, failFile, 2, h.dataStart(), Long.MAX_VALUE, h.dataStartLine())) {
+            CsvFormatException e = catchThrowableOfType(() -> r.read(new FileAccumulator(h.names()), 10_000, null),
+                    CsvFormatException.class);
+            expected = e.line();
+        }
+        assertThat(expected).isGreaterThan(300);
+        List<ByteRange> ranges = CsvSplitter.split(f, failFile, 500, false);
+        ByteRange holder = ranges.stream().filter(r -> r.start() < csv.indexOf("1,2,3\n") && r.end() > csv.indexOf("1,2,3\n"))
+                .findFirst().orElseThrow();
+        assertThat(holder.firstLine()).isEqualTo(-1);
+        try (CsvRangeReader r = CsvRangeReader.open(f, failFile, 2, holder.start(), holder.end(), -1)) {
+            assertThat(r.lineKnown()).isFalse();
+            CsvFormatException e = catchThrowableOfType(() -> r.read(new FileAccumulator(h.names()), 10_000, null),
+                    CsvFormatException.class);
+            assertThat(e.line()).isEqualTo(expected);
+            assertThat(r.lineKnown()).isTrue();
         }
     }
 
@@ -278,9 +336,13 @@ class SplitResumeTest {
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         int columns = h.names().size();
         for (long splitSize : new long[] {1, 300, 4000}) {
+          for (boolean lineNumbers : new boolean[] {true, false}) {
             List<BadRow> bad = new ArrayList<>();
             FileAccumulator total = new FileAccumulator(h.names());
-            for (ByteRange range : CsvSplitter.split(f, CsvOptions.defaults(), splitSize)) {
+            List<ByteRange> ranges = CsvSplitter.split(f, CsvOptions.defaults(), splitSize, lineNumbers);
+            assertThat(ranges.stream().anyMatch(r -> r.firstLine() < 0)).as("lines left uncounted")
+                    .isEqualTo(!lineNumbers);
+            for (ByteRange range : ranges) {
                 FileAccumulator acc = new FileAccumulator(h.names());
                 long offset = range.start();
                 long line = range.firstLine();
@@ -291,14 +353,15 @@ class SplitResumeTest {
                         int n = r.read(acc, 2, bad::add);
                         acc = FileAccumulator.fromBytes(acc.toBytes());
                         offset = r.offset();
-                        line = r.line();
+                        line = r.lineKnown() ? r.line() : -1; // as the step's checkpoint keeps it
                         done = n == 0 || r.finished();
                     }
                 }
                 total.merge(FileAccumulator.fromBytes(acc.toBytes()));
             }
             assertSameStats(total.result(), whole);
-            assertThat(bad).as("split " + splitSize).isEqualTo(wholeBad);
+            assertThat(bad).as("split " + splitSize + ", line numbers " + lineNumbers).isEqualTo(wholeBad);
+          }
         }
     }
 

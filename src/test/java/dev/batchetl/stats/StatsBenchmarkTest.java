@@ -124,7 +124,10 @@ class StatsBenchmarkTest {
         }
     }
 
-    /** The work of the stats step: partitions of at most 64 MB, THREADS at a time, checkpoint every 50,000 rows. */
+    /**
+     * The work of the stats step: partitions of at most 64 MB (a multiple of THREADS of them for a split file), THREADS
+     * at a time, checkpoint every 50,000 rows.
+     */
     private static Measure engine(List<Path> files) throws Exception {
         CsvOptions options = CsvOptions.defaults();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -140,7 +143,11 @@ class StatsBenchmarkTest {
             bytes += Files.size(file);
             CsvHeader header = CsvHeader.read(file, options);
             headers.add(header);
-            List<ByteRange> ranges = Files.size(file) > (64L << 20) ? CsvSplitter.split(file, options, 64L << 20)
+            long size = Files.size(file);
+            // as the step's partitioner cuts: ranges of at most 64 MB, a multiple of THREADS of them, lines not counted
+            List<ByteRange> ranges = size > (64L << 20)
+                    ? CsvSplitter.split(file, options, CsvFilePartitioner.balancedSplitSize(size, 64L << 20, THREADS),
+                            false)
                     : List.of(new ByteRange(header.dataStart(), Long.MAX_VALUE, header.dataStartLine()));
             List<Future<FileAccumulator>> fileParts = new ArrayList<>();
             for (ByteRange range : ranges) {

@@ -54,8 +54,14 @@ final class StatsTestSupport {
 
     /** The ranges of the splitter, each read into its own accumulator, merged in order. */
     static FileStats statsSplit(Path file, CsvOptions options, long splitSize, List<BadRow> bad) throws IOException {
+        return statsSplit(file, options, splitSize, bad, true);
+    }
+
+    /** As above; without lineNumbers the ranges' first lines are left to the readers, as in the step. */
+    static FileStats statsSplit(Path file, CsvOptions options, long splitSize, List<BadRow> bad, boolean lineNumbers)
+            throws IOException {
         CsvHeader h = CsvHeader.read(file, options);
-        List<ByteRange> ranges = CsvSplitter.split(file, options, splitSize);
+        List<ByteRange> ranges = CsvSplitter.split(file, options, splitSize, lineNumbers);
         FileAccumulator total = new FileAccumulator(h.names());
         for (ByteRange range : ranges) {
             FileAccumulator acc = new FileAccumulator(h.names());
