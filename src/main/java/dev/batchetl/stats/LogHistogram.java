@@ -5,211 +5,227 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * Relative-error histogram of doubles (the DDSketch bucketing with a piecewise linear logarithm): a value x > 0 falls
- * in a bucket whose bounds differ by at most a factor g = (1 + a) / (1 - a), a = 1%, and is represented within 1% of
- * x; negative values likewise by magnitude; zeros are counted apart. At most {@link #BUCKETS} buckets per sign: values
- * more than about 10^12 times smaller than the largest magnitude share the lowest bucket. Counts only add, so the state depends only on
- * the multiset of values: merging in any order, splitting and resuming give identical results.
+ * Relative-error histogram of doubles, log-linear on the value's bits: a magnitude m > 0 falls in the bucket given by
+ * its biased exponent and the top 6 bits of its mantissa ({@code doubleToRawLongBits(m) >>> 46} for normal numbers;
+ * subnormal numbers are bucketed as if normalised), so 64 buckets per power of two, each bucket [lo, hi) with
+ * hi &lt;= (1 + 1/64) lo. A bucket is represented by 2 a b / (a + b), a and b its smallest and largest member, which is
+ * within (b - a) / (b + a) &lt; 1/129 &lt; 0.78% of each member (still within 0.78% after rounding, subnormal buckets
+ * included). Negative values likewise by magnitude; zeros, and infinities of each sign, are counted apart (a NaN, which
+ * the parser never produces, is counted as a zero). At most {@link #BUCKETS} = 2560 buckets (40 powers of two) per
+ * sign: values more than about 2^40 (about 10^12) times smaller than the largest magnitude of their sign share the
+ * lowest bucket. One array of 2 x 2560 counts per histogram. Counts only add, so the state depends only on the multiset
+ * of values: merging in any order, splitting and resuming give identical results.
  */
 final class LogHistogram {
 
+    /** The guaranteed relative error of each represented value (the bucketing's is 1/129, below 0.78%). */
     static final double ALPHA = 0.01;
-    static final int BUCKETS = 2048;
-    private static final double GAMMA = (1 + ALPHA) / (1 - ALPHA);
-    private static final double LOG_GAMMA = Math.log(GAMMA);
-    private static final double INV_LOG_GAMMA = 1 / LOG_GAMMA;
+    static final int BUCKETS = 2560;
+    /** Mantissa bits kept: 64 buckets per power of two. */
+    static final int MANTISSA_BITS = 6;
+    private static final int SHIFT = 52 - MANTISSA_BITS;
+    /** Bucket index of the smallest normal number; smaller magnitudes (and zero) take the rare path. */
+    private static final int MIN_NORMAL_INDEX = 1 << MANTISSA_BITS;
+    private static final long INFINITY_BITS = 0x7FF0000000000000L;
+    /** The top of an empty side: far enough below every index that top - index is negative without overflow. */
+    private static final int EMPTY = -(1 << 30);
 
-    private final Side pos = new Side();
-    private final Side neg = new Side();
+    // counts[s * BUCKETS + k]: side s (0: positive, 1: negative), bucket tops[s] - k (tops[s]: the highest index
+    // seen); bucket BUCKETS - 1 also holds everything below. Allocated with the first finite nonzero value.
+    private long[] counts;
+    private final int[] tops = {EMPTY, EMPTY};
+    private final long[] infinities = new long[2];
     private long zeros;
 
-    void add(double x, long c) {
-        if (x > 0) {
-            pos.add(index(x), c);
-        } else if (x < 0) {
-            neg.add(index(-x), c);
-        } else {
-            zeros += c;
-        }
-    }
-
     /**
-     * ceil(L(m) / ln g), L(m) = e + (f - 1) for m = f 2^e, 1 <= f < 2: a piecewise linear log2 that needs no
-     * logarithm. L grows at most 1 / ln 2 times faster or slower than log2, so a bucket of width ln g in L spans at most
-     * a factor g in value.
+     * The hot path: sign and bucket from the bits, no branch on the sign. Zeros, subnormals, infinities, NaN, the first
+     * value of a side and a new largest magnitude all make {@code k} or {@code i - MIN_NORMAL_INDEX} negative.
      */
-    private static int index(double m) {
-        if (Double.isInfinite(m)) {
-            return Integer.MAX_VALUE / 2;
+    void add(double x, long c) {
+        long bits = Double.doubleToRawLongBits(x);
+        int s = (int) (bits >>> 63);
+        int i = (int) (bits >>> SHIFT) & 0x1FFFF;
+        int k = tops[s] - i;
+        if ((k | (i - MIN_NORMAL_INDEX)) < 0) {
+            addRare(bits, c);
+            return;
         }
-        double l = approxLog2(m);
-        // fast path: multiplying by the rounded reciprocal differs from the division by a few ulps (|q| < 2^17, so
-        // well below 1e-9); unless q is that close to an integer, both have the same ceiling
-        double q = l * INV_LOG_GAMMA;
-        long t = (long) q; // toward zero: the ceiling for q <= 0
-        double frac = Math.abs(q - t);
-        if (frac > 1e-9 && frac < 1 - 1e-9) {
-            return (int) (q > 0 ? t + 1 : t);
-        }
-        return (int) Math.ceil(l / LOG_GAMMA);
+        counts[s * BUCKETS + Math.min(k, BUCKETS - 1)] += c;
     }
 
-    private static double approxLog2(double m) {
-        long bits = Double.doubleToRawLongBits(m);
-        int e = (int) ((bits >>> 52) & 0x7FF);
-        if (e == 0) { // subnormal: scale up exactly
-            return approxLog2(m * 0x1p54) - 54;
+    private void addRare(long bits, long c) {
+        int s = (int) (bits >>> 63);
+        long mag = bits & Long.MAX_VALUE;
+        if (mag == 0 || mag > INFINITY_BITS) {
+            zeros += c;
+            return;
         }
-        double f = Double.longBitsToDouble((bits & 0x000FFFFFFFFFFFFFL) | 0x3FF0000000000000L);
-        return (e - 1023) + (f - 1);
+        if (mag == INFINITY_BITS) {
+            infinities[s] += c;
+            return;
+        }
+        int i = index(mag);
+        raiseTop(s, i);
+        counts[s * BUCKETS + Math.min(tops[s] - i, BUCKETS - 1)] += c;
     }
 
-    private static double approxExp2(double l) {
-        double e = Math.floor(l);
-        return Math.scalb(1 + (l - e), (int) e);
+    /** Makes index t at most the top of side s: the first top, or a higher one that folds the lowest buckets. */
+    private void raiseTop(int s, int t) {
+        if (counts == null) {
+            counts = new long[2 * BUCKETS];
+        }
+        int top = tops[s];
+        if (top == EMPTY) {
+            tops[s] = t;
+        } else if (t > top) {
+            int d = t - top;
+            int base = s * BUCKETS;
+            int kept = Math.max(BUCKETS - 1 - d, 0); // buckets 0 .. kept - 1 move up by d; the rest fold
+            long folded = 0;
+            for (int k = kept; k < BUCKETS; k++) {
+                folded += counts[base + k];
+            }
+            if (kept > 0) {
+                System.arraycopy(counts, base, counts, base + d, kept);
+            }
+            java.util.Arrays.fill(counts, base, base + Math.min(d, BUCKETS - 1), 0);
+            counts[base + BUCKETS - 1] = folded;
+            tops[s] = t;
+        }
     }
 
-    /** The bucket's lower and upper bounds lo, hi (hi <= g lo) represented by 2 lo hi / (lo + hi): within a of both. */
-    private static double value(int i) {
-        if (i >= Integer.MAX_VALUE / 2) {
-            return Double.POSITIVE_INFINITY;
+    /** The bucket index of a finite magnitude's bits (0 &lt; mag &lt; infinity): monotone in the magnitude. */
+    static int index(long mag) {
+        if (mag >= 1L << 52) {
+            return (int) (mag >>> SHIFT);
         }
-        double lo = approxExp2((i - 1) * LOG_GAMMA);
-        double hi = approxExp2(i * LOG_GAMMA);
-        return 2 * lo * hi / (lo + hi);
+        // subnormal: mag * 2^-1074 = 2^(e - 1074) (1 + f), as a normal number of biased exponent e - 51 (<= 0)
+        int e = 63 - Long.numberOfLeadingZeros(mag);
+        int j = (int) ((e >= MANTISSA_BITS ? mag >>> (e - MANTISSA_BITS) : mag << (MANTISSA_BITS - e))
+                & (MIN_NORMAL_INDEX - 1));
+        return ((e - 51) << MANTISSA_BITS) + j;
+    }
+
+    /** The representative of bucket i: 2 a b / (a + b), a and b the bucket's smallest and largest member. */
+    static double value(int i) {
+        long lo;
+        long hi;
+        if (i >= MIN_NORMAL_INDEX) {
+            lo = (long) i << SHIFT;
+            hi = ((long) (i + 1) << SHIFT) - 1;
+        } else {
+            int e = (i >> MANTISSA_BITS) + 51;
+            long j = i & (MIN_NORMAL_INDEX - 1);
+            // the bits are the value in units of 2^-1074; the bucket is [2^e (64 + j) / 64, 2^e (65 + j) / 64)
+            lo = (((64 + j) << e) + 63) >>> MANTISSA_BITS;
+            hi = ((((65 + j) << e) + 63) >>> MANTISSA_BITS) - 1;
+        }
+        double a = Double.longBitsToDouble(lo);
+        double b = Double.longBitsToDouble(hi);
+        return a + (b - a) / (1 + b / a); // = 2 a b / (a + b), without overflow in the highest bucket
+    }
+
+    private long sideTotal(int s) {
+        long t = infinities[s];
+        if (counts != null) {
+            for (int k = s * BUCKETS; k < (s + 1) * BUCKETS; k++) {
+                t += counts[k];
+            }
+        }
+        return t;
     }
 
     long total() {
-        return pos.total + neg.total + zeros;
+        return sideTotal(0) + sideTotal(1) + zeros;
     }
 
     void merge(LogHistogram o) {
-        pos.merge(o.pos);
-        neg.merge(o.neg);
         zeros += o.zeros;
+        for (int s = 0; s < 2; s++) {
+            infinities[s] += o.infinities[s];
+            int ot = o.tops[s];
+            if (ot == EMPTY) {
+                continue;
+            }
+            raiseTop(s, ot);
+            int d = tops[s] - ot;
+            int base = s * BUCKETS;
+            for (int k = 0; k < BUCKETS; k++) {
+                counts[base + Math.min(k + d, BUCKETS - 1)] += o.counts[base + k];
+            }
+        }
     }
 
     /** Approximate value at 0-based rank r of the sorted values. */
     double orderStatistic(long r) {
-        if (r < neg.total) {
-            // negatives, from the most negative: the largest magnitude first
-            return -neg.valueAtRankFromTop(r);
+        if (r < 0 || r >= total()) {
+            throw new IndexOutOfBoundsException("rank " + r + " of " + total());
         }
-        r -= neg.total;
+        // negatives from the most negative (the largest magnitude first), zeros, positives from the smallest
+        if (r < infinities[1]) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        r -= infinities[1];
+        if (tops[1] != EMPTY) {
+            for (int k = 0; k < BUCKETS; k++) {
+                r -= counts[BUCKETS + k];
+                if (r < 0) {
+                    return -value(tops[1] - k);
+                }
+            }
+        }
         if (r < zeros) {
             return 0.0;
         }
         r -= zeros;
-        return pos.valueAtRankFromBottom(r);
+        if (tops[0] != EMPTY) {
+            for (int k = BUCKETS - 1; k >= 0; k--) {
+                r -= counts[k];
+                if (r < 0) {
+                    return value(tops[0] - k);
+                }
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     void write(DataOutputStream out) throws IOException {
         out.writeLong(zeros);
-        pos.write(out);
-        neg.write(out);
+        for (int s = 0; s < 2; s++) {
+            out.writeLong(infinities[s]);
+            if (tops[s] == EMPTY) {
+                out.writeBoolean(false);
+                continue;
+            }
+            out.writeBoolean(true);
+            out.writeInt(tops[s]);
+            int base = s * BUCKETS;
+            int used = BUCKETS;
+            while (used > 0 && counts[base + used - 1] == 0) {
+                used--;
+            }
+            out.writeInt(used);
+            for (int k = 0; k < used; k++) {
+                out.writeLong(counts[base + k]);
+            }
+        }
     }
 
     static LogHistogram read(DataInputStream in) throws IOException {
         LogHistogram h = new LogHistogram();
         h.zeros = in.readLong();
-        h.pos.read(in);
-        h.neg.read(in);
-        return h;
-    }
-
-    /** Buckets of one sign: counts[k] is the bucket top - k (top = the highest index seen). */
-    private static final class Side {
-        long[] counts; // null: empty
-        int top;
-        long total;
-
-        void add(int i, long c) {
-            total += c;
-            if (counts == null) {
-                counts = new long[BUCKETS];
-                top = i;
-            } else if (i > top) {
-                shift(i);
-            }
-            int k = top - i;
-            counts[Math.min(k, BUCKETS - 1)] += c;
-        }
-
-        /** Raises top to t, folding what falls off the bottom into the lowest bucket. */
-        private void shift(int t) {
-            int d = t - top;
-            long[] n = new long[BUCKETS];
-            for (int k = 0; k < BUCKETS; k++) {
-                if (counts[k] != 0) {
-                    n[Math.min(k + d, BUCKETS - 1)] += counts[k];
-                }
-            }
-            counts = n;
-            top = t;
-        }
-
-        void merge(Side o) {
-            if (o.counts == null) {
-                return;
-            }
-            for (int k = 0; k < BUCKETS; k++) {
-                if (o.counts[k] != 0) {
-                    long c = o.counts[k];
-                    add(o.top - k, c);
-                }
-            }
-        }
-
-        double valueAtRankFromBottom(long r) {
-            long seen = 0;
-            for (int k = BUCKETS - 1; k >= 0; k--) {
-                seen += counts[k];
-                if (seen > r) {
-                    return value(top - k);
-                }
-            }
-            return value(top);
-        }
-
-        double valueAtRankFromTop(long r) {
-            long seen = 0;
-            for (int k = 0; k < BUCKETS; k++) {
-                seen += counts[k];
-                if (seen > r) {
-                    return value(top - k);
-                }
-            }
-            return value(top - BUCKETS + 1);
-        }
-
-        void write(DataOutputStream out) throws IOException {
-            if (counts == null) {
-                out.writeBoolean(false);
-                return;
-            }
-            out.writeBoolean(true);
-            out.writeInt(top);
-            int used = BUCKETS;
-            while (used > 0 && counts[used - 1] == 0) {
-                used--;
-            }
-            out.writeInt(used);
-            for (int k = 0; k < used; k++) {
-                out.writeLong(counts[k]);
-            }
-        }
-
-        void read(DataInputStream in) throws IOException {
+        for (int s = 0; s < 2; s++) {
+            h.infinities[s] = in.readLong();
             if (!in.readBoolean()) {
-                return;
+                continue;
             }
-            top = in.readInt();
-            counts = new long[BUCKETS];
+            int top = in.readInt();
+            h.raiseTop(s, top);
             int used = in.readInt();
             for (int k = 0; k < used; k++) {
-                counts[k] = in.readLong();
-                total += counts[k];
+                h.counts[s * BUCKETS + k] = in.readLong();
             }
         }
+        return h;
     }
 }
