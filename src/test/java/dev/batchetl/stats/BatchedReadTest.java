@@ -79,12 +79,49 @@ class BatchedReadTest {
         }
     }
 
+    @Test
+    void plainFieldsFoundEightBytesAtATimeAreTheGeneralLoopsFields() throws Exception {
+        // random bytes over delimiters (often several in eight bytes), quotes, line ends, spaces, non-ASCII and an
+        // escape character, with and without escaping; every field and bad row as the general loop finds them
+        Random rnd = new Random(5);
+        String alphabet = "ab12,,,,\"\"\n\r .-\\\u00e9";
+        CsvOptions plain = CsvOptions.defaults().withInvalidBytes(InvalidBytePolicy.REPLACE);
+        CsvOptions escaped = new CsvOptions(',', '"', '\\', true, StandardCharsets.UTF_8, plain.naValues(),
+                plain.badRows(), plain.invalidBytes());
+        for (int file = 0; file < 200; file++) {
+            StringBuilder csv = new StringBuilder("a,b,c,d\n");
+            int n = 50 + rnd.nextInt(400);
+            for (int i = 0; i < n; i++) {
+                csv.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            Path f = write(dir, "p" + file + ".csv", csv.toString());
+            for (CsvOptions options : List.of(plain, escaped)) {
+                List<BadRow> generalBad = new ArrayList<>();
+                byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, generalBad);
+                for (int buffer : new int[] {16, 40, 1 << 20}) {
+                    List<BadRow> bad = new ArrayList<>();
+                    byte[] fast = read(f, options, buffer, 7, 3, true, true, bad);
+                    String what = csv + "\nescape " + options.escape() + ", buffer " + buffer;
+                    assertThat(FileAccumulator.fromBytes(fast).result()).as(what)
+                            .isEqualTo(FileAccumulator.fromBytes(general).result());
+                    assertThat(Arrays.equals(fast, general)).as(what + ": checkpoint bytes").isTrue();
+                    assertThat(bad).as(what).isEqualTo(generalBad);
+                }
+            }
+        }
+    }
+
     private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
                                List<BadRow> bad) throws Exception {
+        return read(f, options, buffer, batch, every, numbersPath, true, bad);
+    }
+
+    private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
+                               boolean fieldsPath, List<BadRow> bad) throws Exception {
         CsvHeader h = CsvHeader.read(f, options);
         FileAccumulator acc = new FileAccumulator(h.names());
         try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), h.dataStart(), Long.MAX_VALUE,
-                h.dataStartLine(), buffer, batch, numbersPath)) {
+                h.dataStartLine(), buffer, batch, numbersPath, fieldsPath)) {
             while (r.read(acc, every, bad::add) > 0) {
                 // keep reading
             }
