@@ -59,10 +59,11 @@ final class ColumnAccumulator {
     long tmaxSec = Long.MIN_VALUE;
     int tmaxNano;
 
-    // Distinct values, in three parts so that most numbers are hashed and counted once. distinctNumbers: numbers
-    // written the one way their value is (NumberParser.canonical), by value; each is one text and one value.
-    // distinctText: every other value, by its bytes. distinctTyped: the typed value of every other number, boolean or
-    // instant (null once text). Distinct texts: numbers + text; distinct typed values: numbers + typed.
+    // Distinct values, in three parts so that most numbers and dates are hashed and counted once. distinctNumbers:
+    // numbers written the one way their value is (NumberParser.canonical) and dates written YYYY-MM-DD, by value; each
+    // is one text and one value. distinctText: every other value, by its bytes. distinctTyped: the typed value of
+    // every other number, boolean or instant (null once text). Distinct texts: numbers + text; distinct typed values:
+    // numbers + typed.
     DistinctCounter distinctNumbers = new DistinctCounter();
     DistinctCounter distinctText = new DistinctCounter();
     DistinctCounter distinctTyped = new DistinctCounter();
@@ -111,6 +112,18 @@ final class ColumnAccumulator {
         }
         // every value is classified, also in a text column: whether a text is counted by value must not depend on
         // what came before it
+        if (n == 10) {
+            DateTimeParser dp = dates == null ? new DateTimeParser() : dates;
+            if (dp.parse(a, s, e) == DateTimeParser.DATE) {
+                // a date written YYYY-MM-DD is, like a canonical number, one text and one value: counted once, by
+                // value (no number looks like it)
+                distinctNumbers.add(temporalHash(dp));
+                if (texts == 0) {
+                    addTemporal(DateTimeParser.DATE, dp);
+                }
+                return;
+            }
+        }
         int kind = parser.parse(a, s, e);
         boolean canonical = parser.canonical;
         if (canonical) {
@@ -322,6 +335,18 @@ final class ColumnAccumulator {
         if (kind == DateTimeParser.NONE) {
             return false;
         }
+        addTemporal(kind, p);
+        distinctTyped.add(temporalHash(p));
+        return true;
+    }
+
+    /** The hash of the instant just parsed: equal instants hash the same, whether written as date or date-time. */
+    private static long temporalHash(DateTimeParser p) {
+        return DistinctCounter.hashTagged(DistinctCounter.mix(p.epochSecond) ^ p.nano, 0xDA7EL);
+    }
+
+    /** Counts the instant just parsed (of the given kind) and updates the range; not the distinct counts. */
+    private void addTemporal(int kind, DateTimeParser p) {
         if (kind == DateTimeParser.DATE) {
             dates++;
         } else if (kind == DateTimeParser.NAIVE) {
@@ -339,8 +364,6 @@ final class ColumnAccumulator {
             tmaxSec = sec;
             tmaxNano = nano;
         }
-        distinctTyped.add(DistinctCounter.hashTagged(DistinctCounter.mix(sec) ^ nano, 0xDA7EL));
-        return true;
     }
 
     private void becomeText() {

@@ -172,6 +172,41 @@ class ExtendedStatsTest {
     }
 
     @Test
+    void datesWrittenSeveralWaysCountOnceAsValuesAndApartAsTexts() throws Exception {
+        // a date as YYYY-MM-DD and as a date-time at midnight: one value, two texts; column t turns text at its end
+        StringBuilder sb = new StringBuilder("d,t\n");
+        for (String v : List.of("2024-01-02", "2024-01-02T00:00:00", "2024-01-02 00:00:00", "2024-01-03",
+                "2024-01-03T00:00:00.000", "2024-01-02")) {
+            sb.append(v).append(',').append(v).append('\n');
+        }
+        sb.append("2024-01-04,x\n");
+        FileStats s = stats(write(dir, "date-spellings.csv", sb.toString()));
+        assertThat(col(s, "d").type()).isEqualTo(ColumnType.DATETIME);
+        assertThat(col(s, "d").distinct()).isEqualTo(3); // 2 January, 3 January, 4 January
+        assertThat(col(s, "d").distinctExact()).isTrue();
+        assertThat(col(s, "t").type()).isEqualTo(ColumnType.TEXT);
+        assertThat(col(s, "t").distinct()).isEqualTo(6); // five texts and x
+        // a date-shaped text that is no date stays a text; a text column counts dates by text, whatever came first
+        FileStats w = stats(write(dir, "words-first.csv", "w\nx\n2023-02-29\n2024-02-29\n2024-02-29\ny\n"));
+        assertThat(col(w, "w").distinct()).isEqualTo(4);
+        // many dates, estimated: each as a date and as a date-time; the text column ends with a word
+        StringBuilder many = new StringBuilder("d,t\n");
+        java.time.LocalDate day = java.time.LocalDate.of(1990, 1, 1);
+        for (int i = 0; i < 6_000; i++, day = day.plusDays(1)) {
+            many.append(day).append(',').append(day).append('\n')
+                    .append(day).append("T00:00:00,").append(day).append("T00:00:00\n");
+        }
+        many.append(day).append(",x\n");
+        Path f = write(dir, "many-dates.csv", many.toString());
+        FileStats m = stats(f);
+        assertThat(col(m, "d").distinctExact()).isFalse();
+        assertThat((double) col(m, "d").distinct()).isCloseTo(6_001, org.assertj.core.data.Offset.offset(6_001 * 0.065));
+        assertThat((double) col(m, "t").distinct()).isCloseTo(12_001, org.assertj.core.data.Offset.offset(12_001 * 0.065));
+        SplitResumeTest.assertSameStats(statsSplit(f, CsvOptions.defaults(), 20_000, new ArrayList<>()), m);
+        SplitResumeTest.assertSameStats(statsResumed(f, CsvOptions.defaults(), 777, 4096, new ArrayList<>()), m);
+    }
+
+    @Test
     void manyDistinctValuesAreEstimatedWithinTheStatedBounds() throws Exception {
         Random rnd = new Random(11);
         StringBuilder sb = new StringBuilder("x,id\n");
