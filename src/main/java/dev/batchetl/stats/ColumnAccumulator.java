@@ -209,13 +209,6 @@ final class ColumnAccumulator {
         long imin = this.imin;
         long imax = this.imax;
         long negInts = this.negInts;
-        double dsum = this.dsum;
-        double dcomp = this.dcomp;
-        double dmin = this.dmin;
-        double dmax = this.dmax;
-        long dn = this.dn;
-        double wmean = this.wmean;
-        double wm2 = this.wm2;
         int minLen = this.minLen;
         int maxLen = this.maxLen;
         long rminKey = this.rminKey;
@@ -290,24 +283,7 @@ final class ColumnAccumulator {
                 distinctText.add(DistinctCounter.hashBytes(a, s, e));
                 distinctTyped.add(hash);
             }
-            // as addDouble
-            double t = dsum + x;
-            if (Math.abs(dsum) >= Math.abs(x)) {
-                dcomp += (dsum - t) + x;
-            } else {
-                dcomp += (x - t) + dsum;
-            }
-            dsum = t;
-            if (x < dmin) {
-                dmin = x;
-            }
-            if (x > dmax) {
-                dmax = x;
-            }
-            dn++;
-            double d = x - wmean;
-            wmean += d / dn;
-            wm2 += d * (x - wmean);
+            addDouble(x);
             quantiles.add(x);
         }
         this.nulls = nulls;
@@ -318,13 +294,6 @@ final class ColumnAccumulator {
         this.imin = imin;
         this.imax = imax;
         this.negInts = negInts;
-        this.dsum = dsum;
-        this.dcomp = dcomp;
-        this.dmin = dmin;
-        this.dmax = dmax;
-        this.dn = dn;
-        this.wmean = wmean;
-        this.wm2 = wm2;
         this.minLen = minLen;
         this.maxLen = maxLen;
         return r;
