@@ -192,9 +192,8 @@ final class ColumnAccumulator {
      * The hot path of a column whose values were all numbers so far (or booleans or dates): adds the staged values
      * a[bs[base + r], be[base + r]) of rows r = from, from + 1, ... for as long as each is missing (be < 0), an NA
      * value, or a plain ASCII decimal that {@link NumberParser#shortDecimal} reads, with exactly the effect of
-     * {@link #addNull()} or {@link #add}, the statistics kept in local variables. Returns the first row it left to the
-     * caller (a quoted or non-ASCII field, flags[r] != 0, any other value, an integer sum leaving the long range), or
-     * {@code to}.
+     * {@link #addNull()} or {@link #add}, without add's dispatch on the kind of value. Returns the first row it left to
+     * the caller (a quoted or non-ASCII field, flags[r] != 0, any other value), or {@code to}.
      */
     int addNumbers(byte[] a, int[] bs, int[] be, int base, int from, int to, byte[] flags, NaMatcher na,
                    NumberParser parser) {
@@ -203,18 +202,10 @@ final class ColumnAccumulator {
         }
         long nulls = this.nulls;
         long count = this.count;
-        long ints = this.ints;
-        long floats = this.floats;
-        long isum = this.isum;
-        long imin = this.imin;
-        long imax = this.imax;
-        long negInts = this.negInts;
         int minLen = this.minLen;
         int maxLen = this.maxLen;
         long rminKey = this.rminKey;
         long rmaxKey = this.rmaxKey;
-        final QuantileAccumulator quantiles = this.quantiles;
-        final DistinctCounter numbers = this.distinctNumbers;
         int r = from;
         for (; r < to; r++) {
             int e = be[base + r];
@@ -234,14 +225,6 @@ final class ColumnAccumulator {
             if (kind == NumberParser.UNHANDLED) {
                 break;
             }
-            long v = parser.longValue;
-            if (kind == NumberParser.INT) {
-                long sum = isum + v;
-                if (((isum ^ sum) & (v ^ sum)) < 0) {
-                    break; // add() carries the sum into a BigInteger
-                }
-                isum = sum;
-            }
             count++;
             int n = e - s;
             if (n < minLen) {
@@ -256,44 +239,25 @@ final class ColumnAccumulator {
                 rminKey = this.rminKey;
                 rmaxKey = this.rmaxKey;
             }
-            boolean canonical = parser.canonical;
-            double x;
             long hash;
             if (kind == NumberParser.INT) {
-                ints++;
-                if (v < imin) {
-                    imin = v;
-                }
-                if (v > imax) {
-                    imax = v;
-                }
-                if (v < 0) {
-                    negInts++;
-                }
-                x = (double) v;
-                hash = DistinctCounter.hashLong(v);
+                addInt(parser.longValue);
+                hash = DistinctCounter.hashLong(parser.longValue);
             } else {
                 floats++;
-                x = parser.doubleValue;
-                hash = DistinctCounter.hashDouble(x);
+                addDouble(parser.doubleValue);
+                quantiles.add(parser.doubleValue);
+                hash = DistinctCounter.hashDouble(parser.doubleValue);
             }
-            if (canonical) {
-                numbers.add(hash);
+            if (parser.canonical) {
+                distinctNumbers.add(hash);
             } else {
                 distinctText.add(DistinctCounter.hashBytes(a, s, e));
                 distinctTyped.add(hash);
             }
-            addDouble(x);
-            quantiles.add(x);
         }
         this.nulls = nulls;
         this.count = count;
-        this.ints = ints;
-        this.floats = floats;
-        this.isum = isum;
-        this.imin = imin;
-        this.imax = imax;
-        this.negInts = negInts;
         this.minLen = minLen;
         this.maxLen = maxLen;
         return r;
