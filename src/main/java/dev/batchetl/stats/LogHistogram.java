@@ -206,7 +206,7 @@ final class LogHistogram {
             }
             out.writeInt(used);
             for (int k = 0; k < used; k++) {
-                out.writeLong(counts[base + k]);
+                writeCount(out, counts[base + k]);
             }
         }
     }
@@ -223,9 +223,33 @@ final class LogHistogram {
             h.raiseTop(s, top);
             int used = in.readInt();
             for (int k = 0; k < used; k++) {
-                h.counts[s * BUCKETS + k] = in.readLong();
+                h.counts[s * BUCKETS + k] = readCount(in);
             }
         }
         return h;
+    }
+
+    /**
+     * A count as an unsigned varint, seven bits a byte: most buckets of a checkpoint hold fewer than 16,384 values, so
+     * two bytes or one instead of eight (the histogram was more than half of a numeric column's checkpoint).
+     */
+    static void writeCount(DataOutputStream out, long c) throws IOException {
+        while ((c & ~0x7FL) != 0) {
+            out.writeByte((int) (c & 0x7F) | 0x80);
+            c >>>= 7;
+        }
+        out.writeByte((int) c);
+    }
+
+    static long readCount(DataInputStream in) throws IOException {
+        long c = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            c |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return c;
+            }
+        }
+        throw new IOException("bad count in a histogram checkpoint");
     }
 }

@@ -387,4 +387,24 @@ class LogHistogramTest {
         }
         assertThat(bytes(back)).isEqualTo(bytes(h));
     }
+
+    @Test
+    void countsRoundTripAsVarintsOfOneToTenBytes() throws IOException {
+        long[] counts = {0, 1, 127, 128, 16_383, 16_384, 1L << 35, Long.MAX_VALUE, -1L};
+        int[] lengths = {1, 1, 1, 2, 2, 3, 6, 9, 10};
+        for (int i = 0; i < counts.length; i++) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            LogHistogram.writeCount(new java.io.DataOutputStream(b), counts[i]);
+            assertThat(b.size()).as("bytes of " + counts[i]).isEqualTo(lengths[i]);
+            long back = LogHistogram.readCount(new java.io.DataInputStream(new java.io.ByteArrayInputStream(b.toByteArray())));
+            assertThat(back).isEqualTo(counts[i]);
+        }
+        // a histogram of many values per bucket writes each count in a few bytes, not eight
+        LogHistogram h = new LogHistogram();
+        for (int i = 0; i < 200_000; i++) {
+            h.add(1 + (i % 1000) / 1000.0, 1);
+        }
+        assertThat(bytes(h).length).isLessThan(100 + 3 * 64);
+        assertThat(read(bytes(h)).total()).isEqualTo(200_000);
+    }
 }
