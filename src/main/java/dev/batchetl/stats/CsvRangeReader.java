@@ -525,6 +525,11 @@ public final class CsvRangeReader implements Closeable {
         for (;;) { // one field per iteration
             if (fieldsPath && p + 8 <= lim) {
                 p = plainFields(b, p, lim);
+                if (p < 0) { // the record ended: a quoted last field and LF at ~p
+                    pos = ~p + 1;
+                    line = ln + 1;
+                    return RECORD;
+                }
             }
             final int start = p;
             boolean complex = false;
@@ -676,10 +681,11 @@ public final class CsvRangeReader implements Closeable {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * Adds the plain fields of the record from p on: fields that do not start with a quote, hold no line end, escape or
-     * non-ASCII byte, and end with a delimiter. Eight bytes at a time, with every delimiter of the word found at once
-     * (the first two without a branch), so that fields of varying length cost no mispredicted branch each. Returns where
-     * the first field it did not add starts (p when none): the general loop parses that one, and the rest.
+     * Adds the plain fields of the record from p on: fields that hold no line end, escape or non-ASCII byte and end
+     * with a delimiter, either unquoted or quoted without quotes inside. Eight bytes at a time, with every delimiter of
+     * the word found at once (the first two without a branch), so that fields of varying length cost no mispredicted
+     * branch each. Returns where the first field it did not add starts (p when none): the general loop parses that one,
+     * and the rest; or, when it added the record's last field (quoted, then LF), the complement of the LF's index.
      */
     private int plainFields(byte[] b, int p, int lim) {
         int f = p; // where the current field starts
@@ -726,13 +732,53 @@ public final class CsvRangeReader implements Closeable {
             }
             f = count == 0 ? f : p + 8 - (Long.numberOfLeadingZeros(d) >>> 3);
             n += count;
-            if (stop != 0) {
+            if (stop == 0) {
+                p += 8;
+                continue;
+            }
+            if ((stop & -stop & quotedStart) == 0) {
+                break; // a line end, escape or non-ASCII byte: the general loop takes this field
+            }
+            // a quoted field starts at f: taken here when it is "..." without quotes, line ends, escapes or non-ASCII
+            // bytes inside and a delimiter after it (the content referenced in place, as the general loop does)
+            int close = closingQuote(b, f + 1, lim, hasEsc);
+            if (close < 0 || close + 1 >= lim || (b[close + 1] != delim && b[close + 1] != '\n')) {
                 break;
             }
-            p += 8;
+            if (n + 1 > fs.length) {
+                growFields(n + 8);
+            }
+            fs[n] = f + 1;
+            fe[n] = close;
+            fc[n] = false;
+            n++;
+            if (b[close + 1] == '\n') { // the record's last field
+                nf = n;
+                return ~(close + 1);
+            }
+            f = close + 2;
+            p = f;
         }
         nf = n;
         return f;
+    }
+
+    /** The first quote at or after p if no line end, escape or non-ASCII byte comes before it; else -1. */
+    private int closingQuote(byte[] b, int p, int lim, boolean hasEsc) {
+        while (p + 8 <= lim) {
+            long w = (long) LONG_LE.get(b, p);
+            long m = Swar.firstMatches(w, quoteMask) | Swar.firstMatches(w, lfMask) | Swar.firstMatches(w, crMask)
+                    | (w & Swar.HIGHS);
+            if (hasEsc) {
+                m |= Swar.firstMatches(w, escMask);
+            }
+            if (m != 0) {
+                int i = p + (Long.numberOfTrailingZeros(m) >>> 3);
+                return b[i] == quote ? i : -1;
+            }
+            p += 8;
+        }
+        return -1;
     }
 
     private void growFields(int min) {

@@ -88,11 +88,21 @@ class BatchedReadTest {
         CsvOptions plain = CsvOptions.defaults().withInvalidBytes(InvalidBytePolicy.REPLACE);
         CsvOptions escaped = new CsvOptions(',', '"', '\\', true, StandardCharsets.UTF_8, plain.naValues(),
                 plain.badRows(), plain.invalidBytes());
-        for (int file = 0; file < 200; file++) {
+        String[] fields = {"x", "12.5", "", "\"\"", "\"q\"", "\"a,b\"", "\"long quoted text\"", "\"say \"\"hi\"\"\"",
+            "\"two\nlines\"", "\"ab\"c", "\"caf\u00e9\"", "\"\\\"x\"", "a\"b", "\"open", "NA", "\"\r\""};
+        for (int file = 0; file < 300; file++) {
             StringBuilder csv = new StringBuilder("a,b,c,d\n");
-            int n = 50 + rnd.nextInt(400);
-            for (int i = 0; i < n; i++) {
-                csv.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            if (file % 2 == 0) { // random bytes
+                int n = 50 + rnd.nextInt(400);
+                for (int i = 0; i < n; i++) {
+                    csv.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+            } else { // rows of whole fields, quoted ones of every kind among them
+                for (int row = 20 + rnd.nextInt(40); row > 0; row--) {
+                    for (int i = 3 + rnd.nextInt(3); i > 0; i--) {
+                        csv.append(fields[rnd.nextInt(fields.length)]).append(i > 1 ? "," : rnd.nextBoolean() ? "\n" : "\r\n");
+                    }
+                }
             }
             Path f = write(dir, "p" + file + ".csv", csv.toString());
             for (CsvOptions options : List.of(plain, escaped)) {
