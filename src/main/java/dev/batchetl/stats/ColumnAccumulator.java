@@ -191,7 +191,7 @@ final class ColumnAccumulator {
     /**
      * The hot path of a column whose values were all numbers so far (or booleans or dates): adds the staged values
      * a[bs[base + r], be[base + r]) of rows r = from, from + 1, ... for as long as each is missing (be < 0), an NA
-     * value, or a plain ASCII decimal that {@link NumberParser#shortDecimal} reads, with exactly the effect of
+     * value, or a plain ASCII decimal that {@link NumberParser#plainDecimal} reads, with exactly the effect of
      * {@link #addNull()} or {@link #add}, without add's dispatch on the kind of value. Returns the first row it left to
      * the caller (a quoted or non-ASCII field, flags[r] != 0, any other value), or {@code to}.
      */
@@ -221,7 +221,7 @@ final class ColumnAccumulator {
                 nulls++;
                 continue;
             }
-            int kind = parser.shortDecimal(a, s, e);
+            int kind = parser.plainDecimal(a, s, e);
             if (kind == NumberParser.UNHANDLED) {
                 break;
             }

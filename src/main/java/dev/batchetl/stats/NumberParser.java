@@ -54,7 +54,7 @@ final class NumberParser {
         }
         byte first = a[s];
         if (isDigit(first) || first == '-' || first == '+' || first == '.' || isSpace(first)) {
-            int r = shortDecimal(a, s, e);
+            int r = plainDecimal(a, s, e);
             if (r != UNHANDLED) {
                 return r;
             }
@@ -203,6 +203,69 @@ final class NumberParser {
         doubleValue = neg ? -d : d;
         canonical = v != 0 && c != '+' && (k == 1 || (x & 0xFF) != 0) && a[e - 1] != '0';
         return FLOAT;
+    }
+
+    /**
+     * A plain decimal of up to 16 bytes: {@link #shortDecimal} for up to 8, then two 8-byte reads for 9 to 16 (an
+     * optional sign, then digits with at most one point between digits); UNHANDLED otherwise. Same results as the
+     * general path.
+     */
+    int plainDecimal(byte[] a, int s, int e) {
+        int r = shortDecimal(a, s, e);
+        return r != UNHANDLED || e - s < 9 ? r : mediumDecimal(a, s, e);
+    }
+
+    private int mediumDecimal(byte[] a, int s, int e) {
+        byte c = a[s];
+        boolean neg = c == '-';
+        int p = neg || c == '+' ? s + 1 : s;
+        int len = e - p;
+        if (len < 9 || len > 16 || p + 16 > a.length) {
+            return UNHANDLED;
+        }
+        long x0 = ((long) LONG_LE.get(a, p)) ^ 0x3030303030303030L;
+        long x1 = ((long) LONG_LE.get(a, p + 8)) ^ 0x3030303030303030L;
+        long bad0 = (x0 | (x0 + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        long bad1 = (x1 | (x1 + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        if (len < 16) {
+            bad1 &= (1L << (8 * (len - 8))) - 1;
+        }
+        if ((bad0 | bad1) == 0) { // len digits
+            long v = digits(x0, x1, 0, len);
+            longValue = neg ? -v : v;
+            canonical = c != '+' && (x0 & 0xFF) != 0;
+            return INT;
+        }
+        // exactly one non-digit, a point with digits on both sides
+        int k = bad0 != 0 ? Long.numberOfTrailingZeros(bad0) >>> 3 : 8 + (Long.numberOfTrailingZeros(bad1) >>> 3);
+        long rest = k < 8 ? (bad0 & ~(0xF0L << (8 * k))) | bad1 : bad1 & ~(0xF0L << (8 * (k - 8)));
+        if (k == 0 || k == len - 1 || rest != 0 || a[p + k] != '.') {
+            return UNHANDLED;
+        }
+        int frac = len - 1 - k;
+        long v = digits(x0, x1, 0, k) * POW10L16[frac] + digits(x0, x1, k + 1, len); // at most 15 digits: exact
+        double d = v / POW10[frac]; // v < 2^53 and 10^frac exact: one correctly rounded division
+        doubleValue = neg ? -d : d;
+        canonical = v != 0 && c != '+' && (k == 1 || (x0 & 0xFF) != 0) && a[e - 1] != '0';
+        return FLOAT;
+    }
+
+    private static final long[] POW10L16 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
+            100_000_000_000_000L, 1_000_000_000_000_000L};
+
+    /** The value of the digits (0..9 each) at byte positions [from, to) of the 16 bytes x0, x1; to - from <= 16. */
+    private static long digits(long x0, long x1, int from, int to) {
+        if (from == to) {
+            return 0;
+        }
+        if (to <= 8) {
+            return digitValue(x0 >>> (8 * from), to - from);
+        }
+        if (from >= 8) {
+            return digitValue(x1 >>> (8 * (from - 8)), to - from);
+        }
+        return digitValue(x0 >>> (8 * from), 8 - from) * POW10L16[to - 8] + digitValue(x1, to - 8);
     }
 
     /** The value of the k (1..8) digits (0..9 each) in the low bytes of x, the first in the lowest byte. */

@@ -184,4 +184,62 @@ class NumberParserTest {
         }
         assertThat(canonical).isGreaterThan(100_000);
     }
+    @Test
+    void decimalsOfNineToSixteenBytesReadFromTwoWordsAsTheGeneralPathReadsThem() {
+        // random texts of 9 to 17 bytes, mostly digits with a sign and points here and there, and decimals of every
+        // split between integer and fraction digits: in a buffer with room after the text (the two-read path) and
+        // without (the general path), the same kind, value and canonical flag
+        NumberParser p = new NumberParser();
+        java.util.Random rnd = new java.util.Random(3);
+        String alphabet = "0123456789012345678900.-+e ";
+        java.util.Map<Double, String> seen = new java.util.HashMap<>();
+        int twoWord = 0;
+        for (int i = 0; i < 400_000; i++) {
+            StringBuilder t = new StringBuilder();
+            int n = 9 + rnd.nextInt(9);
+            if (i % 2 == 0) {
+                for (int j = 0; j < n; j++) {
+                    t.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+            } else {
+                if (rnd.nextInt(3) == 0) {
+                    t.append(rnd.nextBoolean() ? '-' : '+');
+                }
+                int digits = n - 1;
+                int point = rnd.nextInt(digits + 1);
+                for (int j = 0; j < digits; j++) {
+                    if (j == point && j > 0) {
+                        t.append('.');
+                    }
+                    t.append((char) ('0' + (j == 0 && rnd.nextInt(5) == 0 ? 0 : rnd.nextInt(10))));
+                }
+            }
+            String text = t.toString();
+            byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+            byte[] roomy = java.util.Arrays.copyOf(b, b.length + 16);
+            java.util.Arrays.fill(roomy, b.length, roomy.length, (byte) '7');
+            int kind = p.parse(roomy, 0, b.length);
+            long longValue = p.longValue;
+            double doubleValue = p.doubleValue;
+            boolean canonical = p.canonical;
+            int general = p.parse(b, 0, b.length);
+            assertThat(general).as(text).isEqualTo(kind);
+            assertThat(p.canonical).as(text).isEqualTo(canonical);
+            if (kind == NumberParser.INT) {
+                assertThat(p.longValue).as(text).isEqualTo(longValue);
+            } else if (kind == NumberParser.FLOAT) {
+                assertThat(Double.doubleToLongBits(p.doubleValue)).as(text).isEqualTo(Double.doubleToLongBits(doubleValue));
+                assertThat(doubleValue).as(text).isEqualTo(Double.parseDouble(text));
+            }
+            if (p.plainDecimal(roomy, 0, b.length) != NumberParser.UNHANDLED && b.length > 9) {
+                twoWord++;
+            }
+            if ((kind == NumberParser.INT || kind == NumberParser.FLOAT) && canonical) {
+                double v = kind == NumberParser.INT ? longValue : doubleValue;
+                String before = seen.putIfAbsent(v, text);
+                assertThat(before == null || before.equals(text)).as(text + " has the value of " + before).isTrue();
+            }
+        }
+        assertThat(twoWord).isGreaterThan(100_000);
+    }
 }
