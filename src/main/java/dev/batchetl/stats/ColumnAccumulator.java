@@ -206,6 +206,7 @@ final class ColumnAccumulator {
         int maxLen = this.maxLen;
         long rminKey = this.rminKey;
         long rmaxKey = this.rmaxKey;
+        final boolean checkNaFirst = na.anyPlainDecimal();
         int r = from;
         for (; r < to; r++) {
             int e = be[base + r];
@@ -217,11 +218,20 @@ final class ColumnAccumulator {
             if (s < 0 || flags[r] != 0) {
                 break;
             }
-            if (na.matches(a, s, e)) {
-                nulls++;
-                continue;
+            int kind;
+            if (checkNaFirst) {
+                if (na.matches(a, s, e)) {
+                    nulls++;
+                    continue;
+                }
+                kind = parser.plainDecimal(a, s, e);
+            } else { // no NA value is a plain decimal: only what does not read as one can be an NA value
+                kind = parser.plainDecimal(a, s, e);
+                if (kind == NumberParser.UNHANDLED && na.matches(a, s, e)) {
+                    nulls++;
+                    continue;
+                }
             }
-            int kind = parser.plainDecimal(a, s, e);
             if (kind == NumberParser.UNHANDLED) {
                 break;
             }

@@ -24,13 +24,17 @@ final class NaMatcher {
     private final byte[][][] byLength; // values longer than 8 bytes, by length
     private final boolean[] firstBytes = new boolean[256]; // the first bytes of the NA values
     private final long[] firstPairs = new long[1 << 10]; // bit (b0 << 8 | b1): an NA value starts with b0 b1
+    private final boolean plainDecimals;
 
     NaMatcher(Set<String> naValues) {
         int max = 8;
         List<byte[]> all = new ArrayList<>();
         int shorts = 0;
+        NumberParser parser = new NumberParser();
+        boolean decimals = false;
         for (String v : naValues) {
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            decimals |= parser.plainDecimal(Arrays.copyOf(b, b.length + 16), 0, b.length) != NumberParser.UNHANDLED;
             all.add(b);
             max = Math.max(max, b.length);
             if (b.length <= 8) {
@@ -38,6 +42,7 @@ final class NaMatcher {
             }
         }
         int bits = 32 - Integer.numberOfLeadingZeros(Math.max(4, shorts * 4) - 1); // at most a quarter full
+        plainDecimals = decimals;
         packed = new long[1 << bits];
         lengths = new byte[1 << bits];
         Arrays.fill(lengths, (byte) -1);
@@ -86,6 +91,14 @@ final class NaMatcher {
             k = (k << 8) | (a[i] & 0xFF);
         }
         return k;
+    }
+
+    /**
+     * Whether some NA value is a plain decimal ({@link NumberParser#plainDecimal}, e.g. {@code -999}). When none is, a
+     * value that reads as one is no NA value, and the numeric path parses before it checks.
+     */
+    boolean anyPlainDecimal() {
+        return plainDecimals;
     }
 
     boolean matches(byte[] a, int s, int e) {

@@ -60,7 +60,10 @@ class BatchedReadTest {
         Random rnd = new Random(11);
         for (int file = 0; file < 8; file++) {
             Path f = write(dir, "n" + file + ".csv", numericFile(rnd, 2000 + rnd.nextInt(3000)));
-            CsvOptions options = CsvOptions.defaults();
+            // the pandas NA values, none of them a number; and a set with numbers, checked before parsing
+            CsvOptions options = file % 2 == 0 ? CsvOptions.defaults()
+                    : CsvOptions.defaults().withNaValues(java.util.Set.of("-999", "99.5", "NA", ""));
+            assertThat(new NaMatcher(options.naValues()).anyPlainDecimal()).isEqualTo(file % 2 == 1);
             List<BadRow> generalBad = new ArrayList<>();
             byte[] general = read(f, options, 1 << 20, CsvRangeReader.DEFAULT_BATCH, 1000, false, generalBad);
             FileStats expected = FileAccumulator.fromBytes(general).result();
@@ -147,11 +150,11 @@ class BatchedReadTest {
     private static byte[] numericFile(Random rnd, int rows) {
         StringBuilder sb = new StringBuilder("id,x,big,late,mixed\n");
         String[] odd = {"1.50", "+3", "007", "1e3", ".5", "-0", "0.0", "\"42\"", " 8 ", "NA", "", "nan", "-1.#IND",
-                "99999999999999999999", "True", "2024-01-02"};
+                "99999999999999999999", "True", "2024-01-02", "-999", "99.5", "-12345.678901", "1234567890123"};
         for (int r = 0; r < rows; r++) {
             sb.append(r).append(',');
             if (rnd.nextInt(20) == 0) {
-                sb.append(rnd.nextBoolean() ? "" : "NA");
+                sb.append(rnd.nextBoolean() ? "" : rnd.nextBoolean() ? "NA" : "-999");
             } else {
                 sb.append(rnd.nextInt(20_000) - 10_000).append('.').append(rnd.nextInt(100));
             }

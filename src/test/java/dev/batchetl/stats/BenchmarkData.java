@@ -60,4 +60,52 @@ public final class BenchmarkData {
         }
         return file;
     }
+    static final String MIXED_HEADER = "id,ts,created,amount,price,qty,name,city,flag,sparse,hex";
+
+    /**
+     * Writes rows of a more varied shape until the file holds {@code bytes} bytes, 11 columns: an id, epoch
+     * milliseconds (13 digits), a date-time, an amount with 6 decimals, a price, a quantity, a quoted "Last, First"
+     * name, a city out of six, true/false, an integer that is empty in 30% of the rows, and 32 hex digits. With
+     * {@code quoteAll} every field is quoted and lines end with CRLF, as many exporters write them.
+     */
+    public static Path generateMixed(Path file, long seed, boolean quoteAll, long bytes) throws IOException {
+        Random rnd = new Random(seed);
+        String[] cities = {"Springfield", "Shelbyville", "Ogdenville", "North Haverbrook", "Capital City", "Brockway"};
+        String[] first = {"John", "Mary", "Ana", "Li", "Omar", "Eva", "Kofi"};
+        String[] last = {"Smith", "Jones", "Garcia", "Chen", "Ali", "Novak"};
+        String eol = quoteAll ? "\r\n" : "\n";
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            String[] names = MIXED_HEADER.split(",");
+            String[] v = new String[names.length];
+            StringBuilder sb = new StringBuilder(256);
+            for (int i = 0; i < names.length; i++) {
+                sb.append(i > 0 ? "," : "").append(quoteAll ? "\"" + names[i] + "\"" : names[i]);
+            }
+            long written = 0;
+            for (long id = 1; written < bytes; id++) {
+                sb.append(eol);
+                byte[] b = sb.toString().getBytes(StandardCharsets.US_ASCII);
+                out.write(b);
+                written += b.length;
+                sb.setLength(0);
+                v[0] = Long.toString(id);
+                v[1] = Long.toString(1_600_000_000_000L + rnd.nextInt(1_000_000_000));
+                v[2] = String.format(java.util.Locale.ROOT, "2024-%02d-%02d %02d:%02d:%02d", 1 + rnd.nextInt(12),
+                        1 + rnd.nextInt(28), rnd.nextInt(24), rnd.nextInt(60), rnd.nextInt(60));
+                v[3] = String.format(java.util.Locale.ROOT, "%.6f", rnd.nextGaussian() * 10_000);
+                v[4] = rnd.nextInt(500) + "." + (10 + rnd.nextInt(90));
+                v[5] = Integer.toString(1 + rnd.nextInt(100));
+                v[6] = last[rnd.nextInt(last.length)] + ", " + first[rnd.nextInt(first.length)];
+                v[7] = cities[rnd.nextInt(cities.length)];
+                v[8] = rnd.nextBoolean() ? "true" : "false";
+                v[9] = rnd.nextInt(10) < 3 ? "" : Integer.toString(rnd.nextInt(1000));
+                v[10] = String.format(java.util.Locale.ROOT, "%016x%016x", rnd.nextLong(), rnd.nextLong());
+                for (int i = 0; i < v.length; i++) {
+                    boolean quoted = quoteAll || i == 6;
+                    sb.append(i > 0 ? "," : "").append(quoted ? "\"" : "").append(v[i]).append(quoted ? "\"" : "");
+                }
+            }
+        }
+        return file;
+    }
 }
