@@ -112,14 +112,24 @@ final class ColumnAccumulator {
         }
         // every value is classified, also in a text column: whether a text is counted by value must not depend on
         // what came before it
-        if (n == 10) {
+        if (n >= 10 && a[s + 4] == '-' && a[s + 7] == '-') {
+            // four digits and a '-' (which the date parser checks): no number looks like that
             DateTimeParser dp = dates == null ? new DateTimeParser() : dates;
-            if (dp.parse(a, s, e) == DateTimeParser.DATE) {
+            int temporal = dp.parse(a, s, e);
+            if (temporal == DateTimeParser.DATE) {
                 // a date written YYYY-MM-DD is, like a canonical number, one text and one value: counted once, by
-                // value (no number looks like it)
+                // value
                 distinctNumbers.add(temporalHash(dp));
                 if (texts == 0) {
-                    addTemporal(DateTimeParser.DATE, dp);
+                    addTemporal(temporal, dp);
+                }
+                return;
+            }
+            if (temporal != DateTimeParser.NONE) {
+                distinctText.add(DistinctCounter.hashBytes(a, s, e));
+                if (texts == 0) {
+                    addTemporal(temporal, dp);
+                    distinctTyped.add(temporalHash(dp));
                 }
                 return;
             }
