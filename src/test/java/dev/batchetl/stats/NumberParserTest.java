@@ -158,32 +158,50 @@ class NumberParserTest {
                     t.append(alphabet[(int) (c % alphabet.length)]);
                     c /= alphabet.length;
                 }
-                byte[] b = t.toString().getBytes(StandardCharsets.US_ASCII);
                 // in a buffer with room after the text (the one-read path for short decimals) and without (the
                 // general path): the same result
-                byte[] roomy = java.util.Arrays.copyOf(b, b.length + 8);
-                java.util.Arrays.fill(roomy, b.length, roomy.length, (byte) '7');
-                int kind = p.parse(roomy, 0, b.length);
-                long longValue = p.longValue;
-                double doubleValue = p.doubleValue;
-                boolean isCanonical = p.canonical;
-                boolean same = p.parse(b, 0, b.length) == kind && p.canonical == isCanonical
-                        && (kind != NumberParser.INT || p.longValue == longValue)
-                        && (kind != NumberParser.FLOAT
-                                || Double.doubleToLongBits(p.doubleValue) == Double.doubleToLongBits(doubleValue));
-                if (!same) {
-                    throw new AssertionError(t + ": the two paths differ");
-                }
-                if ((kind == NumberParser.INT || kind == NumberParser.FLOAT) && p.canonical) {
+                Parsed parsed = Parsed.bothWays(p, t.toString());
+                int kind = parsed.kind();
+                if ((kind == NumberParser.INT || kind == NumberParser.FLOAT) && parsed.canonical()) {
                     canonical++;
-                    double v = kind == NumberParser.INT ? p.longValue : p.doubleValue;
-                    String before = seen.putIfAbsent(v, t.toString());
+                    String before = seen.putIfAbsent(parsed.value(), t.toString());
                     assertThat(before).as(t + " has the value of " + before).isNull();
                 }
             }
         }
         assertThat(canonical).isGreaterThan(100_000);
     }
+
+    /** What parse() left: the kind, the value (as a double), the canonical flag. */
+    record Parsed(int kind, long longValue, long doubleBits, boolean canonical) {
+
+        double value() {
+            return kind == NumberParser.INT ? longValue : Double.longBitsToDouble(doubleBits);
+        }
+
+        /** The text followed by 16 bytes of digits: room for the 8-byte reads of the plain-decimal paths. */
+        static byte[] roomy(String text) {
+            byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+            byte[] roomy = java.util.Arrays.copyOf(b, b.length + 16);
+            java.util.Arrays.fill(roomy, b.length, roomy.length, (byte) '7');
+            return roomy;
+        }
+
+        private static Parsed of(NumberParser p, byte[] a, int length) {
+            int kind = p.parse(a, 0, length);
+            return new Parsed(kind, kind == NumberParser.INT ? p.longValue : 0,
+                    kind == NumberParser.FLOAT ? Double.doubleToLongBits(p.doubleValue) : 0, p.canonical);
+        }
+
+        /** The text parsed with room after it and at the very end of its array (the general path): the same. */
+        static Parsed bothWays(NumberParser p, String text) {
+            Parsed fast = of(p, roomy(text), text.length());
+            Parsed general = of(p, text.getBytes(StandardCharsets.US_ASCII), text.length());
+            assertThat(fast).as(text + ": the two paths").isEqualTo(general);
+            return fast;
+        }
+    }
+
     @Test
     void decimalsOfNineToSixteenBytesReadFromTwoWordsAsTheGeneralPathReadsThem() {
         // random texts of 9 to 17 bytes, mostly digits with a sign and points here and there, and decimals of every
@@ -215,28 +233,16 @@ class NumberParserTest {
                 }
             }
             String text = t.toString();
-            byte[] b = text.getBytes(StandardCharsets.US_ASCII);
-            byte[] roomy = java.util.Arrays.copyOf(b, b.length + 16);
-            java.util.Arrays.fill(roomy, b.length, roomy.length, (byte) '7');
-            int kind = p.parse(roomy, 0, b.length);
-            long longValue = p.longValue;
-            double doubleValue = p.doubleValue;
-            boolean canonical = p.canonical;
-            int general = p.parse(b, 0, b.length);
-            assertThat(general).as(text).isEqualTo(kind);
-            assertThat(p.canonical).as(text).isEqualTo(canonical);
-            if (kind == NumberParser.INT) {
-                assertThat(p.longValue).as(text).isEqualTo(longValue);
-            } else if (kind == NumberParser.FLOAT) {
-                assertThat(Double.doubleToLongBits(p.doubleValue)).as(text).isEqualTo(Double.doubleToLongBits(doubleValue));
-                assertThat(doubleValue).as(text).isEqualTo(Double.parseDouble(text));
+            Parsed parsed = Parsed.bothWays(p, text);
+            int kind = parsed.kind();
+            if (kind == NumberParser.FLOAT) {
+                assertThat(parsed.value()).as(text).isEqualTo(Double.parseDouble(text));
             }
-            if (p.plainDecimal(roomy, 0, b.length) != NumberParser.UNHANDLED && b.length > 9) {
+            if (p.plainDecimal(Parsed.roomy(text), 0, text.length()) != NumberParser.UNHANDLED && text.length() > 9) {
                 twoWord++;
             }
-            if ((kind == NumberParser.INT || kind == NumberParser.FLOAT) && canonical) {
-                double v = kind == NumberParser.INT ? longValue : doubleValue;
-                String before = seen.putIfAbsent(v, text);
+            if ((kind == NumberParser.INT || kind == NumberParser.FLOAT) && parsed.canonical()) {
+                String before = seen.putIfAbsent(parsed.value(), text);
                 assertThat(before == null || before.equals(text)).as(text + " has the value of " + before).isTrue();
             }
         }
