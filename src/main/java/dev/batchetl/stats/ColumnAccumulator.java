@@ -203,9 +203,10 @@ final class ColumnAccumulator {
      * a[bs[base + r], be[base + r]) of rows r = from, from + 1, ... for as long as each is missing (be < 0), an NA
      * value, or a plain ASCII decimal that {@link NumberParser#plainDecimal} reads, with exactly the effect of
      * {@link #addNull()} or {@link #add}, without add's dispatch on the kind of value. Returns the first row it left to
-     * the caller (a quoted or non-ASCII field, flags[r] != 0, any other value), or {@code to}.
+     * the caller (a quoted or non-ASCII field, any other value), or {@code to}. Bit highBit of highs[r] tells whether
+     * the field holds a non-ASCII byte.
      */
-    int addNumbers(byte[] a, int[] bs, int[] be, int base, int from, int to, byte[] flags, NaMatcher na,
+    int addNumbers(byte[] a, int[] bs, int[] be, int base, int from, int to, long[] highs, int highBit, NaMatcher na,
                    NumberParser parser) {
         if (texts != 0 || rminLen < 0) {
             return from;
@@ -225,7 +226,7 @@ final class ColumnAccumulator {
                 continue;
             }
             int s = bs[base + r];
-            if (s < 0 || flags[r] != 0) {
+            if (s < 0 || ((highs[r] >>> highBit) & 1) != 0) {
                 break;
             }
             int kind;

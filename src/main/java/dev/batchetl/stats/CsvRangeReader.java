@@ -84,7 +84,7 @@ public final class CsvRangeReader implements Closeable {
     private int[] fs = new int[64];
     private int[] fe = new int[64];
     private boolean[] fc = new boolean[64];
-    private boolean recHigh;
+    private long recHighFields; // bit i: field i holds a non-ASCII byte (bit 63: a field from the 64th on)
     private boolean recInvalid;
     private long recLine;
     private long quoteLine;
@@ -95,13 +95,13 @@ public final class CsvRangeReader implements Closeable {
     private final int batch;
     private final int[] bs;
     private final int[] be;
-    private final byte[] bflags; // per row: HIGH_BIT (non-ASCII bytes), INVALID_BIT (replaced invalid bytes)
+    private final byte[] bflags; // per row: INVALID_BIT (replaced invalid bytes)
+    private final long[] bhigh; // per row: its recHighFields
     private int bn;
     /** Whether numeric columns take {@link ColumnAccumulator#addNumbers} (false only in tests, for comparison). */
     private boolean numbersPath = true;
     /** Whether plain fields take {@link #plainFields} (false only in tests, for comparison). */
     private boolean fieldsPath = true;
-    private static final int HIGH_BIT = 1;
     private static final int INVALID_BIT = 2;
 
     private byte[] scratch = new byte[256];
@@ -143,6 +143,7 @@ public final class CsvRangeReader implements Closeable {
         this.bs = new int[columns * batch];
         this.be = new int[columns * batch];
         this.bflags = new byte[batch];
+        this.bhigh = new long[batch];
         this.buf = new byte[bufferSize];
         this.bufOffset = start;
         this.readPos = start;
@@ -403,7 +404,7 @@ public final class CsvRangeReader implements Closeable {
             recInvalid = true;
             n = -n;
         }
-        recHigh = true;
+        recHighFields |= 1L << Math.min(nf, 63); // nf: the index of the field being parsed
         return n;
     }
 
@@ -517,7 +518,7 @@ public final class CsvRangeReader implements Closeable {
             return END;
         }
         recLine = ln;
-        recHigh = false;
+        recHighFields = 0;
         recInvalid = false;
         nf = 0;
         final byte[] cu = clsUnquoted;
@@ -890,7 +891,8 @@ public final class CsvRangeReader implements Closeable {
         for (int i = nf; i < columns; i++) {
             e[i * batch + r] = -1;
         }
-        bflags[r] = (byte) ((recHigh ? HIGH_BIT : 0) | (recInvalid ? INVALID_BIT : 0));
+        bflags[r] = (byte) (recInvalid ? INVALID_BIT : 0);
+        bhigh[r] = recHighFields;
         bn = r + 1;
     }
 
@@ -911,29 +913,30 @@ public final class CsvRangeReader implements Closeable {
         for (int col = 0; col < columns; col++) {
             ColumnAccumulator c = cols[col];
             int base = col * batch;
+            int highBit = Math.min(col, 63);
             int r = 0;
             while (r < rows) {
                 if (numbersPath) {
-                    int next = c.addNumbers(buf, bs, be, base, r, rows, bflags, na, parser);
+                    int next = c.addNumbers(buf, bs, be, base, r, rows, bhigh, highBit, na, parser);
                     if (next == rows) {
                         break;
                     }
                     if (next == r) { // not a numeric column, or not at the moment
                         for (; r < rows; r++) {
-                            accumulate(acc, c, base, r);
+                            accumulate(acc, c, base, highBit, r);
                         }
                         break;
                     }
                     r = next;
                 }
-                accumulate(acc, c, base, r);
+                accumulate(acc, c, base, highBit, r);
                 r++;
             }
         }
     }
 
     /** Adds the staged field of row r at base to column c. */
-    private void accumulate(FileAccumulator acc, ColumnAccumulator c, int base, int r) {
+    private void accumulate(FileAccumulator acc, ColumnAccumulator c, int base, int highBit, int r) {
         int e = be[base + r];
         if (e < 0) {
             c.addNull();
@@ -947,23 +950,18 @@ public final class CsvRangeReader implements Closeable {
             a = scratch;
         }
         int cp = e - s;
-        int flags = bflags[r];
-        if (flags != 0) {
-            if ((flags & INVALID_BIT) != 0 && utf8) {
+        if (((bhigh[r] >>> highBit) & 1) != 0) { // this field holds non-ASCII bytes
+            if ((bflags[r] & INVALID_BIT) != 0 && utf8) {
                 e = replaceInvalidUtf8(acc, a, s, e);
                 s = 0;
                 a = scratch2;
             }
-            if ((flags & HIGH_BIT) != 0) {
-                if (!utf8) {
-                    e = toUtf8(acc, a, s, e);
-                    s = 0;
-                    a = scratch2;
-                }
-                cp = codePoints(a, s, e);
-            } else {
-                cp = e - s;
+            if (!utf8) {
+                e = toUtf8(acc, a, s, e);
+                s = 0;
+                a = scratch2;
             }
+            cp = codePoints(a, s, e);
         }
         if (na.matches(a, s, e)) {
             c.addNull();

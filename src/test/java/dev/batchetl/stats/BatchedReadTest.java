@@ -124,6 +124,49 @@ class BatchedReadTest {
         }
     }
 
+    @Test
+    void nonAsciiFieldsLeaveTheOtherFieldsOfTheirRowOnTheFastPaths() throws Exception {
+        // 70 columns: every seventh a text with non-ASCII characters in some rows (one of them past the 64th), the
+        // others numbers; in UTF-8 and in Latin-1
+        Random rnd = new Random(13);
+        String[] words = {"caf\u00e9", "Stra\u00dfe", "na\u00efve", "plain", "\u00e0\u00e9\u00ee\u00f5\u00fc"};
+        for (java.nio.charset.Charset cs : List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
+            StringBuilder csv = new StringBuilder();
+            for (int i = 0; i < 70; i++) {
+                csv.append(i > 0 ? "," : "").append("c").append(i);
+            }
+            csv.append('\n');
+            int[] minCodePoints = new int[70];
+            int[] maxCodePoints = new int[70];
+            java.util.Arrays.fill(minCodePoints, Integer.MAX_VALUE);
+            for (int row = 0; row < 1500; row++) {
+                for (int i = 0; i < 70; i++) {
+                    String v = i % 7 == 3 ? words[rnd.nextInt(words.length)] : Integer.toString(rnd.nextInt(2000) - 1000);
+                    csv.append(i > 0 ? "," : "").append(v);
+                    minCodePoints[i] = Math.min(minCodePoints[i], v.codePointCount(0, v.length()));
+                    maxCodePoints[i] = Math.max(maxCodePoints[i], v.codePointCount(0, v.length()));
+                }
+                csv.append('\n');
+            }
+            Path f = write(dir, "wide-" + cs.name() + ".csv", csv.toString().getBytes(cs));
+            CsvOptions options = new CsvOptions(',', '"', null, true, cs, CsvOptions.defaults().naValues(),
+                    BadRowPolicy.SKIP);
+            List<BadRow> bad = new ArrayList<>();
+            byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, bad);
+            byte[] fast = read(f, options, 1 << 20, CsvRangeReader.DEFAULT_BATCH, 1000, true, true, bad);
+            FileStats stats = FileAccumulator.fromBytes(fast).result();
+            assertThat(stats).isEqualTo(FileAccumulator.fromBytes(general).result());
+            assertThat(Arrays.equals(fast, general)).as("checkpoint bytes").isTrue();
+            for (int i = 0; i < 70; i++) {
+                ColumnStats c = stats.columnStats().get(i);
+                assertThat(c.type()).as(c.name()).isEqualTo(i % 7 == 3 ? ColumnType.TEXT : ColumnType.INTEGER);
+                assertThat(c.minLength()).as(c.name() + " min length").isEqualTo(minCodePoints[i]);
+                assertThat(c.maxLength()).as(c.name() + " max length").isEqualTo(maxCodePoints[i]);
+            }
+            assertThat(stats.columnStats().get(66).max()).isEqualTo("\u00e0\u00e9\u00ee\u00f5\u00fc");
+        }
+    }
+
     private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
                                List<BadRow> bad) throws Exception {
         return read(f, options, buffer, batch, every, numbersPath, true, bad);
