@@ -107,8 +107,18 @@ class BatchedReadTest {
                     }
                 }
             }
-            Path f = write(dir, "p" + file + ".csv", csv.toString());
-            for (CsvOptions options : List.of(plain, escaped)) {
+            byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+            if (file % 3 == 0) { // cut sequences: invalid bytes, replaced and counted
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] == (byte) 0xA9) {
+                        bytes[i] = 'z';
+                    }
+                }
+            }
+            Path f = write(dir, "p" + file + ".csv", bytes);
+            CsvOptions latin1 = new CsvOptions(',', '"', null, true, StandardCharsets.ISO_8859_1, plain.naValues(),
+                    plain.badRows(), plain.invalidBytes());
+            for (CsvOptions options : List.of(plain, escaped, latin1)) {
                 List<BadRow> generalBad = new ArrayList<>();
                 byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, generalBad);
                 for (int buffer : new int[] {16, 40, 1 << 20}) {

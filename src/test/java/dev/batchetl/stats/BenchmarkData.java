@@ -65,14 +65,15 @@ public final class BenchmarkData {
     /**
      * Writes rows of a more varied shape until the file holds {@code bytes} bytes, 11 columns: an id, epoch
      * milliseconds (13 digits), a date-time, an amount with 6 decimals, a price, a quantity, a quoted "Last, First"
-     * name, a city out of six, true/false, an integer that is empty in 30% of the rows, and 32 hex digits. With
+     * name, a city out of six (names and cities with accented letters, in UTF-8, in about half the rows), true/false,
+     * an integer that is empty in 30% of the rows, and 32 hex digits. With
      * {@code quoteAll} every field is quoted and lines end with CRLF, as many exporters write them.
      */
     public static Path generateMixed(Path file, long seed, boolean quoteAll, long bytes) throws IOException {
         Random rnd = new Random(seed);
-        String[] cities = {"Springfield", "Shelbyville", "Ogdenville", "North Haverbrook", "Capital City", "Brockway"};
+        String[] cities = {"Springfield", "Z\u00fcrich", "S\u00e3o Paulo", "North Haverbrook", "Krak\u00f3w", "Brockway"};
         String[] first = {"John", "Mary", "Ana", "Li", "Omar", "Eva", "Kofi"};
-        String[] last = {"Smith", "Jones", "Garcia", "Chen", "Ali", "Novak"};
+        String[] last = {"Smith", "M\u00fcller", "Garc\u00eda", "Chen", "Ali", "Nov\u00e1k"};
         String eol = quoteAll ? "\r\n" : "\n";
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             String[] names = MIXED_HEADER.split(",");
@@ -84,7 +85,7 @@ public final class BenchmarkData {
             long written = 0;
             for (long id = 1; written < bytes; id++) {
                 sb.append(eol);
-                byte[] b = sb.toString().getBytes(StandardCharsets.US_ASCII);
+                byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
                 out.write(b);
                 written += b.length;
                 sb.setLength(0);
