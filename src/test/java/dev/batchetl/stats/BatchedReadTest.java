@@ -44,11 +44,7 @@ class BatchedReadTest {
                     for (int every : new int[] {1, 7, 1000}) {
                         List<BadRow> bad = new ArrayList<>();
                         String what = "file " + file + ", batch " + batch + ", buffer " + buffer + ", every " + every;
-                        byte[] batched = read(f, options, buffer, batch, every, true, bad);
-                        assertThat(FileAccumulator.fromBytes(batched).result()).as(what)
-                                .isEqualTo(FileAccumulator.fromBytes(one).result());
-                        assertThat(Arrays.equals(batched, one)).as(what + ": checkpoint bytes").isTrue();
-                        assertThat(bad).as(what).isEqualTo(oneBad);
+                        assertSameRead(what, read(f, options, buffer, batch, every, true, bad), bad, one, oneBad);
                     }
                 }
             }
@@ -73,10 +69,7 @@ class BatchedReadTest {
                 for (int buffer : new int[] {64, 1 << 20}) {
                     List<BadRow> bad = new ArrayList<>();
                     String what = "file " + file + ", batch " + batch + ", buffer " + buffer;
-                    byte[] fast = read(f, options, buffer, batch, 333, true, bad);
-                    assertThat(FileAccumulator.fromBytes(fast).result()).as(what).isEqualTo(expected);
-                    assertThat(Arrays.equals(fast, general)).as(what + ": checkpoint bytes").isTrue();
-                    assertThat(bad).as(what).isEqualTo(generalBad);
+                    assertSameRead(what, read(f, options, buffer, batch, 333, true, bad), bad, general, generalBad);
                 }
             }
         }
@@ -123,12 +116,8 @@ class BatchedReadTest {
                 byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, generalBad);
                 for (int buffer : new int[] {16, 40, 1 << 20}) {
                     List<BadRow> bad = new ArrayList<>();
-                    byte[] fast = read(f, options, buffer, 7, 3, true, true, bad);
                     String what = csv + "\nescape " + options.escape() + ", buffer " + buffer;
-                    assertThat(FileAccumulator.fromBytes(fast).result()).as(what)
-                            .isEqualTo(FileAccumulator.fromBytes(general).result());
-                    assertThat(Arrays.equals(fast, general)).as(what + ": checkpoint bytes").isTrue();
-                    assertThat(bad).as(what).isEqualTo(generalBad);
+                    assertSameRead(what, read(f, options, buffer, 7, 3, true, true, bad), bad, general, generalBad);
                 }
             }
         }
@@ -161,12 +150,12 @@ class BatchedReadTest {
             Path f = write(dir, "wide-" + cs.name() + ".csv", csv.toString().getBytes(cs));
             CsvOptions options = new CsvOptions(',', '"', null, true, cs, CsvOptions.defaults().naValues(),
                     BadRowPolicy.SKIP);
+            List<BadRow> generalBad = new ArrayList<>();
+            byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, generalBad);
             List<BadRow> bad = new ArrayList<>();
-            byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, bad);
             byte[] fast = read(f, options, 1 << 20, CsvRangeReader.DEFAULT_BATCH, 1000, true, true, bad);
+            assertSameRead(cs.name(), fast, bad, general, generalBad);
             FileStats stats = FileAccumulator.fromBytes(fast).result();
-            assertThat(stats).isEqualTo(FileAccumulator.fromBytes(general).result());
-            assertThat(Arrays.equals(fast, general)).as("checkpoint bytes").isTrue();
             for (int i = 0; i < 70; i++) {
                 ColumnStats c = stats.columnStats().get(i);
                 assertThat(c.type()).as(c.name()).isEqualTo(i % 7 == 3 ? ColumnType.TEXT : ColumnType.INTEGER);
@@ -175,6 +164,15 @@ class BatchedReadTest {
             }
             assertThat(stats.columnStats().get(66).max()).isEqualTo("\u00e0\u00e9\u00ee\u00f5\u00fc");
         }
+    }
+
+    /** The same statistics, checkpoint bytes (every statistic in the order its values came) and bad rows. */
+    private static void assertSameRead(String what, byte[] actual, List<BadRow> actualBad, byte[] expected,
+                                       List<BadRow> expectedBad) {
+        assertThat(FileAccumulator.fromBytes(actual).result()).as(what)
+                .isEqualTo(FileAccumulator.fromBytes(expected).result());
+        assertThat(Arrays.equals(actual, expected)).as(what + ": checkpoint bytes").isTrue();
+        assertThat(actualBad).as(what).isEqualTo(expectedBad);
     }
 
     private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
