@@ -95,14 +95,13 @@ public final class CsvRangeReader implements Closeable {
     private final int batch;
     private final int[] bs;
     private final int[] be;
-    private final byte[] bflags; // per row: INVALID_BIT (replaced invalid bytes)
+    private final boolean[] binvalid; // per row: its recInvalid (invalid bytes replaced)
     private final long[] bhigh; // per row: its recHighFields
     private int bn;
     /** Whether numeric columns take {@link ColumnAccumulator#addNumbers} (false only in tests, for comparison). */
     private boolean numbersPath = true;
     /** Whether plain fields take {@link #plainFields} (false only in tests, for comparison). */
     private boolean fieldsPath = true;
-    private static final int INVALID_BIT = 2;
 
     private byte[] scratch = new byte[256];
     private byte[] scratch2 = new byte[256];
@@ -142,7 +141,7 @@ public final class CsvRangeReader implements Closeable {
         this.batch = batch;
         this.bs = new int[columns * batch];
         this.be = new int[columns * batch];
-        this.bflags = new byte[batch];
+        this.binvalid = new boolean[batch];
         this.bhigh = new long[batch];
         this.buf = new byte[bufferSize];
         this.bufOffset = start;
@@ -741,9 +740,9 @@ public final class CsvRangeReader implements Closeable {
                 break; // a line end, escape or non-ASCII byte: the general loop takes this field
             }
             // a quoted field starts at f: taken here when it is "..." without quotes, line ends, escapes or non-ASCII
-            // bytes inside and a delimiter after it (the content referenced in place, as the general loop does)
-            int close = closingQuote(b, f + 1, lim, hasEsc);
-            if (close < 0 || close + 1 >= lim || (b[close + 1] != delim && b[close + 1] != '\n')) {
+            // bytes inside and a delimiter or LF after it (the content referenced in place, as the general loop does)
+            int close = scan(b, f + 1, lim, clsQuoted, quoteMask, lfMask, crMask, hasEsc, escMask);
+            if (close + 1 >= lim || b[close] != quote || (b[close + 1] != delim && b[close + 1] != '\n')) {
                 break;
             }
             if (n + 1 > fs.length) {
@@ -764,31 +763,12 @@ public final class CsvRangeReader implements Closeable {
         return f;
     }
 
-    /** The first quote at or after p if no line end, escape or non-ASCII byte comes before it; else -1. */
-    private int closingQuote(byte[] b, int p, int lim, boolean hasEsc) {
-        while (p + 8 <= lim) {
-            long w = (long) LONG_LE.get(b, p);
-            long m = Swar.firstMatches(w, quoteMask) | Swar.firstMatches(w, lfMask) | Swar.firstMatches(w, crMask)
-                    | (w & Swar.HIGHS);
-            if (hasEsc) {
-                m |= Swar.firstMatches(w, escMask);
-            }
-            if (m != 0) {
-                int i = p + (Long.numberOfTrailingZeros(m) >>> 3);
-                return b[i] == quote ? i : -1;
-            }
-            p += 8;
-        }
-        return -1;
-    }
-
     private void growFields(int min) {
         int len = Math.max(min, fs.length * 2);
         fs = java.util.Arrays.copyOf(fs, len);
         fe = java.util.Arrays.copyOf(fe, len);
         fc = java.util.Arrays.copyOf(fc, len);
     }
-
 
     /**
      * First index in [p, lim) whose class in {@code cls} is not ORD, or lim: eight bytes at a time, looking for the
@@ -891,7 +871,7 @@ public final class CsvRangeReader implements Closeable {
         for (int i = nf; i < columns; i++) {
             e[i * batch + r] = -1;
         }
-        bflags[r] = (byte) (recInvalid ? INVALID_BIT : 0);
+        binvalid[r] = recInvalid;
         bhigh[r] = recHighFields;
         bn = r + 1;
     }
@@ -916,21 +896,17 @@ public final class CsvRangeReader implements Closeable {
             int highBit = Math.min(col, 63);
             int r = 0;
             while (r < rows) {
-                if (numbersPath) {
-                    int next = c.addNumbers(buf, bs, be, base, r, rows, bhigh, highBit, na, parser);
-                    if (next == rows) {
-                        break;
+                int next = numbersPath ? c.addNumbers(buf, bs, be, base, r, rows, bhigh, highBit, na, parser) : r;
+                if (next == r) { // not a numeric column, or not at the moment: the rest of the batch the general way
+                    for (; r < rows; r++) {
+                        accumulate(acc, c, base, highBit, r);
                     }
-                    if (next == r) { // not a numeric column, or not at the moment
-                        for (; r < rows; r++) {
-                            accumulate(acc, c, base, highBit, r);
-                        }
-                        break;
-                    }
-                    r = next;
+                } else if (next < rows) { // a value the numeric path leaves to the general one
+                    accumulate(acc, c, base, highBit, next);
+                    r = next + 1;
+                } else {
+                    r = rows;
                 }
-                accumulate(acc, c, base, highBit, r);
-                r++;
             }
         }
     }
@@ -951,7 +927,7 @@ public final class CsvRangeReader implements Closeable {
         }
         int cp = e - s;
         if (((bhigh[r] >>> highBit) & 1) != 0) { // this field holds non-ASCII bytes
-            if ((bflags[r] & INVALID_BIT) != 0 && utf8) {
+            if (binvalid[r] && utf8) {
                 e = replaceInvalidUtf8(acc, a, s, e);
                 s = 0;
                 a = scratch2;
