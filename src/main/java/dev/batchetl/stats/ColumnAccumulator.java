@@ -135,31 +135,18 @@ final class ColumnAccumulator {
             }
         }
         int kind = parser.parse(a, s, e);
-        boolean canonical = parser.canonical;
-        if (canonical) {
-            distinctNumbers.add(kind == NumberParser.INT ? DistinctCounter.hashLong(parser.longValue)
-                    : DistinctCounter.hashDouble(parser.doubleValue));
-        } else {
-            distinctText.add(DistinctCounter.hashBytes(a, s, e));
+        if (kind == NumberParser.INT || kind == NumberParser.FLOAT) {
+            if (texts == 0) {
+                addNumber(kind, parser);
+            }
+            countNumber(a, s, e, kind, parser);
+            return;
         }
+        distinctText.add(DistinctCounter.hashBytes(a, s, e));
         if (texts != 0) {
             return;
         }
         switch (kind) {
-            case NumberParser.INT:
-                addInt(parser.longValue);
-                if (!canonical) {
-                    distinctTyped.add(DistinctCounter.hashLong(parser.longValue));
-                }
-                break;
-            case NumberParser.FLOAT:
-                floats++;
-                addDouble(parser.doubleValue);
-                quantiles.add(parser.doubleValue);
-                if (!canonical) {
-                    distinctTyped.add(DistinctCounter.hashDouble(parser.doubleValue));
-                }
-                break;
             case NumberParser.BIGINT:
                 addBig(parser.bigValue, parser.doubleValue);
                 break;
@@ -260,28 +247,45 @@ final class ColumnAccumulator {
                 rminKey = this.rminKey;
                 rmaxKey = this.rmaxKey;
             }
-            long hash;
-            if (kind == NumberParser.INT) {
-                addInt(parser.longValue);
-                hash = DistinctCounter.hashLong(parser.longValue);
-            } else {
-                floats++;
-                addDouble(parser.doubleValue);
-                quantiles.add(parser.doubleValue);
-                hash = DistinctCounter.hashDouble(parser.doubleValue);
-            }
-            if (parser.canonical) {
-                distinctNumbers.add(hash);
-            } else {
-                distinctText.add(DistinctCounter.hashBytes(a, s, e));
-                distinctTyped.add(hash);
-            }
+            addNumber(kind, parser);
+            countNumber(a, s, e, kind, parser);
         }
         this.nulls = nulls;
         this.count = count;
         this.minLen = minLen;
         this.maxLen = maxLen;
         return r;
+    }
+
+    /** The statistics of the number (INT or FLOAT) the parser just read, in a column without text so far. */
+    private void addNumber(int kind, NumberParser parser) {
+        if (kind == NumberParser.INT) {
+            addInt(parser.longValue);
+        } else {
+            floats++;
+            addDouble(parser.doubleValue);
+            quantiles.add(parser.doubleValue);
+        }
+    }
+
+    /**
+     * The distinct counts of the number (INT or FLOAT) a[s, e) the parser just read: by value when written the one way
+     * its value is; otherwise by text and, while the column has no text, by value.
+     */
+    private void countNumber(byte[] a, int s, int e, int kind, NumberParser parser) {
+        if (parser.canonical) {
+            distinctNumbers.add(numberHash(kind, parser));
+            return;
+        }
+        distinctText.add(DistinctCounter.hashBytes(a, s, e));
+        if (distinctTyped != null) {
+            distinctTyped.add(numberHash(kind, parser));
+        }
+    }
+
+    private static long numberHash(int kind, NumberParser parser) {
+        return kind == NumberParser.INT ? DistinctCounter.hashLong(parser.longValue)
+                : DistinctCounter.hashDouble(parser.doubleValue);
     }
 
     private boolean addTemporal(byte[] a, int s, int e, DateTimeParser p) {
