@@ -183,8 +183,8 @@ final class NumberParser {
         if (len <= 0 || len > 8 || p + 8 > a.length) {
             return UNHANDLED;
         }
-        long x = ((long) LONG_LE.get(a, p)) ^ 0x3030303030303030L; // digits become 0..9
-        long nonDigit = (x | (x + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        long x = ((long) LONG_LE.get(a, p)) ^ ZEROS; // digits become 0..9
+        long nonDigit = nonDigits(x);
         long bad = len == 8 ? nonDigit : nonDigit & ((1L << (8 * len)) - 1);
         if (bad == 0) { // len digits
             long v = digitValue(x, len);
@@ -223,10 +223,10 @@ final class NumberParser {
         if (len < 9 || len > 16 || p + 16 > a.length) {
             return UNHANDLED;
         }
-        long x0 = ((long) LONG_LE.get(a, p)) ^ 0x3030303030303030L;
-        long x1 = ((long) LONG_LE.get(a, p + 8)) ^ 0x3030303030303030L;
-        long bad0 = (x0 | (x0 + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
-        long bad1 = (x1 | (x1 + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        long x0 = ((long) LONG_LE.get(a, p)) ^ ZEROS;
+        long x1 = ((long) LONG_LE.get(a, p + 8)) ^ ZEROS;
+        long bad0 = nonDigits(x0);
+        long bad1 = nonDigits(x1);
         if (len < 16) {
             bad1 &= (1L << (8 * (len - 8))) - 1;
         }
@@ -248,6 +248,17 @@ final class NumberParser {
         doubleValue = neg ? -d : d;
         canonical = v != 0 && c != '+' && (k == 1 || (x0 & 0xFF) != 0) && a[e - 1] != '0';
         return FLOAT;
+    }
+
+    /** Every byte '0': a byte xor this is its digit value when it is a digit. */
+    private static final long ZEROS = 0x3030303030303030L;
+
+    /**
+     * The bytes of x (each a byte xor '0') that are not digits, flagged in their high nibble: a byte is a digit iff
+     * both x and x + 6 have a zero high nibble there. The lowest flag is exact (a carry only runs from a non-digit).
+     */
+    private static long nonDigits(long x) {
+        return (x | (x + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
     }
 
     private static final long[] POW10L16 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
@@ -323,9 +334,8 @@ final class NumberParser {
         if (p + 8 > a.length) {
             return -1;
         }
-        long x = ((long) LONG_LE.get(a, p)) ^ 0x3030303030303030L; // digits become 0..9
-        // a byte is a digit iff both x and x + 6 have a zero high nibble; the lowest flagged byte is exact
-        long nonDigit = (x | (x + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
+        long x = ((long) LONG_LE.get(a, p)) ^ ZEROS; // digits become 0..9
+        long nonDigit = nonDigits(x);
         int k = nonDigit == 0 ? 8 : Long.numberOfTrailingZeros(nonDigit) >>> 3;
         if (k > q - p) {
             k = q - p;
