@@ -22,8 +22,8 @@ final class NaMatcher {
     private final byte[] lengths; // their lengths; -1: an empty slot
     private final int shift;
     private final byte[][][] byLength; // values longer than 8 bytes, by length
-    private final boolean[] firstBytes = new boolean[256]; // the first bytes of the NA values
-    private final long[] firstPairs = new long[1 << 10]; // bit (b0 << 8 | b1): an NA value starts with b0 b1
+    // bit (b0 << 8 | b1): an NA value starts with the bytes b0 b1, or is the one byte b0 (then b1 = 0)
+    private final long[] firstPairs = new long[1 << 10];
     private final boolean plainDecimals;
 
     NaMatcher(Set<String> naValues) {
@@ -50,10 +50,7 @@ final class NaMatcher {
         byLength = new byte[max + 1][][];
         for (byte[] b : all) {
             if (b.length > 0) {
-                firstBytes[b[0] & 0xFF] = true;
-            }
-            if (b.length > 1) {
-                int pair = (b[0] & 0xFF) << 8 | (b[1] & 0xFF);
+                int pair = firstPair(b, 0, b.length);
                 firstPairs[pair >>> 6] |= 1L << pair;
             }
             if (b.length <= 8) {
@@ -71,6 +68,11 @@ final class NaMatcher {
                 byLength[b.length] = grown;
             }
         }
+    }
+
+    /** The first two of the n > 0 bytes at a[s] as b0 << 8 | b1, b1 = 0 for one byte. */
+    private static int firstPair(byte[] a, int s, int n) {
+        return (a[s] & 0xFF) << 8 | (n > 1 ? a[s + 1] & 0xFF : 0);
     }
 
     private int slot(long k, int n) {
@@ -105,13 +107,11 @@ final class NaMatcher {
         int n = e - s;
         // most values: no NA value starts with their first two bytes (a number such as -5.2 or 15, where -1.#IND and
         // 1.#QNAN share the first byte)
-        if (n > 1) {
-            int pair = (a[s] & 0xFF) << 8 | (a[s + 1] & 0xFF);
+        if (n > 0) {
+            int pair = firstPair(a, s, n);
             if ((firstPairs[pair >>> 6] & (1L << pair)) == 0) {
                 return false;
             }
-        } else if (n == 1 && !firstBytes[a[s] & 0xFF]) {
-            return false;
         }
         if (n <= 8) {
             long k = pack(a, s, n);
