@@ -127,8 +127,8 @@ public final class CsvSplitter {
     private static final long UNDECIDED = -1;
 
     /**
-     * Ranges cut near dataStart + k splitSize, each cut decided from the bytes around it, and the lines before each
-     * cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes,
+     * Ranges cut near dataStart + k splitSize, each cut decided from the bytes around it, and (with lineNumbers) the
+     * lines before each cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes,
      * or for more than {@link #MAX_TARGETS} cuts.
      *
      * <p>Without an escape character the quoting state at any byte is one of two: inside a quoted field or not (or,
@@ -413,7 +413,6 @@ public final class CsvSplitter {
         return lines;
     }
 
-
     /**
      * Boundaries found by a fast scan that only looks at quotes and line breaks (valid without an escape character).
      * A quote opens a quoted field only at the start of a field, i.e. after the delimiter or at the start of a record;
@@ -531,7 +530,6 @@ public final class CsvSplitter {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LF = Swar.broadcast('\n');
     private static final long CR = Swar.broadcast('\r');
-
 
     /** First index in [p, lim) holding the quote, LF or CR, or lim: eight bytes at a time, then byte by byte. */
     private static int skip(byte[] b, int p, int lim, long quoteMask, byte[] cls) {
