@@ -23,7 +23,7 @@ class ExportStepConfiguration {
 	Step exportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
 			PartitionResultRepository partitions, @Value("#{jobParameters['output']}") String output) {
 		return new StepBuilder("export", jobRepository)
-			.tasklet(new ExportTasklet(jdbc, partitions, Path.of(output)), transactionManager)
+			.tasklet(new ExportTasklet(jdbc, partitions, Path.of(output), transactionManager), transactionManager)
 			.build();
 	}
 

@@ -1,6 +1,8 @@
 package dev.batchetl.export;
 
 import java.nio.file.Files;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -9,13 +11,21 @@ import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.stats.ColumnStats;
 import dev.batchetl.stats.PartitionResultRepository;
 import dev.batchetl.stats.PartitionResultRepository.FileResult;
+import dev.batchetl.storage.StorageFaults;
+import dev.batchetl.storage.StoredText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Step {@code export}: merges the partitions of each file and writes the results of this job execution to the
@@ -24,16 +34,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class ExportTasklet implements Tasklet {
 
+	private static final Logger logger = LoggerFactory.getLogger(ExportTasklet.class);
+
 	private final JdbcTemplate jdbc;
 
 	private final PartitionResultRepository partitions;
 
 	private final Path output;
 
-	ExportTasklet(JdbcTemplate jdbc, PartitionResultRepository partitions, Path output) {
+	private final TransactionTemplate savepoint;
+
+	ExportTasklet(JdbcTemplate jdbc, PartitionResultRepository partitions, Path output,
+			PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
 		this.partitions = partitions;
 		this.output = output;
+		this.savepoint = new TransactionTemplate(transactionManager);
+		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 	}
 
 	@Override
@@ -52,9 +69,9 @@ final class ExportTasklet implements Tasklet {
 		this.jdbc.update("""
 				INSERT INTO etl_bad_row (job_execution_id, file, line, reason)
 				SELECT ?, file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ?""", executionId, instanceId);
-		List<FileResult> files = this.partitions.fileResults(instanceId);
-		for (FileResult file : files) {
-			insert(executionId, file);
+		List<FileResult> files = new ArrayList<>();
+		for (FileResult file : this.partitions.fileResults(instanceId)) {
+			files.add(store(executionId, file));
 		}
 		Path target = Files.isDirectory(this.output) ? this.output.resolve("results.csv") : this.output;
 		ResultsCsv.write(target, files, instanceId);
@@ -70,17 +87,46 @@ final class ExportTasklet implements Tasklet {
 		return RepeatStatus.FINISHED;
 	}
 
+	/**
+	 * Stores one file's results under a savepoint of their own. What the file's results hold never fails the step: if
+	 * the database refuses them as data (a value out of range, a limit of the database), the file is recorded as
+	 * failed with the reason, and the other files are stored. A fault of the database itself (connection lost, disk
+	 * full, a transaction rolled back) fails the step, so that a restart stores everything once it is gone.
+	 */
+	private FileResult store(long executionId, FileResult file) {
+		try {
+			this.savepoint.executeWithoutResult(status -> insert(executionId, file));
+			return file;
+		}
+		catch (DataAccessException ex) {
+			if (!StorageFaults.isAboutTheData(ex)) {
+				throw ex;
+			}
+			FileResult failed = FileResult.failed(file.file(),
+					"cannot store the statistics: " + PartitionResultRepository.reason(cause(ex)));
+			logger.warn("{}: {}", file.file(), failed.error());
+			this.savepoint.executeWithoutResult(status -> insert(executionId, failed));
+			return failed;
+		}
+	}
+
+	private static Throwable cause(DataAccessException ex) {
+		Throwable sql = StorageFaults.sqlCause(ex);
+		return sql == null ? ex : sql;
+	}
+
 	private void insert(long executionId, FileResult file) {
 		if (file.stats() == null) {
 			this.jdbc.update("INSERT INTO etl_file_stats (job_execution_id, file, error) VALUES (?, ?, ?)", executionId,
-					file.file(), file.error());
+					StoredText.key(file.file()), StoredText.text(file.error()));
 			return;
 		}
 		this.jdbc.update("""
 				INSERT INTO etl_file_stats (job_execution_id, file, rows_count, columns_count, bad_rows, invalid_bytes)
-				VALUES (?, ?, ?, ?, ?, ?)""", executionId, file.file(), file.stats().rows(), file.stats().columns(),
+				VALUES (?, ?, ?, ?, ?, ?)""", executionId, StoredText.key(file.file()), file.stats().rows(), file.stats().columns(),
 				file.stats().badRows(), file.stats().invalidBytes());
 		List<ColumnStats> columns = file.stats().columnStats();
+		String key = StoredText.key(file.file());
 		this.jdbc.batchUpdate("""
 				INSERT INTO etl_column_stats (job_execution_id, file, column_index, column_name, column_type,
 				       non_null_count, null_count, mean, min_value, max_value, variance, std, min_length, max_length,
@@ -89,39 +135,27 @@ final class ExportTasklet implements Tasklet {
 				IntStream.range(0, columns.size()).boxed().toList(), 500, (ps, index) -> {
 			ColumnStats column = columns.get(index);
 			ps.setLong(1, executionId);
-			ps.setString(2, file.file());
+			ps.setString(2, key);
 			ps.setInt(3, index);
-			ps.setString(4, column.name());
+			ps.setString(4, StoredText.text(column.name()));
 			ps.setString(5, column.type().label());
 			ps.setLong(6, column.count());
 			ps.setLong(7, column.nulls());
-			ps.setObject(8, number(column.mean()));
-			ps.setString(9, column.min());
-			ps.setString(10, column.max());
-			ps.setObject(11, number(column.variance()));
-			ps.setObject(12, number(column.std()));
+			ps.setObject(8, column.mean(), Types.DOUBLE);
+			ps.setString(9, StoredText.text(column.min()));
+			ps.setString(10, StoredText.text(column.max()));
+			ps.setObject(11, column.variance(), Types.DOUBLE);
+			ps.setObject(12, column.std(), Types.DOUBLE);
 			ps.setObject(13, column.minLength());
 			ps.setObject(14, column.maxLength());
 			ps.setString(15, column.sum());
 			ps.setLong(16, column.distinct());
 			ps.setBoolean(17, column.distinctExact());
-			ps.setObject(18, number(column.q1()));
-			ps.setObject(19, number(column.median()));
-			ps.setObject(20, number(column.q3()));
-			ps.setObject(21, column.q1() == null ? null : column.quantilesExact());
+			ps.setObject(18, column.q1(), Types.DOUBLE);
+			ps.setObject(19, column.median(), Types.DOUBLE);
+			ps.setObject(20, column.q3(), Types.DOUBLE);
+			ps.setObject(21, column.hasQuartiles() ? column.quantilesExact() : null, Types.BOOLEAN);
 		});
-	}
-
-	private static Double number(String value) {
-		if (value == null || value.isEmpty()) {
-			return null;
-		}
-		return switch (value) {
-			case "inf" -> Double.POSITIVE_INFINITY;
-			case "-inf" -> Double.NEGATIVE_INFINITY;
-			case "nan" -> Double.NaN;
-			default -> Double.valueOf(value);
-		};
 	}
 
 }

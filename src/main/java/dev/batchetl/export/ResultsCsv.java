@@ -75,15 +75,20 @@ final class ResultsCsv {
 		String badRows = Long.toString(file.stats().badRows());
 		String invalidBytes = Long.toString(file.stats().invalidBytes());
 		for (ColumnStats column : file.stats().columnStats()) {
-			boolean numeric = column.q1() != null;
+			boolean numeric = column.hasQuartiles();
 			csv.writeNext(new String[] { file.file(), rows, columns, column.name(), column.type().label(),
-					Long.toString(column.count()), Long.toString(column.nulls()), text(column.mean()), text(column.min()),
-					text(column.max()), text(column.sum()), text(column.variance()), text(column.std()),
-					text(column.minLength()), text(column.maxLength()), Long.toString(column.distinct()),
-					Boolean.toString(column.distinctExact()), text(column.q1()), text(column.median()),
-					text(column.q3()), numeric ? Boolean.toString(column.quantilesExact()) : "", badRows, invalidBytes,
+					Long.toString(column.count()), Long.toString(column.nulls()), number(column.mean()),
+					text(column.min()), text(column.max()), text(column.sum()), number(column.variance()),
+					number(column.std()), text(column.minLength()), text(column.maxLength()),
+					Long.toString(column.distinct()), Boolean.toString(column.distinctExact()), number(column.q1()),
+					number(column.median()), number(column.q3()), numeric ? Boolean.toString(column.quantilesExact()) : "",
+					badRows, invalidBytes,
 					"" }, false);
 		}
+	}
+
+	private static String number(Double value) {
+		return text(ColumnStats.format(value));
 	}
 
 	private static String text(Object value) {

@@ -34,7 +34,11 @@ final class ColumnAccumulator {
     long imin = Long.MAX_VALUE;
     long imax = Long.MIN_VALUE;
 
-    // all numeric values as doubles
+    // all numeric values as doubles: infinities counted apart; the finite ones in a compensated sum (whatever of it
+    // overflowed the double range folded into the exact bigSum) and in Welford's moments
+    long posInfs;
+    long negInfs;
+    BigDecimal bigSum;
     double dsum;
     double dcomp;
     double dmin = Double.POSITIVE_INFINITY;
@@ -418,25 +422,53 @@ final class ColumnAccumulator {
     }
 
     private void addDouble(double x) {
-        // Neumaier (Kahan-Babuska) compensated sum
-        double t = dsum + x;
-        if (Math.abs(dsum) >= Math.abs(x)) {
-            dcomp += (dsum - t) + x;
-        } else {
-            dcomp += (x - t) + dsum;
-        }
-        dsum = t;
         if (x < dmin) {
             dmin = x;
         }
         if (x > dmax) {
             dmax = x;
         }
+        if (!Double.isFinite(x)) { // the parser gives no NaN
+            if (x > 0) {
+                posInfs++;
+            } else {
+                negInfs++;
+            }
+            return;
+        }
+        // Neumaier (Kahan-Babuska) compensated sum
+        double t = dsum + x;
+        if (Double.isInfinite(t)) {
+            foldSum(x);
+        } else if (Math.abs(dsum) >= Math.abs(x)) {
+            dcomp += (dsum - t) + x;
+            dsum = t;
+        } else {
+            dcomp += (x - t) + dsum;
+            dsum = t;
+        }
         // Welford
         dn++;
         double d = x - wmean;
         wmean += d / dn;
         wm2 += d * (x - wmean);
+    }
+
+    /** The double sum would leave the double range: it moves, with x, into the exact sum, and starts again at 0. */
+    private void foldSum(double x) {
+        BigDecimal folded = new BigDecimal(dsum).add(new BigDecimal(dcomp)).add(new BigDecimal(x));
+        bigSum = bigSum == null ? folded : bigSum.add(folded);
+        dsum = 0;
+        dcomp = 0;
+    }
+
+    /**
+     * The sum of the finite values: exact where it left the double range on the way, compensated otherwise; as a
+     * double, so infinite where the sum itself is beyond the double range.
+     */
+    private BigDecimal finiteSum() {
+        BigDecimal total = new BigDecimal(dsum).add(new BigDecimal(dcomp));
+        return bigSum == null ? total : bigSum.add(total);
     }
 
     BigInteger exactIntSum() {
@@ -494,15 +526,29 @@ final class ColumnAccumulator {
             distinctTyped.merge(o.distinctTyped);
             quantiles.merge(o.quantiles);
         }
-        // compensated sums: add the other's sum and carry both compensations
-        double t = dsum + o.dsum;
-        if (Math.abs(dsum) >= Math.abs(o.dsum)) {
-            dcomp += (dsum - t) + o.dsum;
-        } else {
-            dcomp += (o.dsum - t) + dsum;
+        // compensated sums: add the other's sum and carry both compensations; exact parts add exactly
+        posInfs += o.posInfs;
+        negInfs += o.negInfs;
+        if (o.bigSum != null) {
+            bigSum = bigSum == null ? o.bigSum : bigSum.add(o.bigSum);
         }
-        dcomp += o.dcomp;
-        dsum = t;
+        double t = dsum + o.dsum;
+        double c = dcomp + o.dcomp;
+        if (Double.isInfinite(t) || Double.isInfinite(c)) {
+            BigDecimal folded = new BigDecimal(dsum).add(new BigDecimal(dcomp)).add(new BigDecimal(o.dsum))
+                    .add(new BigDecimal(o.dcomp));
+            bigSum = bigSum == null ? folded : bigSum.add(folded);
+            dsum = 0;
+            dcomp = 0;
+        } else {
+            if (Math.abs(dsum) >= Math.abs(o.dsum)) {
+                c += (dsum - t) + o.dsum;
+            } else {
+                c += (o.dsum - t) + dsum;
+            }
+            dcomp = c;
+            dsum = t;
+        }
         if (o.dmin < dmin) {
             dmin = o.dmin;
         }
@@ -568,46 +614,51 @@ final class ColumnAccumulator {
     ColumnStats result(String name, long rows) {
         ColumnType type = type(rows);
         String sum = null;
-        String mean = null;
+        Double mean = null;
         String min = null;
         String max = null;
-        String variance = null;
-        String std = null;
+        Double variance = null;
         double[] q = null;
         if (count > 0) {
             switch (type) {
                 case INTEGER: {
                     BigInteger exact = exactIntSum();
                     sum = exact.toString();
-                    BigDecimal m = new BigDecimal(exact).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128);
-                    mean = format(m.doubleValue());
+                    mean = new BigDecimal(exact).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
                     min = ints > uints ? Long.toString(imin) : Long.toUnsignedString(umin);
                     max = uints > 0 ? Long.toUnsignedString(umax) : Long.toString(imax);
                     variance = variance();
-                    std = std(variance);
                     q = quantiles.quantiles(0.25, 0.5, 0.75);
                     break;
                 }
                 case FLOAT: {
-                    double total = Double.isFinite(dsum) ? dsum + dcomp : dsum;
+                    double total;
+                    if (posInfs > 0 || negInfs > 0) {
+                        total = posInfs == 0 ? Double.NEGATIVE_INFINITY
+                                : negInfs == 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+                        mean = total;
+                    } else if (bigSum == null) {
+                        total = dsum + dcomp;
+                        mean = total / count;
+                    } else { // the sum left the double range on the way: the mean is the exact one, rounded
+                        BigDecimal exact = finiteSum();
+                        total = exact.doubleValue();
+                        mean = exact.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
+                    }
                     sum = format(total);
-                    mean = format(total / count);
                     min = format(dmin);
                     max = format(dmax);
                     variance = variance();
-                    std = std(variance);
                     q = quantiles.quantiles(0.25, 0.5, 0.75);
                     break;
                 }
                 case BOOLEAN: {
                     sum = Long.toString(trues);
-                    mean = format((double) trues / count);
+                    mean = (double) trues / count;
                     min = falses > 0 ? "False" : "True";
                     max = trues > 0 ? "True" : "False";
                     if (count > 1) {
-                        double v = (double) trues * (double) falses / ((double) count * (double) (count - 1));
-                        variance = format(v);
-                        std = format(Math.sqrt(v));
+                        variance = (double) trues * (double) falses / ((double) count * (double) (count - 1));
                     }
                     break;
                 }
@@ -630,36 +681,36 @@ final class ColumnAccumulator {
                 type == ColumnType.TEXT || distinctTyped == null ? distinctText : distinctTyped);
         long distinct = count == 0 ? 0 : d.count();
         boolean quantilesExact = q == null || quantiles.exact();
-        return new ColumnStats(name, type, count, nulls, mean, min, max, variance, std, minLength, maxLength, sum,
-                distinct, d.exact(), q == null ? null : format(q[0]), q == null ? null : format(q[1]),
-                q == null ? null : format(q[2]), quantilesExact);
+        Double std = variance == null ? null : Math.sqrt(variance);
+        return new ColumnStats(name, type, count, nulls, number(mean), min, max, variance, std, minLength, maxLength,
+                sum, distinct, d.exact(), q == null ? null : number(q[0]), q == null ? null : number(q[1]),
+                q == null ? null : number(q[2]), quantilesExact);
     }
 
-    private String variance() {
-        if (dn < 2) {
+    /**
+     * The sample variance (ddof 1) of the numeric values, as pandas gives it: none for fewer than two values or
+     * where a value is infinite (NaN in pandas); infinite where the squared deviations add up beyond the double range
+     * (Welford's state then left it too).
+     */
+    private Double variance() {
+        if (dn + posInfs + negInfs < 2 || posInfs > 0 || negInfs > 0) {
             return null;
         }
+        if (!Double.isFinite(wm2) || !Double.isFinite(wmean)) {
+            return Double.POSITIVE_INFINITY;
+        }
         double v = wm2 / (dn - 1);
-        return format(v < 0 ? 0.0 : v);
+        return v < 0 ? 0.0 : v;
     }
 
-    private static String std(String variance) {
-        return variance == null ? null : format(Math.sqrt(Double.parseDouble(variance)));
+    /** null for NaN: a statistic pandas gives as NaN is empty. */
+    private static Double number(Double x) {
+        return x == null || x.isNaN() ? null : x;
     }
 
     /** Plain decimal (no exponent) of the shortest representation; inf/-inf; null for NaN. */
     static String format(double x) {
-        if (Double.isNaN(x)) {
-            return null;
-        }
-        if (x == Double.POSITIVE_INFINITY) {
-            return "inf";
-        }
-        if (x == Double.NEGATIVE_INFINITY) {
-            return "-inf";
-        }
-        String s = new BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
-        return s.indexOf('.') < 0 ? s + ".0" : s;
+        return ColumnStats.format(x);
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -680,6 +731,16 @@ final class ColumnAccumulator {
         }
         out.writeLong(imin);
         out.writeLong(imax);
+        out.writeLong(posInfs);
+        out.writeLong(negInfs);
+        if (bigSum == null) {
+            out.writeInt(-1);
+        } else {
+            byte[] b = bigSum.unscaledValue().toByteArray();
+            out.writeInt(b.length);
+            out.write(b);
+            out.writeInt(bigSum.scale());
+        }
         out.writeDouble(dsum);
         out.writeDouble(dcomp);
         out.writeDouble(dmin);
@@ -736,6 +797,14 @@ final class ColumnAccumulator {
         }
         c.imin = in.readLong();
         c.imax = in.readLong();
+        c.posInfs = in.readLong();
+        c.negInfs = in.readLong();
+        int sl = in.readInt();
+        if (sl >= 0) {
+            byte[] b = new byte[sl];
+            in.readFully(b);
+            c.bigSum = new BigDecimal(new BigInteger(b), in.readInt());
+        }
         c.dsum = in.readDouble();
         c.dcomp = in.readDouble();
         c.dmin = in.readDouble();

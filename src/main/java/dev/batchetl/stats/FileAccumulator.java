@@ -19,7 +19,7 @@ import java.util.Objects;
 public final class FileAccumulator {
 
     private static final int MAGIC = 0x43535441; // "CSTA"
-    private static final int VERSION = 5;
+    private static final int VERSION = 6;
 
     private final List<String> names;
     final ColumnAccumulator[] cols;

@@ -167,7 +167,8 @@ final class NumberParser {
             }
         }
         doubleValue = Double.parseDouble(ascii(a, numStart, q));
-        return FLOAT;
+        // a decimal beyond the double range is no number to pandas (its parser reports the overflow): text
+        return Double.isInfinite(doubleValue) ? NONE : FLOAT;
     }
 
     /**
@@ -357,7 +358,7 @@ final class NumberParser {
         } catch (NumberFormatException tooBig) {
             bigValue = new java.math.BigInteger(text);
             doubleValue = bigValue.doubleValue();
-            return BIGINT;
+            return Double.isInfinite(doubleValue) ? NONE : BIGINT;
         }
     }
 

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.batchetl.storage.StoredText;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -26,7 +28,8 @@ public class PartitionResultRepository {
 		this.jdbc.update("""
 				INSERT INTO etl_partition_result (job_instance_id, partition_name, file, range_index, state, error,
 				                                  job_execution_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?)""", jobInstanceId, partition, file, range, state, error, jobExecutionId);
+				VALUES (?, ?, ?, ?, ?, ?, ?)""", jobInstanceId, partition, StoredText.text(file), range, state,
+				StoredText.text(error), jobExecutionId);
 	}
 
 	void saveBadRows(long jobInstanceId, String file, List<BadRow> rows) {
@@ -34,9 +37,9 @@ public class PartitionResultRepository {
 				INSERT INTO etl_bad_row_stage (job_instance_id, file, line, reason) VALUES (?, ?, ?, ?)
 				ON CONFLICT DO NOTHING""", rows, 500, (ps, row) -> {
 			ps.setLong(1, jobInstanceId);
-			ps.setString(2, file);
+			ps.setString(2, StoredText.key(file));
 			ps.setLong(3, row.line());
-			ps.setString(4, row.reason().length() > 1000 ? row.reason().substring(0, 1000) : row.reason());
+			ps.setString(4, StoredText.text(row.reason()));
 		});
 	}
 
@@ -50,7 +53,15 @@ public class PartitionResultRepository {
 				.add(new Object[] { rs.getBytes(3), rs.getString(4) });
 		}, jobInstanceId);
 		List<FileResult> results = new ArrayList<>();
-		byFile.forEach((file, ranges) -> results.add(merge(file, ranges)));
+		byFile.forEach((file, ranges) -> {
+			try {
+				results.add(merge(file, ranges));
+			}
+			catch (RuntimeException | StackOverflowError ex) {
+				// what one file's statistics hold must not stop the others: that file fails, with the reason
+				results.add(FileResult.failed(file, "cannot compute the statistics: " + reason(ex)));
+			}
+		});
 		return results;
 	}
 
@@ -71,6 +82,12 @@ public class PartitionResultRepository {
 		return merged == null ? FileResult.failed(file, "no statistics recorded") : FileResult.of(file, merged.result());
 	}
 
+	/** What went wrong, in words: the exception's message, or its kind where it has none. */
+	public static String reason(Throwable ex) {
+		String message = ex.getMessage();
+		return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message.strip();
+	}
+
 	/** The set-aside rows of the instance, by file then line. */
 	public List<Map<String, Object>> badRows(long jobInstanceId) {
 		return this.jdbc.queryForList("""
@@ -81,11 +98,11 @@ public class PartitionResultRepository {
 	/** Outcome for one file: statistics, or the reason it could not be read. */
 	public record FileResult(String file, FileStats stats, String error) {
 
-		static FileResult of(String file, FileStats stats) {
+		public static FileResult of(String file, FileStats stats) {
 			return new FileResult(file, stats, null);
 		}
 
-		static FileResult failed(String file, String error) {
+		public static FileResult failed(String file, String error) {
 			return new FileResult(file, null, error);
 		}
 

@@ -111,9 +111,7 @@ final class QuantileAccumulator {
                 double h = (total - 1) * qs[k];
                 long lo = (long) Math.floor(h);
                 double frac = h - lo;
-                double a = hist.orderStatistic(lo);
-                double b = frac == 0 ? a : hist.orderStatistic(Math.min(lo + 1, total - 1));
-                out[k] = frac == 0 || a == b ? a : a + frac * (b - a);
+                out[k] = lerp(hist.orderStatistic(lo), hist.orderStatistic(Math.min(lo + 1, total - 1)), frac);
             }
             return out;
         }
@@ -140,11 +138,19 @@ final class QuantileAccumulator {
             double h = (total - 1) * qs[k];
             long lo = (long) Math.floor(h);
             double frac = h - lo;
-            double a = orderStatistic(values, cum, lo);
-            double b = frac == 0 ? a : orderStatistic(values, cum, Math.min(lo + 1, total - 1));
-            out[k] = frac == 0 || a == b ? a : a + frac * (b - a);
+            out[k] = lerp(orderStatistic(values, cum, lo), orderStatistic(values, cum, Math.min(lo + 1, total - 1)),
+                    frac);
         }
         return out;
+    }
+
+    /**
+     * numpy's linear interpolation between neighbouring order statistics a <= b at t in [0, 1), in its own order of
+     * operations, so that results agree to the last bit and NaN where numpy's is NaN (an infinite neighbour: inf * 0).
+     */
+    static double lerp(double a, double b, double t) {
+        double diff = b - a;
+        return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
     }
 
     private long countOf(double x) {

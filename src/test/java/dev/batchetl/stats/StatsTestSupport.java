@@ -98,6 +98,11 @@ final class StatsTestSupport {
         }
     }
 
+    /** A statistic as results.csv shows it. */
+    static String fmt(Double value) {
+        return ColumnStats.format(value);
+    }
+
     static ColumnStats col(FileStats s, String name) {
         return s.columnStats().stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no column " + name));
