@@ -82,10 +82,17 @@ public class PartitionResultRepository {
 		return merged == null ? FileResult.failed(file, "no statistics recorded") : FileResult.of(file, merged.result());
 	}
 
-	/** What went wrong, in words: the exception's message, or its kind where it has none. */
+	/**
+	 * What went wrong, in words: the first line of the exception's message (without the {@code ERROR: } that
+	 * PostgreSQL puts before its own), or its kind where it has none.
+	 */
 	public static String reason(Throwable ex) {
 		String message = ex.getMessage();
-		return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message.strip();
+		if (message == null || message.isBlank()) {
+			return ex.getClass().getSimpleName();
+		}
+		String line = message.strip().lines().findFirst().orElse("").strip();
+		return line.startsWith("ERROR: ") ? line.substring("ERROR: ".length()) : line;
 	}
 
 	/** The set-aside rows of the instance, by file then line. */
