@@ -7,12 +7,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.dao.DataAccessException;
 
 /**
  * The worker of one statistics partition. Each call reads up to {@code commitRows} rows into the accumulators, in its
@@ -21,6 +25,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * checkpoint. A file that cannot be read is recorded as failed with its place, and the other partitions go on.
  */
 class CsvStatsTasklet implements Tasklet, ItemStream {
+
+	private static final Logger logger = LoggerFactory.getLogger(CsvStatsTasklet.class);
 
 	static final String OFFSET = PartitionKeys.OFFSET;
 
@@ -98,6 +104,14 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 			}
 			catch (IOException | UncheckedIOException | CsvFormatException ex) {
 				this.error = CsvFilePartitioner.describe(ex);
+			}
+			catch (DataAccessException ex) {
+				throw ex; // the job repository or the tables, not the file: the step fails and a restart continues
+			}
+			catch (RuntimeException ex) {
+				// whatever else reading this file runs into is this file's failure, never the run's
+				logger.warn("{}: cannot read the file", this.partition.relative(), ex);
+				this.error = "cannot read the file: " + CsvFilePartitioner.describe(ex);
 			}
 		}
 		this.results.save(this.partition.jobInstanceId(), this.partition.name(), this.partition.relative(),
