@@ -2,6 +2,7 @@ package dev.batchetl.fetch;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,13 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The downloads of the fetch step, on {@code threads} threads of their own, started ahead of the chunks. A
  * multi-threaded chunk commits when its slowest download ends; the reader starts the first sources of the next
  * chunk before that (see {@link PendingSourceReader}), so threads that are done with a chunk go on downloading
- * instead of waiting at its end. The processor only collects a download's result ({@link #take}); what is recorded,
- * and when, is still decided by the chunk's transaction. A download started ahead and not yet committed when the
- * process dies is simply done again by the restart.
+ * instead of waiting at its end. Each download's result is recorded in {@code etl_fetch_item} as soon as the download
+ * ends, on its own thread and in a transaction of its own: a file complete under its final name is recorded DONE
+ * before anything else happens, so no restart requests it again, whatever the chunk size and however often the
+ * process dies. The processor only collects the result ({@link #take}) for the step's counts. What a crash costs is
+ * the downloads under way, whose part files a restart resumes.
  */
 final class DownloadAhead implements AutoCloseable {
 
 	private final Downloader downloader;
+
+	private final FetchItemRepository items;
 
 	private final Path dir;
 
@@ -35,9 +40,12 @@ final class DownloadAhead implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	DownloadAhead(Downloader downloader, Path dir, FetchProgress progress,
+	private volatile long jobExecutionId;
+
+	DownloadAhead(Downloader downloader, FetchItemRepository items, Path dir, FetchProgress progress,
 			FetchStepConfiguration.FailedSourcesLimit failedLimit, int threads) {
 		this.downloader = downloader;
+		this.items = items;
 		this.dir = dir;
 		this.progress = progress;
 		this.failedLimit = failedLimit;
@@ -47,6 +55,11 @@ final class DownloadAhead implements AutoCloseable {
 			t.setDaemon(true);
 			return t;
 		});
+	}
+
+	/** The execution that the results are recorded for; set before the first download starts. */
+	void recordFor(long jobExecutionId) {
+		this.jobExecutionId = jobExecutionId;
 	}
 
 	/** Starts downloading the source (once), unless it is started already. */
@@ -87,21 +100,33 @@ final class DownloadAhead implements AutoCloseable {
 			return null;
 		}
 		long start = System.nanoTime();
+		FetchOutcome outcome;
 		try {
-			FetchOutcome outcome = this.downloader.fetch(URI.create(item.source()), item.expectedSha256(),
+			outcome = this.downloader.fetch(URI.create(item.source()), item.expectedSha256(),
 					this.dir.resolve(item.target()), item.previous());
-			this.progress.done(item, outcome);
-			return FetchResult.done(item, outcome);
 		}
 		catch (FetchException ex) {
 			if (this.closed) {
 				return null; // cut off by the end of the step: not a failure of the source
 			}
 			this.failedLimit.failed();
+			FetchResult failed = record(FetchResult.failed(item, ex.reason(), Math.max(1, ex.attempts()),
+					(System.nanoTime() - start) / 1_000_000));
 			this.progress.failed(item, ex.reason());
-			return FetchResult.failed(item, ex.reason(), Math.max(1, ex.attempts()),
-					(System.nanoTime() - start) / 1_000_000);
+			return failed;
 		}
+		FetchResult done = record(FetchResult.done(item, outcome));
+		this.progress.done(item, outcome);
+		return done;
+	}
+
+	/**
+	 * Records the result at once (autocommit: this thread has no transaction); a database that cannot take it fails
+	 * the download's future, and so the chunk and the step.
+	 */
+	private FetchResult record(FetchResult result) {
+		this.items.record(List.of(result), this.jobExecutionId);
+		return result;
 	}
 
 	/** Ends the step's downloads: those started ahead and not taken are abandoned (their part files stay). */

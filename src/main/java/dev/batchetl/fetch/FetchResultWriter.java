@@ -1,29 +1,18 @@
 package dev.batchetl.fetch;
 
-import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
-/** Marks each source DONE or FAILED, in the chunk's transaction: what is committed here is never fetched again. */
-final class FetchResultWriter implements ItemWriter<FetchResult>, StepExecutionListener {
-
-	private final FetchItemRepository items;
-
-	private long jobExecutionId;
-
-	FetchResultWriter(FetchItemRepository items) {
-		this.items = items;
-	}
-
-	@Override
-	public void beforeStep(StepExecution stepExecution) {
-		this.jobExecutionId = stepExecution.getJobExecutionId();
-	}
+/**
+ * The fetch step's writer. Each source's result is already recorded, DONE or FAILED, by its download as it ended
+ * ({@link DownloadAhead}), so that a finished download is durable at once and not only at the end of its chunk; the
+ * chunk's commit adds the step's read and write counts.
+ */
+final class FetchResultWriter implements ItemWriter<FetchResult> {
 
 	@Override
 	public void write(Chunk<? extends FetchResult> chunk) {
-		this.items.record(chunk.getItems(), this.jobExecutionId);
+		// recorded by the downloads (DownloadAhead.record)
 	}
 
 }

@@ -55,10 +55,10 @@ class FetchStepConfiguration {
 		FetchProgress progress = new FetchProgress();
 		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
 				progress);
-		DownloadAhead downloads = new DownloadAhead(downloader, Path.of(param(parameters, EtlKey.DIR)), progress,
-				failedLimit, threads);
+		DownloadAhead downloads = new DownloadAhead(downloader, items, Path.of(param(parameters, EtlKey.DIR)),
+				progress, failedLimit, threads);
 		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads, threads);
-		FetchResultWriter writer = new FetchResultWriter(items);
+		FetchResultWriter writer = new FetchResultWriter();
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("fetch-chunk-");
 		executor.setConcurrencyLimit(threads);
 		return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(chunk)
@@ -68,8 +68,12 @@ class FetchStepConfiguration {
 			.writer(writer)
 			.taskExecutor(executor)
 			.listener(reader)
-			.listener(writer)
 			.listener(new StepExecutionListener() {
+				@Override
+				public void beforeStep(StepExecution stepExecution) {
+					downloads.recordFor(stepExecution.getJobExecutionId());
+				}
+
 				@Override
 				public ExitStatus afterStep(StepExecution stepExecution) {
 					progress.stop();
