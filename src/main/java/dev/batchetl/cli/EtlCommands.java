@@ -342,7 +342,17 @@ public class EtlCommands {
 			status = last.getStatus();
 		}
 		if (status == BatchStatus.COMPLETED) {
-			out.println(name + " already completed (execution " + last.getId() + ", exit " + exitCode(last).code()
+			ExitCode code = exitCode(last);
+			if (code == ExitCode.COMPLETED_WITH_FAILURES) {
+				// not 0: what failed then is still failed, and a scheduler that re-runs the fire must not see it done
+				out.println(name + " already completed with failures (execution " + last.getId() + "): "
+						+ last.getExitStatus().getExitDescription() + "; batch-etl show " + last.getId()
+						+ " lists them");
+				out.println("to fetch and read them again, run it with a new run key: sources that were fetched and"
+						+ " that their server reports unchanged are not downloaded again");
+				return code;
+			}
+			out.println(name + " already completed (execution " + last.getId() + ", exit " + code.code()
 					+ "): nothing to do");
 			return ExitCode.OK;
 		}

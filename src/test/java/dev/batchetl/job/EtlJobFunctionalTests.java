@@ -133,6 +133,16 @@ class EtlJobFunctionalTests {
 				within(1e-9));
 		assertThat(this.jdbc.queryForList("SELECT file FROM etl_file_stats WHERE job_execution_id = ? ORDER BY file",
 				String.class, execution)).containsExactlyElementsOf(fileOrder);
+
+		// when: the same run again, as a scheduler re-running the fire would
+		EtlCli.Result again = EtlCli.run("run", "sources=" + sources, "dir=" + this.work.resolve("data"),
+				"output=" + this.work.resolve("out/results.csv"), "threads=3", "run=" + this.run);
+
+		// then: not 0, since what failed is still failed; it says so and how to go on
+		assertThat(again.exitCode()).as(again.toString()).isEqualTo(3);
+		assertThat(again.out()).contains("already completed with failures (execution " + execution + "): 2 source(s)")
+			.contains("show " + execution)
+			.contains("new run key");
 	}
 
 	@Test
