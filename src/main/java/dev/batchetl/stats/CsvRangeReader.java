@@ -28,6 +28,12 @@ public final class CsvRangeReader implements Closeable {
 
     static final int DEFAULT_BUFFER = 1 << 20;
 
+    /**
+     * The file error of a quoted field still open at the end of the file, named at the line where its quote opened;
+     * as pandas ("EOF inside string"), whatever the bad-rows policy: the rest of the file after the quote is one field.
+     */
+    static final String EOF_IN_QUOTE = "end of file inside a quoted field that opened here";
+
     // byte classes
     private static final byte ORD = 0;
     private static final byte DELIM = 1;
@@ -40,7 +46,7 @@ public final class CsvRangeReader implements Closeable {
     // results of parseRecord
     private static final int NEED = 0;
     private static final int RECORD = 1;
-    private static final int UNCLOSED = 2;
+    private static final int UNCLOSED = 2; // the end of the file inside a quoted field
     private static final int EOF = -1;
     private static final int END = -2;
 
@@ -234,9 +240,7 @@ public final class CsvRangeReader implements Closeable {
                     finished = true;
                     continue;
                 case UNCLOSED:
-                    n++;
-                    bad(acc, badRows, quoteLine, "unclosed quote");
-                    continue;
+                    throw new CsvFormatException(absolute(quoteLine), EOF_IN_QUOTE);
                 default:
                     n++;
                     if (nf > columns) {
@@ -317,7 +321,7 @@ public final class CsvRangeReader implements Closeable {
         return false;
     }
 
-    /** The next record as strings (for the header), or null at the end; an unclosed quote is file-fatal here. */
+    /** The next record as strings (for the header), or null at the end. */
     List<String> readRecordStrings() throws IOException {
         while (!finished) {
             int r = parseRecord();
@@ -326,7 +330,7 @@ public final class CsvRangeReader implements Closeable {
             } else if (r == EOF || r == END) {
                 finished = true;
             } else if (r == UNCLOSED) {
-                throw new CsvFormatException(absolute(quoteLine), "unclosed quote");
+                throw new CsvFormatException(absolute(quoteLine), EOF_IN_QUOTE);
             } else {
                 List<String> out = new ArrayList<>(nf);
                 for (int i = 0; i < nf; i++) {

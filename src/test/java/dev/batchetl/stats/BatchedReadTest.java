@@ -2,6 +2,7 @@ package dev.batchetl.stats;
 
 import static dev.batchetl.stats.StatsTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
@@ -45,6 +46,34 @@ class BatchedReadTest {
                         List<BadRow> bad = new ArrayList<>();
                         String what = "file " + file + ", batch " + batch + ", buffer " + buffer + ", every " + every;
                         assertSameRead(what, read(f, options, buffer, batch, every, true, bad), bad, one, oneBad);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void endOfFileInsideAQuoteFailsTheFileWhateverTheBatchBufferAndReadSize() throws Exception {
+        Random rnd = new Random(17);
+        for (int file = 0; file < 4; file++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(randomFile(rnd, 300 + rnd.nextInt(300), false));
+            out.writeBytes("\n1,2,\"open\n\nstill open, \"\"quoted\"\"\r\n".getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = out.toByteArray();
+            Path f = write(dir, "e" + file + ".csv", bytes);
+            long lines = 1;
+            for (int i = 0; i < bytes.length; i++) {
+                lines += bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) ? 1 : 0;
+            }
+            String message = "line " + (lines - 3) + ": " + CsvRangeReader.EOF_IN_QUOTE;
+            // skipping the bad rows before it: the end of the file inside the quote fails the file all the same
+            CsvOptions options = CsvOptions.defaults().withInvalidBytes(InvalidBytePolicy.REPLACE);
+            for (int batch : new int[] {1, 3, CsvRangeReader.DEFAULT_BATCH}) {
+                for (int buffer : new int[] {16, 100, 1 << 20}) {
+                    for (int every : new int[] {1, 1000}) {
+                        String what = "file " + file + ", batch " + batch + ", buffer " + buffer + ", every " + every;
+                        assertThatThrownBy(() -> read(f, options, buffer, batch, every, true, new ArrayList<>()))
+                                .as(what).isInstanceOf(CsvFormatException.class).hasMessage(message);
                     }
                 }
             }
@@ -108,16 +137,34 @@ class BatchedReadTest {
                     }
                 }
             }
-            Path f = write(dir, "p" + file + ".csv", bytes);
             CsvOptions latin1 = new CsvOptions(',', '"', null, true, StandardCharsets.ISO_8859_1, plain.naValues(),
                     plain.badRows(), plain.invalidBytes());
-            for (CsvOptions options : List.of(plain, escaped, latin1)) {
-                List<BadRow> generalBad = new ArrayList<>();
-                byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, generalBad);
-                for (int buffer : new int[] {16, 40, 1 << 20}) {
-                    List<BadRow> bad = new ArrayList<>();
-                    String what = csv + "\nescape " + options.escape() + ", buffer " + buffer;
-                    assertSameRead(what, read(f, options, buffer, 7, 3, true, true, bad), bad, general, generalBad);
+            // as it is, and when a quoted field is left open at its end (a file error), with a quote after it too
+            List<byte[]> contents = new ArrayList<>(List.of(bytes));
+            for (int k = 0; k < contents.size(); k++) {
+                byte[] content = contents.get(k);
+                Path f = write(dir, "p" + file + ".csv", content);
+                for (CsvOptions options : List.of(plain, escaped, latin1)) {
+                    List<BadRow> generalBad = new ArrayList<>();
+                    Object general = readOrError(f, options, 1 << 20, 1, 1000, false, false, generalBad);
+                    for (int buffer : new int[] {16, 40, 1 << 20}) {
+                        List<BadRow> bad = new ArrayList<>();
+                        String what = new String(content, StandardCharsets.UTF_8) + "\nescape " + options.escape()
+                                + ", buffer " + buffer;
+                        Object fast = readOrError(f, options, buffer, 7, 3, true, true, bad);
+                        if (general instanceof byte[] expected) {
+                            assertThat(fast).as(what).isInstanceOf(byte[].class);
+                            assertSameRead(what, (byte[]) fast, bad, expected, generalBad);
+                        } else {
+                            assertThat(fast).as(what).isEqualTo(general);
+                            assertThat(bad).as(what).isEqualTo(generalBad);
+                            if (content == bytes && contents.size() == 1) {
+                                byte[] closed = Arrays.copyOf(bytes, bytes.length + 1);
+                                closed[bytes.length] = '"';
+                                contents.add(closed);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -180,6 +227,16 @@ class BatchedReadTest {
         return read(f, options, buffer, batch, every, numbersPath, true, bad);
     }
 
+    /** The checkpoint bytes of the read, or the message of the file error it ends with. */
+    private static Object readOrError(Path f, CsvOptions options, int buffer, int batch, int every,
+                                      boolean numbersPath, boolean fieldsPath, List<BadRow> bad) throws Exception {
+        try {
+            return read(f, options, buffer, batch, every, numbersPath, fieldsPath, bad);
+        } catch (CsvFormatException e) {
+            return e.getMessage();
+        }
+    }
+
     private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
                                boolean fieldsPath, List<BadRow> bad) throws Exception {
         CsvHeader h = CsvHeader.read(f, options);
@@ -224,7 +281,7 @@ class BatchedReadTest {
 
     /**
      * Rows of 5 columns mixing numbers, NA values, quoted fields with delimiters, doubled quotes and line breaks,
-     * non-ASCII and invalid bytes, short rows, long rows (bad), blank lines and an unclosed quote at the end.
+     * non-ASCII and invalid bytes, short rows, long rows (bad), blank lines and a quoted field closed by the last byte of the file.
      */
     private static byte[] randomFile(Random rnd, int rows, boolean latin1) {
         Charset cs = latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
@@ -249,7 +306,7 @@ class BatchedReadTest {
             }
             out.writeBytes(rnd.nextInt(30) == 0 ? "\r\n\n".getBytes(cs) : "\n".getBytes(cs));
         }
-        out.writeBytes("1,2,\"open\n".getBytes(cs));
+        out.writeBytes("1,2,\"closed\nby the last byte\"".getBytes(cs));
         return out.toByteArray();
     }
 }
