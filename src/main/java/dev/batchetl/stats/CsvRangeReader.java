@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -937,7 +938,7 @@ public final class CsvRangeReader implements Closeable {
                 a = scratch2;
             }
             if (!utf8) {
-                e = toUtf8(acc, a, s, e);
+                e = toUtf8(acc, a, s, e, base + r);
                 s = 0;
                 a = scratch2;
             }
@@ -999,8 +1000,11 @@ public final class CsvRangeReader implements Closeable {
         return n;
     }
 
-    /** Transcodes a[s, e) from the file's encoding to UTF-8 into scratch2; returns the length. */
-    private int toUtf8(FileAccumulator acc, byte[] a, int s, int e) {
+    /**
+     * Transcodes a[s, e), the staged field k (or its unescaped copy), from the file's encoding to UTF-8 into scratch2;
+     * returns the length.
+     */
+    private int toUtf8(FileAccumulator acc, byte[] a, int s, int e, int k) {
         if (latin1) {
             int need = (e - s) * 2;
             if (scratch2.length < need) {
@@ -1039,7 +1043,34 @@ public final class CsvRangeReader implements Closeable {
             System.arraycopy(u, 0, scratch2, 0, u.length);
             return u.length;
         } catch (CharacterCodingException ex) {
-            throw invalidBytes(recLine);
+            throw invalidBytes(invalidByteLine(k));
         }
+    }
+
+    /**
+     * The line of the first byte of the staged field k that the file's encoding rejects. A batch is accumulated after
+     * all its rows were parsed, when pos and line are past them: the line is counted back from there, over the line
+     * ends after that byte (every LF, CR and CRLF, as the tokenizer counts them).
+     */
+    private long invalidByteLine(int k) {
+        int s = bs[k] < 0 ? ~bs[k] : bs[k]; // the raw field: the ASCII quotes and escapes of a complex one decode alike
+        int e = be[k];
+        CharsetDecoder d = options.encoding().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(buf, s, e - s);
+        CharBuffer out = CharBuffer.allocate(4096); // emptied whenever full
+        CoderResult result;
+        while ((result = d.decode(in, out, true)).isOverflow()) {
+            out.clear();
+        }
+        int at = result.isError() ? in.position() : s;
+        long ln = line;
+        for (int i = at; i < pos; i++) {
+            byte c = buf[i];
+            if (c == '\n' || (c == '\r' && (i + 1 >= lim || buf[i + 1] != '\n'))) {
+                ln--;
+            }
+        }
+        return ln;
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,92 @@ class BatchedReadTest {
                 }
             }
         }
+    }
+
+    @Test
+    void anInvalidByteOfASingleByteEncodingIsNamedAtItsLineWhateverTheBatch() throws Exception {
+        // fields of non-UTF-8 files are transcoded when their batch is accumulated, after the batch was parsed
+        Charset cp1252 = Charset.forName("windows-1252");
+        CsvOptions strict = new CsvOptions(',', '"', null, true, cp1252, CsvOptions.defaults().naValues(),
+                BadRowPolicy.SKIP);
+        CsvOptions replace = strict.withInvalidBytes(InvalidBytePolicy.REPLACE);
+        // 0x81 is undefined in windows-1252, 0xE9 is an e acute
+        Path small = write(dir, "small.csv", new byte[] {'a', ',', 'b', '\n', '1', ',', 'x', '\n', '2', ',',
+            (byte) 0x81, '\n', '3', ',', 'y', '\n', '4', ',', 'z', '\n', '5', ',', (byte) 0xE9, '\n'});
+        assertThatThrownBy(() -> StatsTestSupport.stats(small, strict)).isInstanceOf(CsvFormatException.class)
+                .hasMessage("line 3: invalid windows-1252 byte sequence");
+        assertThat(StatsTestSupport.stats(small, replace).invalidBytes()).isEqualTo(1);
+        // a thousand rows, the byte in a later batch: in a plain field, on the second line of a quoted one, in one
+        // with doubled quotes (decoded from its unescaped copy); after quoted line ends, CRLF, blank and bad rows
+        for (int kind = 0; kind < 3; kind++) {
+            long[] line = new long[1];
+            byte[] bytes = cp1252File(1000, Set.of(800 + kind), line);
+            Path f = write(dir, "cp1252-" + kind + ".csv", bytes);
+            String message = "line " + line[0] + ": invalid windows-1252 byte sequence";
+            assertThat(line[0]).isGreaterThan(1000);
+            for (int batch : new int[] {1, 7, CsvRangeReader.DEFAULT_BATCH, 5000}) {
+                for (int buffer : new int[] {16, 100, 1 << 20}) {
+                    for (int every : new int[] {3, 1000}) {
+                        String what = "kind " + kind + ", batch " + batch + ", buffer " + buffer + ", every " + every;
+                        assertThatThrownBy(() -> read(f, strict, buffer, batch, every, true, new ArrayList<>()))
+                                .as(what).isInstanceOf(CsvFormatException.class).hasMessage(message);
+                    }
+                }
+            }
+            for (boolean lineNumbers : new boolean[] {true, false}) {
+                assertThatThrownBy(() -> StatsTestSupport.statsSplit(f, strict, 500, new ArrayList<>(), lineNumbers))
+                        .isInstanceOf(CsvFormatException.class).hasMessage(message);
+            }
+            assertThatThrownBy(() -> StatsTestSupport.statsResumed(f, strict, 33, 64, new ArrayList<>()))
+                    .isInstanceOf(CsvFormatException.class).hasMessage(message);
+        }
+        // replaced: every one counted, whatever the batch, buffer, split or resumption
+        Path f = write(dir, "cp1252-replaced.csv", cp1252File(1000, Set.of(0, 1, 2, 255, 257, 258, 600, 998, 999),
+                new long[1]));
+        byte[] expected = read(f, replace, 1 << 20, 1, 1000, false, new ArrayList<>());
+        assertThat(FileAccumulator.fromBytes(expected).invalidBytes()).isEqualTo(9);
+        for (int batch : new int[] {7, CsvRangeReader.DEFAULT_BATCH}) {
+            for (int buffer : new int[] {16, 1 << 20}) {
+                List<BadRow> bad = new ArrayList<>();
+                assertThat(read(f, replace, buffer, batch, 33, true, bad)).isEqualTo(expected);
+                assertThat(bad).hasSize(111); // rows 4, 13, ..., 994
+            }
+        }
+        FileStats whole = FileAccumulator.fromBytes(expected).result();
+        SplitResumeTest.assertSameStats(StatsTestSupport.statsSplit(f, replace, 500, new ArrayList<>(), false), whole);
+        SplitResumeTest.assertSameStats(StatsTestSupport.statsResumed(f, replace, 33, 64, new ArrayList<>()), whole);
+        assertThat(whole.columnStats().get(1).max()).isEqualTo("two\r\nlines \u00e9\uFFFD");
+    }
+
+    /**
+     * Rows id,text,n in windows-1252: texts with an e acute, plain, quoted over two lines (CRLF) or with doubled
+     * quotes, as row % 3 says; every ninth row has a field too many (bad), every eleventh a blank line before it.
+     * The rows in {@code bad} hold the undefined byte 0x81 in their text; {@code line[0]} is the line of the last one.
+     */
+    private static byte[] cp1252File(int rows, Set<Integer> bad, long[] line) {
+        Charset cp1252 = Charset.forName("windows-1252");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("id,text,n\n".getBytes(cp1252));
+        long at = 2;
+        for (int r = 0; r < rows; r++) {
+            if (r % 11 == 10) {
+                out.write('\n');
+                at++;
+            }
+            String[] text = switch (r % 3) { // before and after the place of the undefined byte
+                case 0 -> new String[] {"caf\u00e9", ""};
+                case 1 -> new String[] {"\"two\r\nlines \u00e9", "\""};
+                default -> new String[] {"\"say \"\"\u00e9", "\"\"\""};
+            };
+            out.writeBytes((r + "," + text[0]).getBytes(cp1252));
+            if (bad.contains(r)) {
+                out.write(0x81);
+                line[0] = at + (r % 3 == 1 ? 1 : 0);
+            }
+            out.writeBytes((text[1] + "," + r + (r % 9 == 4 ? ",extra" : "") + "\n").getBytes(cp1252));
+            at += r % 3 == 1 ? 2 : 1;
+        }
+        return out.toByteArray();
     }
 
     @Test
