@@ -32,6 +32,8 @@
  *   <li>ISO 8601 dates and date-times are date / datetime columns (pandas: {@code to_datetime}); zoned values are
  *       converted to UTC; mixing zoned and naive values gives text.</li>
  *   <li>{@code .gz} files are decompressed on the fly; offsets are those of the decompressed text.</li>
+ *   <li>A row is read whole into memory: a row longer than 64 MiB, its line end included, fails the file
+ *       ({@link dev.batchetl.stats.CsvRangeReader#MAX_ROW}), so that one huge line cannot exhaust the memory.</li>
  * </ul>
  */
 package dev.batchetl.stats;
