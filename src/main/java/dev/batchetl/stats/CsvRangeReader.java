@@ -388,7 +388,8 @@ public final class CsvRangeReader implements Closeable {
             if (lim > maxRow) {
                 throw rowTooLong(line);
             }
-            byte[] bigger = new byte[(int) Math.min(2L * buf.length, maxRow + 1L)];
+            long twice = 2L * buf.length;
+            byte[] bigger = new byte[twice >= maxRow ? maxRow + 1 : (int) twice]; // at the bound, not a byte short
             System.arraycopy(buf, 0, bigger, 0, lim);
             buf = bigger;
         }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,23 @@ class RowLimitTest {
                 assertFailsBounded(f, 2, message);
             }
         }
+    }
+
+    @Test
+    void aGzipBombFailsItsFileInASmallHeap() throws Exception {
+        // a line of 256 MiB in a heap of 160 MB: the buffer grows from 32 MiB to the bound, and no further
+        Path f = dir.resolve("bomb.csv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f), 1 << 16)) {
+            out.write("a,b\n".getBytes(StandardCharsets.US_ASCII));
+            repeat(out, 'x', 4L * CsvRangeReader.MAX_ROW);
+        }
+        Path log = dir.resolve("probe.log");
+        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx160m", "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(), f.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(out).contains("CsvFormatException: line 2: " + TOO_LONG).doesNotContain("OutOfMemoryError");
     }
 
     @Test
