@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,11 +23,26 @@ import java.util.function.Consumer;
  * <p>The tokenizer follows the pandas C tokenizer: fields separated by the delimiter, quoted fields (doubled quote =
  * literal quote) that may hold delimiters and line breaks, an optional escape character, LF / CRLF / CR line ends, and
  * blank (empty or whitespace-only) lines skipped. It works on bytes in a large reusable buffer; a record is parsed
- * without modifying the buffer, so a record cut by the end of the buffer is simply parsed again after a refill.
+ * without modifying the buffer, so a record cut by the end of the buffer is simply parsed again after a refill. The
+ * buffer grows for a longer record, up to {@link #MAX_ROW}: a longer row fails the file.
  */
 public final class CsvRangeReader implements Closeable {
 
     static final int DEFAULT_BUFFER = 1 << 20;
+
+    /**
+     * The file error of a quoted field still open at the end of the file, named at the line where its quote opened;
+     * as pandas ("EOF inside string"), whatever the bad-rows policy: the rest of the file after the quote is one field.
+     */
+    static final String EOF_IN_QUOTE = "end of file inside a quoted field that opened here";
+
+    /**
+     * The longest row read, in bytes with its line end; a longer row (or a blank line) fails the file. A row is parsed
+     * only once it is in the buffer whole, so without a bound one huge line (a file without line ends, a decompressed
+     * gzip bomb) would grow the buffer without end. 64 MiB is far above the rows of real files; the buffer grows to
+     * at most one byte more (the byte after a CR, which tells a CR line end from a CRLF).
+     */
+    static final int MAX_ROW = 64 << 20;
 
     // byte classes
     private static final byte ORD = 0;
@@ -40,7 +56,7 @@ public final class CsvRangeReader implements Closeable {
     // results of parseRecord
     private static final int NEED = 0;
     private static final int RECORD = 1;
-    private static final int UNCLOSED = 2;
+    private static final int UNCLOSED = 2; // the end of the file inside a quoted field
     private static final int EOF = -1;
     private static final int END = -2;
 
@@ -66,6 +82,7 @@ public final class CsvRangeReader implements Closeable {
     private final NaMatcher na;
     private final NumberParser parser = new NumberParser();
     private final DateTimeParser dates = new DateTimeParser();
+    private final int maxRow; // MAX_ROW, or less in tests
     private CharsetDecoder decoder;
 
     private byte[] buf;
@@ -107,7 +124,7 @@ public final class CsvRangeReader implements Closeable {
     private byte[] scratch2 = new byte[256];
 
     private CsvRangeReader(ByteSource channel, Path file, CsvOptions options, int columns, long start, long end,
-                           long firstLine, int bufferSize, int batch) {
+                           long firstLine, int bufferSize, int batch, int maxRow) {
         this.channel = channel;
         this.file = file;
         this.start = start;
@@ -143,7 +160,8 @@ public final class CsvRangeReader implements Closeable {
         this.be = new int[columns * batch];
         this.binvalid = new boolean[batch];
         this.bhigh = new long[batch];
-        this.buf = new byte[bufferSize];
+        this.maxRow = maxRow;
+        this.buf = new byte[Math.min(bufferSize, maxRow)]; // rows in a buffer of at most maxRow bytes are not longer
         this.bufOffset = start;
         this.readPos = start;
         this.lineKnown = firstLine >= 0;
@@ -187,13 +205,22 @@ public final class CsvRangeReader implements Closeable {
     /** With a buffer of bufferSize bytes (it grows for a longer record) and batches of {@code batch} records. */
     static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
                                int bufferSize, int batch) throws IOException {
+        return open(file, options, columns, start, end, firstLine, bufferSize, batch, MAX_ROW);
+    }
+
+    /** As above, with rows of at most maxRow bytes (at least 16) rather than {@link #MAX_ROW} (for tests). */
+    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
+                               int bufferSize, int batch, int maxRow) throws IOException {
+        if (maxRow < 16 || maxRow > MAX_ROW) {
+            throw new IllegalArgumentException("bad row limit " + maxRow);
+        }
         if (start < 0 || end < start) {
             throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
         }
         ByteSource ch = ByteSource.open(file, start);
         try {
             CsvRangeReader r = new CsvRangeReader(ch, file, options, columns, start, end, firstLine, Math.max(16, bufferSize),
-                    Math.max(1, batch));
+                    Math.max(1, batch), maxRow);
             if (start == 0 && r.utf8) {
                 r.skipBom();
             }
@@ -234,9 +261,7 @@ public final class CsvRangeReader implements Closeable {
                     finished = true;
                     continue;
                 case UNCLOSED:
-                    n++;
-                    bad(acc, badRows, quoteLine, "unclosed quote");
-                    continue;
+                    throw new CsvFormatException(absolute(quoteLine), EOF_IN_QUOTE);
                 default:
                     n++;
                     if (nf > columns) {
@@ -295,6 +320,11 @@ public final class CsvRangeReader implements Closeable {
         return finished;
     }
 
+    /** The size of the buffer now (for tests). */
+    int bufferLength() {
+        return buf.length;
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();
@@ -317,7 +347,7 @@ public final class CsvRangeReader implements Closeable {
         return false;
     }
 
-    /** The next record as strings (for the header), or null at the end; an unclosed quote is file-fatal here. */
+    /** The next record as strings (for the header), or null at the end. */
     List<String> readRecordStrings() throws IOException {
         while (!finished) {
             int r = parseRecord();
@@ -326,7 +356,7 @@ public final class CsvRangeReader implements Closeable {
             } else if (r == EOF || r == END) {
                 finished = true;
             } else if (r == UNCLOSED) {
-                throw new CsvFormatException(absolute(quoteLine), "unclosed quote");
+                throw new CsvFormatException(absolute(quoteLine), EOF_IN_QUOTE);
             } else {
                 List<String> out = new ArrayList<>(nf);
                 for (int i = 0; i < nf; i++) {
@@ -354,8 +384,12 @@ public final class CsvRangeReader implements Closeable {
             lim = keep;
             pos = 0;
         }
-        if (lim == buf.length) {
-            byte[] bigger = new byte[buf.length * 2];
+        if (lim == buf.length) { // the row being parsed fills the buffer
+            if (lim > maxRow) {
+                throw rowTooLong(line);
+            }
+            long twice = 2L * buf.length;
+            byte[] bigger = new byte[twice >= maxRow ? maxRow + 1 : (int) twice]; // at the bound, not a byte short
             System.arraycopy(buf, 0, bigger, 0, lim);
             buf = bigger;
         }
@@ -370,6 +404,37 @@ public final class CsvRangeReader implements Closeable {
             lim += n;
             readPos += n;
         }
+        if (buf.length > maxRow) {
+            checkRowLength();
+        }
+    }
+
+    /**
+     * In a buffer grown past maxRow bytes for the long row at its start: parses that row ahead, and fails the file
+     * when it is longer than maxRow. The other rows in the buffer start after it, so they are shorter.
+     */
+    private void checkRowLength() {
+        int p0 = pos;
+        long l0 = line;
+        int r = parseRecord();
+        int after = pos;
+        pos = p0;
+        line = l0;
+        if (r == RECORD) {
+            int s = fs[0]; // the row's first byte: its first field's, or the quote before it
+            while (s > p0 && buf[s - 1] != '\n' && buf[s - 1] != '\r') {
+                s--;
+            }
+            if (after - s > maxRow) {
+                throw rowTooLong(recLine);
+            }
+        }
+    }
+
+    private CsvFormatException rowTooLong(long line) {
+        String limit = maxRow % (1 << 20) == 0 ? (maxRow >> 20) + " MiB" : maxRow + " bytes";
+        return new CsvFormatException(absolute(line), "a row longer than " + limit
+                + " (the limit of one row); the file is not analysed");
     }
 
     private void addField(int s, int e, boolean complex, int plainEnd) {
@@ -933,7 +998,7 @@ public final class CsvRangeReader implements Closeable {
                 a = scratch2;
             }
             if (!utf8) {
-                e = toUtf8(acc, a, s, e);
+                e = toUtf8(acc, a, s, e, base + r);
                 s = 0;
                 a = scratch2;
             }
@@ -995,8 +1060,11 @@ public final class CsvRangeReader implements Closeable {
         return n;
     }
 
-    /** Transcodes a[s, e) from the file's encoding to UTF-8 into scratch2; returns the length. */
-    private int toUtf8(FileAccumulator acc, byte[] a, int s, int e) {
+    /**
+     * Transcodes a[s, e), the staged field k (or its unescaped copy), from the file's encoding to UTF-8 into scratch2;
+     * returns the length.
+     */
+    private int toUtf8(FileAccumulator acc, byte[] a, int s, int e, int k) {
         if (latin1) {
             int need = (e - s) * 2;
             if (scratch2.length < need) {
@@ -1035,7 +1103,34 @@ public final class CsvRangeReader implements Closeable {
             System.arraycopy(u, 0, scratch2, 0, u.length);
             return u.length;
         } catch (CharacterCodingException ex) {
-            throw invalidBytes(recLine);
+            throw invalidBytes(invalidByteLine(k));
         }
+    }
+
+    /**
+     * The line of the first byte of the staged field k that the file's encoding rejects. A batch is accumulated after
+     * all its rows were parsed, when pos and line are past them: the line is counted back from there, over the line
+     * ends after that byte (every LF, CR and CRLF, as the tokenizer counts them).
+     */
+    private long invalidByteLine(int k) {
+        int s = bs[k] < 0 ? ~bs[k] : bs[k]; // the raw field: the ASCII quotes and escapes of a complex one decode alike
+        int e = be[k];
+        CharsetDecoder d = options.encoding().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(buf, s, e - s);
+        CharBuffer out = CharBuffer.allocate(4096); // emptied whenever full
+        CoderResult result;
+        while ((result = d.decode(in, out, true)).isOverflow()) {
+            out.clear();
+        }
+        int at = result.isError() ? in.position() : s;
+        long ln = line;
+        for (int i = at; i < pos; i++) {
+            byte c = buf[i];
+            if (c == '\n' || (c == '\r' && (i + 1 >= lim || buf[i + 1] != '\n'))) {
+                ln--;
+            }
+        }
+        return ln;
     }
 }

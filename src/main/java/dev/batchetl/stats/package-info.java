@@ -22,7 +22,8 @@
  *   <li>Floats are rendered from their shortest representation as plain decimals with at least one fractional digit
  *       ({@code 0.00001}, {@code 100.0}, {@code 9223372036854776000.0}); {@code inf}/{@code -inf}; NaN results
  *       (e.g. {@code inf - inf}) are null.</li>
- *   <li>An unclosed quote is reported at the line where the quote opened.</li>
+ *   <li>A quoted field still open at the end of the file fails the file, whatever the bad-rows policy (pandas:
+ *       "EOF inside string"), at the line where the quote opened.</li>
  *   <li>Encodings must be ASCII compatible; fields of non-UTF-8 files are transcoded to UTF-8 only when they hold
  *       non-ASCII bytes. Under {@code invalid-bytes=replace} each maximal invalid UTF-8 subpart becomes one U+FFFD
  *       (as Python's replacing decoder does) and is counted.</li>
@@ -31,6 +32,8 @@
  *   <li>ISO 8601 dates and date-times are date / datetime columns (pandas: {@code to_datetime}); zoned values are
  *       converted to UTC; mixing zoned and naive values gives text.</li>
  *   <li>{@code .gz} files are decompressed on the fly; offsets are those of the decompressed text.</li>
+ *   <li>A row is read whole into memory: a row longer than 64 MiB, its line end included, fails the file
+ *       ({@link dev.batchetl.stats.CsvRangeReader#MAX_ROW}), so that one huge line cannot exhaust the memory.</li>
  * </ul>
  */
 package dev.batchetl.stats;

@@ -211,6 +211,55 @@ class StatsKeysFunctionalTests {
 	}
 
 	@Test
+	void filesFailNamingTheLineOfAQuoteOpenAtTheEndOrOfAByteTheirEncodingLacks() throws Exception {
+		Path data = Files.createDirectories(this.work.resolve("data"));
+		// split into ranges under bad-rows=skip: a bad row, set aside, and a quote the end of the file finds open
+		StringBuilder open = new StringBuilder("id,note\n");
+		long line = 2;
+		for (int i = 0; i < 2000; i++) {
+			open.append(i).append(i % 7 == 0 ? ",\"two\nlines\"\n" : ",plain\n");
+			line += i % 7 == 0 ? 2 : 1;
+		}
+		open.append("1,2,3\n2000,\"never\nclosed\n");
+		long quoteLine = line + 1;
+		Files.writeString(data.resolve("open.csv"), open);
+		// windows-1252, split too, 0x81 (which it lacks) on line 300, in the third checkpoint of 100 rows
+		ByteArrayOutputStream cp1252 = new ByteArrayOutputStream();
+		cp1252.writeBytes("id,text\n".getBytes(StandardCharsets.US_ASCII));
+		for (int i = 2; i <= 600; i++) {
+			cp1252.writeBytes((i + ",caf").getBytes(StandardCharsets.US_ASCII));
+			cp1252.write(i == 300 ? 0x81 : 0xE9);
+			cp1252.write('\n');
+		}
+		Files.write(data.resolve("cp1252.csv"), cp1252.toByteArray());
+		Files.write(data.resolve("good.csv"), new byte[] { 'n', ',', 'x', '\n', '1', ',', 'c', 'a', 'f', (byte) 0xE9, '\n',
+				'2', ',', 't', 'e', 'a', '\n' });
+
+		EtlCli.Result result = run(data, "lines", "encoding=windows-1252", "split-size=4KB", "commit-rows=100");
+
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+		String eof = "line " + quoteLine + ": end of file inside a quoted field that opened here";
+		String undefined = "line 300: invalid windows-1252 byte sequence";
+		assertThat(result.out()).contains("files: 1 read, 2 failed")
+			.contains("open.csv: " + eof)
+			.contains("cp1252.csv: " + undefined);
+		long execution = result.executionId();
+		assertThat(this.jdbc.queryForList("SELECT file, error FROM etl_file_stats WHERE job_execution_id = ? ORDER BY file",
+				execution))
+			.extracting(row -> row.get("file") + ": " + row.get("error"))
+			.containsExactly("cp1252.csv: " + undefined, "good.csv: null", "open.csv: " + eof);
+		// the last range of the split file met the end of the file; the others read to their ends
+		List<Map<String, Object>> ranges = this.jdbc.queryForList(
+				"SELECT range_index, error FROM etl_partition_result WHERE job_execution_id = ? AND file = 'open.csv'"
+						+ " ORDER BY range_index", execution);
+		assertThat(ranges).hasSizeGreaterThan(2);
+		assertThat(ranges.subList(0, ranges.size() - 1)).allSatisfy(range -> assertThat(range.get("error")).isNull());
+		assertThat(ranges.get(ranges.size() - 1).get("error")).isEqualTo(eof);
+		assertFile(execution, "good.csv", 2, 0);
+		assertThat(column(execution, "good.csv", "x")).containsEntry("min_value", "caf\u00e9");
+	}
+
+	@Test
 	void aSemicolonFileWithoutHeaderWithItsOwnQuoteAndEscape() throws Exception {
 		Path data = Files.createDirectories(this.work.resolve("data"));
 		// quoted with ', \ escapes: the third column holds x, a;b, it's, y

@@ -2,6 +2,7 @@ package dev.batchetl.stats;
 
 import static dev.batchetl.stats.StatsTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,120 @@ class BatchedReadTest {
                 }
             }
         }
+    }
+
+    @Test
+    void endOfFileInsideAQuoteFailsTheFileWhateverTheBatchBufferAndReadSize() throws Exception {
+        Random rnd = new Random(17);
+        for (int file = 0; file < 4; file++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(randomFile(rnd, 300 + rnd.nextInt(300), false));
+            out.writeBytes("\n1,2,\"open\n\nstill open, \"\"quoted\"\"\r\n".getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = out.toByteArray();
+            Path f = write(dir, "e" + file + ".csv", bytes);
+            long lines = 1;
+            for (int i = 0; i < bytes.length; i++) {
+                lines += bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) ? 1 : 0;
+            }
+            String message = "line " + (lines - 3) + ": " + CsvRangeReader.EOF_IN_QUOTE;
+            // skipping the bad rows before it: the end of the file inside the quote fails the file all the same
+            CsvOptions options = CsvOptions.defaults().withInvalidBytes(InvalidBytePolicy.REPLACE);
+            for (int batch : new int[] {1, 3, CsvRangeReader.DEFAULT_BATCH}) {
+                for (int buffer : new int[] {16, 100, 1 << 20}) {
+                    for (int every : new int[] {1, 1000}) {
+                        String what = "file " + file + ", batch " + batch + ", buffer " + buffer + ", every " + every;
+                        assertThatThrownBy(() -> read(f, options, buffer, batch, every, true, new ArrayList<>()))
+                                .as(what).isInstanceOf(CsvFormatException.class).hasMessage(message);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInvalidByteOfASingleByteEncodingIsNamedAtItsLineWhateverTheBatch() throws Exception {
+        // fields of non-UTF-8 files are transcoded when their batch is accumulated, after the batch was parsed
+        Charset cp1252 = Charset.forName("windows-1252");
+        CsvOptions strict = new CsvOptions(',', '"', null, true, cp1252, CsvOptions.defaults().naValues(),
+                BadRowPolicy.SKIP);
+        CsvOptions replace = strict.withInvalidBytes(InvalidBytePolicy.REPLACE);
+        // 0x81 is undefined in windows-1252, 0xE9 is an e acute
+        Path small = write(dir, "small.csv", new byte[] {'a', ',', 'b', '\n', '1', ',', 'x', '\n', '2', ',',
+            (byte) 0x81, '\n', '3', ',', 'y', '\n', '4', ',', 'z', '\n', '5', ',', (byte) 0xE9, '\n'});
+        assertThatThrownBy(() -> StatsTestSupport.stats(small, strict)).isInstanceOf(CsvFormatException.class)
+                .hasMessage("line 3: invalid windows-1252 byte sequence");
+        assertThat(StatsTestSupport.stats(small, replace).invalidBytes()).isEqualTo(1);
+        // a thousand rows, the byte in a later batch: in a plain field, on the second line of a quoted one, in one
+        // with doubled quotes (decoded from its unescaped copy); after quoted line ends, CRLF, blank and bad rows
+        for (int kind = 0; kind < 3; kind++) {
+            long[] line = new long[1];
+            byte[] bytes = cp1252File(1000, Set.of(800 + kind), line);
+            Path f = write(dir, "cp1252-" + kind + ".csv", bytes);
+            String message = "line " + line[0] + ": invalid windows-1252 byte sequence";
+            assertThat(line[0]).isGreaterThan(1000);
+            for (int batch : new int[] {1, 7, CsvRangeReader.DEFAULT_BATCH, 5000}) {
+                for (int buffer : new int[] {16, 100, 1 << 20}) {
+                    for (int every : new int[] {3, 1000}) {
+                        String what = "kind " + kind + ", batch " + batch + ", buffer " + buffer + ", every " + every;
+                        assertThatThrownBy(() -> read(f, strict, buffer, batch, every, true, new ArrayList<>()))
+                                .as(what).isInstanceOf(CsvFormatException.class).hasMessage(message);
+                    }
+                }
+            }
+            for (boolean lineNumbers : new boolean[] {true, false}) {
+                assertThatThrownBy(() -> StatsTestSupport.statsSplit(f, strict, 500, new ArrayList<>(), lineNumbers))
+                        .isInstanceOf(CsvFormatException.class).hasMessage(message);
+            }
+            assertThatThrownBy(() -> StatsTestSupport.statsResumed(f, strict, 33, 64, new ArrayList<>()))
+                    .isInstanceOf(CsvFormatException.class).hasMessage(message);
+        }
+        // replaced: every one counted, whatever the batch, buffer, split or resumption
+        Path f = write(dir, "cp1252-replaced.csv", cp1252File(1000, Set.of(0, 1, 2, 255, 257, 258, 600, 998, 999),
+                new long[1]));
+        byte[] expected = read(f, replace, 1 << 20, 1, 1000, false, new ArrayList<>());
+        assertThat(FileAccumulator.fromBytes(expected).invalidBytes()).isEqualTo(9);
+        for (int batch : new int[] {7, CsvRangeReader.DEFAULT_BATCH}) {
+            for (int buffer : new int[] {16, 1 << 20}) {
+                List<BadRow> bad = new ArrayList<>();
+                assertThat(read(f, replace, buffer, batch, 33, true, bad)).isEqualTo(expected);
+                assertThat(bad).hasSize(111); // rows 4, 13, ..., 994
+            }
+        }
+        FileStats whole = FileAccumulator.fromBytes(expected).result();
+        SplitResumeTest.assertSameStats(StatsTestSupport.statsSplit(f, replace, 500, new ArrayList<>(), false), whole);
+        SplitResumeTest.assertSameStats(StatsTestSupport.statsResumed(f, replace, 33, 64, new ArrayList<>()), whole);
+        assertThat(whole.columnStats().get(1).max()).isEqualTo("two\r\nlines \u00e9\uFFFD");
+    }
+
+    /**
+     * Rows id,text,n in windows-1252: texts with an e acute, plain, quoted over two lines (CRLF) or with doubled
+     * quotes, as row % 3 says; every ninth row has a field too many (bad), every eleventh a blank line before it.
+     * The rows in {@code bad} hold the undefined byte 0x81 in their text; {@code line[0]} is the line of the last one.
+     */
+    private static byte[] cp1252File(int rows, Set<Integer> bad, long[] line) {
+        Charset cp1252 = Charset.forName("windows-1252");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("id,text,n\n".getBytes(cp1252));
+        long at = 2;
+        for (int r = 0; r < rows; r++) {
+            if (r % 11 == 10) {
+                out.write('\n');
+                at++;
+            }
+            String[] text = switch (r % 3) { // before and after the place of the undefined byte
+                case 0 -> new String[] {"caf\u00e9", ""};
+                case 1 -> new String[] {"\"two\r\nlines \u00e9", "\""};
+                default -> new String[] {"\"say \"\"\u00e9", "\"\"\""};
+            };
+            out.writeBytes((r + "," + text[0]).getBytes(cp1252));
+            if (bad.contains(r)) {
+                out.write(0x81);
+                line[0] = at + (r % 3 == 1 ? 1 : 0);
+            }
+            out.writeBytes((text[1] + "," + r + (r % 9 == 4 ? ",extra" : "") + "\n").getBytes(cp1252));
+            at += r % 3 == 1 ? 2 : 1;
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -108,16 +224,34 @@ class BatchedReadTest {
                     }
                 }
             }
-            Path f = write(dir, "p" + file + ".csv", bytes);
             CsvOptions latin1 = new CsvOptions(',', '"', null, true, StandardCharsets.ISO_8859_1, plain.naValues(),
                     plain.badRows(), plain.invalidBytes());
-            for (CsvOptions options : List.of(plain, escaped, latin1)) {
-                List<BadRow> generalBad = new ArrayList<>();
-                byte[] general = read(f, options, 1 << 20, 1, 1000, false, false, generalBad);
-                for (int buffer : new int[] {16, 40, 1 << 20}) {
-                    List<BadRow> bad = new ArrayList<>();
-                    String what = csv + "\nescape " + options.escape() + ", buffer " + buffer;
-                    assertSameRead(what, read(f, options, buffer, 7, 3, true, true, bad), bad, general, generalBad);
+            // as it is, and when a quoted field is left open at its end (a file error), with a quote after it too
+            List<byte[]> contents = new ArrayList<>(List.of(bytes));
+            for (int k = 0; k < contents.size(); k++) {
+                byte[] content = contents.get(k);
+                Path f = write(dir, "p" + file + ".csv", content);
+                for (CsvOptions options : List.of(plain, escaped, latin1)) {
+                    List<BadRow> generalBad = new ArrayList<>();
+                    Object general = readOrError(f, options, 1 << 20, 1, 1000, false, false, generalBad);
+                    for (int buffer : new int[] {16, 40, 1 << 20}) {
+                        List<BadRow> bad = new ArrayList<>();
+                        String what = new String(content, StandardCharsets.UTF_8) + "\nescape " + options.escape()
+                                + ", buffer " + buffer;
+                        Object fast = readOrError(f, options, buffer, 7, 3, true, true, bad);
+                        if (general instanceof byte[] expected) {
+                            assertThat(fast).as(what).isInstanceOf(byte[].class);
+                            assertSameRead(what, (byte[]) fast, bad, expected, generalBad);
+                        } else {
+                            assertThat(fast).as(what).isEqualTo(general);
+                            assertThat(bad).as(what).isEqualTo(generalBad);
+                            if (content == bytes && contents.size() == 1) {
+                                byte[] closed = Arrays.copyOf(bytes, bytes.length + 1);
+                                closed[bytes.length] = '"';
+                                contents.add(closed);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -180,6 +314,16 @@ class BatchedReadTest {
         return read(f, options, buffer, batch, every, numbersPath, true, bad);
     }
 
+    /** The checkpoint bytes of the read, or the message of the file error it ends with. */
+    private static Object readOrError(Path f, CsvOptions options, int buffer, int batch, int every,
+                                      boolean numbersPath, boolean fieldsPath, List<BadRow> bad) throws Exception {
+        try {
+            return read(f, options, buffer, batch, every, numbersPath, fieldsPath, bad);
+        } catch (CsvFormatException e) {
+            return e.getMessage();
+        }
+    }
+
     private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
                                boolean fieldsPath, List<BadRow> bad) throws Exception {
         CsvHeader h = CsvHeader.read(f, options);
@@ -224,7 +368,7 @@ class BatchedReadTest {
 
     /**
      * Rows of 5 columns mixing numbers, NA values, quoted fields with delimiters, doubled quotes and line breaks,
-     * non-ASCII and invalid bytes, short rows, long rows (bad), blank lines and an unclosed quote at the end.
+     * non-ASCII and invalid bytes, short rows, long rows (bad), blank lines and a quoted field closed by the last byte of the file.
      */
     private static byte[] randomFile(Random rnd, int rows, boolean latin1) {
         Charset cs = latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
@@ -249,7 +393,7 @@ class BatchedReadTest {
             }
             out.writeBytes(rnd.nextInt(30) == 0 ? "\r\n\n".getBytes(cs) : "\n".getBytes(cs));
         }
-        out.writeBytes("1,2,\"open\n".getBytes(cs));
+        out.writeBytes("1,2,\"closed\nby the last byte\"".getBytes(cs));
         return out.toByteArray();
     }
 }

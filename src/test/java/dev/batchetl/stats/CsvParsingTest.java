@@ -148,15 +148,41 @@ class CsvParsingTest {
     }
 
     @Test
-    void unclosedQuoteIsBadRowAtQuoteLine() throws Exception {
-        Path f = write(dir, "q.csv", "a,b\n1,x\n2,\"open\nstill open\n3,y\n");
-        List<BadRow> bad = new ArrayList<>();
-        FileStats s = stats(f, CsvOptions.defaults(), bad);
+    void endOfFileInsideAQuoteFailsTheFileAtTheQuoteLine() throws Exception {
+        // pandas: "EOF inside string starting at row N", whatever on_bad_lines says
+        String reason = "end of file inside a quoted field that opened here";
+        CsvOptions escaped = new CsvOptions(',', '"', '\\', true, StandardCharsets.UTF_8,
+                CsvOptions.defaults().naValues(), BadRowPolicy.SKIP);
+        List<String[]> cases = List.of(
+                new String[] {"a,b\n1,\"abc", "2"},
+                new String[] {"a,b\n1,x\n2,\"open\nstill open\n3,y\n", "3"},
+                new String[] {"a,b\r\n1,x\r\n\r\n2,\"open\r\n\rstill \"\"open\"\"\r\n", "4"},
+                new String[] {"a,b\n1,x\n\"", "3"},
+                new String[] {"a,b\n1,x\n2,\"a \\\"b", "3"}, // an escaped quote does not close it
+                new String[] {"a,b\n1,x\n2,\"ab\\", "3"}); // nor an escape at the very end
+        for (String[] c : cases) {
+            Path f = write(dir, "q.csv", c[0]);
+            for (CsvOptions o : List.of(CsvOptions.defaults(), withPolicy(BadRowPolicy.FAIL_FILE), escaped)) {
+                if (c[0].contains("\\") && o != escaped) {
+                    continue;
+                }
+                for (int buffer : new int[] {16, 1 << 20}) {
+                    List<BadRow> bad = new ArrayList<>();
+                    assertThatThrownBy(() -> StatsTestSupport.statsAcc(f, o, bad, buffer)).as(c[0])
+                            .isInstanceOf(CsvFormatException.class).hasMessage("line " + c[1] + ": " + reason)
+                            .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(Long.parseLong(c[1])));
+                    assertThat(bad).isEmpty();
+                }
+            }
+        }
+        // in the header too
+        Path h = write(dir, "h.csv", "a,\"b\n1,2\n");
+        assertThatThrownBy(() -> CsvHeader.read(h, CsvOptions.defaults())).isInstanceOf(CsvFormatException.class)
+                .hasMessage("line 1: " + reason);
+        // a quote closed by the last byte of the file is no error
+        FileStats s = stats(write(dir, "c.csv", "a,b\n1,\"x\ny\""));
         assertThat(s.rows()).isEqualTo(1);
-        assertThat(bad).containsExactly(new BadRow(3, "unclosed quote"));
-        assertThat(col(s, "a").max()).isEqualTo("1");
-        assertThatThrownBy(() -> stats(f, withPolicy(BadRowPolicy.FAIL_FILE)))
-                .isInstanceOf(CsvFormatException.class).hasMessage("line 3: unclosed quote");
+        assertThat(col(s, "b").max()).isEqualTo("x\ny");
     }
 
     @Test

@@ -7,8 +7,10 @@ import static dev.batchetl.stats.StatsTestSupport.statsResumed;
 import static dev.batchetl.stats.StatsTestSupport.statsSplit;
 import static dev.batchetl.stats.StatsTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +106,18 @@ class SplitResumeTest {
         assertThat(actual.invalidBytes()).isEqualTo(expected.invalidBytes());
     }
 
+    /** The same statistics, or the same file error. */
+    static void assertSameOutcome(Callable<FileStats> actual, Callable<FileStats> expected) throws Exception {
+        FileStats e;
+        try {
+            e = expected.call();
+        } catch (CsvFormatException error) {
+            assertThatThrownBy(actual::call).isInstanceOf(CsvFormatException.class).hasMessage(error.getMessage());
+            return;
+        }
+        assertSameStats(actual.call(), e);
+    }
+
     static void assertClose(String a, String e, String what) {
         if (e == null || a == null) {
             assertThat(a).as(what).isEqualTo(e);
@@ -173,7 +188,8 @@ class SplitResumeTest {
                 + "2,3,\"a\"b\"\nc,True,b\n"
                 + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n"
                 + "\"\"\"\",\"\"\"\n\"\"\"\"\r\n\r\n\n"
-                + "4,5,\"\n\",\"\r\n\",c\n\n\r\n";
+                + "4,5,\"\n\",\"\r\n\",c\n\n\r\n"
+                + "\"\n"; // closes the quoted field the row before opens (",c and the line ends after it)
         Path f = write(dir, "cuts.csv", csv);
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         // the tokenizer, one range per row: every true boundary and the line it starts
@@ -258,33 +274,36 @@ class SplitResumeTest {
 
     @Test
     void cutsInRandomQuotesAndLineEndsAreTrueBoundaries() throws Exception {
-        // random bytes over quotes, delimiters and line ends: whatever the cuts, they are the tokenizer's boundaries
+        // random bytes over quotes, delimiters and line ends: whatever the cuts, they are the tokenizer's boundaries;
+        // each file also with a quote after it, which closes a quoted field left open at its end (a file error)
         Random rnd = new Random(23);
         char[] alphabet = {'a', 'b', ',', ',', '"', '"', '"', '\n', '\n', '\r'};
         for (int file = 0; file < 150; file++) {
-            StringBuilder csv = new StringBuilder("a,b\n");
+            StringBuilder random = new StringBuilder("a,b\n");
             int n = 20 + rnd.nextInt(300);
             for (int i = 0; i < n; i++) {
-                csv.append(alphabet[rnd.nextInt(alphabet.length)]);
+                random.append(alphabet[rnd.nextInt(alphabet.length)]);
             }
-            Path f = write(dir, "random-" + file + ".csv", csv.toString());
-            CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
-            Map<Long, Long> lineAt = new HashMap<>();
-            for (ByteRange r : CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)) {
-                lineAt.put(r.start(), r.firstLine());
-            }
-            for (long splitSize : new long[] {1, 3, 17}) {
-                List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h);
-                assertThat(ranges).isNotNull();
-                for (ByteRange r : ranges) {
-                    assertThat(lineAt).as(csv + "\nsplit size " + splitSize + ": a cut at " + r.start())
-                            .containsEntry(r.start(), r.firstLine());
+            for (String csv : List.of(random.toString(), random + "\"")) {
+                Path f = write(dir, "random-" + file + ".csv", csv);
+                CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
+                Map<Long, Long> lineAt = new HashMap<>();
+                for (ByteRange r : CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)) {
+                    lineAt.put(r.start(), r.firstLine());
                 }
-                List<BadRow> bad = new ArrayList<>();
-                List<BadRow> wholeBad = new ArrayList<>();
-                FileStats whole = StatsTestSupport.stats(f, CsvOptions.defaults(), wholeBad);
-                assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad), whole);
-                assertThat(bad).isEqualTo(wholeBad);
+                for (long splitSize : new long[] {1, 3, 17}) {
+                    List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h);
+                    assertThat(ranges).isNotNull();
+                    for (ByteRange r : ranges) {
+                        assertThat(lineAt).as(csv + "\nsplit size " + splitSize + ": a cut at " + r.start())
+                                .containsEntry(r.start(), r.firstLine());
+                    }
+                    List<BadRow> bad = new ArrayList<>();
+                    List<BadRow> wholeBad = new ArrayList<>();
+                    assertSameOutcome(() -> statsSplit(f, CsvOptions.defaults(), splitSize, bad),
+                            () -> StatsTestSupport.stats(f, CsvOptions.defaults(), wholeBad));
+                    assertThat(bad).isEqualTo(wholeBad);
+                }
             }
         }
     }
@@ -392,23 +411,67 @@ class SplitResumeTest {
     }
 
     @Test
-    void unclosedQuoteAtEndAcrossSplitsAndResumes() throws Exception {
-        String csv = nastyCsv(100, 3, false) + "999,1.5,\"never\nclosed,True,a\n1000,2,x,True,b\n";
+    void endOfFileInsideAQuoteFailsTheFileAcrossSplitsAndResumes() throws Exception {
+        String tail = "999,1.5,\"never\nclosed,True,a\n1000,2,x,True,b\n";
+        String csv = nastyCsv(100, 3, false) + tail;
         Path f = write(dir, "u.csv", csv);
-        List<BadRow> wholeBad = new ArrayList<>();
-        FileStats whole = stats(f, CsvOptions.defaults(), wholeBad);
-        assertThat(wholeBad).hasSize(1);
-        assertThat(wholeBad.get(0).reason()).isEqualTo("unclosed quote");
         long lines = csv.chars().filter(c -> c == '\n').count() + csv.replace("\r\n", "").chars().filter(c -> c == '\r').count();
-        assertThat(wholeBad.get(0).line()).isEqualTo(lines - 2); // the quote opens three lines before the end
-        for (long splitSize : new long[] {1, 50, 300}) {
-            List<BadRow> bad = new ArrayList<>();
-            assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad), whole);
-            assertThat(bad).isEqualTo(wholeBad);
+        String message = "line " + (lines - 2) + ": " + CsvRangeReader.EOF_IN_QUOTE; // three lines before the end
+        long quotedRow = csv.substring(0, csv.length() - tail.length()).getBytes(StandardCharsets.UTF_8).length;
+        for (CsvOptions options : List.of(CsvOptions.defaults(), StatsTestSupport.withPolicy(BadRowPolicy.FAIL_FILE))) {
+            CsvHeader h = CsvHeader.read(f, options);
+            assertThatThrownBy(() -> stats(f, options)).isInstanceOf(CsvFormatException.class).hasMessage(message);
+            assertThatThrownBy(() -> statsResumed(f, options, 2, 32, new ArrayList<>()))
+                    .isInstanceOf(CsvFormatException.class).hasMessage(message);
+            for (long splitSize : new long[] {1, 50, 300}) {
+                for (boolean lineNumbers : new boolean[] {true, false}) {
+                    List<ByteRange> ranges = CsvSplitter.split(f, options, splitSize, lineNumbers);
+                    assertThat(ranges.size()).isGreaterThan(2);
+                    // every range but the last ends at its end; the last meets the end of the file inside the quote
+                    for (int i = 0; i < ranges.size(); i++) {
+                        ByteRange range = ranges.get(i);
+                        List<BadRow> bad = new ArrayList<>();
+                        try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), range.start(),
+                                range.end(), range.firstLine())) {
+                            FileAccumulator acc = new FileAccumulator(h.names());
+                            if (i < ranges.size() - 1) {
+                                while (r.read(acc, 7, bad::add) > 0) {
+                                    // keep reading
+                                }
+                                assertThat(r.finished()).isTrue();
+                            } else {
+                                assertThat(range.start()).isLessThanOrEqualTo(quotedRow);
+                                assertThatThrownBy(() -> {
+                                    while (r.read(acc, 7, bad::add) > 0) {
+                                        // keep reading
+                                    }
+                                }).isInstanceOf(CsvFormatException.class).hasMessage(message);
+                            }
+                        }
+                        assertThat(bad).isEmpty();
+                    }
+                }
+            }
+            // a range that ends where the quoted row starts reads to its end, and one that ends inside the quoted
+            // field holds the row, which it reads to the end of the file
+            long before = CsvSplitter.lineAt(f, options, quotedRow);
+            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), h.dataStart(), quotedRow,
+                    h.dataStartLine())) {
+                FileAccumulator acc = new FileAccumulator(h.names());
+                while (r.read(acc, 1000, null) > 0) {
+                    // keep reading
+                }
+                assertThat(r.finished()).isTrue();
+                assertThat(r.offset()).isEqualTo(quotedRow);
+                assertThat(r.line()).isEqualTo(before);
+                assertThat(acc.rows()).isEqualTo(100);
+            }
+            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), quotedRow, quotedRow + 12,
+                    -1)) {
+                assertThatThrownBy(() -> r.read(new FileAccumulator(h.names()), 1000, null))
+                        .isInstanceOf(CsvFormatException.class).hasMessage(message);
+            }
         }
-        List<BadRow> bad = new ArrayList<>();
-        assertSameStats(statsResumed(f, CsvOptions.defaults(), 2, 32, bad), whole);
-        assertThat(bad).isEqualTo(wholeBad);
     }
 
     @Test
