@@ -323,6 +323,11 @@ public enum EtlKey {
 		if (value.length() != 1 || value.charAt(0) == '\n' || value.charAt(0) == '\r') {
 			throw new IllegalArgumentException("expected a single character, got '" + raw + "'");
 		}
+		if (value.charAt(0) >= 0x80) {
+			// the CSV scanner finds delimiters, quotes and escapes as bytes
+			throw new IllegalArgumentException("expected an ASCII character (the tokenizer works on bytes), got '"
+					+ raw + "'");
+		}
 		return value.charAt(0);
 	}
 

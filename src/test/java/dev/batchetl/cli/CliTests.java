@@ -56,6 +56,9 @@ class CliTests {
 			max-file-size      | 0                    | a size from 1B to 1048576GB (1 PiB)
 			max-failed-sources | 99999999999          | a count from 0 to 999999999 (such as 5), a percentage from 0% to 100% (such as 10%), or none
 			max-failed-sources | 101%                 | a count from 0 to 999999999 (such as 5), a percentage from 0% to 100% (such as 10%), or none
+			delimiter          | \u00a7               | an ASCII character (the tokenizer works on bytes)
+			quote              | \u00ab               | an ASCII character (the tokenizer works on bytes)
+			escape             | \u00e9               | an ASCII character (the tokenizer works on bytes)
 			""")
 	void aValueThatDoesNotFitIsAUsageErrorNamingKeyValueAndRange(String key, String value, String accepted) {
 		// keys are checked in the order given: were the value taken, the missing source list would be the error, and
@@ -63,6 +66,15 @@ class CliTests {
 		EtlCli.Result result = EtlCli.runWithout("run", key + "=" + value, "sources=" + this.work.resolve("none.txt"));
 		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
 		assertThat(result.err()).isEqualTo("error: " + key + ": expected " + accepted + ", got '" + value + "'\n");
+	}
+
+	@Test
+	void aDelimiterEqualToTheQuoteIsAUsageError() {
+		// a database of its own, should the keys be taken and the job run
+		EtlCli.Result result = EtlCli.runWithout("run", "dir=" + this.work, "output=" + this.work, "delimiter=\"",
+				"--spring.datasource.url=jdbc:h2:mem:delimiter-quote");
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err()).isEqualTo("error: delimiter and quote must differ, both are '\"'\n");
 	}
 
 	@Test
