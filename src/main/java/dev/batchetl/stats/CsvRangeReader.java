@@ -93,6 +93,7 @@ public final class CsvRangeReader implements Closeable {
     private final int[] bs;
     private final int[] be;
     private final boolean[] binvalid; // per row: its recInvalid (invalid bytes replaced)
+    private final long[] bline; // per row: its recLine (for invalid bytes found when it is decoded)
     private final long[] bhigh; // per row: its recHighFields
     private int bn;
     /** Whether numeric columns take {@link ColumnAccumulator#addNumbers} (false only in tests, for comparison). */
@@ -139,6 +140,7 @@ public final class CsvRangeReader implements Closeable {
         this.bs = new int[columns * batch];
         this.be = new int[columns * batch];
         this.binvalid = new boolean[batch];
+        this.bline = new long[batch];
         this.bhigh = new long[batch];
         this.buf = new byte[bufferSize];
         this.bufOffset = start;
@@ -869,6 +871,7 @@ public final class CsvRangeReader implements Closeable {
             e[i * batch + r] = -1;
         }
         binvalid[r] = recInvalid;
+        bline[r] = recLine;
         bhigh[r] = recHighFields;
         bn = r + 1;
     }
@@ -930,7 +933,7 @@ public final class CsvRangeReader implements Closeable {
                 a = scratch2;
             }
             if (!utf8) {
-                e = toUtf8(acc, a, s, e);
+                e = toUtf8(acc, a, s, e, bline[r]);
                 s = 0;
                 a = scratch2;
             }
@@ -992,8 +995,8 @@ public final class CsvRangeReader implements Closeable {
         return n;
     }
 
-    /** Transcodes a[s, e) from the file's encoding to UTF-8 into scratch2; returns the length. */
-    private int toUtf8(FileAccumulator acc, byte[] a, int s, int e) {
+    /** Transcodes a[s, e), a field of the record at line, from the file's encoding to UTF-8 into scratch2; its length. */
+    private int toUtf8(FileAccumulator acc, byte[] a, int s, int e, long line) {
         if (latin1) {
             int need = (e - s) * 2;
             if (scratch2.length < need) {
@@ -1016,7 +1019,7 @@ public final class CsvRangeReader implements Closeable {
         }
         CharBuffer chars = decoder.decode(a, s, e);
         if (chars == null) {
-            throw invalidBytes(recLine);
+            throw invalidBytes(line);
         }
         acc.invalidBytes += decoder.replaced();
         byte[] u = chars.toString().getBytes(StandardCharsets.UTF_8);
