@@ -1,9 +1,11 @@
 package dev.batchetl.cli;
 
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.batchetl.EtlCli;
+import dev.batchetl.stats.CsvEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +68,32 @@ class CliTests {
 		EtlCli.Result result = EtlCli.runWithout("run", key + "=" + value, "sources=" + this.work.resolve("none.txt"));
 		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
 		assertThat(result.err()).isEqualTo("error: " + key + ": expected " + accepted + ", got '" + value + "'\n");
+	}
+
+	/** Encodings whose ASCII bytes are not always ASCII characters, which the byte scanner would split wrongly. */
+	@ParameterizedTest(name = "encoding={0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Shift_JIS      | its multi-byte characters can contain ASCII bytes such as the delimiter
+			sjis           | its multi-byte characters can contain ASCII bytes such as the delimiter
+			windows-31j    | its multi-byte characters can contain ASCII bytes such as the delimiter
+			GBK            | its multi-byte characters can contain ASCII bytes such as the delimiter
+			GB18030        | its multi-byte characters can contain ASCII bytes such as the delimiter
+			Big5           | its multi-byte characters can contain ASCII bytes such as the delimiter
+			Big5-HKSCS     | its multi-byte characters can contain ASCII bytes such as the delimiter
+			ISO-2022-JP    | its bytes 0x00 to 0x7F are not always the ASCII characters of the same value
+			UTF-16         | its bytes 0x00 to 0x7F are not always the ASCII characters of the same value
+			IBM037         | its bytes 0x00 to 0x7F are not always the ASCII characters of the same value
+			""")
+	void anEncodingTheScannerCannotReadIsAUsageError(String encoding, String reason) {
+		String name = Charset.forName(encoding).name();
+		// a database of its own, should the encoding be taken and the job run
+		EtlCli.Result result = EtlCli.runWithout("run", "dir=" + this.work, "output=" + this.work,
+				"encoding=" + encoding, "--spring.datasource.url=jdbc:h2:mem:encoding");
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err()).isEqualTo("error: encoding: " + name + " is not supported: " + reason + "; use "
+				+ CsvEncoding.SUPPORTED + ", or convert the files first\n");
+		assertThat(CsvEncoding.SUPPORTED).startsWith("UTF-8, US-ASCII, ISO-8859-1..16, windows-1250..1258, ")
+			.contains("EUC-JP");
 	}
 
 	@Test
