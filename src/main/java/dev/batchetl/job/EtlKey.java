@@ -220,8 +220,8 @@ public enum EtlKey {
 		}
 		var matcher = COUNT_OR_PERCENT.matcher(value);
 		if (!matcher.matches() || (!matcher.group(2).isEmpty() && Integer.parseInt(matcher.group(1)) > 100)) {
-			throw new IllegalArgumentException("expected a count from 0 to 999999999 (such as 5), a percentage from 0%"
-					+ " to 100% (such as 10%), or none, got '" + raw + "'");
+			throw new IllegalArgumentException("expected a count from 0 to 999999999, a percentage from 0% to 100%,"
+					+ " or none, got '" + raw + "'");
 		}
 		return Integer.parseInt(matcher.group(1)) + matcher.group(2);
 	}

@@ -56,8 +56,8 @@ class CliTests {
 			split-size         | 9223372036854775807K | a size from 1B to 1048576GB (1 PiB)
 			rate-limit         | 99999999999999999999 | a size from 1B to 1048576GB (1 PiB)
 			max-file-size      | 0                    | a size from 1B to 1048576GB (1 PiB)
-			max-failed-sources | 99999999999          | a count from 0 to 999999999 (such as 5), a percentage from 0% to 100% (such as 10%), or none
-			max-failed-sources | 101%                 | a count from 0 to 999999999 (such as 5), a percentage from 0% to 100% (such as 10%), or none
+			max-failed-sources | 99999999999          | a count from 0 to 999999999, a percentage from 0% to 100%, or none
+			max-failed-sources | 101%                 | a count from 0 to 999999999, a percentage from 0% to 100%, or none
 			delimiter          | \u00a7               | an ASCII character (the tokenizer works on bytes)
 			quote              | \u00ab               | an ASCII character (the tokenizer works on bytes)
 			escape             | \u00e9               | an ASCII character (the tokenizer works on bytes)
