@@ -2,6 +2,7 @@ package dev.batchetl.cli;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import dev.batchetl.fetch.SourceListException;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import dev.batchetl.schedule.ScheduleSettings;
+import dev.batchetl.stats.CsvEncoding;
 
 /**
  * Parses the command line before any database is touched, so that a usage error costs nothing and says one line.
@@ -173,6 +175,10 @@ final class Cli {
 		}
 		try {
 			EtlRequest request = EtlRequest.of(definition, fromFile, fileBase, keys, cwd);
+			Charset encoding = Charset.forName(request.get(EtlKey.ENCODING));
+			if (CsvEncoding.problem(encoding) != null) {
+				throw new IllegalArgumentException("encoding: " + CsvEncoding.refusal(encoding));
+			}
 			String sources = request.get(EtlKey.SOURCES);
 			if (sources != null) {
 				SourceList.read(Path.of(sources));

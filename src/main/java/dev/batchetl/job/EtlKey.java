@@ -220,8 +220,8 @@ public enum EtlKey {
 		}
 		var matcher = COUNT_OR_PERCENT.matcher(value);
 		if (!matcher.matches() || (!matcher.group(2).isEmpty() && Integer.parseInt(matcher.group(1)) > 100)) {
-			throw new IllegalArgumentException("expected a count such as 5, a percentage such as 10%, or none, got '"
-					+ raw + "'");
+			throw new IllegalArgumentException("expected a count from 0 to 999999999, a percentage from 0% to 100%,"
+					+ " or none, got '" + raw + "'");
 		}
 		return Integer.parseInt(matcher.group(1)) + matcher.group(2);
 	}
@@ -258,24 +258,34 @@ public enum EtlKey {
 		}
 	}
 
-	/** Parses a canonical or written duration: 500ms, 10s, 5m, 1h (a bare number is seconds). */
+	/** Longest duration a key accepts: 365 days (8760h). */
+	private static final Duration MAX_DURATION = Duration.ofDays(365);
+
+	/** Largest size a key accepts: 1 PiB (1048576GB), far below where byte counts overflow. */
+	private static final long MAX_SIZE = 1L << 50;
+
+	/**
+	 * Parses a canonical or written duration: 500ms, 10s, 5m, 1h (a bare number is seconds), from 1ms to
+	 * {@link #MAX_DURATION}.
+	 */
 	public static Duration parseDuration(String value, String raw) {
 		var matcher = DURATION.matcher(value.toLowerCase(Locale.ROOT));
 		if (!matcher.matches()) {
 			throw new IllegalArgumentException("expected a duration such as 500ms, 10s, 5m or 1h, got '" + raw + "'");
 		}
-		long n = Long.parseLong(matcher.group(1));
 		String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-		Duration duration = switch (unit) {
-			case "ms" -> Duration.ofMillis(n);
-			case "m" -> Duration.ofMinutes(n);
-			case "h" -> Duration.ofHours(n);
-			default -> Duration.ofSeconds(n);
+		long factor = switch (unit) {
+			case "ms" -> 1;
+			case "m" -> 60_000;
+			case "h" -> 3_600_000;
+			default -> 1000;
 		};
-		if (duration.isZero()) {
-			throw new IllegalArgumentException("expected a duration above zero, got '" + raw + "'");
+		long millis = scaled(matcher.group(1), factor);
+		if (millis < 1 || millis > MAX_DURATION.toMillis()) {
+			throw new IllegalArgumentException("expected a duration from 1ms to " + MAX_DURATION.toHours() + "h ("
+					+ MAX_DURATION.toDays() + " days), got '" + raw + "'");
 		}
-		return duration;
+		return Duration.ofMillis(millis);
 	}
 
 	private static long parseSize(String value, String raw) {
@@ -283,7 +293,6 @@ public enum EtlKey {
 		if (!matcher.matches()) {
 			throw new IllegalArgumentException("expected a size such as 64MB, 512KB or 1GB, got '" + raw + "'");
 		}
-		long n = Long.parseLong(matcher.group(1));
 		String unit = matcher.group(2) == null ? "B" : matcher.group(2).toUpperCase(Locale.ROOT);
 		long factor = switch (unit) {
 			case "K", "KB" -> 1L << 10;
@@ -291,16 +300,33 @@ public enum EtlKey {
 			case "G", "GB" -> 1L << 30;
 			default -> 1L;
 		};
-		if (n < 1) {
-			throw new IllegalArgumentException("expected a size above zero, got '" + raw + "'");
+		long bytes = scaled(matcher.group(1), factor);
+		if (bytes < 1 || bytes > MAX_SIZE) {
+			throw new IllegalArgumentException("expected a size from 1B to " + (MAX_SIZE >> 30) + "GB (1 PiB), got '"
+					+ raw + "'");
 		}
-		return Math.multiplyExact(n, factor);
+		return bytes;
+	}
+
+	/** digits x factor, or Long.MAX_VALUE when that does not fit in a long (the callers' range check refuses it). */
+	private static long scaled(String digits, long factor) {
+		try {
+			return Math.multiplyExact(Long.parseLong(digits), factor);
+		}
+		catch (NumberFormatException | ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	private static char parseChar(String raw) {
 		String value = raw.equals("\\t") || raw.equalsIgnoreCase("tab") ? "\t" : raw;
 		if (value.length() != 1 || value.charAt(0) == '\n' || value.charAt(0) == '\r') {
 			throw new IllegalArgumentException("expected a single character, got '" + raw + "'");
+		}
+		if (value.charAt(0) >= 0x80) {
+			// the CSV scanner finds delimiters, quotes and escapes as bytes
+			throw new IllegalArgumentException("expected an ASCII character (the tokenizer works on bytes), got '"
+					+ raw + "'");
 		}
 		return value.charAt(0);
 	}

@@ -54,6 +54,10 @@ public record EtlRequest(String definition, Map<String, String> keys) {
 		if (!keys.containsKey(EtlKey.RUN.key())) {
 			keys.put(EtlKey.RUN.key(), freshRunKey());
 		}
+		String delimiter = keys.get(EtlKey.DELIMITER.key());
+		if (delimiter.equals(keys.get(EtlKey.QUOTE.key()))) {
+			throw new IllegalArgumentException("delimiter and quote must differ, both are '" + delimiter + "'");
+		}
 		return new EtlRequest(definition, keys);
 	}
 

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * How a CSV file is read. The delimiter, quote and escape characters must be ASCII (the tokenizer works on bytes), and
- * the encoding must be ASCII compatible (UTF-8, ISO-8859-1, windows-125x, ...).
+ * the encoding one whose ASCII bytes are always ASCII characters (UTF-8, ISO-8859-1, windows-125x, EUC-JP, ...; see
+ * {@link CsvEncoding}).
  *
  * @param escape    escape character, {@code null} for none
  * @param naValues  field values (after unquoting, compared exactly) that are null
@@ -39,9 +40,8 @@ public record CsvOptions(char delimiter, char quote, Character escape, boolean h
         if (encoding == null) {
             encoding = StandardCharsets.UTF_8;
         }
-        String probe = "\n\r,;|\t\"' azAZ09.-+#";
-        if (!java.util.Arrays.equals(probe.getBytes(encoding), probe.getBytes(StandardCharsets.US_ASCII))) {
-            throw new IllegalArgumentException("encoding must be ASCII compatible: " + encoding);
+        if (CsvEncoding.problem(encoding) != null) {
+            throw new IllegalArgumentException("encoding " + CsvEncoding.refusal(encoding));
         }
         naValues = naValues == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(naValues));
         if (badRows == null) {

@@ -7,7 +7,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -83,7 +82,7 @@ public final class CsvRangeReader implements Closeable {
     private final NumberParser parser = new NumberParser();
     private final DateTimeParser dates = new DateTimeParser();
     private final int maxRow; // MAX_ROW, or less in tests
-    private CharsetDecoder decoder;
+    private FieldDecoder decoder;
 
     private byte[] buf;
     private int lim;
@@ -1083,28 +1082,19 @@ public final class CsvRangeReader implements Closeable {
             return o;
         }
         if (decoder == null) {
-            CodingErrorAction action = replaceInvalid ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
-            decoder = options.encoding().newDecoder().onMalformedInput(action).onUnmappableCharacter(action)
-                    .replaceWith("\uFFFD");
+            decoder = new FieldDecoder(options.encoding(), replaceInvalid);
         }
-        try {
-            CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(a, s, e - s));
-            if (replaceInvalid) {
-                for (int i = chars.position(); i < chars.limit(); i++) {
-                    if (chars.get(i) == '\uFFFD') {
-                        acc.invalidBytes++;
-                    }
-                }
-            }
-            byte[] u = chars.toString().getBytes(StandardCharsets.UTF_8);
-            if (scratch2.length < u.length) {
-                scratch2 = new byte[Math.max(u.length, scratch2.length * 2)];
-            }
-            System.arraycopy(u, 0, scratch2, 0, u.length);
-            return u.length;
-        } catch (CharacterCodingException ex) {
+        CharBuffer chars = decoder.decode(a, s, e);
+        if (chars == null) {
             throw invalidBytes(invalidByteLine(k));
         }
+        acc.invalidBytes += decoder.replaced();
+        byte[] u = chars.toString().getBytes(StandardCharsets.UTF_8);
+        if (scratch2.length < u.length) {
+            scratch2 = new byte[Math.max(u.length, scratch2.length * 2)];
+        }
+        System.arraycopy(u, 0, scratch2, 0, u.length);
+        return u.length;
     }
 
     /**

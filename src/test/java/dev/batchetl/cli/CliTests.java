@@ -1,11 +1,15 @@
 package dev.batchetl.cli;
 
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.batchetl.EtlCli;
+import dev.batchetl.stats.CsvEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +34,75 @@ class CliTests {
 		assertThat(EtlCli.runWithout("run", "split-size=big").exitCode()).isEqualTo(2);
 		assertThat(EtlCli.runWithout("run", "bad-rows=ignore").exitCode()).isEqualTo(2);
 		assertThat(EtlCli.runWithout("run", "run=../x").exitCode()).isEqualTo(2);
+	}
+
+	/** Every key that takes a number, a size or a duration, with a value past what it accepts. */
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			threads            | 99999999999          | a whole number from 1 to 1024
+			partitions         | 2147483648           | a whole number from 1 to 1024
+			fetch-attempts     | 101                  | a whole number from 1 to 100
+			max-redirects      | -1                   | a whole number from 1 to 50
+			per-host           | 0                    | a whole number from 1 to 1024
+			fetch-chunk        | 99999999999999999999 | a whole number from 1 to 10000
+			commit-rows        | 100000001            | a whole number from 1 to 100000000
+			connect-timeout    | 99999999999999999h   | a duration from 1ms to 8760h (365 days)
+			timeout            | 9999999999999999s    | a duration from 1ms to 8760h (365 days)
+			read-timeout       | 99999999999999999999 | a duration from 1ms to 8760h (365 days)
+			fetch-backoff      | 9223372036854775807m | a duration from 1ms to 8760h (365 days)
+			fetch-max-backoff  | 0ms                  | a duration from 1ms to 8760h (365 days)
+			partition-timeout  | 8761h                | a duration from 1ms to 8760h (365 days)
+			max-file-size      | 9999999999999GB      | a size from 1B to 1048576GB (1 PiB)
+			split-size         | 9223372036854775807K | a size from 1B to 1048576GB (1 PiB)
+			rate-limit         | 99999999999999999999 | a size from 1B to 1048576GB (1 PiB)
+			max-file-size      | 0                    | a size from 1B to 1048576GB (1 PiB)
+			max-failed-sources | 99999999999          | a count from 0 to 999999999, a percentage from 0% to 100%, or none
+			max-failed-sources | 101%                 | a count from 0 to 999999999, a percentage from 0% to 100%, or none
+			delimiter          | \u00a7               | an ASCII character (the tokenizer works on bytes)
+			quote              | \u00ab               | an ASCII character (the tokenizer works on bytes)
+			escape             | \u00e9               | an ASCII character (the tokenizer works on bytes)
+			""")
+	void aValueThatDoesNotFitIsAUsageErrorNamingKeyValueAndRange(String key, String value, String accepted) {
+		// keys are checked in the order given: were the value taken, the missing source list would be the error, and
+		// nothing would run
+		EtlCli.Result result = EtlCli.runWithout("run", key + "=" + value, "sources=" + this.work.resolve("none.txt"));
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err()).isEqualTo("error: " + key + ": expected " + accepted + ", got '" + value + "'\n");
+	}
+
+	/** Encodings whose ASCII bytes are not always ASCII characters, which the byte scanner would split wrongly. */
+	@ParameterizedTest(name = "encoding={0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Shift_JIS      | its multi-byte characters can contain ASCII bytes such as the delimiter
+			sjis           | its multi-byte characters can contain ASCII bytes such as the delimiter
+			windows-31j    | its multi-byte characters can contain ASCII bytes such as the delimiter
+			GBK            | its multi-byte characters can contain ASCII bytes such as the delimiter
+			GB18030        | its multi-byte characters can contain ASCII bytes such as the delimiter
+			Big5           | its multi-byte characters can contain ASCII bytes such as the delimiter
+			Big5-HKSCS     | its multi-byte characters can contain ASCII bytes such as the delimiter
+			ISO-2022-JP    | its bytes 0x00 to 0x7F are not always the ASCII characters of the same value
+			UTF-16         | its bytes 0x00 to 0x7F are not always the ASCII characters of the same value
+			IBM037         | its bytes 0x00 to 0x7F are not always the ASCII characters of the same value
+			""")
+	void anEncodingTheScannerCannotReadIsAUsageError(String encoding, String reason) {
+		String name = Charset.forName(encoding).name();
+		// a database of its own, should the encoding be taken and the job run
+		EtlCli.Result result = EtlCli.runWithout("run", "dir=" + this.work, "output=" + this.work,
+				"encoding=" + encoding, "--spring.datasource.url=jdbc:h2:mem:encoding");
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err()).isEqualTo("error: encoding: " + name + " is not supported: " + reason + "; use "
+				+ CsvEncoding.SUPPORTED + ", or convert the files first\n");
+		assertThat(CsvEncoding.SUPPORTED).startsWith("UTF-8, US-ASCII, ISO-8859-1..16, windows-1250..1258, ")
+			.contains("EUC-JP");
+	}
+
+	@Test
+	void aDelimiterEqualToTheQuoteIsAUsageError() {
+		// a database of its own, should the keys be taken and the job run
+		EtlCli.Result result = EtlCli.runWithout("run", "dir=" + this.work, "output=" + this.work, "delimiter=\"",
+				"--spring.datasource.url=jdbc:h2:mem:delimiter-quote");
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err()).isEqualTo("error: delimiter and quote must differ, both are '\"'\n");
 	}
 
 	@Test

@@ -260,6 +260,46 @@ class StatsKeysFunctionalTests {
 	}
 
 	@Test
+	void anEucJpFileIsReadAsWrittenAndAShiftJisOneIsRefusedBeforeAnythingRuns() throws Exception {
+		// in Shift_JIS \u30dd (po) is 0x83 0x7C, and 0x7C is the delimiter: the scanner would see three fields
+		String text = """
+				\u540d\u524d|\u90fd\u5e02|n
+				\u30dd|\u6771\u4eac|1
+				\u30a2\u30a4|\u5927\u962a|2
+				"\u30bd|\u8868"|\u5341|3
+				""";
+		Path eucJp = Files.createDirectories(this.work.resolve("euc-jp"));
+		Files.write(eucJp.resolve("cities.csv"), text.getBytes("EUC-JP"));
+		Path shiftJis = Files.createDirectories(this.work.resolve("shift-jis"));
+		Files.write(shiftJis.resolve("cities.csv"), text.getBytes("Shift_JIS"));
+		assertThat(new String(text.getBytes("Shift_JIS"), StandardCharsets.ISO_8859_1)).contains("\u0083|");
+
+		EtlCli.Result read = run(eucJp, "euc-jp", "encoding=EUC-JP", "delimiter=|", "bad-rows=fail-file");
+
+		assertThat(read.exitCode()).as(read.toString()).isZero();
+		assertFile(read.executionId(), "cities.csv", 3, 0);
+		assertThat(column(read.executionId(), "cities.csv", "\u540d\u524d")).containsEntry("column_type", "text")
+			.containsEntry("min_value", "\u30a2\u30a4")
+			.containsEntry("max_value", "\u30dd")
+			.containsEntry("min_length", 1)
+			.containsEntry("max_length", 3);
+		assertThat(column(read.executionId(), "cities.csv", "\u90fd\u5e02")).containsEntry("min_value", "\u5341")
+			.containsEntry("max_value", "\u6771\u4eac");
+		assertThat(column(read.executionId(), "cities.csv", "n")).containsEntry("column_type", "integer");
+
+		EtlCli.Result refused = run(shiftJis, "shift-jis", "encoding=Shift_JIS", "delimiter=|");
+
+		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+		assertThat(refused.err()).startsWith("error: encoding: Shift_JIS is not supported: its multi-byte characters"
+				+ " can contain ASCII bytes such as the delimiter; use UTF-8, US-ASCII, ISO-8859-1..16,")
+			.endsWith(", or convert the files first\n")
+			.hasLineCount(1);
+		assertThat(refused.out()).isEmpty();
+		assertThat(RunRecords.executions(this.run + "-shift-jis")).isEmpty();
+		assertThat(this.work.resolve("shift-jis.csv")).doesNotExist();
+	}
+
+	@Test
 	void aSemicolonFileWithoutHeaderWithItsOwnQuoteAndEscape() throws Exception {
 		Path data = Files.createDirectories(this.work.resolve("data"));
 		// quoted with ', \ escapes: the third column holds x, a;b, it's, y
