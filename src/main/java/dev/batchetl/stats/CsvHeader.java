@@ -23,8 +23,12 @@ public record CsvHeader(List<String> names, long dataStart, long dataStartLine) 
      * Reads the header (or, when header=false, sizes the columns from the first row). dataStart = byte offset of the
      * first data row (after the BOM and header row); dataStartLine = its physical 1-based line number.
      */
+    /** The first read of a header, in bytes. */
+    static final int HEADER_BUFFER = 8 << 10;
+
     public static CsvHeader read(Path file, CsvOptions options) throws IOException {
-        try (CsvRangeReader reader = CsvRangeReader.open(file, options, 0, 0, Long.MAX_VALUE, 1)) {
+        // a small first read (the buffer grows for a longer header): every partition reads its file's header
+        try (CsvRangeReader reader = CsvRangeReader.open(file, options, 0, 0, Long.MAX_VALUE, 1, HEADER_BUFFER)) {
             long start = reader.offset(); // after a BOM
             List<String> first = reader.readRecordStrings();
             if (first == null) {

@@ -46,9 +46,7 @@ class StatsStepConfiguration {
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
 		executor.setConcurrencyLimit(partitions);
 		return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
-			.step(statsFileStep)
-			.gridSize(partitions)
-			.taskExecutor(executor)
+			.partitionHandler(new RestartFirstPartitionHandler(statsFileStep, executor, partitions))
 			.build();
 	}
 
