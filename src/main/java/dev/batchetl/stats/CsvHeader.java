@@ -45,24 +45,36 @@ public record CsvHeader(List<String> names, long dataStart, long dataStartLine) 
         }
     }
 
-    /** pandas: an empty name becomes "Unnamed: i"; duplicates become a, a.1, a.2, ... */
+    /**
+     * pandas' names (its C parser, 1.5): an empty name becomes "Unnamed: i"; a name seen before gets ".1", ".2", ...,
+     * skipping a suffixed name that the header itself holds; the given names are renamed before the unnamed ones.
+     */
     static List<String> columnNames(List<String> raw) {
         List<String> names = new ArrayList<>(raw.size());
+        List<Integer> order = new ArrayList<>(raw.size());
+        List<Integer> unnamed = new ArrayList<>();
+        Map<String, Integer> held = new HashMap<>(); // how often each name stands in the header as it is now
         for (int i = 0; i < raw.size(); i++) {
-            String n = raw.get(i);
-            names.add(n.isEmpty() ? "Unnamed: " + i : n);
+            String name = raw.get(i).isEmpty() ? "Unnamed: " + i : raw.get(i);
+            (raw.get(i).isEmpty() ? unnamed : order).add(i);
+            names.add(name);
+            held.merge(name, 1, Integer::sum);
         }
-        Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            String col = names.get(i);
-            int cur = counts.getOrDefault(col, 0);
-            while (cur > 0) {
-                counts.put(col, cur + 1);
-                col = col + "." + cur;
-                cur = counts.getOrDefault(col, 0);
+        order.addAll(unnamed);
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i : order) {
+            String base = names.get(i);
+            String name = base;
+            int count = seen.getOrDefault(name, 0);
+            while (count > 0) {
+                seen.put(base, count + 1);
+                name = base + "." + count;
+                count = held.getOrDefault(name, 0) > 0 ? count + 1 : seen.getOrDefault(name, 0);
             }
-            names.set(i, col);
-            counts.put(col, cur + 1);
+            held.merge(base, -1, Integer::sum);
+            held.merge(name, 1, Integer::sum);
+            names.set(i, name);
+            seen.put(name, count + 1);
         }
         return names;
     }
