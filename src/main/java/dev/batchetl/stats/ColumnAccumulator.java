@@ -46,6 +46,9 @@ final class ColumnAccumulator {
     long dn;
     double wmean;
     double wm2;
+    // whether wm2 holds the squared deviations times 2^-600: set once they would leave the double range, so that a
+    // variance within it stays exact (values of 1e154 and more)
+    boolean m2Scaled;
 
     // integers beyond int64: uint64 values (above Long.MAX_VALUE, as unsigned longs) and beyond that (huge)
     long uints;
@@ -451,7 +454,28 @@ final class ColumnAccumulator {
         dn++;
         double d = x - wmean;
         wmean += d / dn;
-        wm2 += d * (x - wmean);
+        double e = x - wmean;
+        double m2 = wm2 + d * e;
+        if (m2Scaled || m2 == Double.POSITIVE_INFINITY) {
+            addScaledSquare(d, e);
+        } else {
+            wm2 = m2;
+        }
+    }
+
+    private static final int M2_HALF_SCALE = 300;
+
+    /** Adds d * e to the squared deviations in their scaled form (switching to it first). */
+    private void addScaledSquare(double d, double e) {
+        if (!m2Scaled) {
+            if (!Double.isFinite(d) || !Double.isFinite(e)) {
+                wm2 = Double.POSITIVE_INFINITY; // a deviation beyond the double range: so is the variance
+                return;
+            }
+            wm2 = Math.scalb(wm2, -2 * M2_HALF_SCALE);
+            m2Scaled = true;
+        }
+        wm2 += Math.scalb(d, -M2_HALF_SCALE) * Math.scalb(e, -M2_HALF_SCALE);
     }
 
     /** The double sum would leave the double range: it moves, with x, into the exact sum, and starts again at 0. */
@@ -560,12 +584,22 @@ final class ColumnAccumulator {
             if (dn == 0) {
                 wmean = o.wmean;
                 wm2 = o.wm2;
+                m2Scaled = o.m2Scaled;
                 dn = o.dn;
             } else {
                 long n = dn + o.dn;
                 double delta = o.wmean - wmean;
+                double weight = (double) dn * (double) o.dn / n;
                 wmean = wmean + delta * ((double) o.dn / n);
-                wm2 = wm2 + o.wm2 + delta * delta * ((double) dn * (double) o.dn / n);
+                double m2 = m2Scaled || o.m2Scaled ? Double.POSITIVE_INFINITY : wm2 + o.wm2 + delta * delta * weight;
+                if (m2 == Double.POSITIVE_INFINITY && Double.isFinite(delta)) { // in the scaled form
+                    double a = m2Scaled ? wm2 : Math.scalb(wm2, -2 * M2_HALF_SCALE);
+                    double b = o.m2Scaled ? o.wm2 : Math.scalb(o.wm2, -2 * M2_HALF_SCALE);
+                    double scaledDelta = Math.scalb(delta, -M2_HALF_SCALE);
+                    m2 = a + b + scaledDelta * scaledDelta * weight;
+                    m2Scaled = true;
+                }
+                wm2 = m2;
                 dn = n;
             }
         }
@@ -689,8 +723,9 @@ final class ColumnAccumulator {
 
     /**
      * The sample variance (ddof 1) of the numeric values, as pandas gives it: none for fewer than two values or
-     * where a value is infinite (NaN in pandas); infinite where the squared deviations add up beyond the double range
-     * (Welford's state then left it too).
+     * where a value is infinite (NaN in pandas); infinite where the variance is beyond the double range. The squared
+     * deviations are held scaled by 2^-600 once they would leave the range themselves, so a variance within it stays
+     * exact where pandas' own sum of squares overflows to inf.
      */
     private Double variance() {
         if (dn + posInfs + negInfs < 2 || posInfs > 0 || negInfs > 0) {
@@ -700,6 +735,9 @@ final class ColumnAccumulator {
             return Double.POSITIVE_INFINITY;
         }
         double v = wm2 / (dn - 1);
+        if (m2Scaled) {
+            v = Math.scalb(v, 2 * M2_HALF_SCALE); // infinite where the variance itself is beyond the double range
+        }
         return v < 0 ? 0.0 : v;
     }
 
@@ -748,6 +786,7 @@ final class ColumnAccumulator {
         out.writeLong(dn);
         out.writeDouble(wmean);
         out.writeDouble(wm2);
+        out.writeBoolean(m2Scaled);
         out.writeInt(minLen);
         out.writeInt(maxLen);
         out.writeInt(rminLen);
@@ -812,6 +851,7 @@ final class ColumnAccumulator {
         c.dn = in.readLong();
         c.wmean = in.readDouble();
         c.wm2 = in.readDouble();
+        c.m2Scaled = in.readBoolean();
         c.minLen = in.readInt();
         c.maxLen = in.readInt();
         c.rminLen = in.readInt();

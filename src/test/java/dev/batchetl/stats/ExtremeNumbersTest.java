@@ -95,6 +95,24 @@ class ExtremeNumbersTest {
     }
 
     @Test
+    void aVarianceWithinTheRangeIsExactWhereTheSquaresOverflow() throws Exception {
+        // values of +-1.2e154: each squared deviation is about 1.44e308, their sum overflows (pandas: var inf), the
+        // variance does not: exactly (n/(n-1)) * 1.44e308 for equally many of each sign, here 1.44e308 * 200/199
+        String file = "x\n" + "1.2e154\n-1.2e154\n".repeat(100);
+        for (FileStats s : new FileStats[] { stats(write(dir, "f.csv", file)),
+                statsSplit(write(dir, "g.csv", file), CsvOptions.defaults(), 256, new ArrayList<>()),
+                statsResumed(write(dir, "h.csv", file), CsvOptions.defaults(), 7, CsvRangeReader.DEFAULT_BUFFER,
+                        new ArrayList<>()) }) {
+            ColumnStats x = col(s, "x");
+            double expected = new java.math.BigDecimal("1.44e308").multiply(java.math.BigDecimal.valueOf(200))
+                    .divide(java.math.BigDecimal.valueOf(199), java.math.MathContext.DECIMAL128).doubleValue();
+            assertThat(x.variance()).isCloseTo(expected, org.assertj.core.data.Offset.offset(expected * 1e-12));
+            assertThat(x.std()).isCloseTo(Math.sqrt(expected), org.assertj.core.data.Offset.offset(1e142));
+            assertThat(x.mean()).isEqualTo(0.0);
+        }
+    }
+
+    @Test
     void subnormalsAreNumbers() throws Exception {
         // pandas: mean 5e-321, sum 1.0005e-320, var 0.0, min 5e-324, max 1e-320
         ColumnStats x = col(stats(write(dir, "f.csv", "x\n4.9e-324\n1e-320\n")), "x");
