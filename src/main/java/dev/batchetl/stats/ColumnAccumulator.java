@@ -44,7 +44,8 @@ final class ColumnAccumulator {
     double dmin = Double.POSITIVE_INFINITY;
     double dmax = Double.NEGATIVE_INFINITY;
     long dn;
-    double wmean;
+    double shift;   // Welford's moments are of x - shift
+    double wmean;   // the mean of x - shift
     double wm2;
     // whether wm2 holds the squared deviations times 2^-600: set once they would leave the double range, so that a
     // variance within it stays exact (values of 1e154 and more)
@@ -450,11 +451,16 @@ final class ColumnAccumulator {
             dcomp += (x - t) + dsum;
             dsum = t;
         }
-        // Welford
+        // Welford, over x - shift (shift: the first value), so that values far from 0 but close together keep their
+        // digits in the deviations (1e15 + k/4: the mean of the values themselves is rounded to 0.125)
+        if (dn == 0) {
+            shift = x;
+        }
         dn++;
-        double d = x - wmean;
+        double y = x - shift;
+        double d = y - wmean;
         wmean += d / dn;
-        double e = x - wmean;
+        double e = y - wmean;
         double m2 = wm2 + d * e;
         if (m2Scaled || m2 == Double.POSITIVE_INFINITY) {
             addScaledSquare(d, e);
@@ -582,13 +588,14 @@ final class ColumnAccumulator {
         // Chan et al. parallel variance
         if (o.dn > 0) {
             if (dn == 0) {
+                shift = o.shift;
                 wmean = o.wmean;
                 wm2 = o.wm2;
                 m2Scaled = o.m2Scaled;
                 dn = o.dn;
             } else {
                 long n = dn + o.dn;
-                double delta = o.wmean - wmean;
+                double delta = (o.shift - shift) + (o.wmean - wmean); // of the means, each of its own shift
                 double weight = (double) dn * (double) o.dn / n;
                 wmean = wmean + delta * ((double) o.dn / n);
                 double m2 = m2Scaled || o.m2Scaled ? Double.POSITIVE_INFINITY : wm2 + o.wm2 + delta * delta * weight;
@@ -784,6 +791,7 @@ final class ColumnAccumulator {
         out.writeDouble(dmin);
         out.writeDouble(dmax);
         out.writeLong(dn);
+        out.writeDouble(shift);
         out.writeDouble(wmean);
         out.writeDouble(wm2);
         out.writeBoolean(m2Scaled);
@@ -849,6 +857,7 @@ final class ColumnAccumulator {
         c.dmin = in.readDouble();
         c.dmax = in.readDouble();
         c.dn = in.readLong();
+        c.shift = in.readDouble();
         c.wmean = in.readDouble();
         c.wm2 = in.readDouble();
         c.m2Scaled = in.readBoolean();
