@@ -79,10 +79,7 @@ class ExportIsolationFunctionalTests {
 		Files.writeString(dir.resolve("good.csv"), "a\n1\n2\n");
 		String broken = "broken-" + this.tag + ".csv";
 		Files.writeString(dir.resolve(broken), "a\n3\n");
-		this.jdbc.execute("CREATE FUNCTION " + this.trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-				+ "NEW.state := '\\x0102'::bytea; RETURN NEW; END $$");
-		this.jdbc.execute("CREATE TRIGGER " + this.trigger + " BEFORE INSERT ON etl_partition_result FOR EACH ROW WHEN "
-				+ "(NEW.file = '" + broken + "') EXECUTE FUNCTION " + this.trigger + "()");
+		trigger("etl_partition_result", "NEW.file = '" + broken + "'", "NEW.state := '\\x0102'::bytea; RETURN NEW;");
 
 		// when
 		EtlCli.Result result = run(dir, "run=" + this.tag);
@@ -184,8 +181,13 @@ class ExportIsolationFunctionalTests {
 
 	/** A trigger that makes PostgreSQL refuse rows of the table matching the condition, with that SQLSTATE. */
 	private void refuse(String table, String condition, String state, String message) {
-		this.jdbc.execute("CREATE FUNCTION " + this.trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-				+ "RAISE EXCEPTION '" + message + "' USING ERRCODE = '" + state + "'; END $$");
+		trigger(table, condition, "RAISE EXCEPTION '" + message + "' USING ERRCODE = '" + state + "';");
+	}
+
+	/** A trigger running the PL/pgSQL body before each insert into the table of a row matching the condition. */
+	private void trigger(String table, String condition, String body) {
+		this.jdbc.execute("CREATE FUNCTION " + this.trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body
+				+ " END $$");
 		this.jdbc.execute("CREATE TRIGGER " + this.trigger + " BEFORE INSERT ON " + table + " FOR EACH ROW WHEN ("
 				+ condition + ") EXECUTE FUNCTION " + this.trigger + "()");
 	}
