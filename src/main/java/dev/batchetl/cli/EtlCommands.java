@@ -173,6 +173,17 @@ public class EtlCommands {
 		}
 	}
 
+	/** The execution's liveness, judged under its instance's run lock when no other process holds that lock. */
+	private ExecutionOwnership.Liveness livenessUnderLockIfFree(JobExecution execution) {
+		RunLock lock = tryLock(EtlRequest.from(execution.getJobParameters()));
+		if (lock == null) {
+			return this.ownership.liveness(execution);
+		}
+		try (lock) {
+			return this.ownership.liveness(execution, true);
+		}
+	}
+
 	/** One process at a time may start or restart an instance: Spring Batch alone lets two do it at once. */
 	private RunLock lock(String name, EtlRequest request) {
 		RunLock lock = tryLock(request);
@@ -268,7 +279,7 @@ public class EtlCommands {
 				throw new UsageException("execution " + execution.getId() + " is not running (" + execution.getStatus()
 						+ "): nothing to recover");
 			}
-			ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
+			ExecutionOwnership.Liveness liveness = livenessUnderLockIfFree(execution);
 			if (!liveness.dead()) {
 				if (executionId != null) {
 					throw new UsageException("execution " + execution.getId() + " is not recovered: its process may be"
@@ -330,7 +341,8 @@ public class EtlCommands {
 			boolean handleSignals) {
 		BatchStatus status = last.getStatus();
 		if (status.isRunning() || status == BatchStatus.UNKNOWN) {
-			ExecutionOwnership.Liveness liveness = this.ownership.liveness(last);
+			// called under the instance's run lock (runInstance, restart)
+			ExecutionOwnership.Liveness liveness = this.ownership.liveness(last, true);
 			if (!liveness.dead()) {
 				throw new UsageException(name + " is still running as execution " + last.getId() + ": "
 						+ liveness.description());

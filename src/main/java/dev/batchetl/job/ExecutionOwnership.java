@@ -72,6 +72,15 @@ public class ExecutionOwnership implements JobExecutionListener {
 	 * @param execution an execution whose status is running (STARTING, STARTED or STOPPING)
 	 */
 	public Liveness liveness(JobExecution execution) {
+		return liveness(execution, false);
+	}
+
+	/**
+	 * As {@link #liveness(JobExecution)}, by a caller that holds the instance's run lock ({@code underRunLock}): an
+	 * execution is created and its owner recorded by a process that holds that lock the whole time, so one without
+	 * an owner whose lock could be taken was left by a process that ended in between, and is dead at once.
+	 */
+	public Liveness liveness(JobExecution execution, boolean underRunLock) {
 		List<Liveness> owners = this.jdbc.query("""
 				SELECT host, pid, process_start, heartbeat, LOCALTIMESTAMP AS now, lease_seconds
 				FROM etl_execution_owner WHERE job_execution_id = ?""", (rs, n) -> {
@@ -85,6 +94,9 @@ public class ExecutionOwnership implements JobExecutionListener {
 		}, execution.getId());
 		if (!owners.isEmpty()) {
 			return owners.get(0);
+		}
+		if (underRunLock) {
+			return new Liveness(true, "no process recorded itself as its owner, and none holds its run lock");
 		}
 		// Created but never started by a process of ours, e.g. killed between the two: judge by its last update.
 		LocalDateTime updated = execution.getLastUpdated() != null ? execution.getLastUpdated()
