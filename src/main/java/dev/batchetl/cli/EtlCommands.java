@@ -18,6 +18,7 @@ import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import dev.batchetl.job.ExecutionOwnership;
 import dev.batchetl.job.RunLock;
+import dev.batchetl.storage.StorageFaults;
 import dev.batchetl.storage.DatabasePlatform;
 import dev.batchetl.remote.RemoteWorker;
 
@@ -304,7 +305,10 @@ public class EtlCommands {
 	 */
 	private JobExecution markFailed(JobExecution execution, ExecutionOwnership.Liveness liveness) {
 		boolean unknown = execution.getStatus() == BatchStatus.UNKNOWN;
-		JobExecution recovered = unknown ? execution : this.jobOperator.recover(execution);
+		// an execution killed before it started (STARTING, no start time, no steps) is marked here directly:
+		// JobOperator.recover expects one that ran
+		boolean started = execution.getStartTime() != null;
+		JobExecution recovered = unknown || !started ? execution : this.jobOperator.recover(execution);
 		ExitStatus why = ExitStatus.FAILED.addExitDescription(unknown
 				? "the database failed while the run recorded its progress (status UNKNOWN); recovered"
 				: "the process running it died (" + liveness.description() + "); recovered");
@@ -318,6 +322,9 @@ public class EtlCommands {
 		}
 		recovered.setStatus(BatchStatus.FAILED);
 		recovered.setExitStatus(why);
+		if (recovered.getEndTime() == null) {
+			recovered.setEndTime(LocalDateTime.now());
+		}
 		this.jobRepository.update(recovered);
 		return recovered;
 	}
@@ -408,10 +415,40 @@ public class EtlCommands {
 		}
 	}
 
+	/**
+	 * Starts the job. PostgreSQL may refuse to serialize the creation of the job instance when another process
+	 * creates one at the same moment (SQLSTATE 40001, e.g. two schedulers at one fire time): that transaction was
+	 * rolled back whole, so the start is tried again, a few times.
+	 */
+	private JobExecution start(EtlRequest request)
+			throws org.springframework.batch.core.launch.JobExecutionAlreadyRunningException,
+			org.springframework.batch.core.launch.JobRestartException,
+			org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException,
+			org.springframework.batch.core.job.parameters.InvalidJobParametersException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return this.jobOperator.start(this.etlJob, request.toJobParameters());
+			}
+			catch (DataAccessException ex) {
+				java.sql.SQLException sql = StorageFaults.sqlCause(ex);
+				if (attempt >= 5 || sql == null || !"40001".equals(sql.getSQLState())) {
+					throw ex;
+				}
+				try {
+					Thread.sleep(20L * attempt);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
+	}
+
 	private ExitCode runJob(EtlRequest request, PrintStream out) {
 		JobExecution execution;
 		try {
-			execution = this.jobOperator.start(this.etlJob, request.toJobParameters());
+			execution = start(request);
 		}
 		catch (org.springframework.batch.core.launch.JobExecutionAlreadyRunningException ex) {
 			throw new UsageException("this run is already running: " + ex.getMessage());

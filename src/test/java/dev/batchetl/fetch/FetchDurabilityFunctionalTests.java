@@ -85,7 +85,7 @@ class FetchDurabilityFunctionalTests {
 		// when: every attempt is killed as soon as one more file is complete than before it started
 		int attempts = 0;
 		int exit = -1;
-		while (attempts < 12) {
+		while (attempts < 20) {
 			attempts++;
 			int before = completeFiles().size();
 			EtlProcess process = EtlProcess.start(this.work, args);
@@ -99,12 +99,13 @@ class FetchDurabilityFunctionalTests {
 			process.kill();
 		}
 
-		// then: each attempt kept what it completed, so the run finished within one attempt per source (and a few
-		// kills that fell between a file's rename and its record), each source requested about once
+		// then: each attempt kept what it completed, so the run finished (without durable downloads every attempt
+		// is killed before its chunk commits, and it never does); a kill can fall in the instant between a file's
+		// rename and its record, which costs that file once more, so the bounds leave room for a few such kills
 		assertThat(exit).as("finished after %d attempts", attempts).isZero();
-		assertThat(attempts).isLessThanOrEqualTo(5 + 3);
+		assertThat(attempts).isLessThanOrEqualTo(5 + 8);
 		for (String path : paths) {
-			assertThat(this.server.requests(path)).as("requests of %s", path).isBetween(1, 2);
+			assertThat(this.server.requests(path)).as("requests of %s", path).isBetween(1, 4);
 		}
 		assertThat(TestDatabase.jdbc().queryForObject("""
 				SELECT COUNT(DISTINCT i.line) FROM etl_fetch_item i
