@@ -116,17 +116,17 @@ final class ExportTasklet implements Tasklet {
 	}
 
 	private void insert(long executionId, FileResult file) {
+		String key = StoredText.key(file.file());
 		if (file.stats() == null) {
 			this.jdbc.update("INSERT INTO etl_file_stats (job_execution_id, file, error) VALUES (?, ?, ?)", executionId,
-					StoredText.key(file.file()), StoredText.text(file.error()));
+					key, StoredText.text(file.error()));
 			return;
 		}
 		this.jdbc.update("""
 				INSERT INTO etl_file_stats (job_execution_id, file, rows_count, columns_count, bad_rows, invalid_bytes)
-				VALUES (?, ?, ?, ?, ?, ?)""", executionId, StoredText.key(file.file()), file.stats().rows(), file.stats().columns(),
+				VALUES (?, ?, ?, ?, ?, ?)""", executionId, key, file.stats().rows(), file.stats().columns(),
 				file.stats().badRows(), file.stats().invalidBytes());
 		List<ColumnStats> columns = file.stats().columnStats();
-		String key = StoredText.key(file.file());
 		this.jdbc.batchUpdate("""
 				INSERT INTO etl_column_stats (job_execution_id, file, column_index, column_name, column_type,
 				       non_null_count, null_count, mean, min_value, max_value, variance, std, min_length, max_length,

@@ -443,7 +443,7 @@ final class ColumnAccumulator {
         // Neumaier (Kahan-Babuska) compensated sum
         double t = dsum + x;
         if (Double.isInfinite(t)) {
-            foldSum(x);
+            foldSum(new BigDecimal(x));
         } else if (Math.abs(dsum) >= Math.abs(x)) {
             dcomp += (dsum - t) + x;
             dsum = t;
@@ -484,18 +484,16 @@ final class ColumnAccumulator {
         wm2 += Math.scalb(d, -M2_HALF_SCALE) * Math.scalb(e, -M2_HALF_SCALE);
     }
 
-    /** The double sum would leave the double range: it moves, with x, into the exact sum, and starts again at 0. */
-    private void foldSum(double x) {
-        BigDecimal folded = new BigDecimal(dsum).add(new BigDecimal(dcomp)).add(new BigDecimal(x));
-        bigSum = bigSum == null ? folded : bigSum.add(folded);
+    /**
+     * The double sum would leave the double range: it moves, with extra, into the exact sum, and starts again at 0.
+     */
+    private void foldSum(BigDecimal extra) {
+        bigSum = finiteSum().add(extra);
         dsum = 0;
         dcomp = 0;
     }
 
-    /**
-     * The sum of the finite values: exact where it left the double range on the way, compensated otherwise; as a
-     * double, so infinite where the sum itself is beyond the double range.
-     */
+    /** The sum of the finite values: exact where it left the double range on the way, compensated otherwise. */
     private BigDecimal finiteSum() {
         BigDecimal total = new BigDecimal(dsum).add(new BigDecimal(dcomp));
         return bigSum == null ? total : bigSum.add(total);
@@ -565,11 +563,7 @@ final class ColumnAccumulator {
         double t = dsum + o.dsum;
         double c = dcomp + o.dcomp;
         if (Double.isInfinite(t) || Double.isInfinite(c)) {
-            BigDecimal folded = new BigDecimal(dsum).add(new BigDecimal(dcomp)).add(new BigDecimal(o.dsum))
-                    .add(new BigDecimal(o.dcomp));
-            bigSum = bigSum == null ? folded : bigSum.add(folded);
-            dsum = 0;
-            dcomp = 0;
+            foldSum(new BigDecimal(o.dsum).add(new BigDecimal(o.dcomp)));
         } else {
             if (Math.abs(dsum) >= Math.abs(o.dsum)) {
                 c += (dsum - t) + o.dsum;
