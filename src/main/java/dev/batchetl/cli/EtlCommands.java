@@ -60,8 +60,12 @@ public class EtlCommands {
 
 	private final RemoteWorker worker;
 
+	private final String databaseUrl;
+
 	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
-			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource, RemoteWorker worker) {
+			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource, RemoteWorker worker,
+			@org.springframework.beans.factory.annotation.Value("${spring.datasource.url:}") String databaseUrl) {
+		this.databaseUrl = databaseUrl;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.etlJob = etlJob;
@@ -464,9 +468,22 @@ public class EtlCommands {
 		catch (DataAccessException | TransactionException ex) {
 			// the database went away while the job recorded its progress: what it committed stays valid
 			Long id = this.ownership.lastStarted();
-			out.println("the database failed during the run: " + Launcher.oneLine(Launcher.rootCause(ex)));
-			out.println("once it is back, continue from the last checkpoint with: batch-etl run ... run="
-					+ request.runKey() + (id == null ? "" : " (or: batch-etl restart " + id + ")"));
+			String continuation = id == null ? "batch-etl run ... run=" + request.runKey() : "batch-etl restart " + id;
+			if (StorageFaults.isConnectionLoss(ex)) {
+				out.println("lost the connection to the job repository at " + StorageFaults.location(this.databaseUrl)
+						+ "; continue with: " + continuation);
+			}
+			else {
+				out.println("the database failed during the run: " + Launcher.oneLine(Launcher.rootCause(ex))
+						+ "; once it is back, continue with: " + continuation);
+			}
+			return ExitCode.FAILED;
+		}
+		String lostIn = connectionLostIn(execution);
+		if (lostIn != null) {
+			// the steps' own lines would only repeat the framework's wrapping of the lost connection
+			out.println("lost the connection to the job repository at " + StorageFaults.location(this.databaseUrl)
+					+ " during " + lostIn + "; continue with: batch-etl restart " + execution.getId());
 			return ExitCode.FAILED;
 		}
 		new RunSummary(this.jdbc).print(execution, request, out);
@@ -476,6 +493,24 @@ public class EtlCommands {
 				+ (code == ExitCode.FAILED || code == ExitCode.STOPPED
 						? " (restart with: batch-etl restart " + execution.getId() + ")" : ""));
 		return code;
+	}
+
+	/**
+	 * The step ("step fetch") during which the execution failed for the loss of its database connection, "the run"
+	 * when no step says, or null when it did not fail that way.
+	 */
+	private static String connectionLostIn(JobExecution execution) {
+		if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.UNKNOWN) {
+			return null;
+		}
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getFailureExceptions().stream().anyMatch(StorageFaults::isConnectionLoss)) {
+				String name = step.getStepName();
+				return "step " + (name.contains(":") ? "stats" : name);
+			}
+		}
+		boolean lost = execution.getFailureExceptions().stream().anyMatch(StorageFaults::isConnectionLoss);
+		return lost ? "the run" : null;
 	}
 
 	static ExitCode exitCode(JobExecution execution) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.batchetl.EtlCli;
 import dev.batchetl.EtlProcess;
 import dev.batchetl.TestDatabase;
+import dev.batchetl.fetch.TestHttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +53,8 @@ class DatabaseOutageFunctionalTests {
 		assertThat(exit).as(process.output()).isIn(0, 1);
 		assertThat(process.output()).doesNotContain("\tat org.");
 		if (exit == 1) {
-			assertThat(process.output()).containsPattern("step stats failed|the database failed");
+			assertThat(process.output()).containsPattern("lost the connection to the job repository at \\S+ during step stats;"
+					+ " continue with: batch-etl restart \\d+");
 		}
 
 		// and running it again completes it, as an uninterrupted run would have ended
@@ -69,6 +71,68 @@ class DatabaseOutageFunctionalTests {
 			.containsExactlyElementsOf(RunRecords.columnStats(reference.executionId()));
 		assertThat(Files.readString(this.work.resolve("results.csv")))
 			.isEqualTo(Files.readString(this.work.resolve("reference.csv")));
+	}
+
+	@Test
+	void aDatabaseRestartMidFetchSaysSoAndLosesNoFinishedDownload() throws Exception {
+		List<String> restartCommand = restartCommand();
+		assumeTrue(restartCommand != null, "cannot restart the test database server here");
+
+		// given: 16 sources that take 400 ms each, two at a time, all in one chunk
+		try (TestHttpServer server = TestHttpServer.start()) {
+			server.latency(java.time.Duration.ofMillis(400));
+			StringBuilder list = new StringBuilder();
+			for (int i = 1; i <= 16; i++) {
+				server.serve("/s" + i + ".csv", ("a,b\n" + i + ",x\n").getBytes());
+				list.append(server.uri("/s" + i + ".csv")).append('\n');
+			}
+			Path sources = Files.writeString(this.work.resolve("sources.txt"), list);
+			String run = "fetch-outage-" + UUID.randomUUID();
+			String[] args = { "run", "sources=" + sources, "dir=" + this.work.resolve("data"),
+					"output=" + this.work.resolve("results.csv"), "run=" + run, "threads=2", "fetch-chunk=16" };
+			EtlProcess process = EtlProcess.start(this.work, args);
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofMinutes(2))
+				.until(() -> doneItems(run) >= 4);
+
+			// when: the database server restarts mid-fetch
+			Process restart = new ProcessBuilder(restartCommand).inheritIO().start();
+			assertThat(restart.waitFor(2, TimeUnit.MINUTES)).isTrue();
+			assertThat(restart.exitValue()).isZero();
+			long doneBefore = doneItems(run);
+
+			// then: the run rode through, or said in one line that it lost the job repository and how to go on
+			int exit = process.waitFor();
+			assertThat(exit).as(process.output()).isIn(0, 1);
+			assertThat(process.output()).doesNotContain("\tat org.").doesNotContain("Exception").doesNotContain(" WARN ");
+			if (exit == 1) {
+				assertThat(process.output()).containsPattern(
+						"lost the connection to the job repository at 127\\.0\\.0\\.1:\\d+/\\S+ during step fetch;"
+								+ " continue with: batch-etl restart \\d+");
+			}
+
+			// and the continuation completes without requesting a download recorded before the restart again
+			EtlCli.Result again = EtlCli.run(args);
+			assertThat(again.exitCode()).as(again.toString()).isZero();
+			assertThat(doneBefore).isGreaterThanOrEqualTo(4);
+			int requestedTwice = 0;
+			for (int i = 1; i <= 16; i++) {
+				int requests = server.requests("/s" + i + ".csv");
+				assertThat(requests).as("requests of s%d.csv", i).isBetween(1, 2);
+				requestedTwice += requests - 1;
+			}
+			// only downloads under way or ended while the database was down may be requested again
+			assertThat(requestedTwice).isLessThanOrEqualTo(16 - (int) doneBefore);
+			assertThat(Files.list(this.work.resolve("data")).count()).isEqualTo(16);
+		}
+	}
+
+	private static long doneItems(String run) {
+		return TestDatabase.jdbc().queryForObject("""
+				SELECT COUNT(DISTINCT i.line) FROM etl_fetch_item i
+				JOIN batch_job_execution e ON e.job_instance_id = i.job_instance_id
+				JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
+				WHERE p.parameter_name = 'run' AND p.parameter_value = ? AND i.status = 'DONE'""", Long.class, run);
 	}
 
 	/** The command that restarts the test database server, or null where there is none to run. */
