@@ -40,6 +40,9 @@ final class Cli {
 			                                     retry-failed (false), log-format (text|json); serves health,
 			                                     metrics and the schedule over HTTP (--server.port=...)
 			  restart EXECUTION_ID               restart a failed or stopped execution from its checkpoint
+			  retry EXECUTION_ID                 fetch and read again only what failed in a run that
+			                                     completed with failures (exit 3), reusing what succeeded,
+			                                     as the new run KEY.retry1
 			  list [N]                           the latest N executions (default 20)
 			  show EXECUTION_ID                  steps, partitions, checkpoints, failures, what a restart redoes
 			  stop EXECUTION_ID                  stop a running execution at its next chunk boundary
@@ -84,6 +87,7 @@ final class Cli {
 			case "run" -> parseRun(rest, cwd, null);
 			case "schedule" -> parseSchedule(rest, cwd);
 			case "restart" -> new Command.Restart(parseExecutionId(name, rest));
+			case "retry" -> new Command.Retry(parseExecutionId(name, rest));
 			case "list" -> new Command.ListExecutions(parseLimit(rest));
 			case "show" -> new Command.Show(parseExecutionId(name, rest));
 			case "stop" -> new Command.Stop(parseExecutionId(name, rest));

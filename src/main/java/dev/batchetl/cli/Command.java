@@ -21,6 +21,10 @@ sealed interface Command {
 	record Restart(long executionId) implements Command {
 	}
 
+	/** {@code retry EXECUTION_ID}: a run of what failed in a completed execution, reusing what succeeded there. */
+	record Retry(long executionId) implements Command {
+	}
+
 	/** {@code list [N]}: the latest executions. */
 	record ListExecutions(int limit) implements Command {
 	}

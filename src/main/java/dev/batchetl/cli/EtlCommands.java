@@ -83,6 +83,9 @@ public class EtlCommands {
 		if (command instanceof Command.Restart restart) {
 			return restart(restart.executionId(), out);
 		}
+		if (command instanceof Command.Retry retry) {
+			return retry(retry.executionId(), out);
+		}
 		if (command instanceof Command.ListExecutions list) {
 			this.inspection.list(list.limit(), out);
 			return ExitCode.OK;
@@ -215,6 +218,81 @@ public class EtlCommands {
 				out.println("execution " + executionId + " is not the latest of its run; the latest is " + last.getId());
 			}
 			return resume(name, last, EtlRequest.from(last.getJobParameters()), out, true);
+		}
+	}
+
+	/**
+	 * Runs what failed in a run that completed with failures, as a new run linked to it ({@code KEY.retry1}, with
+	 * {@code retry-of}): its fetch plan takes the sources fetched there whose files are still as they were, its
+	 * statistics take the files read there that have not changed since, and only the rest is fetched and read.
+	 */
+	private ExitCode retry(long executionId, PrintStream out) {
+		JobExecution execution = execution(executionId);
+		JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));
+		EtlRequest stored = EtlRequest.from(last.getJobParameters());
+		if (last.getId() != executionId) {
+			out.println("execution " + executionId + " is not the latest of its run; retrying the latest, " + last.getId());
+		}
+		if (last.getStatus() != BatchStatus.COMPLETED) {
+			throw new UsageException("execution " + last.getId() + " is " + last.getStatus() + ", not completed: "
+					+ (last.getStatus().isRunning() ? "wait for it, or stop it with: batch-etl stop " + last.getId()
+							: "continue it from its checkpoint with: batch-etl restart " + last.getId()));
+		}
+		if (exitCode(last) != ExitCode.COMPLETED_WITH_FAILURES) {
+			out.println(stored.name() + " completed without failures (execution " + last.getId()
+					+ "): nothing to retry");
+			return ExitCode.OK;
+		}
+		EtlRequest retry;
+		try {
+			retry = stored.retrying(last.getId());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UsageException("cannot name the retry of " + stored.name() + ": " + ex.getMessage());
+		}
+		out.println("retrying what failed in execution " + last.getId() + " (" + last.getExitStatus().getExitDescription()
+				+ ") as " + retry.name() + "; what succeeded there is reused");
+		return runInstance(retry, out, true);
+	}
+
+	/**
+	 * Checks the {@code retry-of} of a request: an existing execution, the latest of its run, completed, with the
+	 * same keys (those that only tune a run aside), so that what it fetched and read is what this run would.
+	 */
+	private void checkRetryOf(EtlRequest request) {
+		String retryOf = request.get(EtlKey.RETRY_OF);
+		if (retryOf == null) {
+			return;
+		}
+		JobExecution execution;
+		try {
+			execution = execution(Long.parseLong(retryOf));
+		}
+		catch (UsageException ex) {
+			throw new UsageException("retry-of: " + ex.getMessage());
+		}
+		JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));
+		if (last.getId() != execution.getId()) {
+			throw new UsageException("retry-of: execution " + retryOf + " is not the latest of its run; use "
+					+ last.getId());
+		}
+		if (execution.getStatus() != BatchStatus.COMPLETED) {
+			throw new UsageException("retry-of: execution " + retryOf + " is " + execution.getStatus()
+					+ ", not completed; continue it with: batch-etl restart " + retryOf);
+		}
+		EtlRequest earlier = EtlRequest.from(execution.getJobParameters());
+		List<String> differing = new ArrayList<>();
+		for (EtlKey key : EtlKey.values()) {
+			if (key.tuning() || key == EtlKey.RUN || key == EtlKey.RETRY_OF) {
+				continue;
+			}
+			if (!Objects.equals(request.get(key), earlier.get(key))) {
+				differing.add(key.key() + "=" + request.get(key) + " (was " + earlier.get(key) + ")");
+			}
+		}
+		if (!differing.isEmpty()) {
+			throw new UsageException("retry-of: execution " + retryOf + " ran with other keys, so what it fetched and"
+					+ " read cannot be reused: " + String.join(", ", differing));
 		}
 	}
 
@@ -371,8 +449,8 @@ public class EtlCommands {
 				out.println(name + " already completed with failures (execution " + last.getId() + "): "
 						+ last.getExitStatus().getExitDescription() + "; batch-etl show " + last.getId()
 						+ " lists them");
-				out.println("to fetch and read them again, run it with a new run key: sources that were fetched and"
-						+ " that their server reports unchanged are not downloaded again");
+				out.println("to fetch and read again only what failed, reusing the rest: batch-etl retry "
+						+ last.getId());
 				return code;
 			}
 			out.println(name + " already completed (execution " + last.getId() + ", exit " + code.code()
@@ -400,6 +478,7 @@ public class EtlCommands {
 	}
 
 	private ExitCode launch(EtlRequest request, PrintStream out, boolean handleSignals) {
+		checkRetryOf(request);
 		if ("remote".equals(request.get(EtlKey.PARTITIONING)) && !sharedDatabase()) {
 			throw new UsageException("partitioning=remote needs a job repository every worker reaches (PostgreSQL,"
 					+ " see README, Scale-out); the embedded default database belongs to this process");

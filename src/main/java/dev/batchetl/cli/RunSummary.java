@@ -42,14 +42,20 @@ final class RunSummary {
 				SELECT COUNT(*) AS total,
 				       COALESCE(SUM(CASE WHEN status = 'DONE' THEN 1 ELSE 0 END), 0) AS done,
 				       COALESCE(SUM(CASE WHEN status = 'NOT_MODIFIED' THEN 1 ELSE 0 END), 0) AS not_modified,
-				       COALESCE(SUM(CASE WHEN status = 'DONE' THEN bytes ELSE 0 END), 0) AS bytes
+				       COALESCE(SUM(CASE WHEN status = 'DONE' AND attempts > 0 THEN bytes ELSE 0 END), 0) AS bytes,
+				       COALESCE(SUM(CASE WHEN status IN ('DONE', 'NOT_MODIFIED') AND attempts = 0 THEN 1 ELSE 0 END), 0)
+				           AS reused
 				FROM etl_source WHERE job_execution_id = ?""", id);
 		long total = ((Number) sources.get("total")).longValue();
+		String retryOf = request.get(EtlKey.RETRY_OF);
 		if (total > 0) {
 			long done = ((Number) sources.get("done")).longValue();
 			long notModified = ((Number) sources.get("not_modified")).longValue();
-			out.printf("sources: %d done, %d failed, %d not modified, %s downloaded%s%n", done,
-					total - done - notModified, notModified, bytes(((Number) sources.get("bytes")).longValue()), fetchTime(execution));
+			long reused = ((Number) sources.get("reused")).longValue();
+			out.printf("sources: %d done, %d failed, %d not modified, %s downloaded%s%s%n", done,
+					total - done - notModified, notModified, bytes(((Number) sources.get("bytes")).longValue()),
+					fetchTime(execution),
+					retryOf == null ? "" : "; " + reused + " taken over from execution " + retryOf + " without a request");
 			List<String> failed = this.jdbc.queryForList("""
 					SELECT source || ': ' || COALESCE(error, 'failed') FROM etl_source
 					WHERE job_execution_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""",
@@ -62,9 +68,16 @@ final class RunSummary {
 		List<String> broken = this.jdbc.queryForList("""
 				SELECT file || ': ' || error FROM etl_file_stats
 				WHERE job_execution_id = ? AND error IS NOT NULL ORDER BY file""", String.class, id);
-		out.printf("files: %d read, %d failed, %d rows, %d bad rows skipped%n",
+		String reusedFiles = "";
+		if (retryOf != null) {
+			long reused = this.jdbc.queryForObject("""
+					SELECT COUNT(DISTINCT file) FROM etl_partition_result WHERE job_instance_id = ?
+					AND partition_name LIKE 'reused:%'""", Long.class, execution.getJobInstance().getInstanceId());
+			reusedFiles = "; " + reused + " taken over from execution " + retryOf + " without reading";
+		}
+		out.printf("files: %d read, %d failed, %d rows, %d bad rows skipped%s%n",
 				((Number) files.get("total")).longValue() - broken.size(), broken.size(),
-				((Number) files.get("rows_total")).longValue(), ((Number) files.get("bad")).longValue());
+				((Number) files.get("rows_total")).longValue(), ((Number) files.get("bad")).longValue(), reusedFiles);
 		listed(broken, "  FAILED ", out);
 		out.println("results: " + request.get(EtlKey.OUTPUT) + " and the etl_* tables (job_execution_id = " + id + ")");
 	}

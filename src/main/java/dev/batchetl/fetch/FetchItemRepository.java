@@ -34,6 +34,44 @@ class FetchItemRepository {
 	}
 
 	/**
+	 * Takes over, for the instance's sources not attempted yet, what the instance of execution {@code fromExecution}
+	 * recorded for the same source and file name as DONE or NOT_MODIFIED, where that file is in {@code dir} at the
+	 * length recorded; the source keeps the record of the execution that fetched it, with no attempt of this run.
+	 * @return how many sources were taken over
+	 */
+	int reuse(long jobInstanceId, long fromExecution, java.nio.file.Path dir) {
+		Long fromInstance = this.jdbc.queryForObject(
+				"SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", Long.class, fromExecution);
+		List<Object[]> reused = new java.util.ArrayList<>();
+		this.jdbc.query("""
+				SELECT f.line, f.target, p.status, p.bytes, p.sha256, p.http_status, p.etag, p.last_modified,
+				       p.duration_ms, p.job_execution_id
+				FROM etl_fetch_item f
+				JOIN etl_fetch_item p ON p.job_instance_id = ? AND p.source = f.source AND p.target = f.target
+				     AND p.status IN ('DONE', 'NOT_MODIFIED')
+				WHERE f.job_instance_id = ? AND f.status = 'PENDING' AND f.attempts = 0""", rs -> {
+			java.nio.file.Path file = dir.resolve(rs.getString(2));
+			Long bytes = (Long) rs.getObject(4);
+			try {
+				if (!java.nio.file.Files.isRegularFile(file)
+						|| (bytes != null && java.nio.file.Files.size(file) != bytes)) {
+					return;
+				}
+			}
+			catch (java.io.IOException ex) {
+				return; // not readable as it was: fetched again
+			}
+			reused.add(new Object[] { rs.getString(3), bytes, rs.getString(5), rs.getObject(6), rs.getString(7),
+					rs.getString(8), rs.getObject(9), rs.getObject(10), jobInstanceId, rs.getInt(1) });
+		}, fromInstance, jobInstanceId);
+		this.jdbc.batchUpdate("""
+				UPDATE etl_fetch_item SET status = ?, bytes = ?, sha256 = ?, http_status = ?, etag = ?,
+				       last_modified = ?, duration_ms = ?, job_execution_id = ?
+				WHERE job_instance_id = ? AND line = ? AND status = 'PENDING'""", reused);
+		return reused.size();
+	}
+
+	/**
 	 * Sources of the instance not yet DONE or NOT_MODIFIED, each with what the previous run of the same definition
 	 * (its latest earlier instance that fetched anything) recorded for its URL; the largest expected first (by that
 	 * record), the rest in list order, so that big downloads start early instead of holding up the end of a chunk.

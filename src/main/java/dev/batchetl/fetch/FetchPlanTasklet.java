@@ -14,9 +14,13 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * Step {@code fetch-plan}: creates the download folder, reads the source list and records each source once per job
- * instance, with the file name it will have. Running it again for the same instance changes nothing.
+ * instance, with the file name it will have. Running it again for the same instance changes nothing. A run with
+ * {@code retry-of} takes over the sources that execution fetched, where their files are still in place at the same
+ * length: they are DONE here without a request.
  */
 final class FetchPlanTasklet implements Tasklet {
+
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(FetchPlanTasklet.class);
 
 	private final FetchItemRepository items;
 
@@ -37,6 +41,13 @@ final class FetchPlanTasklet implements Tasklet {
 		long instanceId = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
 		int added = this.items.plan(instanceId, sources, targets);
 		contribution.incrementWriteCount(added);
+		Object retryOf = parameters.get(EtlKey.RETRY_OF.key());
+		if (retryOf != null) {
+			long from = Long.parseLong(retryOf.toString());
+			int reused = this.items.reuse(instanceId, from, Path.of((String) parameters.get(EtlKey.DIR.key())));
+			logger.info("fetch-plan: {} of {} source(s) reused from execution {} (fetched there, their files unchanged)",
+					reused, sources.size(), from);
+		}
 		return RepeatStatus.FINISHED;
 	}
 

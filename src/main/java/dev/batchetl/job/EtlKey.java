@@ -57,7 +57,10 @@ public enum EtlKey {
 	PARTITIONING("partitioning", Kind.PARTITIONING, "local",
 			"where statistics partitions run: local (threads) or remote (batch-etl worker processes)"),
 	PARTITION_TIMEOUT("partition-timeout", Kind.DURATION, "24h",
-			"partitioning=remote: time limit for all partitions to finish");
+			"partitioning=remote: time limit for all partitions to finish"),
+	RETRY_OF("retry-of", Kind.EXECUTION_ID, null,
+			"a completed execution of the same keys whose fetched sources and read files this run reuses"
+					+ " (see: batch-etl retry)");
 
 	/**
 	 * Keys that only tune how a run goes (concurrency, timeouts, retries, checkpoint size, tolerance of failed
@@ -151,6 +154,12 @@ public enum EtlKey {
 					throw new IllegalArgumentException(
 							"expected a whole number from 1 to " + this.max + ", got '" + raw + "'");
 				}
+			case EXECUTION_ID:
+				if (!value.matches("[1-9]\\d{0,17}")) {
+					throw new IllegalArgumentException("expected a job execution id (see: batch-etl list), got '" + raw
+							+ "'");
+				}
+				return value;
 			case RUN_KEY:
 				if (!RUN_KEY.matcher(value).matches()) {
 					throw new IllegalArgumentException("expected 1 to 100 of A-Z a-z 0-9 . _ : + - (starting with a letter"
@@ -334,7 +343,7 @@ public enum EtlKey {
 	private enum Kind {
 
 		PATH, EXISTING_FILE, POSITIVE_INT, RUN_KEY, DURATION, CHAR, CHAR_OR_NONE, BOOLEAN, CHARSET, BAD_ROW_POLICY, SIZE,
-		SIZE_OR_NONE, COUNT_OR_PERCENT, HOST_LIST, PATH_LIST, PARTITIONING, NA_LIST, INVALID_BYTE_POLICY
+		SIZE_OR_NONE, COUNT_OR_PERCENT, HOST_LIST, PATH_LIST, PARTITIONING, NA_LIST, INVALID_BYTE_POLICY, EXECUTION_ID
 
 	}
 

@@ -77,6 +77,25 @@ public record EtlRequest(String definition, Map<String, String> keys) {
 				+ Integer.toHexString(0x10000 + ThreadLocalRandom.current().nextInt(0xF0000));
 	}
 
+	private static final java.util.regex.Pattern RETRY_SUFFIX = java.util.regex.Pattern.compile("(.*)\\.retry(\\d{1,6})");
+
+	/**
+	 * The request that retries what failed in execution {@code executionId} of this request's run: the same keys,
+	 * {@code retry-of} set, and the run key {@code KEY.retry1} ({@code KEY.retry2} for a retry of that one, and so
+	 * on), so that retrying the same execution twice names the same run.
+	 * @throws IllegalArgumentException when that run key would be too long
+	 */
+	public EtlRequest retrying(long executionId) {
+		String runKey = runKey();
+		var matcher = RETRY_SUFFIX.matcher(runKey);
+		String retryKey = matcher.matches() ? matcher.group(1) + ".retry" + (Integer.parseInt(matcher.group(2)) + 1)
+				: runKey + ".retry1";
+		Map<String, String> retry = new LinkedHashMap<>(this.keys);
+		retry.put(EtlKey.RUN.key(), EtlKey.RUN.canonical(retryKey, Path.of("")));
+		retry.put(EtlKey.RETRY_OF.key(), Long.toString(executionId));
+		return new EtlRequest(this.definition, retry);
+	}
+
 	/** How a run is named to people: {@code DEFINITION run=KEY}. */
 	public String name() {
 		return this.definition + " run=" + runKey();

@@ -40,10 +40,26 @@ final class CsvFilePartitioner implements Partitioner {
 
 	private final long splitSize;
 
+	private final Reuse reuse;
+
 	CsvFilePartitioner(Path dir, CsvOptions options, long splitSize) {
+		this(dir, options, splitSize, null);
+	}
+
+	/** With {@code reuse}, a file whose earlier results it takes over gets no partition. */
+	CsvFilePartitioner(Path dir, CsvOptions options, long splitSize, Reuse reuse) {
 		this.dir = dir;
 		this.options = options;
 		this.splitSize = splitSize;
+		this.reuse = reuse;
+	}
+
+	/** Takes over the statistics of a file that an earlier execution read at this size and modification time. */
+	@FunctionalInterface
+	interface Reuse {
+
+		boolean adopt(String relative, long bytes, long modified);
+
 	}
 
 	@Override
@@ -54,13 +70,25 @@ final class CsvFilePartitioner implements Partitioner {
 			Path file = files.get(i);
 			String name = String.format("f%05d", i + 1);
 			String relative = relative(this.dir, file);
+			long size;
+			long modified;
 			List<ByteRange> ranges;
 			try {
-				// a compressed file is read from its start: one partition, whatever its size
-				long size = Files.size(file);
-				ranges = !ByteSource.isGzip(file) && size > this.splitSize
-						? CsvSplitter.split(file, this.options, balancedSplitSize(size, this.splitSize, gridSize), false)
-						: List.of();
+				size = Files.size(file);
+				modified = Files.getLastModifiedTime(file).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+				if (this.reuse == null || !this.reuse.adopt(relative, size, modified)) {
+					// a compressed file is read from its start: one partition, whatever its size
+					ranges = !ByteSource.isGzip(file) && size > this.splitSize
+							? CsvSplitter.split(file, this.options, balancedSplitSize(size, this.splitSize, gridSize),
+									false)
+							: List.of();
+				}
+				else {
+					continue; // its statistics are an earlier execution's
+				}
+			}
+			catch (org.springframework.dao.DataAccessException ex) {
+				throw ex; // the database, not the file: the step fails
 			}
 			catch (IOException | RuntimeException ex) {
 				ExecutionContext context = context(file, relative, 0, -1, Long.MAX_VALUE, 0);
@@ -69,13 +97,13 @@ final class CsvFilePartitioner implements Partitioner {
 				continue;
 			}
 			if (ranges.size() <= 1) {
-				partitions.put(name, context(file, relative, 0, -1, Long.MAX_VALUE, 0));
+				partitions.put(name, identified(context(file, relative, 0, -1, Long.MAX_VALUE, 0), size, modified));
 				continue;
 			}
 			for (int r = 0; r < ranges.size(); r++) {
 				ByteRange range = ranges.get(r);
-				partitions.put(String.format("%s-r%04d", name, r),
-						context(file, relative, r, range.start(), range.end(), range.firstLine()));
+				partitions.put(String.format("%s-r%04d", name, r), identified(
+						context(file, relative, r, range.start(), range.end(), range.firstLine()), size, modified));
 			}
 		}
 		return partitions;
@@ -109,6 +137,12 @@ final class CsvFilePartitioner implements Partitioner {
 		}
 		String message = ex.getMessage();
 		return (message == null ? ex.getClass().getSimpleName() : message).strip().replaceAll("\\s*\\R\\s*", " ");
+	}
+
+	private static ExecutionContext identified(ExecutionContext context, long size, long modified) {
+		context.putLong(PartitionKeys.FILE_BYTES, size);
+		context.putLong(PartitionKeys.FILE_MODIFIED, modified);
+		return context;
 	}
 
 	private static ExecutionContext context(Path file, String relative, int range, long start, long end,

@@ -58,7 +58,7 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 
 	/** Where this partition reads and under which identity it records its result. */
 	record Partition(long jobInstanceId, long jobExecutionId, String name, Path file, String relative, int range,
-			long start, long end, long firstLine, String error) {
+			long start, long end, long firstLine, String error, Long fileBytes, Long fileModified) {
 	}
 
 	@Override
@@ -116,7 +116,7 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 		}
 		this.results.save(this.partition.jobInstanceId(), this.partition.name(), this.partition.relative(),
 				this.partition.range(), this.error == null ? this.accumulator.toBytes() : null, this.error,
-				this.partition.jobExecutionId());
+				this.partition.jobExecutionId(), this.partition.fileBytes(), this.partition.fileModified());
 		return RepeatStatus.FINISHED;
 	}
 

@@ -25,6 +25,12 @@ public final class PartitionKeys {
 	/** Physical line number at {@link #START}. */
 	public static final String FIRST_LINE = "firstLine";
 
+	/** The file's size in bytes when the partitioner saw it. */
+	public static final String FILE_BYTES = "fileBytes";
+
+	/** The file's modification time, nanoseconds since the epoch, when the partitioner saw it. */
+	public static final String FILE_MODIFIED = "fileModified";
+
 	/** Why the file cannot be read, when the partitioner already knows. */
 	public static final String ERROR = "error";
 

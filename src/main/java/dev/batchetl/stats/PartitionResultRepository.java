@@ -9,6 +9,8 @@ import dev.batchetl.storage.StoredText;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Final states of statistics partitions ({@code etl_partition_result}) and set-aside rows ({@code etl_bad_row_stage}). */
 @Repository
@@ -16,20 +18,73 @@ public class PartitionResultRepository {
 
 	private final JdbcTemplate jdbc;
 
-	PartitionResultRepository(JdbcTemplate jdbc) {
+	private final TransactionTemplate transactions;
+
+	PartitionResultRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
+		this.transactions = new TransactionTemplate(transactionManager);
 	}
 
 	/** Stores a partition's outcome; storing it again (a partition re-run after a crash) replaces it. */
 	void save(long jobInstanceId, String partition, String file, int range, byte[] state, String error,
-			long jobExecutionId) {
+			long jobExecutionId, Long fileBytes, Long fileModified) {
 		this.jdbc.update("DELETE FROM etl_partition_result WHERE job_instance_id = ? AND partition_name = ?",
 				jobInstanceId, partition);
 		this.jdbc.update("""
 				INSERT INTO etl_partition_result (job_instance_id, partition_name, file, range_index, state, error,
-				                                  job_execution_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?)""", jobInstanceId, partition, StoredText.text(file), range, state,
-				StoredText.text(error), jobExecutionId);
+				                                  job_execution_id, file_bytes, file_modified)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", jobInstanceId, partition, StoredText.text(file), range, state,
+				StoredText.text(error), jobExecutionId, fileBytes, fileModified);
+	}
+
+	/** Prefix of the partitions whose results a retry took over from an earlier execution. */
+	public static final String REUSED = "reused:";
+
+	/**
+	 * What takes over, for instance {@code jobInstanceId}, the statistics of a file that execution
+	 * {@code fromExecution} exported without failure, when every partition of it read the file at the size and
+	 * modification time it has now: its partition results and set-aside rows are copied (the partitions under
+	 * {@link #REUSED} names, so they never meet this instance's own), in one transaction.
+	 */
+	CsvFilePartitioner.Reuse reuse(long jobInstanceId, long fromExecution) {
+		Long fromInstance = this.jdbc.queryForObject(
+				"SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?", Long.class, fromExecution);
+		return (relative, bytes, modified) -> {
+			String text = StoredText.text(relative);
+			String key = StoredText.key(relative);
+			Integer exported = this.jdbc.queryForObject("""
+					SELECT COUNT(*) FROM etl_file_stats WHERE job_execution_id = ? AND file = ? AND error IS NULL""",
+					Integer.class, fromExecution, key);
+			if (exported == null || exported == 0) {
+				return false;
+			}
+			List<Boolean> usable = this.jdbc.queryForList("""
+					SELECT CASE WHEN state IS NOT NULL AND error IS NULL AND file_bytes = ? AND file_modified = ?
+					            THEN TRUE ELSE FALSE END
+					FROM etl_partition_result WHERE job_instance_id = ? AND file = ?""", Boolean.class, bytes, modified,
+					fromInstance, text);
+			if (usable.isEmpty() || usable.contains(Boolean.FALSE)) {
+				return false;
+			}
+			this.transactions.executeWithoutResult(status -> {
+				this.jdbc.update("DELETE FROM etl_bad_row_stage WHERE job_instance_id = ? AND file = ?", jobInstanceId,
+						key);
+				this.jdbc.update("""
+						INSERT INTO etl_bad_row_stage (job_instance_id, file, line, reason)
+						SELECT ?, file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? AND file = ?""",
+						jobInstanceId, fromInstance, key);
+				this.jdbc.update("DELETE FROM etl_partition_result WHERE job_instance_id = ? AND file = ?",
+						jobInstanceId, text);
+				this.jdbc.update("""
+						INSERT INTO etl_partition_result (job_instance_id, partition_name, file, range_index, state,
+						                                  error, job_execution_id, file_bytes, file_modified)
+						SELECT ?, ? || partition_name, file, range_index, state, error, job_execution_id, file_bytes,
+						       file_modified
+						FROM etl_partition_result WHERE job_instance_id = ? AND file = ?""", jobInstanceId, REUSED,
+						fromInstance, text);
+			});
+			return true;
+		};
 	}
 
 	void saveBadRows(long jobInstanceId, String file, List<BadRow> rows) {

@@ -32,10 +32,15 @@ class StatsStepConfiguration {
 	@Bean
 	@JobScope
 	Step statsStep(JobRepository jobRepository, @Qualifier("statsFileStep") Step statsFileStep,
-			@Value("#{jobParameters}") Map<String, Object> parameters, RemotePartitioning remote) {
+			@Value("#{jobParameters}") Map<String, Object> parameters,
+			@Value("#{jobExecution}") org.springframework.batch.core.job.JobExecution jobExecution,
+			RemotePartitioning remote, PartitionResultRepository results) {
 		int partitions = Integer.parseInt(string(parameters, EtlKey.PARTITIONS));
+		Object retryOf = parameters.get(EtlKey.RETRY_OF.key());
+		CsvFilePartitioner.Reuse reuse = retryOf == null ? null
+				: results.reuse(jobExecution.getJobInstance().getInstanceId(), Long.parseLong(retryOf.toString()));
 		CsvFilePartitioner partitioner = new CsvFilePartitioner(Path.of(string(parameters, EtlKey.DIR)),
-				csvOptions(parameters), Long.parseLong(string(parameters, EtlKey.SPLIT_SIZE)));
+				csvOptions(parameters), Long.parseLong(string(parameters, EtlKey.SPLIT_SIZE)), reuse);
 		if ("remote".equals(string(parameters, EtlKey.PARTITIONING))) {
 			// the same partitions, run by worker processes (batch-etl worker) that take them from RabbitMQ
 			Duration timeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_TIMEOUT), "");
@@ -68,7 +73,9 @@ class StatsStepConfiguration {
 				Path.of(context.getString(CsvFilePartitioner.FILE)), context.getString(CsvFilePartitioner.RELATIVE),
 				context.getInt(CsvFilePartitioner.RANGE), context.getLong(CsvFilePartitioner.START),
 				context.getLong(CsvFilePartitioner.END), context.getLong(CsvFilePartitioner.FIRST_LINE),
-				context.containsKey(CsvFilePartitioner.ERROR) ? context.getString(CsvFilePartitioner.ERROR) : null);
+				context.containsKey(CsvFilePartitioner.ERROR) ? context.getString(CsvFilePartitioner.ERROR) : null,
+				context.containsKey(PartitionKeys.FILE_BYTES) ? context.getLong(PartitionKeys.FILE_BYTES) : null,
+				context.containsKey(PartitionKeys.FILE_MODIFIED) ? context.getLong(PartitionKeys.FILE_MODIFIED) : null);
 		return new CsvStatsTasklet(partition, csvOptions(parameters),
 				Integer.parseInt(string(parameters, EtlKey.COMMIT_ROWS)), results);
 	}

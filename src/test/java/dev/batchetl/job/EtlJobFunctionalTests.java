@@ -142,7 +142,7 @@ class EtlJobFunctionalTests {
 		assertThat(again.exitCode()).as(again.toString()).isEqualTo(3);
 		assertThat(again.out()).contains("already completed with failures (execution " + execution + "): 2 source(s)")
 			.contains("show " + execution)
-			.contains("new run key");
+			.contains("batch-etl retry " + execution);
 	}
 
 	@Test
