@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instead of waiting at its end. Each download's result is recorded in {@code etl_fetch_item} as soon as the download
  * ends, on its own thread and in a transaction of its own: a file complete under its final name is recorded DONE
  * before anything else happens, so no restart requests it again, whatever the chunk size and however often the
- * process dies. The processor only collects the result ({@link #take}) for the step's counts. What a crash costs is
- * the downloads under way, whose part files a restart resumes.
+ * process dies; a kill between the file's rename and that record is covered by the file's completion record
+ * ({@link Completion}), which the next attempt takes over without a request. The processor only collects the result
+ * ({@link #take}) for the step's counts. What a crash costs is the downloads under way, whose part files a restart
+ * resumes.
  */
 final class DownloadAhead implements AutoCloseable {
 
@@ -103,7 +105,8 @@ final class DownloadAhead implements AutoCloseable {
 		FetchOutcome outcome;
 		try {
 			outcome = this.downloader.fetch(URI.create(item.source()), item.expectedSha256(),
-					this.dir.resolve(item.target()), item.previous());
+					this.dir.resolve(item.target()), item.previous(),
+					"instance " + item.jobInstanceId() + " line " + item.line());
 		}
 		catch (FetchException ex) {
 			if (this.closed) {
@@ -116,6 +119,8 @@ final class DownloadAhead implements AutoCloseable {
 			return failed;
 		}
 		FetchResult done = record(FetchResult.done(item, outcome));
+		// recorded: the completion record that covered a kill between the rename and this record can go
+		this.downloader.settled(this.dir.resolve(item.target()));
 		this.progress.done(item, outcome);
 		return done;
 	}

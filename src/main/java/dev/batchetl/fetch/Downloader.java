@@ -145,6 +145,18 @@ public final class Downloader implements AutoCloseable {
 
     /** As {@link #fetch(URI, String, Path)}, conditionally when {@code previous} says what an earlier run stored. */
     FetchOutcome fetch(URI uri, String expectedSha256, Path target, PreviousFetch previous) throws FetchException {
+        return fetch(uri, expectedSha256, target, previous, null);
+    }
+
+    /**
+     * As {@link #fetch(URI, String, Path, PreviousFetch)}; with a {@code claim} (who asks: a job instance and a line of
+     * its list), a finished download leaves a {@link Completion} record, forced to disk before the rename, until the
+     * caller has recorded the result and calls {@link #settled}. A download of the same claim that finds such a record
+     * and the file as it describes takes the file over without a request: a process killed between the rename and
+     * its record does not cost the download again.
+     */
+    FetchOutcome fetch(URI uri, String expectedSha256, Path target, PreviousFetch previous, String claim)
+            throws FetchException {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(target, "target");
         if (closed) {
@@ -172,8 +184,14 @@ public final class Downloader implements AutoCloseable {
         Attempts attempts = new Attempts();
         attempts.deadline = start + settings.readTimeout().toNanos();
         attempts.previous = previous != null && previous.usable() ? previous : null;
+        attempts.claim = claim;
         TargetLock lock = lock(normalTarget);
         try {
+            Completion done = Completion.adopt(normalTarget, claim, uri);
+            if (done != null && (expected == null || expected.equals(done.sha256()))) {
+                return new FetchOutcome(done.length(), done.sha256(), done.httpStatus(), done.etag(),
+                        done.lastModified(), 1, Duration.ofNanos(System.nanoTime() - start), false);
+            }
             String checksum = expected;
             Result result = retryTemplate.execute(() -> attempt(attempts, uri, scheme, checksum, normalTarget));
             return new FetchOutcome(result.bytes, result.sha256, result.httpStatus, result.etag, result.lastModified,
@@ -197,6 +215,11 @@ public final class Downloader implements AutoCloseable {
         } finally {
             unlock(normalTarget, lock);
         }
+    }
+
+    /** The result of the download into {@code target} is recorded: its {@link Completion} record goes. */
+    void settled(Path target) {
+        deleteQuietly(Completion.of(target.normalize()));
     }
 
     /** Stops the threads of this downloader; later calls to {@link #fetch} fail. */
@@ -241,6 +264,14 @@ public final class Downloader implements AutoCloseable {
                         null);
             }
             if (!result.notModified) {
+                if (attempts.claim != null) {
+                    try {
+                        Completion.write(Completion.of(target), attempts.claim, uri, new Completion(result.bytes,
+                                result.sha256, result.httpStatus, result.etag, result.lastModified));
+                    } catch (IOException e) {
+                        deleteQuietly(Completion.of(target)); // only a kill before the record would cost more
+                    }
+                }
                 moveIntoPlace(part, target);
             }
             deleteQuietly(meta);
@@ -966,6 +997,7 @@ public final class Downloader implements AutoCloseable {
         long failedAt;
         long deadline;
         PreviousFetch previous;
+        String claim;
     }
 
     private record Result(long bytes, String sha256, Integer httpStatus, String etag, String lastModified,
