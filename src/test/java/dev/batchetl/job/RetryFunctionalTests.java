@@ -88,6 +88,46 @@ class RetryFunctionalTests {
 	}
 
 	@Test
+	void aRunThatFilledTheDiskIsFinishedByARetryOnceSpaceIsFreed() throws Exception {
+		// given: a download folder on a small file system of its own (tmpfs, 2 MiB), nearly full
+		Path small = Files.createDirectories(this.work.resolve("small"));
+		Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString())
+			.redirectErrorStream(true)
+			.start();
+		org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here (needs root)");
+		try {
+			Path filler = Files.write(small.resolve(".filler"), new byte[1200 << 10]);
+			for (int i = 1; i <= 3; i++) {
+				this.server.serve("/d" + i + ".csv", CsvFixture.orders(i, i == 3 ? 24_000 : 12_000).bytes());
+			}
+			Path sources = Files.writeString(this.work.resolve("sources.txt"),
+					this.server.uri("/d1.csv") + "\n" + this.server.uri("/d2.csv") + "\n" + this.server.uri("/d3.csv")
+							+ "\n");
+			String run = "disk-full-" + UUID.randomUUID();
+			EtlCli.Result first = EtlCli.run("run", "sources=" + sources, "dir=" + small.resolve("data"),
+					"output=" + this.work.resolve("results.csv"), "run=" + run, "threads=1", "fetch-attempts=1");
+
+			// when: the third download does not fit, the run completes with it failed
+			assertThat(first.exitCode()).as(first.toString()).isEqualTo(3);
+			assertThat(first.out()).containsPattern("FAILED http://127\\.0\\.0\\.1:\\d+/d3\\.csv: .*(No space left|space)");
+
+			// then: once space is freed, the retry fetches only that one and completes
+			Files.delete(filler);
+			EtlCli.Result retry = EtlCli.run("retry", Long.toString(first.executionId()));
+			assertThat(retry.exitCode()).as(retry.toString()).isZero();
+			assertThat(this.server.requests("/d1.csv")).isEqualTo(1);
+			assertThat(this.server.requests("/d2.csv")).isEqualTo(1);
+			assertThat(this.server.requests("/d3.csv")).isEqualTo(2);
+			assertThat(TestDatabase.jdbc().queryForObject("""
+					SELECT COUNT(*) FROM etl_file_stats WHERE job_execution_id = ? AND error IS NULL""", Integer.class,
+					retry.executionId())).isEqualTo(3);
+		}
+		finally {
+			new ProcessBuilder("umount", small.toString()).start().waitFor();
+		}
+	}
+
+	@Test
 	void aRetryReadsTheFilesThatFailedOrChangedAndKeepsTheRest() throws Exception {
 		// given: a folder with a file holding a bad row, a good file, and a file with a byte invalid in UTF-8
 		Path data = Files.createDirectories(this.work.resolve("data"));
