@@ -187,6 +187,7 @@ final class Cli {
 			if (sources != null) {
 				SourceList.read(Path.of(sources));
 			}
+			checkPlaces(request);
 			return new Command.Run(request, fromFile.containsKey("run") || keys.containsKey("run"));
 		}
 		catch (SourceListException ex) {
@@ -195,6 +196,57 @@ final class Cli {
 		catch (IllegalArgumentException ex) {
 			String where = definitionFile == null ? "" : " (definition " + cwd.relativize(definitionFile) + ")";
 			throw new UsageException(ex.getMessage() + where);
+		}
+	}
+
+	/**
+	 * Checks, before anything runs, that the run can write where it will: {@code dir} is a folder (or can be
+	 * created), writable when there are sources to download into it, and {@code output}'s folder takes a file. Each
+	 * check makes and removes a file, since permissions alone do not tell (root, read-only mounts, /proc).
+	 */
+	private static void checkPlaces(EtlRequest request) {
+		Path dir = Path.of(request.get(EtlKey.DIR));
+		if (Files.exists(dir) && !Files.isDirectory(dir)) {
+			throw new IllegalArgumentException("dir: " + dir + " is a file, not a folder");
+		}
+		if (!Files.exists(dir) || request.get(EtlKey.SOURCES) != null) {
+			String problem = unwritable(dir);
+			if (problem != null) {
+				throw new IllegalArgumentException("dir: cannot write downloads to " + dir + ": " + problem);
+			}
+		}
+		Path output = Path.of(request.get(EtlKey.OUTPUT));
+		Path target = Files.isDirectory(output) ? output.resolve("results.csv") : output;
+		if (Files.exists(target) && (!Files.isRegularFile(target) || !Files.isWritable(target))) {
+			throw new IllegalArgumentException("output: cannot write " + target + ": "
+					+ (Files.isRegularFile(target) ? "not writable" : "not a regular file"));
+		}
+		String problem = unwritable(target.getParent());
+		if (problem != null) {
+			throw new IllegalArgumentException("output: cannot write " + target + ": " + problem);
+		}
+	}
+
+	/** Why no file can be created in {@code folder} (or, if it is missing, in the folder it would be made in); null if one can. */
+	private static String unwritable(Path folder) {
+		Path existing = folder;
+		while (existing != null && !Files.exists(existing)) {
+			existing = existing.getParent();
+		}
+		if (existing == null) {
+			return "no folder of it exists";
+		}
+		if (!Files.isDirectory(existing)) {
+			return existing + " is a file, not a folder";
+		}
+		try {
+			Files.delete(Files.createTempFile(existing, ".batch-etl-check-", ".tmp"));
+			return null;
+		}
+		catch (IOException | RuntimeException ex) {
+			String reason = ex instanceof java.nio.file.AccessDeniedException ? "permission denied"
+					: ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+			return (existing.equals(folder) ? "" : "cannot create folders in " + existing + ": ") + reason;
 		}
 	}
 

@@ -64,11 +64,12 @@ public enum EtlKey {
 
 	/**
 	 * Keys that only tune how a run goes (concurrency, timeouts, retries, checkpoint size, tolerance of failed
-	 * sources): a restart may change them. Every other key defines what the run computes and must stay as it was.
+	 * sources) or where its results go ({@code output}): a restart may change them. Every other key defines what the
+	 * run computes and must stay as it was.
 	 */
 	private static final Set<EtlKey> TUNING = EnumSet.of(THREADS, PARTITIONS, FETCH_ATTEMPTS, CONNECT_TIMEOUT, TIMEOUT,
 			READ_TIMEOUT, FETCH_BACKOFF, FETCH_MAX_BACKOFF, MAX_FAILED_SOURCES, PER_HOST, RATE_LIMIT, FETCH_CHUNK,
-			COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT);
+			COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT, OUTPUT);
 
 	private static final Pattern RUN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,99}");
 
@@ -134,6 +135,9 @@ public enum EtlKey {
 			case EXISTING_FILE: {
 				requireNonEmpty(value);
 				Path path = base.resolve(value).toAbsolutePath().normalize();
+				if (Files.isDirectory(path)) {
+					throw new IllegalArgumentException(path + " is a folder; expected a file");
+				}
 				if (!Files.isRegularFile(path)) {
 					throw new IllegalArgumentException("no such file: " + path);
 				}

@@ -116,6 +116,34 @@ class CliTests {
 	}
 
 	@Test
+	void placesTheRunCannotWriteAreUsageErrorsBeforeAnythingRuns() throws Exception {
+		Path file = Files.writeString(this.work.resolve("a-file"), "x");
+		EtlCli.Result dirIsAFile = EtlCli.runWithout("run", "dir=" + file);
+		assertThat(dirIsAFile.exitCode()).isEqualTo(2);
+		assertThat(dirIsAFile.err()).isEqualTo("error: dir: " + file + " is a file, not a folder\n");
+
+		EtlCli.Result underAFile = EtlCli.runWithout("run", "dir=" + this.work, "output=" + file.resolve("results.csv"));
+		assertThat(underAFile.exitCode()).isEqualTo(2);
+		assertThat(underAFile.err()).isEqualTo("error: output: cannot write " + file.resolve("results.csv") + ": "
+				+ file + " is a file, not a folder\n");
+
+		// /proc takes no new file, whatever the permissions say (root included)
+		EtlCli.Result proc = EtlCli.runWithout("run", "dir=" + this.work, "output=/proc/x.csv");
+		assertThat(proc.exitCode()).isEqualTo(2);
+		assertThat(proc.err()).startsWith("error: output: cannot write /proc/x.csv: ").doesNotContain("\n\t");
+		assertThat(proc.err().lines()).hasSize(1);
+
+		Path folder = Files.createDirectories(this.work.resolve("a-folder"));
+		EtlCli.Result sourcesIsAFolder = EtlCli.runWithout("run", "dir=" + this.work, "sources=" + folder);
+		assertThat(sourcesIsAFolder.exitCode()).isEqualTo(2);
+		assertThat(sourcesIsAFolder.err()).isEqualTo("error: sources: " + folder + " is a folder; expected a file\n");
+		// and no check leaves a file behind
+		try (var left = Files.list(this.work)) {
+			assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a-file", "a-folder");
+		}
+	}
+
+	@Test
 	void aDefinitionFileIsCheckedLikeTheCommandLine() throws Exception {
 		Path definition = Files.writeString(this.work.resolve("nightly.properties"), "dir=data\npartitions=0\n");
 		EtlCli.Result result = EtlCli.runWithout("run", definition.toString());

@@ -146,6 +146,33 @@ class EtlJobFunctionalTests {
 	}
 
 	@Test
+	void aRestartMayWriteTheResultsElsewhere() throws Exception {
+		// given: a run whose export failed (marked so in the job repository, as a full disk would leave it)
+		Path data = Files.createDirectories(this.work.resolve("in"));
+		Files.writeString(data.resolve("a.csv"), "id,v\n1,2\n3,4\n");
+		String runKey = "output-" + UUID.randomUUID();
+		EtlCli.Result first = EtlCli.run("run", "dir=" + data, "output=" + this.work.resolve("first.csv"),
+				"run=" + runKey);
+		assertThat(first.exitCode()).as(first.toString()).isZero();
+		long id = first.executionId();
+		JdbcTemplate jdbc = TestDatabase.jdbc();
+		jdbc.update("UPDATE batch_step_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id = ?"
+				+ " AND step_name = 'export'", id);
+		jdbc.update("UPDATE batch_job_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id = ?",
+				id);
+
+		// when: it is run again with another output
+		EtlCli.Result again = EtlCli.run("run", "dir=" + data, "output=" + this.work.resolve("second.csv"),
+				"run=" + runKey);
+
+		// then: the restart is accepted (output does not change what is computed) and writes there
+		assertThat(again.exitCode()).as(again.toString()).isZero();
+		assertThat(again.out()).contains("restarting adhoc run=" + runKey);
+		assertThat(Files.readString(this.work.resolve("second.csv")))
+			.isEqualTo(Files.readString(this.work.resolve("first.csv")));
+	}
+
+	@Test
 	void aMalformedFileIsReportedWithItsLineAndTheOthersComplete() throws Exception {
 		// given: a folder without a source list: one good file, one with a row too long, one that is not UTF-8
 		Path data = Files.createDirectories(this.work.resolve("data/sub"));
