@@ -188,7 +188,9 @@ final class Cli {
 				SourceList.read(Path.of(sources));
 			}
 			checkPlaces(request);
-			return new Command.Run(request, fromFile.containsKey("run") || keys.containsKey("run"));
+			java.util.Set<String> given = new java.util.HashSet<>(fromFile.stringPropertyNames());
+			given.addAll(keys.keySet());
+			return new Command.Run(request, given.contains("run"), java.util.Set.copyOf(given));
 		}
 		catch (SourceListException ex) {
 			throw new UsageException(ex.getMessage());

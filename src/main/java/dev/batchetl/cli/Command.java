@@ -6,8 +6,11 @@ import dev.batchetl.schedule.ScheduleSettings;
 /** A parsed command line. */
 sealed interface Command {
 
-	/** {@code run [DEFINITION] [key=value ...]}. */
-	record Run(EtlRequest request, boolean runKeyGiven) implements Command {
+	/**
+	 * {@code run [DEFINITION] [key=value ...]}; {@code given} names the keys the definition or the command line set
+	 * (the others hold their defaults).
+	 */
+	record Run(EtlRequest request, boolean runKeyGiven, java.util.Set<String> given) implements Command {
 	}
 
 	/**

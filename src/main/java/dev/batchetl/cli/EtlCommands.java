@@ -113,7 +113,7 @@ public class EtlCommands {
 			out.println("run key: " + request.runKey() + " (run again with run=" + request.runKey()
 					+ " to restart this run)");
 		}
-		return runInstance(request, out, true);
+		return runInstance(request, run.given(), out, true);
 	}
 
 	/**
@@ -122,7 +122,7 @@ public class EtlCommands {
 	 * {@link UsageException}. The caller handles signals.
 	 */
 	public ExitCode continueRun(EtlRequest request, PrintStream out) {
-		return runInstance(request, out, false);
+		return runInstance(request, null, out, false);
 	}
 
 	/**
@@ -168,7 +168,13 @@ public class EtlCommands {
 		return true;
 	}
 
-	private ExitCode runInstance(EtlRequest request, PrintStream out, boolean handleSignals) {
+	/**
+	 * Starts or continues the instance of {@code request}. When it continues one, the tuning keys not in
+	 * {@code given} (null: all are given) keep the values the run was started with, not the defaults: a run started
+	 * with {@code rate-limit=5MB} is not restarted at full speed because the restart left the key out.
+	 */
+	private ExitCode runInstance(EtlRequest request, java.util.Set<String> given, PrintStream out,
+			boolean handleSignals) {
 		String name = request.name();
 		try (RunLock lock = lock(name, request)) {
 			JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
@@ -177,7 +183,9 @@ public class EtlCommands {
 				return launch(request, out, handleSignals);
 			}
 			JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(instance));
-			return resume(name, last, request, out, handleSignals);
+			EtlRequest continued = given == null ? request
+					: request.keepingTuning(EtlRequest.from(last.getJobParameters()), given);
+			return resume(name, last, continued, out, handleSignals);
 		}
 	}
 
@@ -252,7 +260,7 @@ public class EtlCommands {
 		}
 		out.println("retrying what failed in execution " + last.getId() + " (" + last.getExitStatus().getExitDescription()
 				+ ") as " + retry.name() + "; what succeeded there is reused");
-		return runInstance(retry, out, true);
+		return runInstance(retry, null, out, true);
 	}
 
 	/**

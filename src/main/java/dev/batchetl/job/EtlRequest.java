@@ -96,6 +96,21 @@ public record EtlRequest(String definition, Map<String, String> keys) {
 		return new EtlRequest(this.definition, retry);
 	}
 
+	/**
+	 * This request with the tuning keys (see {@link EtlKey#tuning()}) that are not in {@code given} taken from
+	 * {@code started}, the request a run was started with: a restart keeps the run's tuning unless it sets a key again.
+	 */
+	public EtlRequest keepingTuning(EtlRequest started, java.util.Set<String> given) {
+		Map<String, String> kept = new LinkedHashMap<>(this.keys);
+		for (EtlKey key : EtlKey.values()) {
+			String before = started.get(key);
+			if (key.tuning() && !given.contains(key.key()) && before != null) {
+				kept.put(key.key(), before);
+			}
+		}
+		return new EtlRequest(this.definition, kept);
+	}
+
 	/** How a run is named to people: {@code DEFINITION run=KEY}. */
 	public String name() {
 		return this.definition + " run=" + runKey();

@@ -146,13 +146,13 @@ class EtlJobFunctionalTests {
 	}
 
 	@Test
-	void aRestartMayWriteTheResultsElsewhere() throws Exception {
-		// given: a run whose export failed (marked so in the job repository, as a full disk would leave it)
+	void aRestartMayWriteTheResultsElsewhereAndKeepsTheTuningItWasStartedWith() throws Exception {
+		// given: a tuned run whose export failed (marked so in the job repository, as a full disk would leave it)
 		Path data = Files.createDirectories(this.work.resolve("in"));
 		Files.writeString(data.resolve("a.csv"), "id,v\n1,2\n3,4\n");
 		String runKey = "output-" + UUID.randomUUID();
 		EtlCli.Result first = EtlCli.run("run", "dir=" + data, "output=" + this.work.resolve("first.csv"),
-				"run=" + runKey);
+				"run=" + runKey, "commit-rows=7", "rate-limit=5MB", "partitions=1");
 		assertThat(first.exitCode()).as(first.toString()).isZero();
 		long id = first.executionId();
 		JdbcTemplate jdbc = TestDatabase.jdbc();
@@ -161,15 +161,25 @@ class EtlJobFunctionalTests {
 		jdbc.update("UPDATE batch_job_execution SET status = 'FAILED', exit_code = 'FAILED' WHERE job_execution_id = ?",
 				id);
 
-		// when: it is run again with another output
+		// when: it is run again with another output, one tuning key set again and the others left out
 		EtlCli.Result again = EtlCli.run("run", "dir=" + data, "output=" + this.work.resolve("second.csv"),
-				"run=" + runKey);
+				"run=" + runKey, "partitions=2");
 
 		// then: the restart is accepted (output does not change what is computed) and writes there
 		assertThat(again.exitCode()).as(again.toString()).isZero();
 		assertThat(again.out()).contains("restarting adhoc run=" + runKey);
 		assertThat(Files.readString(this.work.resolve("second.csv")))
 			.isEqualTo(Files.readString(this.work.resolve("first.csv")));
+		// and the keys left out kept their values, not the defaults
+		Map<String, String> parameters = new java.util.HashMap<>();
+		jdbc.query("SELECT parameter_name, parameter_value FROM batch_job_execution_params WHERE job_execution_id = ?",
+				rs -> {
+					parameters.put(rs.getString(1), rs.getString(2));
+				}, again.executionId());
+		assertThat(parameters).containsEntry("commit-rows", "7")
+			.containsEntry("rate-limit", String.valueOf(5 << 20))
+			.containsEntry("partitions", "2")
+			.containsEntry("output", this.work.resolve("second.csv").toString());
 	}
 
 	@Test

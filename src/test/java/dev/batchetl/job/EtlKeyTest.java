@@ -75,4 +75,16 @@ class EtlKeyTest {
 			.hasMessageStartingWith("expected a count from 0 to 999999999");
 	}
 
+	@Test
+	void theReadmeListsTheKeysARestartMayChangeAsTheCodeHasThem() throws Exception {
+		String readme = java.nio.file.Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+		var matcher = java.util.regex.Pattern.compile("say where its results go – (.*?) – may change").matcher(readme);
+		assertThat(matcher.find()).as("the README's list of keys a restart may change").isTrue();
+		List<String> listed = java.util.Arrays.stream(matcher.group(1).split(","))
+			.map(key -> key.strip().replace("`", ""))
+			.toList();
+		List<String> tuning = java.util.Arrays.stream(EtlKey.values()).filter(EtlKey::tuning).map(EtlKey::key).toList();
+		assertThat(listed).containsExactlyInAnyOrderElementsOf(tuning);
+	}
+
 }
