@@ -61,9 +61,24 @@ class Inspection {
 
 	private final JdbcTemplate jdbc;
 
-	Inspection(JobRepository jobRepository, JdbcTemplate jdbc) {
+	private final dev.batchetl.job.ExecutionOwnership ownership;
+
+	Inspection(JobRepository jobRepository, JdbcTemplate jdbc, dev.batchetl.job.ExecutionOwnership ownership) {
 		this.jobRepository = jobRepository;
 		this.jdbc = jdbc;
+		this.ownership = ownership;
+	}
+
+	/**
+	 * Why an execution the job repository shows as running is dead (its owner is gone, its lease ran out), or null
+	 * while its process may be alive or it is not running.
+	 */
+	private String deathOf(JobExecution execution) {
+		if (execution == null || !execution.getStatus().isRunning()) {
+			return null;
+		}
+		dev.batchetl.job.ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
+		return liveness.dead() ? liveness.description() : null;
 	}
 
 	/** Prints the latest {@code limit} executions of the etl job, newest first. */
@@ -90,8 +105,11 @@ class Inspection {
 		TextTable table = new TextTable("", ">EXECUTION", ">INSTANCE", "DEFINITION", "RUN", "STATUS", "STARTED",
 				"DURATION", "EXIT");
 		for (Listed e : executions) {
-			table.row(e.id(), e.instanceId(), e.definition(), e.runKey(), e.status(), time(e.start()),
-					duration(e.status(), e.start(), e.end(), now), exitCode(e.status(), e.exitCode()));
+			// a run whose process died is still STARTED in the job repository: say so instead of "running"
+			boolean dead = e.status().isRunning() && deathOf(this.jobRepository.getJobExecution(e.id())) != null;
+			table.row(e.id(), e.instanceId(), e.definition(), e.runKey(), e.status() + (dead ? " (dead)" : ""),
+					time(e.start()), dead ? "died" : duration(e.status(), e.start(), e.end(), now),
+					exitCode(e.status(), e.exitCode()));
 		}
 		table.lines().forEach(out::println);
 	}
@@ -136,19 +154,24 @@ class Inspection {
 		out.println("execution " + execution.getId() + ": " + request.name()
 				+ " (instance " + execution.getJobInstance().getInstanceId() + ")");
 		String code = exitCode(status, exit.getExitCode());
-		String description = firstLine(exit.getExitDescription());
+		String description = readable(firstLine(exit.getExitDescription()));
 		out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
 				+ (description.isEmpty() ? "" : ": " + description) + ")");
-		String took = duration(status, execution.getStartTime(), execution.getEndTime(), now);
+		String death = deathOf(execution);
+		String took = death != null ? "" : duration(status, execution.getStartTime(), execution.getEndTime(), now);
 		out.println("started  " + time(execution.getStartTime())
 				+ (execution.getEndTime() == null ? "" : ", ended " + time(execution.getEndTime()))
 				+ (took.isEmpty() ? "" : ", " + (took.startsWith("running") ? took : "took " + took)));
+		if (death != null) {
+			out.println("owner    dead: " + death + "; the job repository still shows it " + status
+					+ " (restart continues it: batch-etl restart " + execution.getId() + ")");
+		}
 		out.println("keys:");
 		Map<String, String> keys = new LinkedHashMap<>();
 		for (EtlKey key : EtlKey.values()) {
 			String value = request.keys().get(key.key());
 			if (value != null) {
-				keys.put(key.key(), value);
+				keys.put(key.key(), key.display(value));
 			}
 		}
 		new TreeSet<>(request.keys().keySet()).forEach(name -> keys.putIfAbsent(name, request.keys().get(name)));
@@ -214,13 +237,15 @@ class Inspection {
 	/** The first line of a failed step's exit description and, when it names one, its root cause. */
 	private static void printFailure(StepExecution step, String indent, PrintStream out) {
 		String description = step.getExitStatus().getExitDescription();
-		out.println(indent + "failed: " + orNone(firstLine(description)));
+		out.println(indent + "failed: " + orNone(readable(firstLine(description))));
 		if (description != null) {
 			description.lines()
 				.map(String::strip)
 				.filter(line -> line.startsWith(CAUSED_BY))
 				.reduce((first, second) -> second)
-				.ifPresent(cause -> out.println(indent + "cause:  " + firstLine(cause.substring(CAUSED_BY.length()))));
+				.map(cause -> readable(firstLine(cause.substring(CAUSED_BY.length()))))
+				.filter(cause -> !cause.isEmpty() && !cause.equals(readable(firstLine(description))))
+				.ifPresent(cause -> out.println(indent + "cause:  " + cause));
 		}
 	}
 
@@ -281,12 +306,12 @@ class Inspection {
 					+ "): only it can be restarted (batch-etl show " + latest.getId() + ")");
 			return;
 		}
-		if (status.isRunning()) {
+		if (status.isRunning() && deathOf(execution) == null) {
 			out.println(label + "nothing, it is still running (stop it with: batch-etl stop " + id
 					+ "; if its process died: batch-etl recover " + id + ")");
 			return;
 		}
-		if (status == BatchStatus.ABANDONED || status == BatchStatus.UNKNOWN) {
+		if (status == BatchStatus.ABANDONED) {
 			out.println(label + "nothing, an execution that is " + status + " cannot be restarted (start a new run)");
 			return;
 		}
@@ -422,6 +447,40 @@ class Inspection {
 		}
 		String line = message.toString();
 		return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+	}
+
+	private static final java.util.regex.Pattern EXCEPTION_CLASS = java.util.regex.Pattern
+		.compile("^(?:[a-z][\\w]*\\.)+[A-Z][\\w$]*(?:Exception|Error)(?::\\s*|$)");
+
+	/**
+	 * A failure as a person reads it: without the exception class names before the message, and for a statement the
+	 * database refused, the database's own message without the SQL and PL/pgSQL context around it
+	 * ({@code PreparedStatementCallback; SQL [...]; ERROR: disk full Where: ...} is {@code disk full}).
+	 */
+	static String readable(String line) {
+		String text = line;
+		for (var matcher = EXCEPTION_CLASS.matcher(text); matcher.find(); matcher = EXCEPTION_CLASS.matcher(text)) {
+			String rest = text.substring(matcher.end());
+			if (rest.isEmpty()) {
+				break; // only a class name: keep it, it is all there is
+			}
+			text = rest;
+		}
+		int sql = text.indexOf("; SQL [");
+		if (sql >= 0) {
+			int end = text.indexOf("]; ", sql);
+			text = end < 0 ? text.substring(0, sql) : text.substring(end + 3);
+		}
+		if (text.startsWith("ERROR: ")) {
+			text = text.substring("ERROR: ".length());
+		}
+		for (String context : List.of(" Where: ", "  Where: ", " Detail: ", " Hint: ", " Position: ")) {
+			int at = text.indexOf(context);
+			if (at > 0) {
+				text = text.substring(0, at);
+			}
+		}
+		return text.strip();
 	}
 
 	private static String orNone(String text) {

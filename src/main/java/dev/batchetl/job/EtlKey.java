@@ -223,6 +223,39 @@ public enum EtlKey {
 		}
 	}
 
+	/**
+	 * A canonical value as a person writes it: a duration or size in its largest exact unit ({@code 300000ms} is
+	 * {@code 5m}, {@code 68719476736} is {@code 64GB}); any other value as it is.
+	 */
+	public String display(String canonical) {
+		if (canonical == null) {
+			return null;
+		}
+		try {
+			if (this.kind == Kind.DURATION && canonical.endsWith("ms")) {
+				long millis = Long.parseLong(canonical.substring(0, canonical.length() - 2));
+				return largestUnit(millis, new long[] { 3_600_000, 60_000, 1000, 1 }, new String[] { "h", "m", "s", "ms" });
+			}
+			if ((this.kind == Kind.SIZE || this.kind == Kind.SIZE_OR_NONE) && !canonical.equals("none")) {
+				return largestUnit(Long.parseLong(canonical), new long[] { 1L << 30, 1L << 20, 1L << 10, 1 },
+						new String[] { "GB", "MB", "KB", "B" });
+			}
+		}
+		catch (NumberFormatException ex) {
+			// not written by this version: shown as stored
+		}
+		return canonical;
+	}
+
+	private static String largestUnit(long value, long[] factors, String[] units) {
+		for (int i = 0; i < factors.length; i++) {
+			if (value % factors[i] == 0) {
+				return value / factors[i] + units[i];
+			}
+		}
+		return Long.toString(value);
+	}
+
 	private static final Pattern COUNT_OR_PERCENT = Pattern.compile("(\\d{1,9})(%?)");
 
 	private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]{0,252})?|\\[[0-9a-f:.]+\\]");

@@ -76,13 +76,13 @@ class InspectionFunctionalTests {
 				  partitions          2
 				  run                 %2$s
 				  fetch-attempts      3
-				  connect-timeout     10000ms
-				  timeout             300000ms
-				  read-timeout        30000ms
+				  connect-timeout     10s
+				  timeout             5m
+				  read-timeout        30s
 				  fetch-backoff       500ms
-				  fetch-max-backoff   10000ms
+				  fetch-max-backoff   10s
 				  max-failed-sources  none
-				  max-file-size       68719476736
+				  max-file-size       64GB
 				  max-redirects       5
 				  per-host            16
 				  rate-limit          none
@@ -93,12 +93,12 @@ class InspectionFunctionalTests {
 				  header              true
 				  encoding            UTF-8
 				  bad-rows            skip
-				  split-size          67108864
+				  split-size          64MB
 				  commit-rows         50000
 				  na-values           pandas
 				  invalid-bytes       fail-file
 				  partitioning        local
-				  partition-timeout   86400000ms
+				  partition-timeout   24h
 				steps:
 				  STEP        STATUS     READ  WRITE  SKIP  COMMITS  ROLLBACKS  DURATION
 				  fetch-plan  COMPLETED     0      3     0        1          0  <d>
@@ -116,10 +116,11 @@ class InspectionFunctionalTests {
 
 	@Test
 	void aRunThatFailedInExportShowsWhyAndThatARestartRedoesOnlyTheExport() throws IOException {
-		// given: a run whose export cannot write its output (a file stands where the folder should be)
-		this.server.serve("/one.csv", bytes("x,y\n1,a\n2,b\n"));
-		Path sources = sourceList("/one.csv");
-		Path blocker = Files.writeString(this.work.resolve("out"), "not a folder");
+		// given: a run whose export fails: the database refuses its rows as if its disk were full
+		String name = "one-" + this.tag + ".csv";
+		this.server.serve("/" + name, bytes("x,y\n1,a\n2,b\n"));
+		Path sources = sourceList("/" + name);
+		refuse("etl_source", "NEW.target = '" + name + "'");
 		EtlCli.Result failed = EtlCli.run("run", "sources=" + sources, "dir=" + this.work.resolve("data"),
 				"output=" + this.work.resolve("out/results.csv"), "partitions=2", "run=" + this.run);
 		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
@@ -130,22 +131,23 @@ class InspectionFunctionalTests {
 
 		// then: the export step failed with its reason, and a restart redoes only the export
 		assertThat(show.exitCode()).as(show.toString()).isZero();
-		String reason = "java.nio.file.FileAlreadyExistsException: " + blocker;
-		assertThat(normalized(show.out())).startsWith("""
+		String out = normalized(show.out());
+		assertThat(out).startsWith("""
 				execution %d: adhoc run=%s (instance %d)
 				status   FAILED, exit 1 (FAILED: %s)
-				started  <time>, ended <time>, took <d>
-				keys:
-				""".formatted(execution, this.run, instanceOf(execution), reason)).endsWith("""
+				""".formatted(execution, this.run, instanceOf(execution), DISK_FULL));
+		assertThat(out).containsPattern("""
 				steps:
 				  STEP        STATUS     READ  WRITE  SKIP  COMMITS  ROLLBACKS  DURATION
 				  fetch-plan  COMPLETED     0      1     0        1          0  <d>
 				  fetch       COMPLETED     1      1     0        1          0  <d>
 				  stats       COMPLETED     0      2     0        1          0  <d>
 				    PARTITION  STATUS     ROWS  SKIPPED  CHECKPOINT  FILE
-				    f00001     COMPLETED     2        0              one.csv
+				    f00001     COMPLETED     2        0              %s
 				  export      FAILED        0      0     0        0          1  <d>
-				    failed: %2$s
+				    failed: %s
+				""".formatted(java.util.regex.Pattern.quote(name), DISK_FULL));
+		assertThat(out).endsWith("""
 				failures: none
 				a restart would redo:
 				  fetch-plan  skip  COMPLETED in execution %1$d
@@ -153,10 +155,10 @@ class InspectionFunctionalTests {
 				  stats       skip  COMPLETED in execution %1$d
 				  export      redo  FAILED in execution %1$d
 				  command: batch-etl restart %1$d
-				""".formatted(execution, reason));
+				""".formatted(execution));
 
 		// and once restarted and completed, the failed execution is no longer the one to restart
-		Files.delete(blocker);
+		dropTriggers();
 		EtlCli.Result restarted = EtlCli.run("restart", Long.toString(execution));
 		assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
 		assertThat(EtlCli.run("show", Long.toString(execution)).out()).endsWith(
@@ -166,11 +168,12 @@ class InspectionFunctionalTests {
 
 	@Test
 	void aRunThatFailedAtTheStartWouldBeRedoneWhole() throws IOException {
-		// given: a run whose download folder cannot be created (a file stands where it should be)
-		this.server.serve("/one.csv", bytes("x\n1\n"));
-		Path sources = sourceList("/one.csv");
-		Path blocker = Files.writeString(this.work.resolve("data"), "not a folder");
-		EtlCli.Result failed = EtlCli.run("run", "sources=" + sources, "dir=" + blocker,
+		// given: a run whose fetch plan cannot be recorded (the database refuses it, as if its disk were full)
+		String name = "one-" + this.tag + ".csv";
+		this.server.serve("/" + name, bytes("x\n1\n"));
+		Path sources = sourceList("/" + name);
+		refuse("etl_fetch_item", "NEW.target = '" + name + "'");
+		EtlCli.Result failed = EtlCli.run("run", "sources=" + sources, "dir=" + this.work.resolve("data"),
 				"output=" + this.work.resolve("results.csv"), "run=" + this.run);
 		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
 		long execution = failed.executionId();
@@ -180,19 +183,42 @@ class InspectionFunctionalTests {
 
 		// then: only fetch-plan ran, and a restart runs every step
 		assertThat(show.exitCode()).as(show.toString()).isZero();
-		assertThat(normalized(show.out())).contains("""
+		assertThat(normalized(show.out())).containsPattern("""
 				steps:
 				  STEP        STATUS  READ  WRITE  SKIP  COMMITS  ROLLBACKS  DURATION
 				  fetch-plan  FAILED     0      0     0        0          1  <d>
-				    failed: java.nio.file.FileAlreadyExistsException: %2$s
+				    failed: %s
 				failures: none
 				a restart would redo:
-				  fetch-plan  redo  FAILED in execution %1$d
+				  fetch-plan  redo  FAILED in execution %2$d
 				  fetch       redo  not run yet; fetches the sources fetch-plan records
 				  stats       redo  not run yet; runs a partition per CSV file in dir
 				  export      redo  not run yet
-				  command: batch-etl restart %1$d
-				""".formatted(execution, blocker));
+				  command: batch-etl restart %2$d
+				""".formatted(DISK_FULL, execution));
+	}
+
+	/** What the test's trigger makes PostgreSQL answer: a full disk (SQLSTATE 53100). */
+	private static final String DISK_FULL = "could not extend file for the test: No space left on device";
+
+	private final String tag = UUID.randomUUID().toString().substring(0, 8);
+
+	private final String trigger = "etl_test_inspect_" + this.tag;
+
+	@org.junit.jupiter.api.AfterEach
+	void dropTriggers() {
+		for (String table : List.of("etl_source", "etl_fetch_item")) {
+			TestDatabase.jdbc().execute("DROP TRIGGER IF EXISTS " + this.trigger + " ON " + table);
+		}
+		TestDatabase.jdbc().execute("DROP FUNCTION IF EXISTS " + this.trigger + "()");
+	}
+
+	/** A trigger that makes PostgreSQL refuse inserts of rows matching the condition as a full disk would. */
+	private void refuse(String table, String condition) {
+		TestDatabase.jdbc().execute("CREATE FUNCTION " + this.trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+				+ " RAISE EXCEPTION '" + DISK_FULL + "' USING ERRCODE = '53100'; END $$");
+		TestDatabase.jdbc().execute("CREATE TRIGGER " + this.trigger + " BEFORE INSERT ON " + table
+				+ " FOR EACH ROW WHEN (" + condition + ") EXECUTE FUNCTION " + this.trigger + "()");
 	}
 
 	@Test
@@ -206,6 +232,18 @@ class InspectionFunctionalTests {
 		EtlProcess process = EtlProcess.start(this.work, args);
 		long execution = RunRecords.awaitCommits(this.run, "stats-file:f00002", 3);
 		process.kill();
+
+		// before it is recovered, list and show tell that its process is gone, and show what a restart would redo
+		EtlCli.Result list = EtlCli.run("list", "3");
+		assertThat(normalized(list.out())).containsPattern("(?m)^ *" + execution + " +\\d+ +adhoc +"
+				+ java.util.regex.Pattern.quote(this.run) + " +STARTED \\(dead\\) +<time> +died");
+		EtlCli.Result dead = EtlCli.run("show", Long.toString(execution));
+		assertThat(normalized(dead.out())).containsPattern("owner    dead: pid \\d+ on .+ is gone; the job repository"
+				+ " still shows it STARTED \\(restart continues it: batch-etl restart " + execution + "\\)")
+			.contains("a restart would redo:")
+			.contains("  command: batch-etl restart " + execution)
+			.doesNotContain("still running");
+
 		EtlCli.Result recovered = EtlCli.run("recover", Long.toString(execution));
 		assertThat(recovered.exitCode()).as(recovered.toString()).isZero();
 
