@@ -144,6 +144,7 @@ class Inspection {
 		printHeader(execution, now, out);
 		printSteps(execution, now, out);
 		printFailures(execution.getJobInstance(), out);
+		printBadRows(execution.getJobInstance(), out);
 		printRestart(execution, out);
 	}
 
@@ -253,16 +254,38 @@ class Inspection {
 	private static String file(ExecutionContext context) {
 		String relative = context.containsKey(RELATIVE) ? context.getString(RELATIVE) : "?";
 		if (context.containsKey(START) && context.getLong(START) >= 0) {
-			return relative + " bytes " + context.getLong(START) + "-" + context.getLong(END);
+			long end = context.getLong(END);
+			return relative + " bytes " + context.getLong(START) + "-" + (end == Long.MAX_VALUE ? "end" : end);
 		}
 		return relative;
 	}
 
 	private static String checkpoint(ExecutionContext context) {
 		if (context.containsKey(CHECKPOINT_LINE) && context.containsKey(CHECKPOINT_OFFSET)) {
-			return "line " + context.getLong(CHECKPOINT_LINE) + ", byte " + context.getLong(CHECKPOINT_OFFSET);
+			long line = context.getLong(CHECKPOINT_LINE);
+			// -1: a range that started mid-file and has not yet met a row whose line it had to count
+			return (line < 0 ? "byte " : "line " + line + ", byte ") + context.getLong(CHECKPOINT_OFFSET);
 		}
 		return "not started";
+	}
+
+	/** The rows the statistics set aside (bad-rows=skip), with their place and reason, the first {@link #LISTED}. */
+	private void printBadRows(JobInstance instance, PrintStream out) {
+		long instanceId = instance.getInstanceId();
+		long count = this.jdbc.queryForObject("SELECT COUNT(*) FROM etl_bad_row_stage WHERE job_instance_id = ?",
+				Long.class, instanceId);
+		if (count == 0) {
+			return;
+		}
+		out.println("bad rows (set aside, not counted in the statistics):");
+		this.jdbc.query("""
+				SELECT file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? ORDER BY file, line
+				LIMIT ?""", rs -> {
+			out.println("  " + rs.getString(1) + " line " + rs.getLong(2) + ": " + rs.getString(3));
+		}, instanceId, LISTED);
+		if (count > LISTED) {
+			out.println("  ... and " + (count - LISTED) + " more (etl_bad_row: job_execution_id of the run)");
+		}
 	}
 
 	private void printFailures(JobInstance instance, PrintStream out) {

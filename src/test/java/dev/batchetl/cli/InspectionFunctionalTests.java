@@ -110,6 +110,8 @@ class InspectionFunctionalTests {
 				  export      COMPLETED     0      2     0        1          0  <d>
 				failures:
 				  source %5$s: HTTP 404 Not Found
+				bad rows (set aside, not counted in the statistics):
+				  two.csv line 3: expected 2 fields, saw 3
 				a restart would redo: nothing (completed)
 				""".formatted(execution, this.run, instance, this.work, this.server.uri("/missing.csv")));
 	}
