@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
@@ -243,8 +244,8 @@ public class EtlCommands {
 		}
 		if (last.getStatus() != BatchStatus.COMPLETED) {
 			throw new UsageException("execution " + last.getId() + " is " + last.getStatus() + ", not completed: "
-					+ (last.getStatus().isRunning() ? "wait for it, or stop it with: batch-etl stop " + last.getId()
-							: "continue it from its checkpoint with: batch-etl restart " + last.getId()));
+					+ (last.getStatus().isRunning() ? "wait for it, or stop it with: " + CommandName.get() + " stop " + last.getId()
+							: "continue it from its checkpoint with: " + CommandName.get() + " restart " + last.getId()));
 		}
 		if (exitCode(last) != ExitCode.COMPLETED_WITH_FAILURES) {
 			out.println(stored.name() + " completed without failures (execution " + last.getId()
@@ -286,7 +287,7 @@ public class EtlCommands {
 		}
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
 			throw new UsageException("retry-of: execution " + retryOf + " is " + execution.getStatus()
-					+ ", not completed; continue it with: batch-etl restart " + retryOf);
+					+ ", not completed; continue it with: " + CommandName.get() + " restart " + retryOf);
 		}
 		EtlRequest earlier = EtlRequest.from(execution.getJobParameters());
 		List<String> differing = new ArrayList<>();
@@ -312,11 +313,11 @@ public class EtlCommands {
 		ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
 		if (liveness.dead()) {
 			throw new UsageException("execution " + executionId + " cannot stop: its process died (" + liveness.description()
-					+ "); mark it failed with: batch-etl recover " + executionId);
+					+ "); mark it failed with: " + CommandName.get() + " recover " + executionId);
 		}
 		requestStop(execution);
 		out.println("stop requested: execution " + executionId
-				+ " stops at its next chunk boundary and ends STOPPED; restart it with: batch-etl restart " + executionId);
+				+ " stops at its next chunk boundary and ends STOPPED; restart it with: " + CommandName.get() + " restart " + executionId);
 		return ExitCode.OK;
 	}
 
@@ -374,14 +375,14 @@ public class EtlCommands {
 			if (!liveness.dead()) {
 				if (executionId != null) {
 					throw new UsageException("execution " + execution.getId() + " is not recovered: its process may be"
-							+ " alive (" + liveness.description() + "); stop it with: batch-etl stop " + execution.getId());
+							+ " alive (" + liveness.description() + "); stop it with: " + CommandName.get() + " stop " + execution.getId());
 				}
 				out.println("execution " + execution.getId() + " left alone: " + liveness.description());
 				continue;
 			}
 			markFailed(execution, liveness);
 			out.println("execution " + execution.getId() + " marked FAILED: " + liveness.description()
-					+ "; restart it with: batch-etl restart " + execution.getId());
+					+ "; restart it with: " + CommandName.get() + " restart " + execution.getId());
 		}
 		return ExitCode.OK;
 	}
@@ -455,9 +456,9 @@ public class EtlCommands {
 			if (code == ExitCode.COMPLETED_WITH_FAILURES) {
 				// not 0: what failed then is still failed, and a scheduler that re-runs the fire must not see it done
 				out.println(name + " already completed with failures (execution " + last.getId() + "): "
-						+ last.getExitStatus().getExitDescription() + "; batch-etl show " + last.getId()
+						+ last.getExitStatus().getExitDescription() + "; " + CommandName.get() + " show " + last.getId()
 						+ " lists them");
-				out.println("to fetch and read again only what failed, reusing the rest: batch-etl retry "
+				out.println("to fetch and read again only what failed, reusing the rest: " + CommandName.get() + " retry "
 						+ last.getId());
 				return code;
 			}
@@ -555,7 +556,7 @@ public class EtlCommands {
 		catch (DataAccessException | TransactionException ex) {
 			// the database went away while the job recorded its progress: what it committed stays valid
 			Long id = this.ownership.lastStarted();
-			String continuation = id == null ? "batch-etl run ... run=" + request.runKey() : "batch-etl restart " + id;
+			String continuation = id == null ? CommandName.get() + " run ... run=" + request.runKey() : CommandName.get() + " restart " + id;
 			if (StorageFaults.isConnectionLoss(ex)) {
 				out.println("lost the connection to the job repository at " + StorageFaults.location(this.databaseUrl)
 						+ "; continue with: " + continuation);
@@ -570,7 +571,7 @@ public class EtlCommands {
 		if (lostIn != null) {
 			// the steps' own lines would only repeat the framework's wrapping of the lost connection
 			out.println("lost the connection to the job repository at " + StorageFaults.location(this.databaseUrl)
-					+ " during " + lostIn + "; continue with: batch-etl restart " + execution.getId());
+					+ " during " + lostIn + "; continue with: " + CommandName.get() + " restart " + execution.getId());
 			return ExitCode.FAILED;
 		}
 		new RunSummary(this.jdbc).print(execution, request, out);
@@ -578,7 +579,7 @@ public class EtlCommands {
 		out.println("execution " + execution.getId() + " " + execution.getStatus() + " in "
 				+ seconds(execution.getStartTime(), execution.getEndTime()) + ": exit " + code.code()
 				+ (code == ExitCode.FAILED || code == ExitCode.STOPPED
-						? " (restart with: batch-etl restart " + execution.getId() + ")" : ""));
+						? " (restart with: " + CommandName.get() + " restart " + execution.getId() + ")" : ""));
 		return code;
 	}
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
@@ -165,7 +166,7 @@ class Inspection {
 				+ (took.isEmpty() ? "" : ", " + (took.startsWith("running") ? took : "took " + took)));
 		if (death != null) {
 			out.println("owner    dead: " + death + "; the job repository still shows it " + status
-					+ " (restart continues it: batch-etl restart " + execution.getId() + ")");
+					+ " (restart continues it: " + CommandName.get() + " restart " + execution.getId() + ")");
 		}
 		out.println("keys:");
 		Map<String, String> keys = new LinkedHashMap<>();
@@ -326,12 +327,12 @@ class Inspection {
 		}
 		if (latest != null && latest.getId() != id) {
 			out.println(label + "see execution " + latest.getId() + ", the latest of this run (" + latest.getStatus()
-					+ "): only it can be restarted (batch-etl show " + latest.getId() + ")");
+					+ "): only it can be restarted (" + CommandName.get() + " show " + latest.getId() + ")");
 			return;
 		}
 		if (status.isRunning() && deathOf(execution) == null) {
-			out.println(label + "nothing, it is still running (stop it with: batch-etl stop " + id
-					+ "; if its process died: batch-etl recover " + id + ")");
+			out.println(label + "nothing, it is still running (stop it with: " + CommandName.get() + " stop " + id
+					+ "; if its process died: " + CommandName.get() + " recover " + id + ")");
 			return;
 		}
 		if (status == BatchStatus.ABANDONED) {
@@ -369,7 +370,7 @@ class Inspection {
 				partitionLines.forEach(out::println);
 			}
 		}
-		out.println("  command: batch-etl restart " + id);
+		out.println("  command: " + CommandName.get() + " restart " + id);
 	}
 
 	private String fetchRedo(long instanceId) {

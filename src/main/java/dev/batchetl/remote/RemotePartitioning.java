@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.batchetl.job.CommandName;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +113,7 @@ public class RemotePartitioning {
 				int failed = failUnfinished(jobExecutionId, "not finished within partition-timeout="
 						+ this.timeout.toSeconds() + "s (no worker took it, or it ran longer)");
 				throw new RemotePartitionException(failed + " partition(s) did not finish within partition-timeout="
-						+ this.timeout.toSeconds() + "s: are workers running (batch-etl worker) on the same queue? "
+						+ this.timeout.toSeconds() + "s: are workers running (" + CommandName.get() + " worker) on the same queue? "
 						+ "Restart the run to run them again");
 			}
 			catch (Exception ex) {
