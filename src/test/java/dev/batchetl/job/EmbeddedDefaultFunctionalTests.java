@@ -114,7 +114,8 @@ class EmbeddedDefaultFunctionalTests {
 		EtlCli.Result result = EtlCli.runWithout("run", "dir=" + this.work,
 				"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/etl");
 		assertThat(result.exitCode()).isEqualTo(2);
-		assertThat(result.err()).startsWith("error: cannot use the database: ").contains("refused");
+		assertThat(result.err()).isEqualTo("error: cannot use the database at 127.0.0.1:" + port
+				+ "/etl (spring.datasource.url): Connection refused\n");
 		assertThat(result.err().lines()).hasSize(1);
 	}
 
