@@ -121,9 +121,12 @@ public class Scheduler {
 		this.timer.setThreadNamePrefix("schedule-timer-");
 		this.timer.initialize();
 		Instant start = Instant.now();
-		submit(() -> startUp(start));
 		synchronized (this) {
-			scheduleAfter(start);
+			// a signal that came already has shut the worker down: nothing may be submitted to it
+			if (!this.stopping) {
+				submit(() -> startUp(start));
+				scheduleAfter(start);
+			}
 		}
 		try (signals) {
 			this.done.await();
