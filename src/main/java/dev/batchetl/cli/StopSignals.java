@@ -14,7 +14,8 @@ import sun.misc.SignalHandler;
  * processes reading the repository while a run goes on) does not let us turn off. So the signal only asks for the
  * stop; the command then ends the ordinary way, its context closed and {@code System.exit} with its exit code.
  * Without these handlers (before they are installed, after they are closed, or when the JVM keeps a signal for itself,
- * as with {@code -Xrs}) a signal ends the JVM as usual. A second signal while stopping is ignored.
+ * as with {@code -Xrs}) a signal ends the JVM as usual. Once a signal came, later ones are ignored until the process
+ * ends, closing included: a second Ctrl-C must not turn the stopped run's exit code 4 into the JVM's 130.
  */
 public final class StopSignals implements AutoCloseable {
 
@@ -49,15 +50,15 @@ public final class StopSignals implements AutoCloseable {
 		return new StopSignals(onStop);
 	}
 
-	/** Whether a signal came. */
-	public boolean received() {
-		return this.received.get();
-	}
-
-	/** Gives the signals back to their previous handlers (the JVM's: a signal ends it). */
+	/**
+	 * Gives the signals back to their previous handlers (the JVM's: a signal ends it), unless one came: the process
+	 * is then ending with the outcome of the stop.
+	 */
 	@Override
 	public void close() {
-		this.previous.forEach(Signal::handle);
+		if (!this.received.get()) {
+			this.previous.forEach(Signal::handle);
+		}
 		this.previous.clear();
 	}
 

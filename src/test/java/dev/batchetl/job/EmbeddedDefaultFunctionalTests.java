@@ -125,10 +125,13 @@ class EmbeddedDefaultFunctionalTests {
 		EtlProcess process = EtlProcess.startWithout(this.work, bigRun(this.work, "stopped"));
 		long execution = awaitCommits(process, 2);
 
-		// when: it gets SIGTERM, as from a scheduler or Ctrl-C
+		// when: it gets SIGTERM, as from a scheduler or Ctrl-C, and again while it closes after its stopped run
+		process.terminate();
+		await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+			.until(() -> !process.isAlive() || process.output().contains("execution " + execution + " STOPPED in "));
 		process.terminate();
 
-		// then: it stops at a chunk boundary and records it in the embedded database: STOPPED, exit code 4
+		// then: it stopped at a chunk boundary and recorded it in the embedded database: STOPPED, exit code 4
 		assertThat(process.waitFor()).as(process.output()).isEqualTo(4);
 		assertThat(process.output()).contains("stop requested: execution " + execution)
 			.contains("execution " + execution + " STOPPED in ")
