@@ -30,6 +30,11 @@ public final class EtlProcess {
 		return start(work, command(args), ProcessBuilder.Redirect.PIPE);
 	}
 
+	/** Starts {@code batch-etl ARGS} exactly with the given arguments (no database configured unless they say so). */
+	public static EtlProcess startWithout(Path work, String... args) throws IOException {
+		return start(work, commandWithout(args), ProcessBuilder.Redirect.PIPE);
+	}
+
 	/**
 	 * Starts {@code batch-etl ARGS} as {@link #start} does, but in a pseudo-terminal (util-linux {@code script}), as a
 	 * person at a terminal runs it: the application sees a console. The output is what the terminal received (line
@@ -53,11 +58,16 @@ public final class EtlProcess {
 	 * is small: the JVM compiles with C1 only, which starts the application about a quarter sooner on 2 cores.
 	 */
 	public static List<String> command(String... args) {
+		List<String> command = commandWithout(args);
+		command.addAll(Arrays.asList(TestDatabase.springArgs()));
+		return command;
+	}
+
+	private static List<String> commandWithout(String... args) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 				BatchEtlApplication.class.getName()));
 		command.addAll(Arrays.asList(args));
-		command.addAll(Arrays.asList(TestDatabase.springArgs()));
 		return command;
 	}
 

@@ -5,10 +5,15 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.batchetl.schedule.Scheduler;
+import dev.batchetl.storage.StorageFaults;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -48,9 +53,21 @@ public final class Launcher {
 			springArgs.add("--logging.level.dev.batchetl=DEBUG");
 			springArgs.add("--logging.level.org.springframework.batch=INFO");
 			springArgs.add("--logging.level.org.springframework.transaction=INFO");
+			springArgs.add("--logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=INFO");
+			springArgs.add("--logging.level.org.springframework.boot.web.server.servlet.context"
+					+ ".AnnotationConfigServletWebServerApplicationContext=INFO");
+			springArgs.add("--logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter=INFO");
 			springArgs.add("--logging.pattern.console=%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} %msg%n%ex");
 		}
 		SpringApplication spring = new SpringApplication(application);
+		AtomicReference<String> databaseUrl = new AtomicReference<>();
+		spring.addListeners(event -> {
+			if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+				String url = prepared.getEnvironment().getProperty("spring.datasource.url");
+				databaseUrl.set(url);
+				checkDatabaseUrl(url);
+			}
+		});
 		try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
 			if (invocation.command() instanceof Command.Schedule schedule) {
 				return context.getBean(Scheduler.class).run(schedule.request(), schedule.settings()).code();
@@ -62,9 +79,22 @@ public final class Launcher {
 			return ExitCode.USAGE.code();
 		}
 		catch (RuntimeException ex) {
+			PortInUseException port = cause(ex, PortInUseException.class);
+			if (port != null) {
+				err.println("error: port " + port.getPort() + " is already in use: stop what listens there, or give"
+						+ " another port (--server.port=PORT; 0 picks a free one)");
+				debug(invocation, ex, err);
+				return ExitCode.USAGE.code();
+			}
 			Throwable database = databaseCause(ex);
 			if (database != null) {
-				err.println("error: cannot use the database: " + oneLine(database));
+				// where it is, and for a database that is not there, the setting that says so
+				String location = StorageFaults.location(databaseUrl.get());
+				boolean unreachable = database instanceof java.net.ConnectException
+						|| database instanceof java.net.UnknownHostException;
+				err.println("error: cannot use " + (location.startsWith("the embedded") ? location
+						: "the database at " + location + (unreachable ? " (spring.datasource.url)" : ""))
+						+ ": " + oneLine(database));
 				debug(invocation, ex, err);
 				return ExitCode.USAGE.code();
 			}
@@ -81,6 +111,35 @@ public final class Launcher {
 		if (invocation.debug()) {
 			ex.printStackTrace(err);
 		}
+	}
+
+	/**
+	 * Refuses a JDBC URL of a database the job repository does not support before anything is started: otherwise the
+	 * start fails on a driver class that is not there ("com.mysql.cj.jdbc.Driver"), which says nothing of the cause.
+	 * Only the URL's scheme is printed, since a URL may hold a password.
+	 */
+	static void checkDatabaseUrl(String url) {
+		if (url == null || url.isBlank()) {
+			return;
+		}
+		String lower = url.strip().toLowerCase(Locale.ROOT);
+		if (lower.startsWith("jdbc:postgresql:") || lower.startsWith("jdbc:h2:")) {
+			return;
+		}
+		int colon = lower.indexOf(':', lower.startsWith("jdbc:") ? "jdbc:".length() : 0);
+		String scheme = colon < 0 ? "'" + lower + "'" : lower.substring(0, colon + 1);
+		throw new UsageException("spring.datasource.url is a " + scheme + " URL, which batch-etl does not support:"
+				+ " give a PostgreSQL one (jdbc:postgresql://HOST:PORT/DATABASE), or none for the embedded default");
+	}
+
+	/** The first exception of type {@code type} in the cause chain of {@code ex}, or null. */
+	private static <T extends Throwable> T cause(Throwable ex, Class<T> type) {
+		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (type.isInstance(t)) {
+				return type.cast(t);
+			}
+		}
+		return null;
 	}
 
 	/** The connection or SQL problem behind a failed start, if that is what it was. */

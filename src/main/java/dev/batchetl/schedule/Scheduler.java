@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.batchetl.cli.EtlCommands;
 import dev.batchetl.cli.Launcher;
 import dev.batchetl.cli.ExitCode;
+import dev.batchetl.cli.StopSignals;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import org.slf4j.Logger;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronExpression;
@@ -60,8 +60,6 @@ public class Scheduler {
 
 	private final JobRepository jobRepository;
 
-	private final ConfigurableApplicationContext context;
-
 	private final Environment environment;
 
 	private final PrintStream out = new LogLines(log);
@@ -93,24 +91,24 @@ public class Scheduler {
 
 	private ScheduledFuture<?> timed;
 
-	Scheduler(EtlCommands commands, FireHistory history, JobRepository jobRepository,
-			ConfigurableApplicationContext context, Environment environment) {
+	Scheduler(EtlCommands commands, FireHistory history, JobRepository jobRepository, Environment environment) {
 		this.commands = commands;
 		this.history = history;
 		this.jobRepository = jobRepository;
-		this.context = context;
 		this.environment = environment;
 	}
 
 	/**
 	 * Fires until the process gets SIGTERM (or Ctrl-C): then no new fire starts, a running job is stopped at its next
-	 * chunk boundary (it ends STOPPED and restartable), and the process exits 0.
+	 * chunk boundary (it ends STOPPED and restartable), and this returns 0. The signal does not start the JVM's
+	 * shutdown ({@link StopSignals}): the job repository, the embedded database included, stays open until the
+	 * running job has recorded its stop, and the command line closes the context afterwards.
 	 */
 	public ExitCode run(EtlRequest template, ScheduleSettings settings) {
 		this.template = template;
 		this.settings = settings;
 		this.cron = settings.expression();
-		Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "schedule-shutdown"));
+		StopSignals signals = StopSignals.install(this::shutdown);
 		log.info("schedule {}: cron '{}' in {}, overlap={}, catch-up={}, retry-failed={}; run keys are fire times in UTC",
 				template.definition(), settings.cron(), settings.zone(), lower(settings.overlap()),
 				lower(settings.catchUp()), settings.retryFailed());
@@ -123,11 +121,14 @@ public class Scheduler {
 		this.timer.setThreadNamePrefix("schedule-timer-");
 		this.timer.initialize();
 		Instant start = Instant.now();
-		submit(() -> startUp(start));
 		synchronized (this) {
-			scheduleAfter(start);
+			// a signal that came already has shut the worker down: nothing may be submitted to it
+			if (!this.stopping) {
+				submit(() -> startUp(start));
+				scheduleAfter(start);
+			}
 		}
-		try {
+		try (signals) {
 			this.done.await();
 		}
 		catch (InterruptedException ex) {
@@ -288,7 +289,7 @@ public class Scheduler {
 		}
 	}
 
-	/** SIGTERM or Ctrl-C: no new fire, the running job stops at a chunk boundary, then the process ends with 0. */
+	/** SIGTERM or Ctrl-C: no new fire, the running job stops at a chunk boundary, then {@link #run} returns. */
 	private void shutdown() {
 		synchronized (this) {
 			this.stopping = true;
@@ -319,15 +320,6 @@ public class Scheduler {
 		}
 		log.info("schedule stopped");
 		this.done.countDown();
-		try {
-			this.context.close();
-		}
-		catch (RuntimeException ex) {
-			log.debug("closing the context", ex);
-		}
-		System.out.flush();
-		System.err.flush();
-		Runtime.getRuntime().halt(ExitCode.OK.code());
 	}
 
 	/** What the schedule endpoint shows of this node. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Usage errors end before any database is touched: one line on standard error, exit code 2. */
 class CliTests {
@@ -166,6 +167,21 @@ class CliTests {
 		assertThat(EtlCli.runWithout().exitCode()).isEqualTo(2);
 		assertThat(EtlCli.runWithout("restart").exitCode()).isEqualTo(2);
 		assertThat(EtlCli.runWithout("restart", "x1").err()).contains("positive whole number");
+	}
+
+	@Test
+	void aDatabaseUrlOfAnotherKindIsRefusedNamingOnlyItsScheme() {
+		Launcher.checkDatabaseUrl("jdbc:postgresql://db.example.org:5432/etl");
+		Launcher.checkDatabaseUrl("jdbc:h2:file:./.batch-etl/repository;MODE=PostgreSQL");
+		Launcher.checkDatabaseUrl("JDBC:PostgreSQL://db/etl");
+		Launcher.checkDatabaseUrl("");
+		assertThatThrownBy(() -> Launcher.checkDatabaseUrl("jdbc:sqlserver://db;user=etl;password=secret"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageStartingWith("spring.datasource.url is a jdbc:sqlserver: URL, which batch-etl does not support")
+			.message()
+			.doesNotContain("secret");
+		assertThatThrownBy(() -> Launcher.checkDatabaseUrl("postgresql://db/etl"))
+			.hasMessageStartingWith("spring.datasource.url is a postgresql: URL");
 	}
 
 	@Test
