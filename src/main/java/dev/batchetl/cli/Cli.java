@@ -184,8 +184,14 @@ final class Cli {
 				throw new IllegalArgumentException("encoding: " + CsvEncoding.refusal(encoding));
 			}
 			String sources = request.get(EtlKey.SOURCES);
-			if (sources != null) {
-				SourceList.read(Path.of(sources));
+			if (sources != null && SourceList.read(Path.of(sources)).isEmpty()) {
+				// it would report whatever an earlier run left in dir as this run's results
+				throw new IllegalArgumentException("sources: " + sources + " lists no source (blank lines and #"
+						+ " comments only)");
+			}
+			if (definitionFile == null && sources == null && !keys.containsKey(EtlKey.DIR.key())) {
+				throw new IllegalArgumentException("run needs a job definition, sources=FILE or dir=FOLDER (see:"
+						+ " batch-etl help); a bare run would read ./data and write ./results.csv");
 			}
 			checkPlaces(request);
 			java.util.Set<String> given = new java.util.HashSet<>(fromFile.stringPropertyNames());
@@ -219,6 +225,17 @@ final class Cli {
 		}
 		Path output = Path.of(request.get(EtlKey.OUTPUT));
 		Path target = Files.isDirectory(output) ? output.resolve("results.csv") : output;
+		String name = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+		boolean hidden = false;
+		if (target.startsWith(dir)) {
+			for (Path part : dir.relativize(target)) {
+				hidden |= part.toString().startsWith(".");
+			}
+		}
+		if (target.startsWith(dir) && !hidden && (name.endsWith(".csv") || name.endsWith(".csv.gz"))) {
+			throw new IllegalArgumentException("output: " + target + " is inside dir " + dir
+					+ ", so the next run would read it as input; write it outside dir");
+		}
 		if (Files.exists(target) && (!Files.isRegularFile(target) || !Files.isWritable(target))) {
 			throw new IllegalArgumentException("output: cannot write " + target + ": "
 					+ (Files.isRegularFile(target) ? "not writable" : "not a regular file"));

@@ -385,6 +385,13 @@ public final class Downloader implements AutoCloseable {
                 if (status < 200 || status > 299) {
                     throw statusFailure(status, response);
                 }
+                String type = response.firstValue("Content-Type").orElse("").strip().toLowerCase(Locale.ROOT);
+                String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (type.startsWith("text/html") && (name.endsWith(".csv") || name.endsWith(".csv.gz"))) {
+                    // a folder's listing or a portal's error page, which the statistics would read as a CSV file
+                    throw new FetchException("the server sent an HTML page (Content-Type: text/html), not CSV: a"
+                            + " folder listing or an error page?", false, null);
+                }
                 String encoding = response.firstValue("Content-Encoding").orElse("identity").strip()
                         .toLowerCase(Locale.ROOT);
                 boolean gzip = encoding.equals("gzip") || encoding.equals("x-gzip");

@@ -117,25 +117,49 @@ class CliTests {
 	}
 
 	@Test
+	void runsThatWouldSurpriseAreRefusedBeforeAnythingRuns() throws Exception {
+		// an empty source list would report whatever an earlier run left in dir
+		Path empty = Files.writeString(this.work.resolve("empty.txt"), "# nothing yet\n\n");
+		EtlCli.Result noSources = EtlCli.runWithout("run", "sources=" + empty, "dir=" + this.work.resolve("data"));
+		assertThat(noSources.exitCode()).isEqualTo(2);
+		assertThat(noSources.err()).isEqualTo("error: sources: " + empty + " lists no source (blank lines and #"
+				+ " comments only)\n");
+
+		// results.csv inside dir would be read as input by the next run
+		Path data = Files.createDirectories(this.work.resolve("data"));
+		EtlCli.Result inside = EtlCli.runWithout("run", "dir=" + data, "output=" + data.resolve("out/results.csv"));
+		assertThat(inside.exitCode()).isEqualTo(2);
+		assertThat(inside.err()).isEqualTo("error: output: " + data.resolve("out/results.csv") + " is inside dir "
+				+ data + ", so the next run would read it as input; write it outside dir\n");
+
+		// a bare run would read ./data and write ./results.csv of wherever it was typed
+		EtlCli.Result bare = EtlCli.runWithout("run");
+		assertThat(bare.exitCode()).isEqualTo(2);
+		assertThat(bare.err()).startsWith("error: run needs a job definition, sources=FILE or dir=FOLDER");
+	}
+
+	@Test
 	void placesTheRunCannotWriteAreUsageErrorsBeforeAnythingRuns() throws Exception {
 		Path file = Files.writeString(this.work.resolve("a-file"), "x");
 		EtlCli.Result dirIsAFile = EtlCli.runWithout("run", "dir=" + file);
 		assertThat(dirIsAFile.exitCode()).isEqualTo(2);
 		assertThat(dirIsAFile.err()).isEqualTo("error: dir: " + file + " is a file, not a folder\n");
 
-		EtlCli.Result underAFile = EtlCli.runWithout("run", "dir=" + this.work, "output=" + file.resolve("results.csv"));
+		EtlCli.Result underAFile = EtlCli.runWithout("run", "dir=" + this.work.resolve("data"),
+				"output=" + file.resolve("results.csv"));
 		assertThat(underAFile.exitCode()).isEqualTo(2);
 		assertThat(underAFile.err()).isEqualTo("error: output: cannot write " + file.resolve("results.csv") + ": "
 				+ file + " is a file, not a folder\n");
 
 		// /proc takes no new file, whatever the permissions say (root included)
-		EtlCli.Result proc = EtlCli.runWithout("run", "dir=" + this.work, "output=/proc/x.csv");
+		EtlCli.Result proc = EtlCli.runWithout("run", "dir=" + this.work.resolve("data"), "output=/proc/x.csv");
 		assertThat(proc.exitCode()).isEqualTo(2);
 		assertThat(proc.err()).startsWith("error: output: cannot write /proc/x.csv: ").doesNotContain("\n\t");
 		assertThat(proc.err().lines()).hasSize(1);
 
 		Path folder = Files.createDirectories(this.work.resolve("a-folder"));
-		EtlCli.Result sourcesIsAFolder = EtlCli.runWithout("run", "dir=" + this.work, "sources=" + folder);
+		EtlCli.Result sourcesIsAFolder = EtlCli.runWithout("run", "dir=" + this.work.resolve("data"),
+				"sources=" + folder);
 		assertThat(sourcesIsAFolder.exitCode()).isEqualTo(2);
 		assertThat(sourcesIsAFolder.err()).isEqualTo("error: sources: " + folder + " is a folder; expected a file\n");
 		// and no check leaves a file behind

@@ -28,7 +28,7 @@ class StartFailureFunctionalTests {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			port = socket.getLocalPort();
 		}
-		EtlProcess process = EtlProcess.startWithout(this.work, "run", "dir=" + this.work,
+		EtlProcess process = EtlProcess.startWithout(this.work, "run", "dir=" + this.work.resolve("data"),
 				"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/x");
 		assertThat(process.waitFor()).as(process.output()).isEqualTo(2);
 		assertThat(process.output()).isEqualTo("error: cannot use the database at 127.0.0.1:" + port
@@ -48,7 +48,7 @@ class StartFailureFunctionalTests {
 	@Test
 	void aSchedulerWhosePortIsTakenIsOneLineAndExitTwo() throws Exception {
 		Path definition = Files.writeString(this.work.resolve("nightly.properties"),
-				"dir=" + this.work + "\ncron=0 0 2 * * *\n");
+				"dir=" + this.work.resolve("data") + "\ncron=0 0 2 * * *\n");
 		try (ServerSocket taken = new ServerSocket()) {
 			taken.bind(new InetSocketAddress(0));
 			int port = taken.getLocalPort();
