@@ -115,6 +115,7 @@ final class KillWork {
 	/**
 	 * Asserts that no source complete at a kill was requested again, and that the bytes re-requested and the rows
 	 * re-read are within their bounds.
+	 *
 	 * @param figures       this run's {@link #measure}
 	 * @param rowsInData    rows of the data, as an uninterrupted run's partitions count them
 	 * @param slack         bytes a download under way can lose at a kill: sent, but not yet in its part file
