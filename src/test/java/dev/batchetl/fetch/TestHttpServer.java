@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +45,7 @@ import com.sun.net.httpserver.HttpServer;
  *     server.latency(Duration.ofMillis(200));           // every response waits before its first byte
  *     server.serveRanged("/r.csv", bytes, "\"v1\"");      // 200 or 206, honouring Range and If-Range
  *     server.cutFirst("/r.csv", 1, 4000);              // the first response breaks off after 4000 body bytes
+ *     server.throttle(1_000_000);                       // every response body at most 1 MB/s
  *     URI uri = server.uri("/data.csv");
  *     ...
  *     assertThat(server.requests("/flaky.csv")).isEqualTo(2);
@@ -59,6 +61,8 @@ import com.sun.net.httpserver.HttpServer;
  *       {@code Last-Modified} ({@link #LAST_MODIFIED}).</li>
  *   <li>Only {@link #serveRanged} understands {@code Range}; every other behaviour ignores it and answers the
  *       whole body, like a server without range support. {@link #rangeHeaders} records what was asked for.</li>
+ *   <li>{@link #requestLog} holds every request with its Range header, status and the body bytes actually sent
+ *       (fewer when the client went away or the body was cut): the work a client made the server do.</li>
  *   <li>All methods are thread-safe.</li>
  * </ul>
  */
@@ -80,6 +84,8 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     private final Map<String, List<String>> rangeHeaders = new ConcurrentHashMap<>();
     private final Map<String, Cut> cuts = new ConcurrentHashMap<>();
     private final Map<String, List<Map<String, String>>> requestHeaders = new ConcurrentHashMap<>();
+    private final List<LoggedRequest> log = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong bytesPerSecond = new AtomicLong();
 
     private TestHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -301,6 +307,44 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         latency.set(Objects.requireNonNull(firstByteDelay));
     }
 
+    /**
+     * Sends every response body (of every path) at most {@code rate} bytes per second, each response on its own, in
+     * slices of at most a twentieth of a second's worth; 0 (the default) sends at once.
+     */
+    public void throttle(long rate) {
+        if (rate < 0) {
+            throw new IllegalArgumentException("rate must not be negative: " + rate);
+        }
+        bytesPerSecond.set(rate);
+    }
+
+    /**
+     * One request as the server saw it.
+     *
+     * @param path      the request path (query string ignored)
+     * @param method    GET, HEAD, ...
+     * @param range     its {@code Range} header, or null
+     * @param status    the status sent, or 0 while none was (yet)
+     * @param bytesSent body bytes written to the connection so far
+     * @param open      whether the server was still handling it
+     */
+    public record Request(String path, String method, String range, int status, long bytesSent, boolean open) {
+    }
+
+    /** Every request so far, in the order they arrived, as they stand now. */
+    public List<Request> requestLog() {
+        synchronized (log) {
+            return log.stream().map(LoggedRequest::snapshot).toList();
+        }
+    }
+
+    /** Body bytes sent so far, over all requests. */
+    public long bytesSent() {
+        synchronized (log) {
+            return log.stream().mapToLong(r -> r.sent.get()).sum();
+        }
+    }
+
     /** Requests received so far for {@code path} (query strings ignored), whatever the answer. */
     public int requests(String path) {
         AtomicInteger count = requestCounts.get(path);
@@ -354,6 +398,26 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     private record Cut(AtomicInteger remaining, int afterBytes) {
     }
 
+    private static final class LoggedRequest {
+
+        final String path;
+        final String method;
+        final String range;
+        final AtomicLong sent = new AtomicLong();
+        volatile int status;
+        volatile boolean open = true;
+
+        LoggedRequest(String path, String method, String range) {
+            this.path = path;
+            this.method = method;
+            this.range = range;
+        }
+
+        Request snapshot() {
+            return new Request(path, method, range, status, sent.get(), open);
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         totalRequests.incrementAndGet();
@@ -363,6 +427,11 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         Map<String, String> headers = new java.util.HashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
         requestHeaders.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(headers);
+        LoggedRequest logged = new LoggedRequest(path, exchange.getRequestMethod(),
+                exchange.getRequestHeaders().getFirst("Range"));
+        log.add(logged);
+        // under a cut, so that it counts what passed it
+        exchange.setStreams(null, new MeteredOutputStream(exchange.getResponseBody(), logged, bytesPerSecond.get()));
         Cut cut = cuts.get(path);
         if (cut != null && cut.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             exchange.setStreams(null, new CuttingOutputStream(exchange.getResponseBody(), cut.afterBytes()));
@@ -382,7 +451,60 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
                 handler.handle(exchange);
             }
         } finally {
+            logged.status = exchange.getResponseCode() < 0 ? 0 : exchange.getResponseCode();
+            logged.open = false;
             inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Counts the body bytes that reach the connection (a write that fails counts nothing) and, given a rate, paces
+     * them: a slice of at most a twentieth of a second's worth at a time, each flushed, then a pause until the rate
+     * allows the next.
+     */
+    private static final class MeteredOutputStream extends FilterOutputStream {
+
+        private final LoggedRequest logged;
+        private final long rate;
+        private long start;
+        private long written;
+
+        MeteredOutputStream(OutputStream out, LoggedRequest logged, long rate) {
+            super(out);
+            this.logged = logged;
+            this.rate = rate;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (rate <= 0) {
+                out.write(b, off, len);
+                logged.sent.addAndGet(len);
+                return;
+            }
+            if (start == 0) {
+                start = System.nanoTime();
+            }
+            int slice = (int) Math.max(1, Math.min(Integer.MAX_VALUE, rate / 20));
+            while (len > 0) {
+                int n = Math.min(slice, len);
+                long due = start + written * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    sleep(Duration.ofNanos(wait));
+                }
+                out.write(b, off, n);
+                out.flush();
+                logged.sent.addAndGet(n);
+                written += n;
+                off += n;
+                len -= n;
+            }
         }
     }
 

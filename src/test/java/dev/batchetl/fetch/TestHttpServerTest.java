@@ -139,4 +139,46 @@ class TestHttpServerTest {
         assertThat(send("GET", "/c").body()).isEqualTo(body);
         assertThat(server.requests("/c")).isEqualTo(3);
     }
+
+    @Test
+    void logsEveryRequestWithItsRangeAndTheBytesSent() throws Exception {
+        byte[] body = new byte[100_000];
+        Arrays.fill(body, (byte) 'y');
+        server.serveRanged("/l", body, "\"v1\"");
+        server.cutFirst("/l", 1, 1000);
+
+        assertThat(catchThrowable(() -> send("GET", "/l"))).isInstanceOf(java.io.IOException.class);
+        send("GET", "/l", "Range", "bytes=1000-");
+        send("HEAD", "/l");
+        // a response is logged as closed just after its last byte reached the client
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.requestLog().stream().noneMatch(TestHttpServer.Request::open));
+
+        assertThat(server.requestLog()).containsExactly(
+                new TestHttpServer.Request("/l", "GET", null, 200, 1000, false),
+                new TestHttpServer.Request("/l", "GET", "bytes=1000-", 206, 99_000, false),
+                new TestHttpServer.Request("/l", "HEAD", null, 200, 0, false));
+        assertThat(server.bytesSent()).isEqualTo(100_000);
+    }
+
+    @Test
+    void throttledBodiesArriveWholeAndAreSeenUnderWay() throws Exception {
+        byte[] body = new byte[400_000];
+        new java.util.Random(7).nextBytes(body);
+        server.serve("/t", body);
+        server.throttle(200_000);
+
+        var response = client.sendAsync(HttpRequest.newBuilder(server.uri("/t")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> !server.requestLog().isEmpty() && server.requestLog().get(0).bytesSent() > 0);
+        TestHttpServer.Request underWay = server.requestLog().get(0);
+
+        // a slice at a time: part of the body is sent while the response is still open
+        assertThat(underWay.open()).isTrue();
+        assertThat(underWay.bytesSent()).isLessThan(body.length);
+        assertThat(response.get().body()).isEqualTo(body);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !server.requestLog().get(0).open());
+        assertThat(server.requestLog().get(0).bytesSent()).isEqualTo(body.length);
+    }
 }
