@@ -38,6 +38,15 @@ final class FetchPlanTasklet implements Tasklet {
 		}
 		List<Source> sources = SourceList.read(Path.of((String) sourcesFile));
 		List<String> targets = TargetNames.assign(sources.stream().map(Source::uri).toList());
+		List<String> notCsv = targets.stream().filter(target -> {
+			String name = target.toLowerCase(java.util.Locale.ROOT);
+			return !name.endsWith(".csv") && !name.endsWith(".csv.gz");
+		}).toList();
+		if (!notCsv.isEmpty()) {
+			logger.warn("fetch-plan: {} source(s) are saved under names that are not *.csv or *.csv.gz, which the"
+					+ " statistics leave out: {}{}", notCsv.size(), String.join(", ", notCsv.subList(0,
+							Math.min(5, notCsv.size()))), notCsv.size() > 5 ? ", ..." : "");
+		}
 		long instanceId = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
 		int added = this.items.plan(instanceId, sources, targets);
 		contribution.incrementWriteCount(added);

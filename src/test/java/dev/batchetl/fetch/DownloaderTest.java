@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -81,6 +82,20 @@ class DownloaderTest {
         assertThat(outcome.lastModified()).isEqualTo(TestHttpServer.LAST_MODIFIED);
         assertThat(outcome.elapsed()).isPositive();
         assertThat(filesInDir()).containsExactly(target);
+    }
+
+    @Test
+    void anHtmlPageForACsvFileIsAFailureNotAFile() throws Exception {
+        byte[] listing = "<html><body><a href=\"a.csv\">a.csv</a></body></html>".getBytes(StandardCharsets.UTF_8);
+        server.serve("/data/", listing, "text/html; charset=utf-8");
+        FetchException e = failure(() -> downloader.fetch(server.uri("/data/"), null, target("data.csv")));
+        assertThat(e.reason()).isEqualTo("the server sent an HTML page (Content-Type: text/html), not CSV: a folder"
+                + " listing or an error page?");
+        assertThat(e.transientFailure()).isFalse();
+        assertThat(target("data.csv")).doesNotExist();
+        // the same page saved under a name that is not CSV is not the statistics' business
+        downloader.fetch(server.uri("/data/"), null, target("index.html"));
+        assertThat(target("index.html")).hasBinaryContent(listing);
     }
 
     @Test

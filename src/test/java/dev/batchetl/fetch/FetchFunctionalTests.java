@@ -38,6 +38,21 @@ class FetchFunctionalTests {
 	private final String run = "f-" + UUID.randomUUID();
 
 	@Test
+	void sourcesSavedUnderNamesTheStatisticsLeaveOutAreNamedAtTheStart() throws Exception {
+		this.server.serve("/a.csv", "x\n1\n".getBytes());
+		this.server.serve("/b.json", "{}".getBytes());
+		Path sources = Files.writeString(this.work.resolve("sources.txt"),
+				this.server.uri("/a.csv") + "\n" + this.server.uri("/b.json") + "\n");
+		dev.batchetl.EtlProcess process = dev.batchetl.EtlProcess.start(this.work, "run", "sources=" + sources,
+				"dir=" + this.work.resolve("data"), "output=" + this.work.resolve("results.csv"),
+				"run=names-" + UUID.randomUUID());
+		assertThat(process.waitFor()).as(process.output()).isZero();
+		assertThat(process.output()).contains("fetch-plan: 1 source(s) are saved under names that are not *.csv or"
+				+ " *.csv.gz, which the statistics leave out: b.json")
+			.contains("files: 1 read");
+	}
+
+	@Test
 	void everyFaultIsRecordedWithItsReasonAndOnlyGoodFilesLand() throws Exception {
 		byte[] csv = "id,v\n1,2\n3,4\n".getBytes();
 		byte[] other = "id,w\n5,6\n".getBytes();

@@ -132,6 +132,18 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         routes.put(path, exchange -> sendBody(exchange, copy));
     }
 
+    /** As {@link #serve}, with the given Content-Type (a folder listing: {@code text/html}). */
+    public void serve(String path, byte[] body, String contentType) {
+        byte[] copy = body.clone();
+        routes.put(path, exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(200, copy.length == 0 ? -1 : copy.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(copy);
+            }
+        });
+    }
+
     /**
      * Serves {@code body} like a server with range support: 200 with {@code ETag: etag}, {@code Last-Modified}
      * ({@link #LAST_MODIFIED}) and {@code Accept-Ranges: bytes}; a request with {@code Range: bytes=N-} gets 206 with
