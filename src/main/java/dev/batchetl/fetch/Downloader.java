@@ -217,6 +217,14 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
+    /** Body bytes received (and copied, for {@code file:} sources) so far, by all downloads, finished or not. */
+    private final java.util.concurrent.atomic.LongAdder received = new java.util.concurrent.atomic.LongAdder();
+
+    /** Body bytes received so far by all downloads of this downloader, those still under way included. */
+    long received() {
+        return received.sum();
+    }
+
     /** The result of the download into {@code target} is recorded: its {@link Completion} record goes. */
     void settled(Path target) {
         deleteQuietly(Completion.of(target.normalize()));
@@ -722,6 +730,7 @@ public final class Downloader implements AutoCloseable {
                 while (in.read(buffer) >= 0) {
                     buffer.flip();
                     bytes += buffer.remaining();
+                    received.add(buffer.remaining());
                     if (bytes > limits.maxFileSize()) {
                         throw tooLarge();
                     }
@@ -1122,6 +1131,7 @@ public final class Downloader implements AutoCloseable {
                 throw owner.tooLarge();
             }
             bytes += buffer.remaining();
+            owner.received.add(buffer.remaining());
             digest.update(buffer.duplicate());
             stage(buffer);
             if (bytes - synced >= SYNC_EVERY) {

@@ -45,6 +45,9 @@ final class FetchProgress {
 
 	private volatile int total;
 
+	/** Bytes received by the downloads, those under way included; null to count finished downloads only. */
+	private volatile LongSupplier received;
+
 	private volatile long startNanos;
 
 	private boolean started;
@@ -73,6 +76,14 @@ final class FetchProgress {
 	private static PrintWriter terminal() {
 		Console console = System.console();
 		return console == null ? null : console.writer();
+	}
+
+	/**
+	 * Counts the bytes of the downloads under way too, from {@code received} (the downloader's count of body bytes
+	 * received): one big source no longer shows 0 B until it ends.
+	 */
+	void counting(LongSupplier received) {
+		this.received = received;
 	}
 
 	synchronized void start(int total) {
@@ -157,14 +168,17 @@ final class FetchProgress {
 				size((long) rate()));
 	}
 
-	/** One progress line: files done/total, bytes, rate, ETA and failures. */
+	/** One progress line: files done/total, bytes (those of downloads under way included), rate, ETA and failures. */
 	String line() {
 		int n = this.finished.get();
-		double rate = rate();
-		double perFile = n == 0 ? 0 : seconds() / n;
+		LongSupplier counter = this.received;
+		long bytes = counter == null ? this.bytes.get() : Math.max(this.bytes.get(), counter.getAsLong());
+		double seconds = seconds();
+		double rate = seconds <= 0 ? 0 : bytes / seconds;
+		double perFile = n == 0 ? 0 : seconds / n;
 		String eta = n == 0 ? "?" : String.format(Locale.ROOT, "%.0fs", perFile * (this.total - n));
 		return String.format(Locale.ROOT, "fetch %d/%d files, %s, %s/s, ETA %s, %d failed", n, this.total,
-				size(this.bytes.get()), size((long) rate), eta, this.failed.get());
+				size(bytes), size((long) rate), eta, this.failed.get());
 	}
 
 	/** Draws {@code text} over the live line: back to the line's start, blanking what is left of a longer one. */

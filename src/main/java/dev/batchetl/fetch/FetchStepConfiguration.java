@@ -53,6 +53,7 @@ class FetchStepConfiguration {
 		String chunkKey = (String) parameters.get(EtlKey.FETCH_CHUNK.key());
 		int chunk = chunkKey != null ? Integer.parseInt(chunkKey) : Math.min(threads * 4, 10_000);
 		FetchProgress progress = new FetchProgress();
+		progress.counting(downloader::received);
 		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
 				progress);
 		DownloadAhead downloads = new DownloadAhead(downloader, items, Path.of(param(parameters, EtlKey.DIR)),

@@ -42,16 +42,22 @@ final class CsvFilePartitioner implements Partitioner {
 
 	private final Reuse reuse;
 
+	private final StatsProgress progress;
+
 	CsvFilePartitioner(Path dir, CsvOptions options, long splitSize) {
-		this(dir, options, splitSize, null);
+		this(dir, options, splitSize, null, null);
 	}
 
-	/** With {@code reuse}, a file whose earlier results it takes over gets no partition. */
-	CsvFilePartitioner(Path dir, CsvOptions options, long splitSize, Reuse reuse) {
+	/**
+	 * With {@code reuse}, a file whose earlier results it takes over gets no partition; {@code progress} (or null)
+	 * learns how many partitions over how many bytes were planned.
+	 */
+	CsvFilePartitioner(Path dir, CsvOptions options, long splitSize, Reuse reuse, StatsProgress progress) {
 		this.dir = dir;
 		this.options = options;
 		this.splitSize = splitSize;
 		this.reuse = reuse;
+		this.progress = progress;
 	}
 
 	/** Takes over the statistics of a file that an earlier execution read at this size and modification time. */
@@ -105,6 +111,17 @@ final class CsvFilePartitioner implements Partitioner {
 				partitions.put(String.format("%s-r%04d", name, r), identified(
 						context(file, relative, r, range.start(), range.end(), range.firstLine()), size, modified));
 			}
+		}
+		if (this.progress != null) {
+			long bytes = 0;
+			for (ExecutionContext context : partitions.values()) {
+				if (context.containsKey(PartitionKeys.FILE_BYTES)) {
+					long start = Math.max(0, context.getLong(START));
+					long end = Math.min(context.getLong(END), context.getLong(PartitionKeys.FILE_BYTES));
+					bytes += Math.max(0, end - start);
+				}
+			}
+			this.progress.planned(partitions.size(), bytes);
 		}
 		return partitions;
 	}

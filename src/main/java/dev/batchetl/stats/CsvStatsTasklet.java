@@ -48,11 +48,15 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 
 	private String error;
 
-	CsvStatsTasklet(Partition partition, CsvOptions options, int commitRows, PartitionResultRepository results) {
+	private final StatsProgress progress;
+
+	CsvStatsTasklet(Partition partition, CsvOptions options, int commitRows, PartitionResultRepository results,
+			StatsProgress progress) {
 		this.partition = partition;
 		this.options = options;
 		this.commitRows = commitRows;
 		this.results = results;
+		this.progress = progress;
 		this.error = partition.error();
 	}
 
@@ -92,7 +96,9 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 		if (this.error == null) {
 			try {
 				List<BadRow> badRows = new ArrayList<>();
+				long before = this.reader.offset();
 				int records = this.reader.read(this.accumulator, this.commitRows, badRows::add);
+				this.progress.read(this.reader.offset() - before);
 				if (!badRows.isEmpty()) {
 					this.results.saveBadRows(this.partition.jobInstanceId(), this.partition.relative(), badRows);
 					contribution.incrementReadSkipCount(badRows.size());
@@ -117,6 +123,7 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
 		this.results.save(this.partition.jobInstanceId(), this.partition.name(), this.partition.relative(),
 				this.partition.range(), this.error == null ? this.accumulator.toBytes() : null, this.error,
 				this.partition.jobExecutionId(), this.partition.fileBytes(), this.partition.fileModified());
+		this.progress.partitionDone();
 		return RepeatStatus.FINISHED;
 	}
 

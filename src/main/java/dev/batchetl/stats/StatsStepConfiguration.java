@@ -34,13 +34,13 @@ class StatsStepConfiguration {
 	Step statsStep(JobRepository jobRepository, @Qualifier("statsFileStep") Step statsFileStep,
 			@Value("#{jobParameters}") Map<String, Object> parameters,
 			@Value("#{jobExecution}") org.springframework.batch.core.job.JobExecution jobExecution,
-			RemotePartitioning remote, PartitionResultRepository results) {
+			RemotePartitioning remote, PartitionResultRepository results, StatsProgress progress) {
 		int partitions = Integer.parseInt(string(parameters, EtlKey.PARTITIONS));
 		Object retryOf = parameters.get(EtlKey.RETRY_OF.key());
 		CsvFilePartitioner.Reuse reuse = retryOf == null ? null
 				: results.reuse(jobExecution.getJobInstance().getInstanceId(), Long.parseLong(retryOf.toString()));
 		CsvFilePartitioner partitioner = new CsvFilePartitioner(Path.of(string(parameters, EtlKey.DIR)),
-				csvOptions(parameters), Long.parseLong(string(parameters, EtlKey.SPLIT_SIZE)), reuse);
+				csvOptions(parameters), Long.parseLong(string(parameters, EtlKey.SPLIT_SIZE)), reuse, progress);
 		if ("remote".equals(string(parameters, EtlKey.PARTITIONING))) {
 			// the same partitions, run by worker processes (batch-etl worker) that take them from RabbitMQ
 			Duration timeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_TIMEOUT), "");
@@ -52,7 +52,14 @@ class StatsStepConfiguration {
 		executor.setConcurrencyLimit(partitions);
 		return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
 			.partitionHandler(new RestartFirstPartitionHandler(statsFileStep, executor, partitions))
+			.listener(progress)
 			.build();
+	}
+
+	/** The statistics step's progress line in this process, fed by its partitions at every checkpoint. */
+	@Bean
+	StatsProgress statsProgress() {
+		return new StatsProgress();
 	}
 
 	@Bean
@@ -66,7 +73,8 @@ class StatsStepConfiguration {
 	@Bean
 	@StepScope
 	CsvStatsTasklet csvStatsTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
-			@Value("#{jobParameters}") Map<String, Object> parameters, PartitionResultRepository results) {
+			@Value("#{jobParameters}") Map<String, Object> parameters, PartitionResultRepository results,
+			StatsProgress progress) {
 		var context = stepExecution.getExecutionContext();
 		var partition = new CsvStatsTasklet.Partition(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
 				stepExecution.getJobExecutionId(), stepExecution.getStepName(),
@@ -77,7 +85,7 @@ class StatsStepConfiguration {
 				context.containsKey(PartitionKeys.FILE_BYTES) ? context.getLong(PartitionKeys.FILE_BYTES) : null,
 				context.containsKey(PartitionKeys.FILE_MODIFIED) ? context.getLong(PartitionKeys.FILE_MODIFIED) : null);
 		return new CsvStatsTasklet(partition, csvOptions(parameters),
-				Integer.parseInt(string(parameters, EtlKey.COMMIT_ROWS)), results);
+				Integer.parseInt(string(parameters, EtlKey.COMMIT_ROWS)), results, progress);
 	}
 
 	/** The CSV dialect and policies of a run, from its job parameters. */

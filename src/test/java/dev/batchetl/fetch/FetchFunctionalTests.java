@@ -49,7 +49,8 @@ class FetchFunctionalTests {
 		assertThat(process.waitFor()).as(process.output()).isZero();
 		assertThat(process.output()).contains("fetch-plan: 1 source(s) are saved under names that are not *.csv or"
 				+ " *.csv.gz, which the statistics leave out: b.json")
-			.contains("files: 1 read");
+			.contains("files: 1 read")
+			.containsPattern("stats: 1 partition\\(s\\), \\d+ B read in [0-9.]+ s");
 	}
 
 	@Test

@@ -114,6 +114,25 @@ class FetchProgressTest {
 	}
 
 	@Test
+	void theBytesOfADownloadUnderWayAreCountedBeforeItEnds() {
+		java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+		FetchProgress progress = new FetchProgress(null, this.now::get, false);
+		progress.counting(received::get);
+		progress.start(1);
+		this.now.set(2 * SECOND);
+		received.set(6 << 20);
+		progress.tick();
+		this.now.set(4 * SECOND);
+		received.set(12 << 20);
+		progress.done(item(1), outcome(12 << 20, false));
+		progress.stop();
+
+		assertThat(raw().split("\n")).containsExactly("fetch: 1 source(s) to fetch",
+				"fetch 0/1 files, 6.0 MiB, 3.0 MiB/s, ETA ?, 0 failed",
+				"fetch: 1 done, 0 not modified, 0 failed, 12.0 MiB in 4.0 s (3.0 MiB/s)");
+	}
+
+	@Test
 	void withoutATerminalTheSameLineIsLoggedAndNothingIsDrawnInPlace() {
 		FetchProgress progress = new FetchProgress(null, this.now::get, false);
 		progress.start(2);
