@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.batchetl.job.EtlKey;
 import dev.batchetl.schedule.Scheduler;
 import dev.batchetl.storage.StorageFaults;
 
@@ -46,6 +47,11 @@ public final class Launcher {
 			springArgs.add("--" + Scheduler.ENABLED + "=true");
 			if (schedule.settings().jsonLogs()) {
 				springArgs.add("--logging.structured.format.console=ecs");
+			}
+			// RabbitMQ's health counts only where the scheduled runs use it: otherwise a broker that is down (or was
+			// never set up) would make /actuator/health say DOWN for a scheduler that does not need it
+			if ("remote".equals(schedule.request().get(EtlKey.PARTITIONING))) {
+				springArgs.add("--management.health.rabbit.enabled=true");
 			}
 		}
 		springArgs.addAll(invocation.springArgs());
