@@ -18,6 +18,26 @@ public final class CommandName {
 		return NAME;
 	}
 
+	/**
+	 * Whether the jar is this application's (its manifest starts {@code BatchEtlApplication}), not a jar that
+	 * started it some other way, such as a test runner's.
+	 */
+	static boolean isThisApplication(String jar) {
+		try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
+			java.util.jar.Manifest manifest = file.getManifest();
+			if (manifest == null) {
+				return false;
+			}
+			java.util.jar.Attributes main = manifest.getMainAttributes();
+			return APPLICATION.equals(main.getValue("Start-Class")) || APPLICATION.equals(main.getValue("Main-Class"));
+		}
+		catch (java.io.IOException | SecurityException ex) {
+			return false;
+		}
+	}
+
+	private static final String APPLICATION = "dev.batchetl.BatchEtlApplication";
+
 	static String detect(String fromLauncher, String javaCommand) {
 		if (fromLauncher != null && !fromLauncher.isBlank()) {
 			return fromLauncher.strip();
@@ -25,7 +45,7 @@ public final class CommandName {
 		if (javaCommand != null) {
 			// the jar as given on the command line (relative to where it was typed), then the arguments
 			var jar = java.util.regex.Pattern.compile("^(.*?\\.jar)(?:\\s|$)").matcher(javaCommand.strip());
-			if (jar.find()) {
+			if (jar.find() && isThisApplication(jar.group(1))) {
 				String path = jar.group(1);
 				return "java -jar " + (path.contains(" ") ? "'" + path + "'" : path);
 			}
