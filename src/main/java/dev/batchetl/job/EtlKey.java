@@ -58,6 +58,8 @@ public enum EtlKey {
 			"where statistics partitions run: local (threads) or remote (batch-etl worker processes)"),
 	PARTITION_TIMEOUT("partition-timeout", Kind.DURATION, "24h",
 			"partitioning=remote: time limit for all partitions to finish"),
+	PARTITION_PICKUP_TIMEOUT("partition-pickup-timeout", Kind.DURATION, "5m",
+			"partitioning=remote: time limit for a worker to take the first partition of the run"),
 	RETRY_OF("retry-of", Kind.EXECUTION_ID, null,
 			"a completed execution of the same keys whose fetched sources and read files this run reuses"
 					+ " (see: batch-etl retry)");
@@ -69,7 +71,7 @@ public enum EtlKey {
 	 */
 	private static final Set<EtlKey> TUNING = EnumSet.of(THREADS, PARTITIONS, FETCH_ATTEMPTS, CONNECT_TIMEOUT, TIMEOUT,
 			READ_TIMEOUT, FETCH_BACKOFF, FETCH_MAX_BACKOFF, MAX_FAILED_SOURCES, PER_HOST, RATE_LIMIT, FETCH_CHUNK,
-			COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT, OUTPUT);
+			COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT, PARTITION_PICKUP_TIMEOUT, OUTPUT);
 
 	private static final Pattern RUN_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,99}");
 

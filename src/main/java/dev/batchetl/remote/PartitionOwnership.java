@@ -39,8 +39,16 @@ class PartitionOwnership implements DisposableBean {
 				heartbeat);
 	}
 
-	/** The outcome of a claim: claimed, or why not. */
-	record Claim(boolean claimed, String reason) {
+	/**
+	 * The outcome of a claim: claimed, or why not; {@code exists} is false when this job repository has no such step
+	 * execution at all.
+	 */
+	record Claim(boolean claimed, boolean exists, String reason) {
+
+		Claim(boolean claimed, String reason) {
+			this(claimed, true, reason);
+		}
+
 	}
 
 	/**
@@ -55,7 +63,7 @@ class PartitionOwnership implements DisposableBean {
 					WHERE s.step_execution_id = ? FOR UPDATE""",
 					(rs, n) -> new String[] { rs.getString(1), rs.getString(2), rs.getString(3) }, stepExecutionId);
 			if (rows.isEmpty()) {
-				return new Claim(false, "no such step execution");
+				return new Claim(false, false, "no such step execution");
 			}
 			String stepStatus = rows.get(0)[0];
 			String jobStatus = rows.get(0)[1];
@@ -82,6 +90,55 @@ class PartitionOwnership implements DisposableBean {
 			this.heart.hold(stepExecutionId);
 			return new Claim(true, "claimed by " + me);
 		});
+	}
+
+	/** Where the partitions of a job execution stand with the workers: none created yet, all waiting, or one taken. */
+	enum Pickup {
+		NONE_YET, WAITING, TAKEN
+	}
+
+	/** Whether a worker took a partition of a job execution whose step names start with {@code stepPrefix}. */
+	Pickup pickup(long jobExecutionId, String stepPrefix) {
+		long[] counts = this.jdbc.queryForObject("""
+				SELECT COUNT(*), COUNT(*) FILTER (WHERE status <> 'STARTING'),
+				       (SELECT COUNT(*) FROM etl_partition_owner WHERE job_execution_id = ?)
+				FROM batch_step_execution WHERE job_execution_id = ? AND step_name LIKE ?""",
+				(rs, n) -> new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) }, jobExecutionId, jobExecutionId,
+				stepPrefix + "%");
+		if (counts[0] == 0) {
+			return Pickup.NONE_YET;
+		}
+		return counts[1] > 0 || counts[2] > 0 ? Pickup.TAKEN : Pickup.WAITING;
+	}
+
+	/**
+	 * Fails the partitions of a job execution whose step names start with {@code stepPrefix} if no worker has taken
+	 * any of them: all are still waiting (STARTING) and none is claimed. Their rows are locked first, as a claim locks
+	 * its partition's, so a worker claims a partition either before (and none is failed) or after (and finds it
+	 * FAILED). Spring Batch's version of each is incremented, as its repository does.
+	 * @return how many partitions were failed; 0 when a worker took one
+	 */
+	int failIfNoneTaken(long jobExecutionId, String stepPrefix, String reason) {
+		Integer failed = this.transaction.execute(status -> {
+			List<String> statuses = this.jdbc.queryForList("""
+					SELECT status FROM batch_step_execution WHERE job_execution_id = ? AND step_name LIKE ?
+					ORDER BY step_execution_id FOR UPDATE""", String.class, jobExecutionId, stepPrefix + "%");
+			if (statuses.stream().anyMatch(s -> !"STARTING".equals(s))) {
+				return 0;
+			}
+			Integer owners = this.jdbc.queryForObject("SELECT COUNT(*) FROM etl_partition_owner WHERE job_execution_id = ?",
+					Integer.class, jobExecutionId);
+			if (owners != null && owners > 0) {
+				return 0;
+			}
+			return this.jdbc.update("""
+					UPDATE batch_step_execution SET status = 'FAILED', exit_code = 'FAILED', exit_message = ?,
+					  start_time = COALESCE(start_time, LOCALTIMESTAMP), end_time = LOCALTIMESTAMP,
+					  last_updated = LOCALTIMESTAMP, version = version + 1
+					WHERE job_execution_id = ? AND step_name LIKE ? AND status = 'STARTING'""", reason, jobExecutionId,
+					stepPrefix + "%");
+		});
+		return failed == null ? 0 : failed;
 	}
 
 	/** The partition ended (in whatever state): no more heartbeats for it. */

@@ -11,9 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 
 /**
- * The wire form of a partition request: a small JSON object, {@code {"stepName":"stats-file","stepExecutionId":42}}.
- * Only these two fields, of these types, for the one step workers run, are accepted: nothing else in a message is
- * interpreted, and no Java deserialisation is ever involved.
+ * The wire form of a partition request: a small JSON object,
+ * {@code {"stepName":"stats-file","stepExecutionId":42,"repository":"etl/0f3c...-..."}}, the last being the
+ * {@link RepositoryIdentity} of the manager's job repository, so that a worker on another database can tell the
+ * request is not for it (a request without it, from a manager before this field, is still accepted). Only these
+ * fields, of these types, for the one step workers run, are accepted: nothing else in a message is interpreted, and no
+ * Java deserialisation is ever involved.
  */
 final class PartitionRequests {
 
@@ -26,10 +29,17 @@ final class PartitionRequests {
 	private PartitionRequests() {
 	}
 
-	static byte[] encode(StepExecutionRequest request) {
+	private static final int MAX_REPOSITORY = 200;
+
+	/** A request as a worker read it: the step execution, and the job repository it is in (null if not said). */
+	record Request(StepExecutionRequest request, String repository) {
+	}
+
+	static byte[] encode(StepExecutionRequest request, String repository) {
 		ObjectNode node = JSON.createObjectNode();
 		node.put("stepName", request.getStepName());
 		node.put("stepExecutionId", request.getStepExecutionId());
+		node.put("repository", repository);
 		return node.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
@@ -37,7 +47,7 @@ final class PartitionRequests {
 	 * Parses a request for the given step.
 	 * @throws MalformedRequestException with a one-line reason
 	 */
-	static StepExecutionRequest decode(byte[] body, String expectedStep) {
+	static Request decode(byte[] body, String expectedStep) {
 		if (body == null || body.length == 0) {
 			throw new MalformedRequestException("empty message");
 		}
@@ -59,7 +69,7 @@ final class PartitionRequests {
 		}
 		for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
 			String name = names.next();
-			if (!name.equals("stepName") && !name.equals("stepExecutionId")) {
+			if (!name.equals("stepName") && !name.equals("stepExecutionId") && !name.equals("repository")) {
 				throw new MalformedRequestException("unexpected field '" + printable(name) + "'");
 			}
 		}
@@ -74,7 +84,14 @@ final class PartitionRequests {
 		if (id == null || !id.canConvertToLong() || !id.isIntegralNumber() || id.asLong() < 1) {
 			throw new MalformedRequestException("no positive whole stepExecutionId");
 		}
-		return new StepExecutionRequest(expectedStep, id.asLong());
+		JsonNode repository = node.get("repository");
+		if (repository != null && (!repository.isTextual() || repository.asText().isEmpty()
+				|| repository.asText().length() > MAX_REPOSITORY
+				|| repository.asText().chars().anyMatch(Character::isISOControl))) {
+			throw new MalformedRequestException("repository is not a job repository's name");
+		}
+		return new Request(new StepExecutionRequest(expectedStep, id.asLong()),
+				repository == null ? null : repository.asText());
 	}
 
 	private static String printable(String text) {

@@ -11,10 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.batchetl.job.CommandName;
+import dev.batchetl.job.EtlKey;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -23,6 +27,7 @@ import org.springframework.batch.core.partition.StepExecutionSplitter;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.MessageChannelPartitionHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -34,7 +39,10 @@ import org.springframework.stereotype.Component;
  * The manager side of remote partitioning. Partition requests go out through Spring Batch Integration's
  * {@link MessageChannelPartitionHandler}, which then follows the partitions by polling the job repository (not the
  * aggregating reply mode). Alongside, a monitor fails every partition left running by a worker that died, so that
- * the step ends; the step then fails with the reasons of its failed partitions, and a restart runs only those.
+ * the step ends; the step then fails with the reasons of its failed partitions, and a restart runs only those. The
+ * monitor also fails the step when no worker has taken any of its partitions within {@code partition-pickup-timeout}
+ * (no worker runs on the queue, or only workers of another job repository do), instead of waiting the whole
+ * {@code partition-timeout} for nothing.
  */
 @Component
 public class RemotePartitioning {
@@ -49,19 +57,27 @@ public class RemotePartitioning {
 
 	private final Duration pollInterval;
 
+	private final String queue;
+
+	private final ObjectProvider<AmqpAdmin> admin;
+
 	RemotePartitioning(@Qualifier("partitionRequests") MessageChannel requests, JobRepository jobRepository,
-			PartitionOwnership ownership, @Value("${batch-etl.remote.poll-interval:1s}") Duration pollInterval) {
+			PartitionOwnership ownership, @Value("${batch-etl.remote.poll-interval:1s}") Duration pollInterval,
+			@Qualifier("partitionQueue") Queue queue, ObjectProvider<AmqpAdmin> admin) {
 		this.requests = requests;
 		this.jobRepository = jobRepository;
 		this.ownership = ownership;
 		this.pollInterval = pollInterval;
+		this.queue = queue.getName();
+		this.admin = admin;
 	}
 
 	/**
 	 * A partition handler that sends one request per partition of {@code workerStepName} to the workers and waits at
-	 * most {@code timeout} for all of them to finish.
+	 * most {@code timeout} for all of them to finish, and at most {@code pickupTimeout} for a worker to take the first.
 	 */
-	public PartitionHandler partitionHandler(String workerStepName, int gridSize, Duration timeout) {
+	public PartitionHandler partitionHandler(String workerStepName, int gridSize, Duration timeout,
+			Duration pickupTimeout) {
 		MessagingTemplate template = new MessagingTemplate();
 		template.setDefaultChannel(this.requests);
 		MessageChannelPartitionHandler delegate = new MessageChannelPartitionHandler();
@@ -77,7 +93,7 @@ public class RemotePartitioning {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-		return new Monitored(delegate, workerStepName, timeout);
+		return new Monitored(delegate, workerStepName, timeout, pickupTimeout);
 	}
 
 	private final class Monitored implements PartitionHandler {
@@ -88,10 +104,23 @@ public class RemotePartitioning {
 
 		private final Duration timeout;
 
-		Monitored(MessageChannelPartitionHandler delegate, String workerStepName, Duration timeout) {
+		private final Duration pickupTimeout;
+
+		/** Whether a worker took a partition of this step; then the pickup timeout is over. */
+		private volatile boolean taken;
+
+		/** When the monitor first saw the partitions created (their requests are sent right after), or 0. */
+		private volatile long sent;
+
+		/** Whether the pickup timeout failed the partitions. */
+		private volatile boolean notTaken;
+
+		Monitored(MessageChannelPartitionHandler delegate, String workerStepName, Duration timeout,
+				Duration pickupTimeout) {
 			this.delegate = delegate;
 			this.workerStepName = workerStepName;
 			this.timeout = timeout;
+			this.pickupTimeout = pickupTimeout;
 		}
 
 		@Override
@@ -103,8 +132,10 @@ public class RemotePartitioning {
 				thread.setDaemon(true);
 				return thread;
 			});
-			monitor.scheduleWithFixedDelay(() -> failDeadOwners(jobExecutionId), pollInterval.toMillis(),
-					pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+			monitor.scheduleWithFixedDelay(() -> {
+				failDeadOwners(jobExecutionId);
+				failIfNotTaken(jobExecutionId);
+			}, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
 			Collection<StepExecution> finished;
 			try {
 				finished = this.delegate.handle(splitter, managerStepExecution);
@@ -129,6 +160,12 @@ public class RemotePartitioning {
 			}
 			finally {
 				monitor.shutdownNow();
+			}
+			if (this.notTaken) {
+				// kept short: the run's summary shows the first 300 characters
+				throw new RemotePartitionException("no worker took the partitions from queue " + queue + " within "
+						+ EtlKey.PARTITION_PICKUP_TIMEOUT.key() + "=" + pickupTimeoutText() + consumers()
+						+ "; restart the run once workers of its job repository run");
 			}
 			List<String> failures = new ArrayList<>();
 			for (StepExecution execution : finished) {
@@ -164,6 +201,71 @@ public class RemotePartitioning {
 			}
 			catch (RuntimeException ex) {
 				log.warn("could not check the workers of execution {}: {}", jobExecutionId, ex.getMessage());
+			}
+		}
+
+		/**
+		 * Once the pickup timeout has passed since the partitions were sent with none taken, fails them all (in one
+		 * transaction that a worker's claim cannot interleave with); the delegate then sees them ended and returns.
+		 * The time counts from their creation, not from the start of the step, since splitting large files takes a
+		 * while.
+		 */
+		private void failIfNotTaken(long jobExecutionId) {
+			if (this.taken || this.notTaken) {
+				return;
+			}
+			try {
+				PartitionOwnership.Pickup pickup = ownership.pickup(jobExecutionId, this.workerStepName + ":");
+				if (pickup == PartitionOwnership.Pickup.TAKEN) {
+					this.taken = true;
+					return;
+				}
+				if (pickup == PartitionOwnership.Pickup.NONE_YET) {
+					return;
+				}
+				long now = System.nanoTime();
+				if (this.sent == 0) {
+					this.sent = now;
+				}
+				if (Duration.ofNanos(now - this.sent).compareTo(this.pickupTimeout) < 0) {
+					return;
+				}
+				int failed = ownership.failIfNoneTaken(jobExecutionId, this.workerStepName + ":", "no worker took it"
+						+ " from queue " + queue + " within " + EtlKey.PARTITION_PICKUP_TIMEOUT.key() + "="
+						+ pickupTimeoutText());
+				if (failed > 0) {
+					this.notTaken = true;
+					log.warn("no worker took the {} partition(s) from queue {} within {}={}", failed, queue,
+							EtlKey.PARTITION_PICKUP_TIMEOUT.key(), pickupTimeoutText());
+				}
+				else {
+					this.taken = true;
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("could not check whether a worker took the partitions of execution {}: {}", jobExecutionId,
+						ex.getMessage());
+			}
+		}
+
+		private String pickupTimeoutText() {
+			return EtlKey.PARTITION_PICKUP_TIMEOUT.display(this.pickupTimeout.toMillis() + "ms");
+		}
+
+		/** What RabbitMQ says of the queue's consumers, as a parenthesis, or nothing if it cannot be asked. */
+		private String consumers() {
+			try {
+				AmqpAdmin rabbit = admin.getIfAvailable();
+				QueueInformation info = rabbit == null ? null : rabbit.getQueueInfo(queue);
+				if (info == null) {
+					return "";
+				}
+				int count = info.getConsumerCount();
+				return count == 0 ? " (no consumer on it)"
+						: " (" + count + " consumer(s) on it: busy, or on another job repository)";
+			}
+			catch (RuntimeException ex) {
+				return "";
 			}
 		}
 

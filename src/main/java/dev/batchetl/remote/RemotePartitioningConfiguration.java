@@ -17,7 +17,8 @@ import org.springframework.messaging.MessageHeaders;
 
 /**
  * The RabbitMQ side of remote partitioning: one durable queue of partition requests, and the flow that carries the
- * manager's {@link StepExecutionRequest}s to it as JSON, as persistent messages. Nothing connects to RabbitMQ until
+ * manager's {@link StepExecutionRequest}s to it as JSON naming the job repository ({@link RepositoryIdentity}), as
+ * persistent messages. Nothing connects to RabbitMQ until
  * a remote run sends its first request or a worker starts.
  */
 @Configuration(proxyBeanMethods = false)
@@ -36,9 +37,9 @@ class RemotePartitioningConfiguration {
 
 	@Bean
 	IntegrationFlow partitionRequestsToRabbit(@Qualifier("partitionRequests") DirectChannel partitionRequests,
-			AmqpTemplate amqpTemplate, @Qualifier("partitionQueue") Queue partitionQueue) {
+			AmqpTemplate amqpTemplate, @Qualifier("partitionQueue") Queue partitionQueue, RepositoryIdentity repository) {
 		return IntegrationFlow.from(partitionRequests)
-			.transform(StepExecutionRequest.class, PartitionRequests::encode)
+			.transform(StepExecutionRequest.class, request -> PartitionRequests.encode(request, repository.get()))
 			.enrichHeaders(headers -> headers.header(MessageHeaders.CONTENT_TYPE, PartitionRequests.CONTENT_TYPE, true))
 			.handle(Amqp.outboundAdapter(amqpTemplate)
 				.exchangeName("")

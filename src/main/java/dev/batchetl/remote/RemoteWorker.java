@@ -4,13 +4,22 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import dev.batchetl.cli.UsageException;
 import dev.batchetl.job.ProcessIdentity;
+import dev.batchetl.storage.DatabasePlatform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +55,14 @@ import org.springframework.stereotype.Component;
  * the request of a worker that dies before that is delivered to another worker, whose claim then refuses it. A
  * malformed message is rejected (not requeued) and logged. SIGTERM stops consuming and stops the running partitions
  * at their next checkpoint (they end STOPPED and are restartable), then the process exits.
+ * <p>
+ * A worker serves one job repository, a PostgreSQL database ({@link RepositoryIdentity}); it refuses to start on the
+ * embedded one, which no manager shares. A request of another job repository (a manager and a worker configured with
+ * different databases on one queue), or one without the repository's name for a step execution this repository does
+ * not have, is not this worker's to drop: it is held for {@code batch-etl.worker.requeue-delay} and then rejected
+ * with requeue, so that it goes back to the queue for a worker of that repository, and this worker does not spin on
+ * it (RabbitMQ would hand it back at once). A request that names this repository for a step execution it does not
+ * have (deleted since) can run nowhere: it is logged and dropped.
  */
 @Component
 public class RemoteWorker {
@@ -73,6 +90,25 @@ public class RemoteWorker {
 
 	private final Duration stopTimeout;
 
+	private final DataSource dataSource;
+
+	private final RepositoryIdentity repository;
+
+	private final Duration requeueDelay;
+
+	/** Step executions of requests left for another worker, so that each is logged once, not at every return. */
+	private final Set<Long> leftAlready = Collections.synchronizedSet(Collections.newSetFromMap(
+			new LinkedHashMap<>(16, 0.75f, true) {
+
+				@Override
+				protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+					return size() > 10_000;
+				}
+
+			}));
+
+	private volatile String repositoryName;
+
 	private final Map<Long, StepExecution> running = new ConcurrentHashMap<>();
 
 	private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -84,7 +120,8 @@ public class RemoteWorker {
 	RemoteWorker(ConnectionFactory connectionFactory, IntegrationFlowContext flows, JobRepository jobRepository,
 			@Qualifier("statsFileStep") Step workerStep, PartitionOwnership ownership,
 			@Qualifier("partitionQueue") Queue queue, @Value("${batch-etl.worker.concurrency:1}") int concurrency,
-			@Value("${batch-etl.worker.stop-timeout:10m}") Duration stopTimeout) {
+			@Value("${batch-etl.worker.stop-timeout:10m}") Duration stopTimeout, DataSource dataSource,
+			RepositoryIdentity repository, @Value("${batch-etl.worker.requeue-delay:5s}") Duration requeueDelay) {
 		this.connectionFactory = connectionFactory;
 		this.flows = flows;
 		this.jobRepository = jobRepository;
@@ -93,6 +130,9 @@ public class RemoteWorker {
 		this.queue = queue.getName();
 		this.concurrency = concurrency;
 		this.stopTimeout = stopTimeout;
+		this.dataSource = dataSource;
+		this.repository = repository;
+		this.requeueDelay = requeueDelay;
 	}
 
 	/** Runs until SIGTERM or Ctrl-C, then stops cleanly; returns the process exit code (0). */
@@ -100,6 +140,13 @@ public class RemoteWorker {
 		if (this.concurrency < 1) {
 			throw new IllegalArgumentException("batch-etl.worker.concurrency must be at least 1");
 		}
+		if (!sharedDatabase()) {
+			// it would take other runs' requests from the queue and find none of their step executions
+			throw new UsageException("worker needs the job repository of the runs it serves, a shared PostgreSQL"
+					+ " (spring.datasource.url, see README, Scale-out); the embedded default database belongs to this"
+					+ " process");
+		}
+		this.repositoryName = this.repository.get();
 		Thread hook = new Thread(this::signalled, "worker-stop");
 		Runtime.getRuntime().addShutdownHook(hook);
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
@@ -116,7 +163,8 @@ public class RemoteWorker {
 			.get();
 		IntegrationFlowContext.IntegrationFlowRegistration registration = this.flows.registration(flow).register();
 		out.println("worker " + ProcessIdentity.current() + " takes partition requests from queue " + this.queue
-				+ " (" + this.concurrency + " at a time); stop it with SIGTERM or Ctrl-C");
+				+ " for job repository " + this.repositoryName + " (" + this.concurrency
+				+ " at a time); stop it with SIGTERM or Ctrl-C");
 		out.flush();
 		try {
 			this.stopSignal.await();
@@ -151,9 +199,9 @@ public class RemoteWorker {
 
 	private void handle(Message<?> message) {
 		Object payload = message.getPayload();
-		StepExecutionRequest request;
+		PartitionRequests.Request decoded;
 		try {
-			request = PartitionRequests.decode(payload instanceof byte[] bytes ? bytes : null, this.workerStep.getName());
+			decoded = PartitionRequests.decode(payload instanceof byte[] bytes ? bytes : null, this.workerStep.getName());
 		}
 		catch (PartitionRequests.MalformedRequestException ex) {
 			log.warn("rejected a malformed partition request: {}", ex.getMessage());
@@ -162,8 +210,16 @@ public class RemoteWorker {
 		if (this.stopping) {
 			throw new ImmediateRequeueAmqpException("the worker is stopping");
 		}
+		StepExecutionRequest request = decoded.request();
 		long id = request.getStepExecutionId();
+		if (decoded.repository() != null && !decoded.repository().equals(this.repositoryName)) {
+			leave(id, "it is for job repository " + decoded.repository() + ", not " + this.repositoryName);
+		}
 		PartitionOwnership.Claim claim = this.ownership.claim(id);
+		if (!claim.exists() && decoded.repository() == null) {
+			leave(id, "job repository " + this.repositoryName + " has no such step execution (the request does not"
+					+ " name its repository: perhaps another one's)");
+		}
 		if (!claim.claimed()) {
 			log.info("partition request for step execution {} ignored: {}", id, claim.reason());
 			return;
@@ -186,6 +242,36 @@ public class RemoteWorker {
 		}
 		finally {
 			this.ownership.release(id);
+		}
+	}
+
+	/**
+	 * Leaves a request for a worker that can run it: waits {@code requeue-delay} (less if the worker stops), then
+	 * rejects it with requeue. The wait keeps a worker alone on the queue with such a request from taking it back at
+	 * once, over and over.
+	 */
+	private void leave(long stepExecutionId, String why) {
+		if (this.leftAlready.add(stepExecutionId)) {
+			log.warn("partition request for step execution {} left in queue {} for another worker: {}", stepExecutionId,
+					this.queue, why);
+		}
+		try {
+			this.stopSignal.await(this.requeueDelay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		throw new ImmediateRequeueAmqpException("partition request of step execution " + stepExecutionId
+				+ " left for another worker: " + why);
+	}
+
+	/** Whether the job repository is a database server other processes can reach, not the embedded default. */
+	private boolean sharedDatabase() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return DatabasePlatform.of(connection) != DatabasePlatform.H2;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("cannot read the database's name: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -44,8 +44,9 @@ class StatsStepConfiguration {
 		if ("remote".equals(string(parameters, EtlKey.PARTITIONING))) {
 			// the same partitions, run by worker processes (batch-etl worker) that take them from RabbitMQ
 			Duration timeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_TIMEOUT), "");
+			Duration pickupTimeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_PICKUP_TIMEOUT), "");
 			return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
-				.partitionHandler(remote.partitionHandler("stats-file", partitions, timeout))
+				.partitionHandler(remote.partitionHandler("stats-file", partitions, timeout, pickupTimeout))
 				.build();
 		}
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");

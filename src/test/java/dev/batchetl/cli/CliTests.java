@@ -53,6 +53,7 @@ class CliTests {
 			fetch-backoff      | 9223372036854775807m | a duration from 1ms to 8760h (365 days)
 			fetch-max-backoff  | 0ms                  | a duration from 1ms to 8760h (365 days)
 			partition-timeout  | 8761h                | a duration from 1ms to 8760h (365 days)
+			partition-pickup-timeout | 0         | a duration from 1ms to 8760h (365 days)
 			max-file-size      | 9999999999999GB      | a size from 1B to 1048576GB (1 PiB)
 			split-size         | 9223372036854775807K | a size from 1B to 1048576GB (1 PiB)
 			rate-limit         | 99999999999999999999 | a size from 1B to 1048576GB (1 PiB)

@@ -69,36 +69,37 @@ class InspectionFunctionalTests {
 				status   COMPLETED, exit 3 (COMPLETED_WITH_FAILURES: 1 source(s) and 0 file(s) failed)
 				started  <time>, ended <time>, took <d>
 				keys:
-				  sources             %4$s/sources.txt
-				  dir                 %4$s/data
-				  output              %4$s/out/results.csv
-				  threads             8
-				  partitions          2
-				  run                 %2$s
-				  fetch-attempts      3
-				  connect-timeout     10s
-				  timeout             5m
-				  read-timeout        30s
-				  fetch-backoff       500ms
-				  fetch-max-backoff   10s
-				  max-failed-sources  none
-				  max-file-size       64GB
-				  max-redirects       5
-				  per-host            16
-				  rate-limit          none
-				  allowed-hosts       any
-				  delimiter           ,
-				  quote               "
-				  escape              none
-				  header              true
-				  encoding            UTF-8
-				  bad-rows            skip
-				  split-size          64MB
-				  commit-rows         50000
-				  na-values           pandas
-				  invalid-bytes       fail-file
-				  partitioning        local
-				  partition-timeout   24h
+				  sources                   %4$s/sources.txt
+				  dir                       %4$s/data
+				  output                    %4$s/out/results.csv
+				  threads                   8
+				  partitions                2
+				  run                       %2$s
+				  fetch-attempts            3
+				  connect-timeout           10s
+				  timeout                   5m
+				  read-timeout              30s
+				  fetch-backoff             500ms
+				  fetch-max-backoff         10s
+				  max-failed-sources        none
+				  max-file-size             64GB
+				  max-redirects             5
+				  per-host                  16
+				  rate-limit                none
+				  allowed-hosts             any
+				  delimiter                 ,
+				  quote                     "
+				  escape                    none
+				  header                    true
+				  encoding                  UTF-8
+				  bad-rows                  skip
+				  split-size                64MB
+				  commit-rows               50000
+				  na-values                 pandas
+				  invalid-bytes             fail-file
+				  partitioning              local
+				  partition-timeout         24h
+				  partition-pickup-timeout  5m
 				steps:
 				  STEP        STATUS     READ  WRITE  SKIP  COMMITS  ROLLBACKS  DURATION
 				  fetch-plan  COMPLETED     0      3     0        1          0  <d>

@@ -49,7 +49,19 @@ final class RemoteFixture implements AutoCloseable {
 		List<String> args = new ArrayList<>(List.of("worker"));
 		args.addAll(List.of(options()));
 		args.addAll(List.of(extra));
-		EtlProcess worker = EtlProcess.start(work, args.toArray(String[]::new));
+		return started(EtlProcess.start(work, args.toArray(String[]::new)));
+	}
+
+	/** Starts a worker JVM on this test's queue and the given job repository, and waits until it consumes. */
+	EtlProcess workerOn(Path work, String databaseUrl, String... extra) throws IOException {
+		List<String> args = new ArrayList<>(List.of("worker"));
+		args.addAll(List.of(options()));
+		args.addAll(List.of("--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=" + TestDatabase.USER));
+		args.addAll(List.of(extra));
+		return started(EtlProcess.startWithout(work, args.toArray(String[]::new)));
+	}
+
+	private EtlProcess started(EtlProcess worker) {
 		this.workers.add(worker);
 		org.awaitility.Awaitility.await()
 			.atMost(java.time.Duration.ofMinutes(2))
@@ -66,6 +78,11 @@ final class RemoteFixture implements AutoCloseable {
 		args.addAll(List.of(keys));
 		args.addAll(List.of(options()));
 		return args.toArray(String[]::new);
+	}
+
+	/** Declares this test's queue as the application does (durable), so that messages sent before a worker wait. */
+	void declare() {
+		new RabbitAdmin(this.rabbit).declareQueue(new org.springframework.amqp.core.Queue(this.queue, true));
 	}
 
 	void send(String body) {
