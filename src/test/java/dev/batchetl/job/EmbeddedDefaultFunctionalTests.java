@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 class EmbeddedDefaultFunctionalTests {
 
-	private static final int ROWS = 300_000;
+	private static final int ROWS = 200_000;
 
 	private static final String STATS_STEP = "stats-file:f00001";
 
@@ -61,10 +61,10 @@ class EmbeddedDefaultFunctionalTests {
 		reference = Files.readString(folder.resolve("results.csv"));
 	}
 
-	/** One partition for the whole file and a checkpoint every 1000 rows: a run has hundreds of chunk boundaries. */
+	/** One partition for the whole file and a checkpoint every 4000 rows: a run has 50 chunk boundaries. */
 	private static String[] bigRun(Path folder, String runKey) {
 		return new String[] { "run", "dir=" + data, "output=" + folder.resolve("results.csv"), "run=" + runKey,
-				"partitions=1", "commit-rows=1000", "split-size=1GB" };
+				"partitions=1", "commit-rows=4000", "split-size=1GB" };
 	}
 
 	@Test
@@ -158,7 +158,7 @@ class EmbeddedDefaultFunctionalTests {
 		// given: a scheduler on the embedded default, a fire of it in the middle of the big file
 		Path definition = this.work.resolve("nightly.properties");
 		Files.writeString(definition, String.join("\n", "dir=" + data, "output=" + this.work.resolve("results.csv"),
-				"partitions=1", "commit-rows=1000", "split-size=1GB", "cron=*/2 * * * * *", ""));
+				"partitions=1", "commit-rows=4000", "split-size=1GB", "cron=*/2 * * * * *", ""));
 		EtlProcess scheduler = EtlProcess.startWithout(this.work, "schedule", definition.toString(),
 				"--server.port=0");
 		long execution = awaitCommits(scheduler, 2);
