@@ -1,16 +1,12 @@
 package dev.batchetl.fetch;
 
-import java.io.Console;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import dev.batchetl.progress.LiveLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +20,6 @@ final class FetchProgress {
 
 	private static final Logger log = LoggerFactory.getLogger(FetchProgress.class);
 
-	private static final Duration LOG_EVERY = Duration.ofSeconds(5);
-
-	private static final Duration DRAW_EVERY = Duration.ofMillis(500);
-
 	private final AtomicInteger finished = new AtomicInteger();
 
 	private final AtomicInteger notModified = new AtomicInteger();
@@ -36,8 +28,7 @@ final class FetchProgress {
 
 	private final AtomicLong bytes = new AtomicLong();
 
-	/** Where the live line is drawn, null when not in an interactive terminal. */
-	private final PrintWriter terminal;
+	private final LiveLine live;
 
 	private final LongSupplier nanoTime;
 
@@ -50,15 +41,8 @@ final class FetchProgress {
 
 	private volatile long startNanos;
 
-	private boolean started;
-
-	/** Length of the live line on the terminal, 0 when none is shown. */
-	private int shown;
-
-	private ScheduledExecutorService ticker;
-
 	FetchProgress() {
-		this(terminal(), System::nanoTime, true);
+		this(LiveLine.terminal(), System::nanoTime, true);
 	}
 
 	/**
@@ -68,14 +52,9 @@ final class FetchProgress {
 	 *                 seconds otherwise); false leaves that to the caller
 	 */
 	FetchProgress(PrintWriter terminal, LongSupplier nanoTime, boolean ticking) {
-		this.terminal = terminal;
+		this.live = new LiveLine(terminal, log, this::line);
 		this.nanoTime = nanoTime;
 		this.ticking = ticking;
-	}
-
-	private static PrintWriter terminal() {
-		Console console = System.console();
-		return console == null ? null : console.writer();
 	}
 
 	/**
@@ -86,24 +65,14 @@ final class FetchProgress {
 		this.received = received;
 	}
 
-	synchronized void start(int total) {
+	void start(int total) {
 		this.total = total;
 		this.startNanos = this.nanoTime.getAsLong();
 		if (total == 0) {
 			return;
 		}
-		this.started = true;
 		log.info("fetch: {} source(s) to fetch", total);
-		if (!this.ticking) {
-			return;
-		}
-		long period = (this.terminal != null ? DRAW_EVERY : LOG_EVERY).toMillis();
-		this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "fetch-progress");
-			t.setDaemon(true);
-			return t;
-		});
-		this.ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+		this.live.start("fetch-progress", this.ticking);
 	}
 
 	void done(FetchItem item, FetchOutcome outcome) {
@@ -121,46 +90,32 @@ final class FetchProgress {
 	void failed(FetchItem item, String reason) {
 		int n = this.finished.incrementAndGet();
 		this.failed.incrementAndGet();
-		synchronized (this) {
-			clear();
+		synchronized (this.live) {
+			this.live.clear();
 			log.warn("fetch [{}/{}] FAILED {}: {}", n, this.total, item.source(), reason);
 		}
 	}
 
 	/** Logs a warning about the step as a whole, on a line of its own in a terminal (the live line makes way). */
-	synchronized void warn(String message) {
-		clear();
-		log.warn(message);
+	void warn(String message) {
+		synchronized (this.live) {
+			this.live.clear();
+			log.warn(message);
+		}
 	}
 
 	/** Redraws the live line in place, or logs it when not in a terminal. */
-	synchronized void tick() {
-		if (!this.started) {
-			return; // stopped meanwhile (the ticker may have waited for the lock while stop() ran)
-		}
-		if (this.terminal != null) {
-			draw(line());
-		}
-		else {
-			log.info(line());
-		}
+	void tick() {
+		this.live.tick();
 	}
 
 	/** Stops the live line or periodic log: the live line is drawn a last time and ended; then the summary. */
-	synchronized void stop() {
-		if (!this.started) {
-			return;
-		}
-		this.started = false;
-		if (this.ticker != null) {
-			this.ticker.shutdownNow();
-			this.ticker = null;
-		}
-		if (this.terminal != null) {
-			draw(line());
-			this.terminal.print("\n");
-			this.terminal.flush();
-			this.shown = 0;
+	void stop() {
+		synchronized (this.live) {
+			if (!this.live.running()) {
+				return;
+			}
+			this.live.stop(true);
 		}
 		int done = this.finished.get() - this.failed.get() - this.notModified.get();
 		log.info("fetch: {} done, {} not modified, {} failed, {} in {} s ({}/s)", done, this.notModified.get(),
@@ -181,22 +136,6 @@ final class FetchProgress {
 				size(bytes), size((long) rate), eta, this.failed.get());
 	}
 
-	/** Draws {@code text} over the live line: back to the line's start, blanking what is left of a longer one. */
-	private void draw(String text) {
-		this.terminal.print("\r" + text + " ".repeat(Math.max(0, this.shown - text.length())));
-		this.terminal.flush();
-		this.shown = text.length();
-	}
-
-	/** Blanks the live line and leaves the cursor at its start, so that a log line can take its place. */
-	private void clear() {
-		if (this.terminal != null && this.shown > 0) {
-			this.terminal.print("\r" + " ".repeat(this.shown) + "\r");
-			this.terminal.flush();
-			this.shown = 0;
-		}
-	}
-
 	private double seconds() {
 		return (this.nanoTime.getAsLong() - this.startNanos) / 1e9;
 	}
@@ -207,13 +146,7 @@ final class FetchProgress {
 	}
 
 	static String size(long n) {
-		if (n < 1024) {
-			return n + " B";
-		}
-		if (n < 1024 * 1024) {
-			return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-		}
-		return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+		return LiveLine.size(n);
 	}
 
 }

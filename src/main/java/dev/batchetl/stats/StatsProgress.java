@@ -1,16 +1,12 @@
 package dev.batchetl.stats;
 
-import java.io.Console;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
+import dev.batchetl.progress.LiveLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +28,7 @@ final class StatsProgress implements StepExecutionListener {
 
 	private final AtomicInteger done = new AtomicInteger();
 
-	private final PrintWriter terminal;
+	private final LiveLine live;
 
 	private final LongSupplier nanoTime;
 
@@ -42,27 +38,17 @@ final class StatsProgress implements StepExecutionListener {
 
 	private volatile int partitions = -1;
 
-	private long startNanos;
-
-	private boolean started;
-
-	private int shown;
-
-	private ScheduledExecutorService ticker;
+	private volatile long startNanos;
 
 	StatsProgress() {
-		this(terminal(), System::nanoTime, true);
+		this(LiveLine.terminal(), System::nanoTime, true);
 	}
 
 	StatsProgress(PrintWriter terminal, LongSupplier nanoTime, boolean ticking) {
-		this.terminal = terminal;
+		// nothing is shown before the first byte is read: a step of small files says only its summary
+		this.live = new LiveLine(terminal, log, () -> this.read.sum() == 0 && this.done.get() == 0 ? null : line());
 		this.nanoTime = nanoTime;
 		this.ticking = ticking;
-	}
-
-	private static PrintWriter terminal() {
-		Console console = System.console();
-		return console == null ? null : console.writer();
 	}
 
 	/** What the partitioner planned: that many partitions over that many bytes (unknown on a restart). */
@@ -84,75 +70,43 @@ final class StatsProgress implements StepExecutionListener {
 	}
 
 	@Override
-	public synchronized void beforeStep(StepExecution stepExecution) {
+	public void beforeStep(StepExecution stepExecution) {
 		this.read.reset();
 		this.done.set(0);
 		this.startNanos = this.nanoTime.getAsLong();
-		this.started = true;
-		if (!this.ticking) {
-			return;
-		}
-		long period = this.terminal != null ? 500 : Duration.ofSeconds(5).toMillis();
-		this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "stats-progress");
-			t.setDaemon(true);
-			return t;
-		});
-		this.ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+		this.live.start("stats-progress", this.ticking);
 	}
 
 	@Override
-	public synchronized ExitStatus afterStep(StepExecution stepExecution) {
-		if (!this.started) {
-			return null;
-		}
-		this.started = false;
-		if (this.ticker != null) {
-			this.ticker.shutdownNow();
-			this.ticker = null;
-		}
-		if (this.terminal != null && this.shown > 0) {
-			draw(line());
-			this.terminal.print("\n");
-			this.terminal.flush();
-			this.shown = 0;
+	public ExitStatus afterStep(StepExecution stepExecution) {
+		synchronized (this.live) {
+			if (!this.live.running()) {
+				return null;
+			}
+			this.live.stop(false);
 		}
 		if (this.done.get() > 0) {
-			log.info("stats: {} partition(s), {} read in {} s ({}/s)", this.done.get(), size(this.read.sum()),
-					String.format(Locale.ROOT, "%.1f", seconds()), size((long) rate()));
+			log.info("stats: {} partition(s), {} read in {} s ({}/s)", this.done.get(), LiveLine.size(this.read.sum()),
+					String.format(Locale.ROOT, "%.1f", seconds()), LiveLine.size((long) rate()));
 		}
 		return null;
 	}
 
-	/** Redraws the live line, or logs it when not in a terminal; nothing before the first byte is read. */
-	synchronized void tick() {
-		if (!this.started || this.read.sum() == 0 && this.done.get() == 0) {
-			return;
-		}
-		if (this.terminal != null) {
-			draw(line());
-		}
-		else {
-			log.info(line());
-		}
+	/** Redraws the live line, or logs it when not in a terminal. */
+	void tick() {
+		this.live.tick();
 	}
 
 	/** {@code stats 3/8 partitions, 412.0 MiB of 900.0 MiB, 96.1 MiB/s, ETA 5s}. */
 	String line() {
 		long bytes = this.read.sum();
 		double rate = rate();
-		String of = this.totalBytes >= 0 ? " of " + size(this.totalBytes) : "";
+		String of = this.totalBytes >= 0 ? " of " + LiveLine.size(this.totalBytes) : "";
 		String eta = this.totalBytes < 0 || rate <= 0 ? "?"
 				: String.format(Locale.ROOT, "%.0fs", Math.max(0, this.totalBytes - bytes) / rate);
 		String partitionsPlanned = this.partitions >= 0 ? "/" + this.partitions : "";
 		return String.format(Locale.ROOT, "stats %d%s partitions, %s%s, %s/s, ETA %s", this.done.get(),
-				partitionsPlanned, size(bytes), of, size((long) rate), eta);
-	}
-
-	private void draw(String text) {
-		this.terminal.print("\r" + text + " ".repeat(Math.max(0, this.shown - text.length())));
-		this.terminal.flush();
-		this.shown = text.length();
+				partitionsPlanned, LiveLine.size(bytes), of, LiveLine.size((long) rate), eta);
 	}
 
 	private double seconds() {
@@ -165,13 +119,7 @@ final class StatsProgress implements StepExecutionListener {
 	}
 
 	static String size(long n) {
-		if (n < 1024) {
-			return n + " B";
-		}
-		if (n < 1024 * 1024) {
-			return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-		}
-		return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+		return LiveLine.size(n);
 	}
 
 }
