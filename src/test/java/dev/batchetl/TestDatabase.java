@@ -76,4 +76,25 @@ public final class TestDatabase {
 		}
 	}
 
+	/** What {@link #refuseAsDiskFull} makes PostgreSQL answer (SQLSTATE 53100, a full disk). */
+	public static final String DISK_FULL = "could not extend file for the test: No space left on device";
+
+	/**
+	 * Makes PostgreSQL refuse inserts into {@code table} of rows matching {@code condition} as a full disk would
+	 * (SQLSTATE 53100, a fault of the database, not of the data), until the returned handle is closed: a step that
+	 * writes such a row fails, and a restart after the close gets past it.
+	 */
+	public static AutoCloseable refuseAsDiskFull(String table, String condition) {
+		String name = "etl_test_full_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		JdbcTemplate jdbc = jdbc();
+		jdbc.execute("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '"
+				+ DISK_FULL + "' USING ERRCODE = '53100'; END $$");
+		jdbc.execute("CREATE TRIGGER " + name + " BEFORE INSERT ON " + table + " FOR EACH ROW WHEN (" + condition
+				+ ") EXECUTE FUNCTION " + name + "()");
+		return () -> {
+			jdbc.execute("DROP TRIGGER IF EXISTS " + name + " ON " + table);
+			jdbc.execute("DROP FUNCTION IF EXISTS " + name + "()");
+		};
+	}
+
 }

@@ -118,7 +118,7 @@ class InspectionFunctionalTests {
 	}
 
 	@Test
-	void aRunThatFailedInExportShowsWhyAndThatARestartRedoesOnlyTheExport() throws IOException {
+	void aRunThatFailedInExportShowsWhyAndThatARestartRedoesOnlyTheExport() throws Exception {
 		// given: a run whose export fails: the database refuses its rows as if its disk were full
 		String name = "one-" + this.tag + ".csv";
 		this.server.serve("/" + name, bytes("x,y\n1,a\n2,b\n"));
@@ -201,27 +201,23 @@ class InspectionFunctionalTests {
 				""".formatted(DISK_FULL, execution));
 	}
 
-	/** What the test's trigger makes PostgreSQL answer: a full disk (SQLSTATE 53100). */
-	private static final String DISK_FULL = "could not extend file for the test: No space left on device";
+	private static final String DISK_FULL = TestDatabase.DISK_FULL;
 
 	private final String tag = UUID.randomUUID().toString().substring(0, 8);
 
-	private final String trigger = "etl_test_inspect_" + this.tag;
+	private final List<AutoCloseable> refusals = new java.util.ArrayList<>();
 
 	@org.junit.jupiter.api.AfterEach
-	void dropTriggers() {
-		for (String table : List.of("etl_source", "etl_fetch_item")) {
-			TestDatabase.jdbc().execute("DROP TRIGGER IF EXISTS " + this.trigger + " ON " + table);
+	void dropTriggers() throws Exception {
+		for (AutoCloseable refusal : this.refusals) {
+			refusal.close();
 		}
-		TestDatabase.jdbc().execute("DROP FUNCTION IF EXISTS " + this.trigger + "()");
+		this.refusals.clear();
 	}
 
-	/** A trigger that makes PostgreSQL refuse inserts of rows matching the condition as a full disk would. */
+	/** PostgreSQL refuses inserts of rows matching the condition as a full disk would, until the test ends. */
 	private void refuse(String table, String condition) {
-		TestDatabase.jdbc().execute("CREATE FUNCTION " + this.trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-				+ " RAISE EXCEPTION '" + DISK_FULL + "' USING ERRCODE = '53100'; END $$");
-		TestDatabase.jdbc().execute("CREATE TRIGGER " + this.trigger + " BEFORE INSERT ON " + table
-				+ " FOR EACH ROW WHEN (" + condition + ") EXECUTE FUNCTION " + this.trigger + "()");
+		this.refusals.add(TestDatabase.refuseAsDiskFull(table, condition));
 	}
 
 	@Test

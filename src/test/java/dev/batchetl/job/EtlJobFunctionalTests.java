@@ -226,20 +226,21 @@ class EtlJobFunctionalTests {
 
 	@Test
 	void aFailedRunRestartsWithoutFetchingOrComputingAgain() throws Exception {
-		// given: a run whose export cannot write its output (a file stands where the folder should be)
+		// given: a run whose export fails: the database refuses its rows as a full disk would
 		this.server.serve("/one.csv", CsvFixture.orders(5, 80).bytes());
 		this.server.serve("/two.csv", CsvFixture.orders(6, 90).bytes());
 		Path sources = sourceList(this.server.uri("/one.csv"), this.server.uri("/two.csv"));
-		Path blocker = Files.writeString(this.work.resolve("out"), "not a folder");
+		AutoCloseable full = TestDatabase.refuseAsDiskFull("etl_source",
+				"NEW.source = '" + this.server.uri("/one.csv") + "'");
 		String[] args = { "run", "sources=" + sources, "dir=" + this.work.resolve("data"),
 				"output=" + this.work.resolve("out/results.csv"), "run=" + this.run };
 		EtlCli.Result failed = EtlCli.run(args);
+		full.close();
 		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
 		assertThat(failed.out()).contains("step export failed").contains("restart with: batch-etl restart");
 		long firstExecution = failed.executionId();
 
-		// when: the cause is removed and the execution restarted
-		Files.delete(blocker);
+		// when: the cause is gone and the execution restarted
 		EtlCli.Result restarted = EtlCli.run("restart", Long.toString(firstExecution));
 
 		// then: it completes, no source was requested twice, and only the export step ran again
@@ -265,24 +266,25 @@ class EtlJobFunctionalTests {
 
 	@Test
 	void aFailedRunIsContinuedByRunWithTheSameKeyButNotWithOtherData() throws Exception {
-		// given: a failed run
+		// given: a failed run (its export refused by the database as a full disk would)
 		this.server.serve("/one.csv", CsvFixture.orders(7, 30).bytes());
 		Path sources = sourceList(this.server.uri("/one.csv"));
-		Path blocker = Files.writeString(this.work.resolve("out"), "not a folder");
+		AutoCloseable full = TestDatabase.refuseAsDiskFull("etl_source",
+				"NEW.source = '" + this.server.uri("/one.csv") + "'");
 		EtlCli.Result failed = EtlCli.run("run", "sources=" + sources, "dir=" + this.work.resolve("data"),
 				"output=" + this.work.resolve("out/results.csv"), "run=" + this.run);
+		full.close();
 		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
-		Files.delete(blocker);
 
-		// when: the same key with another output is refused, and with its own keys (and other tuning) it restarts
+		// when: the same key with another CSV dialect is refused, and with its own keys (and other tuning) it restarts
 		EtlCli.Result otherData = EtlCli.run("run", "sources=" + sources, "dir=" + this.work.resolve("data"),
-				"output=" + this.work.resolve("elsewhere.csv"), "run=" + this.run);
+				"output=" + this.work.resolve("out/results.csv"), "run=" + this.run, "delimiter=;");
 		EtlCli.Result same = EtlCli.run("run", "sources=" + sources, "dir=" + this.work.resolve("data"),
 				"output=" + this.work.resolve("out/results.csv"), "run=" + this.run, "threads=2");
 
 		// then
 		assertThat(otherData.exitCode()).isEqualTo(2);
-		assertThat(otherData.err()).contains("output=").contains("use a new run key");
+		assertThat(otherData.err()).contains("delimiter=; (was ,)").contains("use a new run key");
 		assertThat(same.exitCode()).as(same.toString()).isZero();
 		assertThat(same.out()).contains("restarting adhoc run=" + this.run);
 		assertThat(this.server.requests("/one.csv")).isEqualTo(1);
