@@ -46,12 +46,14 @@ class StatsStepConfiguration {
 			Duration timeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_TIMEOUT), "");
 			Duration pickupTimeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_PICKUP_TIMEOUT), "");
 			return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
+				.splitter(new PlanKeepingSplitter(jobRepository, "stats-file", partitioner))
 				.partitionHandler(remote.partitionHandler("stats-file", partitions, timeout, pickupTimeout))
 				.build();
 		}
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
 		executor.setConcurrencyLimit(partitions);
 		return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
+			.splitter(new PlanKeepingSplitter(jobRepository, "stats-file", partitioner))
 			.partitionHandler(new RestartFirstPartitionHandler(statsFileStep, executor, partitions))
 			.listener(progress)
 			.build();
