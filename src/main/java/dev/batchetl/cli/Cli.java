@@ -18,6 +18,7 @@ import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import dev.batchetl.schedule.ScheduleSettings;
 import dev.batchetl.stats.CsvEncoding;
+import dev.batchetl.stats.CsvFiles;
 
 /**
  * Parses the command line before any database is touched, so that a usage error costs nothing and says one line.
@@ -225,14 +226,7 @@ final class Cli {
 		}
 		Path output = Path.of(request.get(EtlKey.OUTPUT));
 		Path target = Files.isDirectory(output) ? output.resolve("results.csv") : output;
-		String name = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-		boolean hidden = false;
-		if (target.startsWith(dir)) {
-			for (Path part : dir.relativize(target)) {
-				hidden |= part.toString().startsWith(".");
-			}
-		}
-		if (target.startsWith(dir) && !hidden && (name.endsWith(".csv") || name.endsWith(".csv.gz"))) {
+		if (CsvFiles.isRead(dir, target)) {
 			throw new IllegalArgumentException("output: " + target + " is inside dir " + dir
 					+ ", so the next run would read it as input; write it outside dir");
 		}

@@ -110,13 +110,7 @@ final class RunSummary {
 	}
 
 	private static String bytes(long n) {
-		if (n < 1024) {
-			return n + " B";
-		}
-		if (n < 1024 * 1024) {
-			return String.format("%.1f KiB", n / 1024.0);
-		}
-		return String.format("%.1f MiB", n / (1024.0 * 1024));
+		return dev.batchetl.progress.LiveLine.size(n);
 	}
 
 }

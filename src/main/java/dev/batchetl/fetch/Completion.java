@@ -1,7 +1,6 @@
 package dev.batchetl.fetch;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.net.URI;
@@ -11,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Properties;
 
 /**
@@ -79,7 +75,7 @@ record Completion(long length, String sha256, Integer httpStatus, String etag, S
 					&& uri.toString().equals(props.getProperty("uri")) && Files.isRegularFile(target)) {
 				long length = Long.parseLong(props.getProperty("length", ""));
 				String sha256 = props.getProperty("sha256", "");
-				if (Files.size(target) == length && sha256.equals(sha256(target))) {
+				if (Files.size(target) == length && sha256.equals(Downloader.sha256Of(target))) {
 					String status = props.getProperty("httpStatus");
 					return new Completion(length, sha256, status == null ? null : Integer.valueOf(status),
 							props.getProperty("etag"), props.getProperty("lastModified"));
@@ -91,23 +87,6 @@ record Completion(long length, String sha256, Integer httpStatus, String etag, S
 		}
 		Downloader.deleteQuietly(record);
 		return null;
-	}
-
-	private static String sha256(Path file) throws IOException {
-		MessageDigest digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-		byte[] buffer = new byte[1 << 16];
-		try (InputStream in = Files.newInputStream(file)) {
-			for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-				digest.update(buffer, 0, n);
-			}
-		}
-		return HexFormat.of().formatHex(digest.digest());
 	}
 
 }

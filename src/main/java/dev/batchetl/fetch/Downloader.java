@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
+import dev.batchetl.stats.CsvFiles;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -394,8 +395,7 @@ public final class Downloader implements AutoCloseable {
                     throw statusFailure(status, response);
                 }
                 String type = response.firstValue("Content-Type").orElse("").strip().toLowerCase(Locale.ROOT);
-                String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
-                if (type.startsWith("text/html") && (name.endsWith(".csv") || name.endsWith(".csv.gz"))) {
+                if (type.startsWith("text/html") && CsvFiles.isCsvName(target.getFileName().toString())) {
                     // a folder's listing or a portal's error page, which the statistics would read as a CSV file
                     throw new FetchException("the server sent an HTML page (Content-Type: text/html), not CSV: a"
                             + " folder listing or an error page?", false, null);
@@ -442,7 +442,8 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    private static String sha256Of(Path file) {
+    /** The SHA-256 of a file as 64 lower-case hex digits, or null when it cannot be read. */
+    static String sha256Of(Path file) {
         MessageDigest digest = sha256();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.batchetl.job.EtlKey;
+import dev.batchetl.stats.CsvFiles;
 
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -38,10 +39,7 @@ final class FetchPlanTasklet implements Tasklet {
 		}
 		List<Source> sources = SourceList.read(Path.of((String) sourcesFile));
 		List<String> targets = TargetNames.assign(sources.stream().map(Source::uri).toList());
-		List<String> notCsv = targets.stream().filter(target -> {
-			String name = target.toLowerCase(java.util.Locale.ROOT);
-			return !name.endsWith(".csv") && !name.endsWith(".csv.gz");
-		}).toList();
+		List<String> notCsv = targets.stream().filter(target -> !CsvFiles.isCsvName(target)).toList();
 		if (!notCsv.isEmpty()) {
 			logger.warn("fetch-plan: {} source(s) are saved under names that are not *.csv or *.csv.gz, which the"
 					+ " statistics leave out: {}{}", notCsv.size(), String.join(", ", notCsv.subList(0,

@@ -119,8 +119,8 @@ final class FetchProgress {
 		}
 		int done = this.finished.get() - this.failed.get() - this.notModified.get();
 		log.info("fetch: {} done, {} not modified, {} failed, {} in {} s ({}/s)", done, this.notModified.get(),
-				this.failed.get(), size(this.bytes.get()), String.format(Locale.ROOT, "%.1f", seconds()),
-				size((long) rate()));
+				this.failed.get(), LiveLine.size(this.bytes.get()), String.format(Locale.ROOT, "%.1f", seconds()),
+				LiveLine.size((long) rate()));
 	}
 
 	/** One progress line: files done/total, bytes (those of downloads under way included), rate, ETA and failures. */
@@ -133,7 +133,7 @@ final class FetchProgress {
 		double perFile = n == 0 ? 0 : seconds / n;
 		String eta = n == 0 ? "?" : String.format(Locale.ROOT, "%.0fs", perFile * (this.total - n));
 		return String.format(Locale.ROOT, "fetch %d/%d files, %s, %s/s, ETA %s, %d failed", n, this.total,
-				size(bytes), size((long) rate), eta, this.failed.get());
+				LiveLine.size(bytes), LiveLine.size((long) rate), eta, this.failed.get());
 	}
 
 	private double seconds() {
@@ -143,10 +143,6 @@ final class FetchProgress {
 	private double rate() {
 		double seconds = seconds();
 		return seconds <= 0 ? 0 : this.bytes.get() / seconds;
-	}
-
-	static String size(long n) {
-		return LiveLine.size(n);
 	}
 
 }

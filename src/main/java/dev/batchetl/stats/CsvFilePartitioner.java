@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -181,27 +180,13 @@ final class CsvFilePartitioner implements Partitioner {
 		}
 		try (Stream<Path> paths = Files.walk(dir)) {
 			return paths.filter(Files::isRegularFile)
-				.filter(path -> isCsv(path.getFileName().toString().toLowerCase(Locale.ROOT)))
-				.filter(path -> !hidden(dir.relativize(path)))
+				.filter(path -> CsvFiles.isRead(dir, path))
 				.sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
 				.toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot list " + dir, ex);
 		}
-	}
-
-	private static boolean isCsv(String lowerCaseName) {
-		return lowerCaseName.endsWith(".csv") || lowerCaseName.endsWith(".csv.gz");
-	}
-
-	private static boolean hidden(Path relative) {
-		for (Path part : relative) {
-			if (part.toString().startsWith(".")) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	static String relative(Path dir, Path file) {

@@ -118,8 +118,4 @@ final class StatsProgress implements StepExecutionListener {
 		return seconds <= 0 ? 0 : this.read.sum() / seconds;
 	}
 
-	static String size(long n) {
-		return LiveLine.size(n);
-	}
-
 }

@@ -38,7 +38,7 @@ class StatsProgressFunctionalTests {
 		assertThat(exit).as(output).isZero();
 
 		// a live line while the one partition was still reading, with what it had read of the whole
-		String planned = StatsProgress.size(size);
+		String planned = dev.batchetl.progress.LiveLine.size(size);
 		assertThat(Pattern.compile("\r(?!\n)stats 0/1 partitions, [0-9.]+ [KM]iB of " + Pattern.quote(planned)
 				+ ", [^\r\n]*/s, ETA \\d+s").matcher(output).find()).as(output.replace('\r', '|')).isTrue();
 		assertThat(output).containsPattern("INFO +stats: 1 partition\\(s\\), [0-9.]+ MiB read in");
