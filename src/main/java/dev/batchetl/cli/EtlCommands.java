@@ -39,7 +39,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
 /**
- * Carries out the commands that need the job repository. The scheduler runs its fires through the same path as
+ * Carries out the commands that run the job: {@code run}, {@code restart}, {@code retry} and {@code worker} (those
+ * that only read or mark executions are {@link RepositoryCommands}, in a context without the job). The scheduler runs its fires through the same path as
  * {@code run}: the run lock, dead-owner recovery, COMPLETED is a no-op, FAILED or STOPPED is continued.
  */
 @Component
@@ -53,7 +54,7 @@ public class EtlCommands {
 
 	private final JdbcTemplate jdbc;
 
-	private final Inspection inspection;
+	private final ExecutionControl control;
 
 	private final ExecutionOwnership ownership;
 
@@ -64,17 +65,25 @@ public class EtlCommands {
 	private final String databaseUrl;
 
 	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
-			Inspection inspection, ExecutionOwnership ownership, DataSource dataSource, RemoteWorker worker,
+			ExecutionControl control, ExecutionOwnership ownership, DataSource dataSource, RemoteWorker worker,
 			@org.springframework.beans.factory.annotation.Value("${spring.datasource.url:}") String databaseUrl) {
 		this.databaseUrl = databaseUrl;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.etlJob = etlJob;
 		this.jdbc = jdbc;
-		this.inspection = inspection;
+		this.control = control;
 		this.ownership = ownership;
 		this.dataSource = dataSource;
 		this.worker = worker;
+	}
+
+	/**
+	 * Asks the execution this process is running, if any, to stop at its next chunk boundary; it ends STOPPED.
+	 * @return whether there was one
+	 */
+	public boolean stopCurrent(PrintStream out) {
+		return this.control.stopCurrent(out);
 	}
 
 	ExitCode execute(Command command, PrintStream out) {
@@ -86,20 +95,6 @@ public class EtlCommands {
 		}
 		if (command instanceof Command.Retry retry) {
 			return retry(retry.executionId(), out);
-		}
-		if (command instanceof Command.ListExecutions list) {
-			this.inspection.list(list.limit(), out);
-			return ExitCode.OK;
-		}
-		if (command instanceof Command.Show show) {
-			this.inspection.show(show.executionId(), out);
-			return ExitCode.OK;
-		}
-		if (command instanceof Command.Stop stop) {
-			return stop(stop.executionId(), out);
-		}
-		if (command instanceof Command.Recover recover) {
-			return recover(recover.executionId(), out);
 		}
 		if (command instanceof Command.Worker) {
 			this.worker.run(out);
@@ -133,7 +128,7 @@ public class EtlCommands {
 	 */
 	public Optional<ExitCode> runIfNew(EtlRequest request, PrintStream out) {
 		String name = request.name();
-		RunLock lock = tryLock(request);
+		RunLock lock = this.control.tryLock(request);
 		if (lock == null) {
 			out.println(name + " is being started or run by another process: left to it");
 			return Optional.empty();
@@ -152,24 +147,6 @@ public class EtlCommands {
 	}
 
 	/**
-	 * Asks the execution this process is running, if any, to stop at its next chunk boundary; it ends STOPPED.
-	 * @return whether there was one
-	 */
-	public boolean stopCurrent(PrintStream out) {
-		JobExecution execution = this.ownership.current();
-		if (execution == null || !execution.isRunning()) {
-			return false;
-		}
-		if (execution.getStatus() == BatchStatus.STOPPING) {
-			return true;
-		}
-		out.println("stop requested: execution " + execution.getId()
-				+ " stops at its next chunk boundary, then it can be restarted");
-		requestStop(execution);
-		return true;
-	}
-
-	/**
 	 * Starts or continues the instance of {@code request}. When it continues one, the tuning keys not in
 	 * {@code given} (null: all are given) keep the values the run was started with, not the defaults: a run started
 	 * with {@code rate-limit=5MB} is not restarted at full speed because the restart left the key out.
@@ -177,7 +154,7 @@ public class EtlCommands {
 	private ExitCode runInstance(EtlRequest request, java.util.Set<String> given, PrintStream out,
 			boolean handleSignals) {
 		String name = request.name();
-		try (RunLock lock = lock(name, request)) {
+		try (RunLock lock = this.control.lock(name, request)) {
 			JobInstance instance = this.jobRepository.getJobInstance(EtlJobConfiguration.JOB_NAME, request.identity());
 			if (instance == null) {
 				out.println("starting " + name);
@@ -190,37 +167,11 @@ public class EtlCommands {
 		}
 	}
 
-	/** The execution's liveness, judged under its instance's run lock when no other process holds that lock. */
-	private ExecutionOwnership.Liveness livenessUnderLockIfFree(JobExecution execution) {
-		RunLock lock = tryLock(EtlRequest.from(execution.getJobParameters()));
-		if (lock == null) {
-			return this.ownership.liveness(execution);
-		}
-		try (lock) {
-			return this.ownership.liveness(execution, true);
-		}
-	}
-
-	/** One process at a time may start or restart an instance: Spring Batch alone lets two do it at once. */
-	private RunLock lock(String name, EtlRequest request) {
-		RunLock lock = tryLock(request);
-		if (lock == null) {
-			throw new UsageException(name + " is being started or run by another process right now");
-		}
-		return lock;
-	}
-
-	/** The instance's run lock, or null while another process holds it. */
-	private RunLock tryLock(EtlRequest request) {
-		return RunLock.tryAcquire(this.dataSource,
-				EtlJobConfiguration.JOB_NAME + "/" + request.definition() + "/" + request.runKey());
-	}
-
 	private ExitCode restart(long executionId, PrintStream out) {
-		JobExecution execution = execution(executionId);
+		JobExecution execution = this.control.execution(executionId);
 		EtlRequest stored = EtlRequest.from(execution.getJobParameters());
 		String name = stored.name();
-		try (RunLock lock = lock(name, stored)) {
+		try (RunLock lock = this.control.lock(name, stored)) {
 			JobExecution last = Objects
 				.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));
 			if (last.getId() != executionId) {
@@ -236,7 +187,7 @@ public class EtlCommands {
 	 * statistics take the files read there that have not changed since, and only the rest is fetched and read.
 	 */
 	private ExitCode retry(long executionId, PrintStream out) {
-		JobExecution execution = execution(executionId);
+		JobExecution execution = this.control.execution(executionId);
 		JobExecution last = Objects.requireNonNull(this.jobRepository.getLastJobExecution(execution.getJobInstance()));
 		EtlRequest stored = EtlRequest.from(last.getJobParameters());
 		if (last.getId() != executionId) {
@@ -275,7 +226,7 @@ public class EtlCommands {
 		}
 		JobExecution execution;
 		try {
-			execution = execution(Long.parseLong(retryOf));
+			execution = this.control.execution(Long.parseLong(retryOf));
 		}
 		catch (UsageException ex) {
 			throw new UsageException("retry-of: " + ex.getMessage());
@@ -305,22 +256,6 @@ public class EtlCommands {
 		}
 	}
 
-	private ExitCode stop(long executionId, PrintStream out) {
-		JobExecution execution = execution(executionId);
-		if (!execution.isRunning()) {
-			throw new UsageException("execution " + executionId + " is not running (" + execution.getStatus() + ")");
-		}
-		ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
-		if (liveness.dead()) {
-			throw new UsageException("execution " + executionId + " cannot stop: its process died (" + liveness.description()
-					+ "); mark it failed with: " + CommandName.get() + " recover " + executionId);
-		}
-		requestStop(execution);
-		out.println("stop requested: execution " + executionId
-				+ " stops at its next chunk boundary and ends STOPPED; restart it with: " + CommandName.get() + " restart " + executionId);
-		return ExitCode.OK;
-	}
-
 	/** Whether the job repository is a database server other processes can reach, not the embedded default. */
 	private boolean sharedDatabase() {
 		try (Connection connection = this.dataSource.getConnection()) {
@@ -329,109 +264,6 @@ public class EtlCommands {
 		catch (SQLException ex) {
 			throw new IllegalStateException("cannot read the database's name: " + ex.getMessage(), ex);
 		}
-	}
-
-	/**
-	 * Marks a running execution STOPPING in the job repository. Its steps read that status at every chunk commit and
-	 * stop there, in this process or any other; the execution then ends STOPPED. (JobOperator.stop would do the same,
-	 * but then looks the job's steps up outside a job scope, which job-scoped steps do not allow.)
-	 */
-	private void requestStop(JobExecution execution) {
-		JobExecution current = execution;
-		for (int attempt = 1;; attempt++) {
-			try {
-				current.setStatus(BatchStatus.STOPPING);
-				this.jobRepository.update(current);
-				return;
-			}
-			catch (OptimisticLockingFailureException ex) {
-				if (attempt == 5) {
-					throw ex;
-				}
-				current = execution(execution.getId());
-				if (!current.isRunning()) {
-					return;
-				}
-			}
-		}
-	}
-
-	private ExitCode recover(Long executionId, PrintStream out) {
-		List<JobExecution> running = executionId != null ? List.of(execution(executionId))
-				: this.jobRepository.findRunningJobExecutions(EtlJobConfiguration.JOB_NAME)
-					.stream()
-					.sorted(java.util.Comparator.comparing(JobExecution::getId))
-					.toList();
-		if (running.isEmpty()) {
-			out.println("no running executions: nothing to recover");
-			return ExitCode.OK;
-		}
-		for (JobExecution execution : running) {
-			if (!execution.isRunning() && execution.getStatus() != BatchStatus.UNKNOWN) {
-				throw new UsageException("execution " + execution.getId() + " is not running (" + execution.getStatus()
-						+ "): nothing to recover");
-			}
-			ExecutionOwnership.Liveness liveness = livenessUnderLockIfFree(execution);
-			if (!liveness.dead()) {
-				if (executionId != null) {
-					throw new UsageException("execution " + execution.getId() + " is not recovered: its process may be"
-							+ " alive (" + liveness.description() + "); stop it with: " + CommandName.get() + " stop " + execution.getId());
-				}
-				out.println("execution " + execution.getId() + " left alone: " + liveness.description());
-				continue;
-			}
-			markFailed(execution, liveness);
-			out.println("execution " + execution.getId() + " marked FAILED: " + liveness.description()
-					+ "; restart it with: " + CommandName.get() + " restart " + execution.getId());
-		}
-		return ExitCode.OK;
-	}
-
-	/**
-	 * Marks an execution whose process is gone FAILED, with its steps that were running, recording why, so that it
-	 * can be restarted: Spring Batch's JobOperator.recover for an execution left running. An execution left UNKNOWN
-	 * (the database failed while a chunk committed, so its outcome was not known to the process) is marked the same
-	 * way: each chunk of this job commits its data and its checkpoint in one transaction, so what the database holds
-	 * is consistent whichever way that commit went, and a restart resumes from it.
-	 */
-	private JobExecution markFailed(JobExecution execution, ExecutionOwnership.Liveness liveness) {
-		boolean unknown = execution.getStatus() == BatchStatus.UNKNOWN;
-		// an execution killed before it started (STARTING, no start time, no steps) is marked here directly:
-		// JobOperator.recover expects one that ran
-		boolean started = execution.getStartTime() != null;
-		JobExecution recovered = unknown || !started ? execution : this.jobOperator.recover(execution);
-		ExitStatus why = ExitStatus.FAILED.addExitDescription(unknown
-				? "the database failed while the run recorded its progress (status UNKNOWN); recovered"
-				: "the process running it died (" + liveness.description() + "); recovered");
-		for (StepExecution step : recovered.getStepExecutions()) {
-			if (step.getExecutionContext().containsKey("batch.recovered") || step.getStatus().isRunning()
-					|| step.getStatus() == BatchStatus.UNKNOWN) {
-				step.setStatus(BatchStatus.FAILED);
-				step.setExitStatus(why);
-				this.jobRepository.update(step);
-			}
-		}
-		recovered.setStatus(BatchStatus.FAILED);
-		recovered.setExitStatus(why);
-		if (recovered.getEndTime() == null) {
-			recovered.setEndTime(LocalDateTime.now());
-		}
-		this.jobRepository.update(recovered);
-		return recovered;
-	}
-
-	private JobExecution execution(long executionId) {
-		JobExecution execution;
-		try {
-			execution = this.jobRepository.getJobExecution(executionId);
-		}
-		catch (EmptyResultDataAccessException ex) {
-			execution = null;
-		}
-		if (execution == null) {
-			throw new UsageException("no job execution with id " + executionId);
-		}
-		return execution;
 	}
 
 	/** Continues the instance whose latest execution is {@code last}, or says why not. */
@@ -448,7 +280,7 @@ public class EtlCommands {
 			out.println("execution " + last.getId() + " was left " + status + " by a process that "
 					+ (status == BatchStatus.UNKNOWN ? "ended" : "died") + " (" + liveness.description()
 					+ "): marking it FAILED");
-			last = markFailed(last, liveness);
+			last = this.control.markFailed(last, liveness);
 			status = last.getStatus();
 		}
 		if (status == BatchStatus.COMPLETED) {
@@ -495,7 +327,7 @@ public class EtlCommands {
 		if (!handleSignals) {
 			return runJob(request, out);
 		}
-		try (GracefulStop stop = new GracefulStop(this::requestStop, this.ownership::current, out)) {
+		try (GracefulStop stop = new GracefulStop(this.control::requestStop, this.ownership::current, out)) {
 			ExitCode code = ExitCode.FAILED;
 			try {
 				code = runJob(request, out);

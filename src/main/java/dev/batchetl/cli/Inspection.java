@@ -28,10 +28,8 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
 /** The read-only commands {@code list} and {@code show}: what ran, how far it got, and what a restart would redo. */
-@Component
 class Inspection {
 
 	/** The steps of the etl job in the order it runs them (see {@link EtlJobConfiguration}). */

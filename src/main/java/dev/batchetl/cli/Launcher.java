@@ -24,6 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Launcher {
 
+	private static final String PREINITIALIZER = "spring.backgroundpreinitializer.ignore";
+
 	private Launcher() {
 	}
 
@@ -65,7 +67,14 @@ public final class Launcher {
 			springArgs.add("--logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter=INFO");
 			springArgs.add("--logging.pattern.console=%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} %msg%n%ex");
 		}
-		SpringApplication spring = new SpringApplication(application);
+		if (!(invocation.command() instanceof Command.Schedule)) {
+			// Spring Boot warms Jackson, Tomcat and the HTTP converters up on a thread of its own, for a web server
+			// that only the scheduler starts: on 2 cores that thread takes CPU from the start itself
+			System.setProperty(PREINITIALIZER, System.getProperty(PREINITIALIZER, "true"));
+		}
+		// list, show, stop and recover start a context without the job (see RepositoryCommands)
+		boolean repositoryOnly = RepositoryCommands.handles(invocation.command());
+		SpringApplication spring = new SpringApplication(repositoryOnly ? RepositoryCommands.Context.class : application);
 		AtomicReference<String> databaseUrl = new AtomicReference<>();
 		spring.addListeners(event -> {
 			if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
@@ -77,6 +86,9 @@ public final class Launcher {
 		try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
 			if (invocation.command() instanceof Command.Schedule schedule) {
 				return context.getBean(Scheduler.class).run(schedule.request(), schedule.settings()).code();
+			}
+			if (repositoryOnly) {
+				return context.getBean(RepositoryCommands.class).execute(invocation.command(), out).code();
 			}
 			return context.getBean(EtlCommands.class).execute(invocation.command(), out).code();
 		}

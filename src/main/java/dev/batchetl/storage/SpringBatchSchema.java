@@ -18,9 +18,11 @@ import org.springframework.jdbc.datasource.init.ScriptUtils;
  */
 final class SpringBatchSchema implements JavaMigration {
 
+	static final int VERSION = 1;
+
 	@Override
 	public MigrationVersion getVersion() {
-		return MigrationVersion.fromVersion("1");
+		return MigrationVersion.fromVersion(String.valueOf(VERSION));
 	}
 
 	@Override

@@ -1,19 +1,20 @@
 package dev.batchetl.storage;
 
-import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import javax.sql.DataSource;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Schema management: Flyway applies V1 (Spring Batch's tables) and the SQL migrations of {@code sql/} on every start;
- * applying them again to an up-to-date database changes nothing.
+ * Schema management: {@link SchemaMigration} brings the database to this build's version before anything uses it
+ * (V1 Spring Batch's tables, then the SQL migrations of {@code sql/}); an up-to-date database is left as it is.
  */
 @Configuration(proxyBeanMethods = false)
-class StorageConfiguration {
+public class StorageConfiguration {
 
 	@Bean
-	FlywayConfigurationCustomizer springBatchSchemaMigration() {
-		return configuration -> configuration.javaMigrations(new SpringBatchSchema());
+	SchemaMigration schemaMigration(DataSource dataSource) {
+		return new SchemaMigration(dataSource);
 	}
 
 }
