@@ -21,7 +21,7 @@ import dev.batchetl.job.ExecutionOwnership;
 import dev.batchetl.job.RunLock;
 import dev.batchetl.storage.StorageFaults;
 import dev.batchetl.storage.DatabasePlatform;
-import dev.batchetl.remote.RemoteWorker;
+import dev.batchetl.remote.RemoteContext;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -60,12 +60,12 @@ public class EtlCommands {
 
 	private final DataSource dataSource;
 
-	private final RemoteWorker worker;
+	private final RemoteContext remote;
 
 	private final String databaseUrl;
 
 	EtlCommands(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
-			ExecutionControl control, ExecutionOwnership ownership, DataSource dataSource, RemoteWorker worker,
+			ExecutionControl control, ExecutionOwnership ownership, DataSource dataSource, RemoteContext remote,
 			@org.springframework.beans.factory.annotation.Value("${spring.datasource.url:}") String databaseUrl) {
 		this.databaseUrl = databaseUrl;
 		this.jobOperator = jobOperator;
@@ -75,7 +75,7 @@ public class EtlCommands {
 		this.control = control;
 		this.ownership = ownership;
 		this.dataSource = dataSource;
-		this.worker = worker;
+		this.remote = remote;
 	}
 
 	/**
@@ -97,7 +97,7 @@ public class EtlCommands {
 			return retry(retry.executionId(), out);
 		}
 		if (command instanceof Command.Worker) {
-			this.worker.run(out);
+			this.remote.worker().run(out);
 			return ExitCode.OK;
 		}
 		throw new IllegalArgumentException("not a job command: " + command);

@@ -9,7 +9,6 @@ import dev.batchetl.job.ProcessIdentity;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -19,7 +18,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * partition twice, at once or after it finished), and renews a heartbeat while it runs. The manager asks which
  * running partitions of its job execution belong to a worker that died.
  */
-@Component
 class PartitionOwnership implements DisposableBean {
 
 	private final JdbcTemplate jdbc;

@@ -33,7 +33,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.integration.core.MessagingTemplate;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.stereotype.Component;
 
 /**
  * The manager side of remote partitioning. Partition requests go out through Spring Batch Integration's
@@ -44,7 +43,6 @@ import org.springframework.stereotype.Component;
  * (no worker runs on the queue, or only workers of another job repository do), instead of waiting the whole
  * {@code partition-timeout} for nothing.
  */
-@Component
 public class RemotePartitioning {
 
 	private static final Logger log = LoggerFactory.getLogger(RemotePartitioning.class);

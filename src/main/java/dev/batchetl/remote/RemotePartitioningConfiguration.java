@@ -8,10 +8,8 @@ import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.channel.DirectChannel;
-import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.messaging.MessageHeaders;
 
@@ -19,10 +17,8 @@ import org.springframework.messaging.MessageHeaders;
  * The RabbitMQ side of remote partitioning: one durable queue of partition requests, and the flow that carries the
  * manager's {@link StepExecutionRequest}s to it as JSON naming the job repository ({@link RepositoryIdentity}), as
  * persistent messages. Nothing connects to RabbitMQ until
- * a remote run sends its first request or a worker starts.
+ * a remote run sends its first request or a worker starts. Part of {@link RemoteContext}.
  */
-@Configuration(proxyBeanMethods = false)
-@EnableIntegration
 class RemotePartitioningConfiguration {
 
 	@Bean

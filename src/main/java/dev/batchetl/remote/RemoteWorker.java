@@ -45,7 +45,6 @@ import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.messaging.Message;
-import org.springframework.stereotype.Component;
 
 /**
  * {@code batch-etl worker}: consumes partition requests from RabbitMQ and runs each as an execution of the worker
@@ -64,7 +63,6 @@ import org.springframework.stereotype.Component;
  * it (RabbitMQ would hand it back at once). A request that names this repository for a step execution it does not
  * have (deleted since) can run nowhere: it is logged and dropped.
  */
-@Component
 public class RemoteWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);

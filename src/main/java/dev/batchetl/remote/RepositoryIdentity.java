@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
 /**
  * Which job repository this process uses, as a name that is the same for every process connected to it and differs
@@ -14,7 +13,6 @@ import org.springframework.stereotype.Component;
  * name elsewhere keeps both, so workers must not be pointed at a restored copy while its original runs.
  * PostgreSQL only: remote partitioning refuses the embedded database.
  */
-@Component
 class RepositoryIdentity {
 
 	private final JdbcTemplate jdbc;

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.batchetl.job.EtlKey;
-import dev.batchetl.remote.RemotePartitioning;
+import dev.batchetl.remote.RemoteContext;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -24,7 +24,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * Step {@code stats}: a partitioned step whose partitions ({@link CsvFilePartitioner}) run in parallel, at most
  * {@code partitions} at a time, each as an execution of the worker step {@code stats-file}; with
- * {@code partitioning=remote}, worker processes run them instead (see {@link RemotePartitioning}).
+ * {@code partitioning=remote}, worker processes run them instead (see {@link RemoteContext}).
  */
 @Configuration(proxyBeanMethods = false)
 class StatsStepConfiguration {
@@ -34,7 +34,7 @@ class StatsStepConfiguration {
 	Step statsStep(JobRepository jobRepository, @Qualifier("statsFileStep") Step statsFileStep,
 			@Value("#{jobParameters}") Map<String, Object> parameters,
 			@Value("#{jobExecution}") org.springframework.batch.core.job.JobExecution jobExecution,
-			RemotePartitioning remote, PartitionResultRepository results, StatsProgress progress) {
+			RemoteContext remote, PartitionResultRepository results, StatsProgress progress) {
 		int partitions = Integer.parseInt(string(parameters, EtlKey.PARTITIONS));
 		Object retryOf = parameters.get(EtlKey.RETRY_OF.key());
 		CsvFilePartitioner.Reuse reuse = retryOf == null ? null
