@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.batchetl.JobApplication;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.schedule.Scheduler;
 import dev.batchetl.storage.StorageFaults;
@@ -74,7 +75,9 @@ public final class Launcher {
 		}
 		// list, show, stop and recover start a context without the job (see RepositoryCommands)
 		boolean repositoryOnly = RepositoryCommands.handles(invocation.command());
-		SpringApplication spring = new SpringApplication(repositoryOnly ? RepositoryCommands.Context.class : application);
+		// and the job's commands one with the auto-configurations they use, not the scheduler's web server and actuator
+		SpringApplication spring = new SpringApplication(repositoryOnly ? RepositoryCommands.Context.class
+				: invocation.command() instanceof Command.Schedule ? application : JobApplication.class);
 		AtomicReference<String> databaseUrl = new AtomicReference<>();
 		spring.addListeners(event -> {
 			if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
