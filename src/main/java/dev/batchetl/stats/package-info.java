@@ -2,9 +2,9 @@
  * CSV statistics engine: per-column statistics with the semantics of {@code pandas.read_csv} (default options)
  * followed by {@code count()}, {@code isna().sum()}, {@code sum()}, {@code mean()}, {@code min()}, {@code max()},
  * {@code var()}, {@code std()}, {@code nunique()} and {@code quantile([.25, .5, .75])}; distinct counts and quartiles
- * are exact up to 1024 distinct values, then estimated ({@link dev.batchetl.stats.DistinctCounter},
- * {@link dev.batchetl.stats.LogHistogram}) by states that depend only on the values, so that split and resumed reads
- * agree.
+ * are exact up to 1024 distinct values, then estimated (a HyperLogLog whose estimate hash4j computes,
+ * {@link dev.batchetl.stats.DistinctCounter}; a relative-error histogram, {@link dev.batchetl.stats.LogHistogram}) by
+ * states that depend only on the values, so that split and resumed reads agree.
  *
  * <p>Usage: {@link dev.batchetl.stats.CsvHeader#read} gives the column names and where the data starts;
  * {@link dev.batchetl.stats.CsvSplitter#split} cuts the data into ranges at true row boundaries; each range is read
