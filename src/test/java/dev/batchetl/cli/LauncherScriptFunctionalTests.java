@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * class path the way the build extracts the jar: the application's jar and lib/), it makes a JVM archive on first use,
  * starts with it from then on (the application's classes come from the archive), makes it again for a newer jar,
  * starts plainly and silently where the archive is unusable, and passes arguments and exit codes through. On this JVM
- * (a CDS archive on 17 to 24) and, where one is installed beside it, on a JDK 25 (an AOT cache).
+ * and, where one is installed beside it, on a JDK that gets the other kind of archive (a CDS archive on 17 to 24, an
+ * AOT cache on 25 and later).
  */
 class LauncherScriptFunctionalTests {
 
@@ -81,15 +82,21 @@ class LauncherScriptFunctionalTests {
 	}
 
 	@Test
-	void aClassDataSharingArchiveIsMadeOnFirstUseAndUsedFromThenOn() throws Exception {
-		launcherMakesUsesAndRemakesItsArchive(Path.of(System.getProperty("java.home")), ".jsa");
+	void anArchiveIsMadeOnFirstUseAndUsedFromThenOn() throws Exception {
+		Path javaHome = Path.of(System.getProperty("java.home"));
+		launcherMakesUsesAndRemakesItsArchive(javaHome, suffix(javaHome));
 	}
 
 	@Test
-	void anAotCacheOnJava25() throws Exception {
-		Path jdk25 = jdk25();
-		assumeTrue(jdk25 != null, "no JDK 25 installed beside this one");
-		launcherMakesUsesAndRemakesItsArchive(jdk25, ".aot");
+	void onTheOtherJdkInstalledBesideThisOne() throws Exception {
+		Path other = otherJdk(feature(Path.of(System.getProperty("java.home"))));
+		assumeTrue(other != null, "no JDK of the other kind (17 to 24, or 25 and later) installed beside this one");
+		launcherMakesUsesAndRemakesItsArchive(other, suffix(other));
+	}
+
+	/** What the launcher makes for a JDK: an AOT cache on 25 and later, a CDS archive before. */
+	private static String suffix(Path javaHome) {
+		return feature(javaHome) >= 25 ? ".aot" : ".jsa";
 	}
 
 	private void launcherMakesUsesAndRemakesItsArchive(Path javaHome, String suffix) throws Exception {
@@ -160,15 +167,19 @@ class LauncherScriptFunctionalTests {
 		}
 	}
 
-	/** A JDK 25 or later beside the one running the tests (the usual place on Debian), or null. */
-	private static Path jdk25() throws IOException {
+	/**
+	 * A JDK beside the one running the tests (the usual place on Debian) that gets the other kind of archive: 25 or
+	 * later when this one is older, older when this one is 25 or later; or null.
+	 */
+	private static Path otherJdk(int thisFeature) throws IOException {
 		Path jvms = Path.of("/usr/lib/jvm");
 		if (!Files.isDirectory(jvms)) {
 			return null;
 		}
 		try (Stream<Path> homes = Files.list(jvms)) {
 			return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
-				.filter(home -> feature(home) >= 25)
+				.filter(home -> feature(home) >= 17 && (feature(home) >= 25) != (thisFeature >= 25))
+				.sorted()
 				.findFirst()
 				.orElse(null);
 		}
