@@ -29,7 +29,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * reader and writer run on the step's thread and the processor, which does the download, on a task executor of
  * {@code threads} threads. A chunk commits only when its slowest download is done, so a chunk holds several times
  * {@code threads} sources (default 4x, key {@code fetch-chunk}): the threads keep working through the chunk while one
- * download is long, and only its end waits. Sources whose size is known from an earlier run come largest first.
+ * download is long, and the next chunk's sources are queued on the download threads before it ends (see
+ * {@link PendingSourceReader}), so that no thread waits at its end. Sources whose size is known from an earlier run
+ * come largest first.
  */
 @Configuration(proxyBeanMethods = false)
 class FetchStepConfiguration {
@@ -58,7 +60,9 @@ class FetchStepConfiguration {
 				progress);
 		DownloadAhead downloads = new DownloadAhead(downloader, items, Path.of(param(parameters, EtlKey.DIR)),
 				progress, failedLimit, threads);
-		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads, threads);
+		// a chunk's worth queued ahead: threads that are done with a chunk go on while its slowest download ends
+		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads,
+				Math.max(threads, chunk));
 		FetchResultWriter writer = new FetchResultWriter();
 		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("fetch-chunk-");
 		executor.setConcurrencyLimit(threads);
