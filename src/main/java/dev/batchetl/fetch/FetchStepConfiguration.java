@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Steps {@code fetch-plan} and {@code fetch}. The fetch step is a multi-threaded chunk step: in Spring Batch 6 the
@@ -58,8 +59,8 @@ class FetchStepConfiguration {
 		progress.counting(downloader::received);
 		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
 				progress);
-		DownloadAhead downloads = new DownloadAhead(downloader, items, Path.of(param(parameters, EtlKey.DIR)),
-				progress, failedLimit, threads);
+		DownloadAhead downloads = new DownloadAhead(downloader, items, new TransactionTemplate(transactionManager),
+				Path.of(param(parameters, EtlKey.DIR)), progress, failedLimit, threads);
 		// a chunk's worth queued ahead: threads that are done with a chunk go on while its slowest download ends
 		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads,
 				Math.max(threads, chunk));
