@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The downloads of the fetch step, on {@code threads} threads of their own, started ahead of the chunks. A
- * multi-threaded chunk commits when its slowest download ends; the reader starts the sources of the next chunk
+ * chunk commits when its slowest download ends; the reader starts the sources of the next chunk
  * before that (see {@link PendingSourceReader}), so threads that are done with a chunk go on downloading instead of
  * waiting at its end. Each download's result is recorded in {@code etl_fetch_item} as soon as the download ends, by
  * a recorder thread that writes the results that ended meanwhile in one transaction (one commit for many sources,
