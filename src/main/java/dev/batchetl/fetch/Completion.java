@@ -3,7 +3,6 @@ package dev.batchetl.fetch;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -82,14 +81,7 @@ record Completion(long length, String sha256, Integer httpStatus, String etag, S
 		if (completion.lastModified() != null) {
 			props.setProperty("lastModified", completion.lastModified());
 		}
-		StringWriter text = new StringWriter();
-		try {
-			props.store(text, "finished download of " + uri);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex); // a StringWriter does not fail
-		}
-		return text.toString().getBytes(StandardCharsets.UTF_8);
+		return PropertiesText.of(props, "finished download of " + uri);
 	}
 
 	/**

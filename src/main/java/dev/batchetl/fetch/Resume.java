@@ -3,7 +3,6 @@ package dev.batchetl.fetch;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -148,13 +147,7 @@ record Resume(long offset, long length, String etag, String lastModified) {
             props.setProperty("lastModified", lastModified);
         }
         props.setProperty("length", Long.toString(length));
-        StringWriter text = new StringWriter();
-        try {
-            props.store(text, "resume data of " + part.getFileName());
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // a StringWriter does not fail
-        }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        return PropertiesText.of(props, "resume data of " + part.getFileName());
     }
 
     /** True when a 206 continues exactly this part: from {@code offset} to the end of a body of {@code length}. */
