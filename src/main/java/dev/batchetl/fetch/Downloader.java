@@ -58,14 +58,19 @@ import org.springframework.core.retry.RetryTemplate;
  *
  * <p>An HTTP download that breaks off mid-body is resumed, by the next attempt or by a later fetch of the same URI
  * into the same target (even from another process), with {@code Range: bytes=N-} and {@code If-Range}. For that,
- * when a 200 response carries Content-Length and a validator (a strong ETag, else Last-Modified), a sidecar
- * {@code "." + name + ".part.meta"} records URI, validators and length before any body byte is written, and a
- * transient failure keeps the part file and its sidecar. A 206 must continue the part exactly (Content-Range from
- * its length to the recorded total); the bytes already on disk are read back into the checksum, so length and
+ * when a 200 response carries Content-Length and a validator (a strong ETag, else Last-Modified), its resume data
+ * ({@link Resume}: URI, validators and length) is recorded before any body byte is written, as an attribute of the
+ * part file created for it (where the file system holds none, a sidecar {@code "." + name + ".part.meta"}), and a
+ * transient failure keeps the part file and its resume data. A 206 must continue the part exactly (Content-Range
+ * from its length to the recorded total); the bytes already on disk are read back into the checksum, so length and
  * SHA-256 always describe the whole file. A 200 instead (the server ignored the range, or the validator no longer
  * matches) starts over; a 416 or a 206 that does not fit drops the part and asks once more for the whole body.
- * Permanent failures, and transient ones without a usable sidecar, remove part file and sidecar. {@code file:}
+ * Permanent failures, and transient ones without usable resume data, remove part file and sidecar. {@code file:}
  * sources are always copied from the start.
+ *
+ * <p>A complete part file is forced to disk once, its bytes, its length and (for a claim) its completion record
+ * ({@link Completion}) together, then renamed into place and its folder forced too: the rename is durable before
+ * {@link #fetch} returns.
  *
  * <p>Transient failures (connect errors, timeouts, I/O errors while reading, truncated bodies, HTTP 408, 429 and
  * 5xx) are retried with exponential backoff and jitter, waiting at least as long as a Retry-After header on
@@ -106,6 +111,8 @@ public final class Downloader implements AutoCloseable {
     private final Map<String, Semaphore> hostSlots = new java.util.concurrent.ConcurrentHashMap<>();
     private final RateLimiter rate;
     private final List<Path> fileRoots;
+    /** Whether resume data and completion records go into the part file's attributes where the file system allows. */
+    private final boolean attributes;
     private volatile boolean closed;
 
     public Downloader(DownloadSettings settings) {
@@ -113,6 +120,12 @@ public final class Downloader implements AutoCloseable {
     }
 
     Downloader(DownloadSettings settings, FetchLimits limits) {
+        this(settings, limits, true);
+    }
+
+    /** With {@code attributes} false, resume data and completion records are always files beside the part file. */
+    Downloader(DownloadSettings settings, FetchLimits limits, boolean attributes) {
+        this.attributes = attributes;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.rate = limits.bytesPerSecond() > 0 ? new RateLimiter(limits.bytesPerSecond()) : null;
@@ -228,7 +241,7 @@ public final class Downloader implements AutoCloseable {
 
     /** The result of the download into {@code target} is recorded: its {@link Completion} record goes. */
     void settled(Path target) {
-        deleteQuietly(Completion.of(target.normalize()));
+        Completion.settle(target.normalize());
     }
 
     /** Stops the threads of this downloader; later calls to {@link #fetch} fail. */
@@ -273,22 +286,17 @@ public final class Downloader implements AutoCloseable {
                         null);
             }
             if (!result.notModified) {
-                if (attempts.claim != null) {
-                    try {
-                        Completion.write(Completion.of(target), attempts.claim, uri, new Completion(result.bytes,
-                                result.sha256, result.httpStatus, result.etag, result.lastModified));
-                    } catch (IOException e) {
-                        deleteQuietly(Completion.of(target)); // only a kill before the record would cost more
-                    }
-                }
+                seal(part, target, uri, attempts.claim, result);
+                // one force for the bytes, the length and the completion record attached to the part file
+                forceWhole(part);
                 moveIntoPlace(part, target);
             }
             deleteQuietly(meta);
             return result;
         } catch (FetchException e) {
             // A part file is kept for a later attempt (or process) only when it can be resumed: the failure may go
-            // away and the sidecar that validates a resume is there. Anything else starts from scratch next time.
-            if (!e.transientFailure() || !Files.exists(meta)) {
+            // away and the resume data that validates a resume is there. Anything else starts from scratch next time.
+            if (!e.transientFailure() || !Resume.kept(part, meta)) {
                 deleteQuietly(part);
                 deleteQuietly(meta);
             }
@@ -307,6 +315,30 @@ public final class Downloader implements AutoCloseable {
             if (slot != null) {
                 slot.release();
             }
+        }
+    }
+
+    /**
+     * Makes a complete part file ready to go into place: its resume data goes, and for a {@code claim} its completion
+     * record comes, as the part file's attribute (made durable by the part file's last force, and taken along by the
+     * rename), or where the file system holds none, as a file beside the target, forced to disk.
+     */
+    private void seal(Path part, Path target, URI uri, String claim, Result result) {
+        if (attributes) {
+            Resume.detach(part);
+        }
+        if (claim == null) {
+            return;
+        }
+        Completion completion = new Completion(result.bytes, result.sha256, result.httpStatus, result.etag,
+                result.lastModified);
+        if (attributes && Completion.attach(part, claim, uri, completion)) {
+            return;
+        }
+        try {
+            Completion.write(Completion.of(target), claim, uri, completion);
+        } catch (IOException e) {
+            deleteQuietly(Completion.of(target)); // only a kill before the record would cost more
         }
     }
 
@@ -357,7 +389,7 @@ public final class Downloader implements AutoCloseable {
         long deadline = attempts.deadline;
         Resume resume = Resume.load(part, meta, uri);
         if (resume == null) {
-            deleteQuietly(meta);
+            Resume.discard(part, meta);
         } else {
             log.debug("resuming {} at byte {}", part.getFileName(), resume.offset());
         }
@@ -661,7 +693,9 @@ public final class Downloader implements AutoCloseable {
             boolean rangesRefused = headers.firstValue("Accept-Ranges").map(v -> v.strip().equalsIgnoreCase("none"))
                     .orElse(false);
             if (declared.isPresent() && declared.getAsLong() > 0 && !rangesRefused
-                    && Resume.validator(etag, lastModified) != null) {
+                    && Resume.validator(etag, lastModified) != null
+                    && !(attributes && Resume.attach(part, uri, etag, lastModified, declared.getAsLong()))) {
+                // no attribute here: a sidecar, written once the empty part file is on disk
                 writer.durable();
                 Resume.write(meta, uri, etag, lastModified, declared.getAsLong());
             }
@@ -744,7 +778,6 @@ public final class Downloader implements AutoCloseable {
             } catch (IOException e) {
                 throw new FetchException("cannot read " + source + ": " + describe(e), true, e);
             }
-            force(out, part);
         } catch (IOException e) {
             throw new FetchException("cannot write " + part.getFileName() + ": " + describe(e), false, e);
         }
@@ -762,8 +795,13 @@ public final class Downloader implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ local files
 
+    /**
+     * A new, empty part file: the one of an earlier response goes first, with its attributes, so that an attribute of
+     * this part file only ever describes this response's bytes.
+     */
     private static FileChannel openPart(Path part) throws FetchException {
         try {
+            Files.deleteIfExists(part);
             return FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
@@ -798,6 +836,15 @@ public final class Downloader implements AutoCloseable {
     private static void force(FileChannel out, Path part) throws FetchException {
         try {
             out.force(true);
+        } catch (IOException e) {
+            throw new FetchException("cannot sync " + part + ": " + describe(e), false, e);
+        }
+    }
+
+    /** Forces a complete part file to disk (bytes, length and attributes), through a channel of its own. */
+    private static void forceWhole(Path part) throws FetchException {
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            channel.force(true);
         } catch (IOException e) {
             throw new FetchException("cannot sync " + part + ": " + describe(e), false, e);
         }
@@ -1118,7 +1165,7 @@ public final class Downloader implements AutoCloseable {
                 finish();
             } catch (FetchException e) {
                 if (worthless || !e.transientFailure()) {
-                    deleteQuietly(meta);
+                    Resume.discard(part, meta);
                 } else if (e.transientFailure()) {
                     saveQuietly();
                 }
@@ -1143,9 +1190,9 @@ public final class Downloader implements AutoCloseable {
             }
         }
 
+        /** Puts the last bytes into the file; it is forced once complete ({@link #forceWhole}), with its records. */
         void finish() throws FetchException {
             flush(staging, out, part);
-            force(out, part);
         }
 
         private void stage(ByteBuffer buffer) throws FetchException {

@@ -21,15 +21,18 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Steps {@code fetch-plan} and {@code fetch}. The fetch step is a multi-threaded chunk step: in Spring Batch 6 the
- * reader and writer run on the step's thread and the processor, which does the download, on a task executor of
- * {@code threads} threads. A chunk commits only when its slowest download is done, so a chunk holds several times
- * {@code threads} sources (default 4x, key {@code fetch-chunk}): the threads keep working through the chunk while one
- * download is long, and only its end waits. Sources whose size is known from an earlier run come largest first.
+ * Steps {@code fetch-plan} and {@code fetch}. The fetch step is a chunk step whose downloads run on {@code threads}
+ * download threads of their own ({@link DownloadAhead}): the reader starts each source as it reads it, and a chunk's
+ * worth ahead; the processor, on the step's thread, only waits for each source's recorded result in turn, which costs
+ * no more than waiting for them all at once (no task executor, no thread per item). A chunk commits only when its
+ * slowest download is done, so a chunk holds several times {@code threads} sources (default 4x, key
+ * {@code fetch-chunk}), and the next chunk's sources are queued on the download threads before it ends (see
+ * {@link PendingSourceReader}), so that no thread waits at its end. Sources whose size is known from an earlier run
+ * come largest first.
  */
 @Configuration(proxyBeanMethods = false)
 class FetchStepConfiguration {
@@ -56,18 +59,17 @@ class FetchStepConfiguration {
 		progress.counting(downloader::received);
 		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
 				progress);
-		DownloadAhead downloads = new DownloadAhead(downloader, items, Path.of(param(parameters, EtlKey.DIR)),
-				progress, failedLimit, threads);
-		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads, threads);
+		DownloadAhead downloads = new DownloadAhead(downloader, items, new TransactionTemplate(transactionManager),
+				Path.of(param(parameters, EtlKey.DIR)), progress, failedLimit, threads);
+		// a chunk's worth queued ahead: threads that are done with a chunk go on while its slowest download ends
+		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads,
+				Math.max(threads, chunk));
 		FetchResultWriter writer = new FetchResultWriter();
-		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("fetch-chunk-");
-		executor.setConcurrencyLimit(threads);
 		return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(chunk)
 			.transactionManager(transactionManager)
 			.reader(reader)
 			.processor(new DownloadProcessor(downloads))
 			.writer(writer)
-			.taskExecutor(executor)
 			.listener(reader)
 			.listener(new StepExecutionListener() {
 				@Override

@@ -18,7 +18,9 @@ import org.springframework.batch.infrastructure.item.ItemReader;
  * under way, and the sources not read stay PENDING for a restart.
  *
  * <p>Each source read is started at once on the download threads ({@link DownloadAhead}), and so are the next
- * {@code ahead} sources: the downloads of the next chunk begin while the current chunk waits for its slowest one.
+ * {@code ahead} sources (a chunk's worth): the downloads of the next chunk begin while the current chunk waits for its
+ * slowest one. Only {@code threads} of them run at once; the others wait in the download threads' queue, where a
+ * source that is not attempted before the step ends (or max-failed-sources is passed) stays PENDING.
  */
 final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionListener {
 

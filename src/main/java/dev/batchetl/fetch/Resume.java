@@ -2,7 +2,7 @@ package dev.batchetl.fetch;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
+import java.io.StringReader;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,11 +16,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What resuming a part file needs. It lives in a sidecar next to the part file, {@code "." + name +
- * ".part.meta"}, a UTF-8 properties file with {@code version} (1), {@code uri} (the source),
+ * What resuming a part file needs: UTF-8 properties with {@code version} (1), {@code uri} (the source),
  * {@code etag} and/or {@code lastModified} (the 200 response's validators) and {@code length} (its
- * Content-Length). The sidecar is written and forced to disk while the part file is still empty, before any
- * body byte, so a sidecar never describes bytes of another response.
+ * Content-Length). They are recorded before any body byte, so that they never describe bytes of another response:
+ * <ul>
+ *   <li>as an extended attribute of the part file itself ({@code user.batch-etl.resume}), set on a part file just
+ *       created for this response: the record belongs to the inode that holds this response's bytes and no other,
+ *       so it needs no force of its own (the part file's forces make it durable with the bytes it describes);</li>
+ *   <li>where the file system holds no such attribute, in a sidecar next to the part file, {@code "." + name +
+ *       ".part.meta"}, written and forced to disk while the part file is still empty (forced too).</li>
+ * </ul>
  *
  * @param offset       bytes already in the part file, where the Range request starts
  * @param length       length of the whole body
@@ -30,6 +35,8 @@ import java.util.regex.Pattern;
 record Resume(long offset, long length, String etag, String lastModified) {
 
     private static final String VERSION = "1";
+    /** The part file's extended attribute ({@code user.} + this on Linux). */
+    static final String ATTRIBUTE = "batch-etl.resume";
     private static final Pattern CONTENT_RANGE = Pattern.compile(
             "\\s*bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18})\\s*", Pattern.CASE_INSENSITIVE);
 
@@ -48,15 +55,27 @@ record Resume(long offset, long length, String etag, String lastModified) {
         return validator(etag, lastModified);
     }
 
-    /** The resume of {@code part} from {@code uri}, or null when there is nothing that can be resumed safely. */
+    /**
+     * The resume of {@code part} from {@code uri}, or null when there is nothing that can be resumed safely. The part
+     * file's attribute is read first, then its sidecar {@code meta}.
+     */
     static Resume load(Path part, Path meta, URI uri) {
-        if (!Files.isRegularFile(meta) || !Files.isRegularFile(part)) {
+        if (!Files.isRegularFile(part)) {
             return null;
         }
         Properties props = new Properties();
         long offset;
-        try (Reader reader = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
-            props.load(reader);
+        try {
+            byte[] attribute = UserAttributes.read(part, ATTRIBUTE);
+            if (attribute != null) {
+                props.load(new StringReader(new String(attribute, StandardCharsets.UTF_8)));
+            } else if (Files.isRegularFile(meta)) {
+                try (Reader reader = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+                    props.load(reader);
+                }
+            } else {
+                return null;
+            }
             offset = Files.size(part);
         } catch (IOException | IllegalArgumentException e) {
             return null;
@@ -77,8 +96,47 @@ record Resume(long offset, long length, String etag, String lastModified) {
         return resume;
     }
 
+    /**
+     * Records the resume data as an attribute of {@code part}, which must have been created for this response (it
+     * holds no byte of another); false when the file system holds no such attribute (then {@link #write} the
+     * sidecar instead).
+     */
+    static boolean attach(Path part, URI uri, String etag, String lastModified, long length) {
+        return UserAttributes.write(part, ATTRIBUTE, text(uri, etag, lastModified, length, part));
+    }
+
     /** Writes the sidecar and forces it to disk; without it the download simply cannot be resumed later. */
     static void write(Path meta, URI uri, String etag, String lastModified, long length) {
+        Path part = meta.resolveSibling(meta.getFileName().toString().replaceFirst("\\.meta$", ""));
+        ByteBuffer data = ByteBuffer.wrap(text(uri, etag, lastModified, length, part));
+        try (FileChannel out = FileChannel.open(meta, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            while (data.hasRemaining()) {
+                out.write(data);
+            }
+            out.force(true);
+        } catch (IOException e) {
+            Downloader.deleteQuietly(meta);
+        }
+    }
+
+    /** Whether {@code part} has resume data (its attribute or its sidecar), usable or not. */
+    static boolean kept(Path part, Path meta) {
+        return Files.isRegularFile(meta) || (Files.isRegularFile(part) && UserAttributes.read(part, ATTRIBUTE) != null);
+    }
+
+    /** Drops the resume data of {@code part}, attribute and sidecar: the part file can no longer be resumed. */
+    static void discard(Path part, Path meta) {
+        Downloader.deleteQuietly(meta);
+        detach(part);
+    }
+
+    /** Removes the attribute from a part file that is complete (it is not to go with the file into place). */
+    static void detach(Path part) {
+        UserAttributes.remove(part, ATTRIBUTE);
+    }
+
+    private static byte[] text(URI uri, String etag, String lastModified, long length, Path part) {
         Properties props = new Properties();
         props.setProperty("version", VERSION);
         props.setProperty("uri", uri.toString());
@@ -89,22 +147,7 @@ record Resume(long offset, long length, String etag, String lastModified) {
             props.setProperty("lastModified", lastModified);
         }
         props.setProperty("length", Long.toString(length));
-        StringWriter text = new StringWriter();
-        try {
-            props.store(text, "resume data of " + meta.getFileName().toString().replaceFirst("\\.meta$", ""));
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // a StringWriter does not fail
-        }
-        ByteBuffer data = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-        try (FileChannel out = FileChannel.open(meta, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (data.hasRemaining()) {
-                out.write(data);
-            }
-            out.force(true);
-        } catch (IOException e) {
-            Downloader.deleteQuietly(meta);
-        }
+        return PropertiesText.of(props, "resume data of " + part.getFileName());
     }
 
     /** True when a 206 continues exactly this part: from {@code offset} to the end of a body of {@code length}. */

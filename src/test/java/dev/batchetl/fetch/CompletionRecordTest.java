@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A finished download whose result a killed process did not record yet: its completion record, written before the
  * rename, lets the next attempt of the same source take the file over without a request, as long as the file is what
  * the record says. A process that recorded the result removes the record ({@link Downloader#settled}). The evidence
- * is the server's request count and the files on disk.
+ * is the server's request count and the files on disk. The record is an attribute of the file where the file system
+ * holds one; {@link CompletionRecordFileTest} runs the same tests with the record in a file beside it.
  */
 class CompletionRecordTest {
 
@@ -31,7 +32,23 @@ class CompletionRecordTest {
 	final TestHttpServer server = TestHttpServer.start();
 
 	@AutoClose
-	final Downloader downloader = new Downloader(FAST);
+	final Downloader downloader = new Downloader(FAST, FetchLimits.none(), attributes());
+
+	/** Whether the downloader under test keeps the record in the file's attribute (where the file system holds one). */
+	boolean attributes() {
+		return true;
+	}
+
+	/** Whether files in {@code dir} can have user attributes. */
+	static boolean attributesHeldIn(Path dir) throws java.io.IOException {
+		Path probe = Files.createTempFile(dir, "probe", "");
+		try {
+			return UserAttributes.write(probe, "batch-etl.probe", new byte[] { 1 });
+		}
+		finally {
+			Files.delete(probe);
+		}
+	}
 
 	@Test
 	void aFileFinishedButNotRecordedIsTakenOverWithoutARequest() throws Exception {
@@ -42,7 +59,8 @@ class CompletionRecordTest {
 		// given: a download finished and renamed, whose process died before it recorded the result
 		FetchOutcome first = this.downloader.fetch(this.server.uri("/a.csv"), null, target, null, "instance 1 line 1");
 		assertThat(target).hasBinaryContent(body);
-		assertThat(Completion.of(target)).exists();
+		assertThat(Completion.recorded(target)).isTrue();
+		assertThat(Files.exists(Completion.of(target))).isEqualTo(!(attributes() && attributesHeldIn(this.dir)));
 
 		// when: the same source of the same instance is fetched again
 		FetchOutcome again = this.downloader.fetch(this.server.uri("/a.csv"), null, target, null, "instance 1 line 1");
@@ -56,7 +74,7 @@ class CompletionRecordTest {
 
 		// and once recorded, the record goes: a later fetch asks the server again
 		this.downloader.settled(target);
-		assertThat(Completion.of(target)).doesNotExist();
+		assertThat(Completion.recorded(target)).isFalse();
 		this.downloader.fetch(this.server.uri("/a.csv"), null, target, null, "instance 1 line 1");
 		assertThat(this.server.requests("/a.csv")).isEqualTo(2);
 	}
@@ -81,7 +99,7 @@ class CompletionRecordTest {
 		// a fetch without a claim (a direct use of the downloader) leaves no record
 		this.downloader.settled(target);
 		this.downloader.fetch(this.server.uri("/b.csv"), null, target);
-		assertThat(Completion.of(target)).doesNotExist();
+		assertThat(Completion.recorded(target)).isFalse();
 	}
 
 }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Resuming cut-off downloads with Range requests. The evidence is what the server received (its Range headers)
  * and the bytes on disk; a "process" that was killed mid-download is played by a downloader with a single
- * attempt whose response is cut, which leaves the part file and its sidecar behind exactly as a kill would.
+ * attempt whose response is cut, which leaves the part file and its resume data behind exactly as a kill would.
+ * The resume data is an attribute of the part file where the file system holds one; {@link DownloaderResumeSidecarTest} runs the
+ * same tests with the sidecar files that a file system without attributes gets.
  */
 class DownloaderResumeTest {
 
@@ -42,7 +44,37 @@ class DownloaderResumeTest {
     @RegisterExtension
     final TestHttpServer server = TestHttpServer.start();
     @AutoClose
-    final Downloader downloader = new Downloader(FAST);
+    final Downloader downloader = downloader(FAST);
+
+    /** Whether the downloaders under test keep resume data in attributes (where the file system holds them). */
+    boolean attributes() {
+        return true;
+    }
+
+    Downloader downloader(DownloadSettings settings) {
+        return new Downloader(settings, FetchLimits.none(), attributes());
+    }
+
+    /** Whether a part file here keeps its resume data in an attribute, or in a sidecar. */
+    private boolean inAttribute() throws IOException {
+        return attributes() && CompletionRecordTest.attributesHeldIn(dir);
+    }
+
+    /** The part file and its resume data are there, and nothing else. */
+    private void assertResumable(String name) throws IOException {
+        if (inAttribute()) {
+            assertThat(filesInDir()).containsExactly(part(name));
+            assertThat(UserAttributes.read(part(name), Resume.ATTRIBUTE)).isNotNull();
+        } else {
+            assertThat(filesInDir()).containsExactly(part(name), sidecar(name));
+        }
+    }
+
+    /** Only the complete target is there, without resume data. */
+    private void assertOnly(Path target) throws IOException {
+        assertThat(filesInDir()).containsExactly(target);
+        assertThat(UserAttributes.read(target, Resume.ATTRIBUTE)).isNull();
+    }
 
     private Path target(String name) {
         return dir.resolve(name).toAbsolutePath();
@@ -66,14 +98,14 @@ class DownloaderResumeTest {
         return catchThrowableOfType(FetchException.class, call::call);
     }
 
-    /** What a process killed after {@code cut} bytes leaves behind: a part file and its sidecar. */
+    /** What a process killed after {@code cut} bytes leaves behind: a part file and its resume data. */
     private void leaveCutDownload(String path, String name, int cut, int bodyLength) throws IOException {
         server.cutFirst(path, 1, cut);
-        try (Downloader killed = new Downloader(ONE_SHOT)) {
+        try (Downloader killed = downloader(ONE_SHOT)) {
             FetchException e = failure(() -> killed.fetch(server.uri(path), null, target(name)));
             assertThat(e.reason()).isEqualTo("short body: " + cut + " of " + bodyLength + " bytes");
         }
-        assertThat(filesInDir()).containsExactly(part(name), sidecar(name));
+        assertResumable(name);
         assertThat(part(name)).hasSize(cut);
     }
 
@@ -94,7 +126,7 @@ class DownloaderResumeTest {
         assertThat(outcome.httpStatus()).isEqualTo(206);
         assertThat(outcome.etag()).isEqualTo(V1);
         assertThat(outcome.attempts()).isEqualTo(2);
-        assertThat(filesInDir()).containsExactly(target);
+        assertOnly(target);
     }
 
     @Test
@@ -106,7 +138,7 @@ class DownloaderResumeTest {
         assertThat(Files.readAllBytes(part("data.csv"))).isEqualTo(Arrays.copyOf(body, cut));
 
         FetchOutcome outcome;
-        try (Downloader later = new Downloader(FAST)) {
+        try (Downloader later = downloader(FAST)) {
             outcome = later.fetch(server.uri("/data.csv"), null, target("data.csv"));
         }
 
@@ -115,7 +147,7 @@ class DownloaderResumeTest {
         assertThat(outcome.sha256()).isEqualTo(sha256(body));
         assertThat(outcome.bytes()).isEqualTo(body.length);
         assertThat(outcome.attempts()).isEqualTo(1);
-        assertThat(filesInDir()).containsExactly(target("data.csv"));
+        assertOnly(target("data.csv"));
     }
 
     @Test
@@ -135,7 +167,7 @@ class DownloaderResumeTest {
         assertThat(outcome.etag()).isEqualTo(V2);
         assertThat(outcome.bytes()).isEqualTo(changed.length);
         assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(changed);
-        assertThat(filesInDir()).containsExactly(target("data.csv"));
+        assertOnly(target("data.csv"));
     }
 
     @Test
@@ -151,7 +183,7 @@ class DownloaderResumeTest {
         assertThat(outcome.httpStatus()).isEqualTo(206);
         assertThat(outcome.lastModified()).isEqualTo(TestHttpServer.LAST_MODIFIED);
         assertThat(Files.readAllBytes(target("lm.csv"))).isEqualTo(body);
-        assertThat(filesInDir()).containsExactly(target("lm.csv"));
+        assertOnly(target("lm.csv"));
     }
 
     @Test
@@ -170,7 +202,7 @@ class DownloaderResumeTest {
         assertThat(outcome.bytes()).isEqualTo(body.length);
         assertThat(outcome.sha256()).isEqualTo(sha256(body));
         assertThat(Files.readAllBytes(target("plain.csv"))).isEqualTo(body);
-        assertThat(filesInDir()).containsExactly(target("plain.csv"));
+        assertOnly(target("plain.csv"));
     }
 
     @Test
@@ -188,14 +220,14 @@ class DownloaderResumeTest {
                 "bytes=" + 2 * cut + "-");
         // a transient failure keeps what arrived, for a later fetch
         assertThat(Files.readAllBytes(part("slow.csv"))).isEqualTo(Arrays.copyOf(body, 3 * cut));
-        assertThat(filesInDir()).containsExactly(part("slow.csv"), sidecar("slow.csv"));
+        assertResumable("slow.csv");
 
         FetchOutcome outcome = downloader.fetch(server.uri("/slow.csv"), sha256(body), target("slow.csv"));
 
         assertThat(server.rangeHeaders("/slow.csv")).endsWith("bytes=" + 3 * cut + "-");
         assertThat(outcome.bytes()).isEqualTo(body.length);
         assertThat(Files.readAllBytes(target("slow.csv"))).isEqualTo(body);
-        assertThat(filesInDir()).containsExactly(target("slow.csv"));
+        assertOnly(target("slow.csv"));
     }
 
     @Test
@@ -210,11 +242,11 @@ class DownloaderResumeTest {
         assertThat(server.rangeHeaders("/data.csv")).containsExactly(null, null);
         assertThat(outcome.httpStatus()).isEqualTo(200);
         assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(body);
-        assertThat(filesInDir()).containsExactly(target("data.csv"));
+        assertOnly(target("data.csv"));
     }
 
     @Test
-    void sidecarOfAnotherUriIsIgnored() throws Exception {
+    void resumeDataOfAnotherUriIsIgnored() throws Exception {
         byte[] first = randomBytes(200_000, 30);
         byte[] second = randomBytes(220_000, 31);
         server.serveRanged("/a/data.csv", first, V1);
@@ -226,7 +258,7 @@ class DownloaderResumeTest {
         assertThat(server.rangeHeaders("/b/data.csv")).containsExactly((String) null);
         assertThat(outcome.sha256()).isEqualTo(sha256(second));
         assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(second);
-        assertThat(filesInDir()).containsExactly(target("data.csv"));
+        assertOnly(target("data.csv"));
     }
 
     @Test
@@ -245,7 +277,7 @@ class DownloaderResumeTest {
         assertThat(outcome.attempts()).isEqualTo(1);
         assertThat(outcome.httpStatus()).isEqualTo(200);
         assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(shorter);
-        assertThat(filesInDir()).containsExactly(target("data.csv"));
+        assertOnly(target("data.csv"));
     }
 
     @Test
@@ -264,7 +296,7 @@ class DownloaderResumeTest {
         assertThat(outcome.attempts()).isEqualTo(1);
         assertThat(outcome.sha256()).isEqualTo(sha256(longer));
         assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(longer);
-        assertThat(filesInDir()).containsExactly(target("data.csv"));
+        assertOnly(target("data.csv"));
     }
 
     @Test
@@ -301,7 +333,7 @@ class DownloaderResumeTest {
         byte[] body = randomBytes(100_000, 38);
         server.truncate("/cut.csv", body, 40_000); // no ETag, no Last-Modified
 
-        try (Downloader once = new Downloader(ONE_SHOT)) {
+        try (Downloader once = downloader(ONE_SHOT)) {
             FetchException e = failure(() -> once.fetch(server.uri("/cut.csv"), null, target("cut.csv")));
             assertThat(e.reason()).isEqualTo("short body: 40000 of 100000 bytes");
         }

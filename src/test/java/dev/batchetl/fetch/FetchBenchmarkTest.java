@@ -26,11 +26,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The fetch step against {@code curl --parallel --parallel-max 16} on the same local server (50 ms before the first
- * byte of every response), taking turns three times on each set (the medians are compared), and the cost of the chunk
- * barrier with mixed sizes. Prints its figures; asserts only that everything arrived. Run with {@code ./mvnw -o test -Dtest=FetchBenchmarkTest -Dfetch.benchmark=true}.
+ * The fetch step against {@code curl --parallel --parallel-max 16} and {@code aria2c -j16} on the same local server,
+ * taking turns at least three times on each set (the medians are compared): a real nginx without latency
+ * ({@link #againstNginx}, skipped where nginx is not installed), and a server that waits 50 ms before the first byte
+ * of every response ({@link #fetchStepAgainstCurl}, with the cost of the chunk barrier with mixed sizes). Prints its
+ * figures; asserts only that everything arrived. Run with
+ * {@code ./mvnw -o test -Dtest=FetchBenchmarkTest -Dfetch.benchmark=true} (one part: {@code -Dtest=FetchBenchmarkTest#againstNginx};
+ * more turns: {@code -Dfetch.benchmark.rounds=5}).
  */
 @Tag("benchmark")
 @EnabledIfSystemProperty(named = "fetch.benchmark", matches = "true")
@@ -38,10 +43,86 @@ class FetchBenchmarkTest {
 
 	private static final int THREADS = 16;
 
-	private static final int ROUNDS = 3;
+	private static final int ROUNDS = Math.max(3, Integer.getInteger("fetch.benchmark.rounds", 3));
 
 	@TempDir
 	Path work;
+
+	/** The files nginx serves (not under {@link #work}, whose folders every turn deletes). */
+	@TempDir
+	Path served;
+
+	/**
+	 * Against nginx (sendfile, no latency) on 127.0.0.1: each turn of each contender starts from a settled disk; the
+	 * step's figure is its duration in the job repository, curl's and aria2c's their whole process, and curl's
+	 * followed by {@code sync} what the same files cost once they are on disk, as the step's are when it ends.
+	 */
+	@Test
+	void againstNginx() throws Exception {
+		assumeTrue(NginxServer.installed(), "nginx is not installed (apt-get install nginx-light)");
+		boolean aria2 = onPath("aria2c");
+		byte[] small = new byte[256 * 1024];
+		byte[] large = new byte[20 * 1024 * 1024];
+		new java.util.Random(1).nextBytes(small);
+		new java.util.Random(2).nextBytes(large);
+		Files.createDirectories(this.served.resolve("s"));
+		Files.createDirectories(this.served.resolve("l"));
+		for (int i = 0; i < 200; i++) {
+			Files.write(this.served.resolve("s/" + i + ".bin"), small);
+		}
+		for (int i = 0; i < 20; i++) {
+			Files.write(this.served.resolve("l/" + i + ".bin"), large);
+		}
+		try (NginxServer nginx = new NginxServer()) {
+			String base = nginx.start(this.served);
+			StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+					"%nfetch benchmark against nginx (threads=16, no latency, %d turns, medians)%n", ROUNDS));
+			for (var set : List.of(Map.entry("200 x 256 KiB", urls(base, "s", 200)),
+					Map.entry("20 x 20 MiB", urls(base, "l", 20)))) {
+				List<String> urls = set.getValue();
+				fetchStep(urls, "warm-up", null);
+				double[] step = new double[ROUNDS];
+				double[] curl = new double[ROUNDS];
+				double[] curlSync = new double[ROUNDS];
+				double[] aria = new double[ROUNDS];
+				for (int round = 0; round < ROUNDS; round++) {
+					// the contenders take turns, the first of each round another
+					for (int turn = 0; turn < 3; turn++) {
+						switch ((round + turn) % 3) {
+							case 0 -> step[round] = fetchStep(urls, "set", null);
+							case 1 -> {
+								double[] timed = curlThenSync(urls);
+								curl[round] = timed[0];
+								curlSync[round] = timed[1];
+							}
+							default -> aria[round] = aria2 ? aria2c(urls) : Double.NaN;
+						}
+					}
+				}
+				report.append(String.format(Locale.ROOT, "  %s%n", set.getKey()))
+					.append(line("fetch step", step, median(step)))
+					.append(line("curl", curl, median(step)))
+					.append(line("curl + sync", curlSync, median(step)));
+				report.append(aria2 ? line("aria2c -j16", aria, median(step)) : "    aria2c: not installed\n");
+			}
+			System.out.println(report.append(String.format(Locale.ROOT, "  load average at the end: %.1f%n",
+					java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())));
+		}
+	}
+
+	private static List<String> urls(String base, String folder, int count) {
+		List<String> urls = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			urls.add(base + "/" + folder + "/" + i + ".bin");
+		}
+		return urls;
+	}
+
+	/** One contender's turns and median, and the step's median over it (the ratio to compare). */
+	private static String line(String name, double[] seconds, double stepMedian) {
+		return String.format(Locale.ROOT, "    %-12s %s s, median %.2f s, fetch step / this %.2f%n", name,
+				seconds(seconds), median(seconds), stepMedian / median(seconds));
+	}
 
 	@Test
 	void fetchStepAgainstCurl() throws Exception {
@@ -173,6 +254,11 @@ class FetchBenchmarkTest {
 	}
 
 	private double curl(List<String> urls) throws Exception {
+		return curlThenSync(urls)[0];
+	}
+
+	/** curl's whole process, and the same followed by {@code sync} (its files on disk, as the step's are). */
+	private double[] curlThenSync(List<String> urls) throws Exception {
 		settle();
 		Path dir = Files.createDirectories(this.work.resolve("curl-" + UUID.randomUUID()));
 		StringBuilder config = new StringBuilder();
@@ -186,11 +272,43 @@ class FetchBenchmarkTest {
 				Integer.toString(THREADS), "--config", file.toString()).inheritIO().start();
 		assertThat(curl.waitFor(10, TimeUnit.MINUTES)).isTrue();
 		double seconds = (System.nanoTime() - start) / 1e9;
+		assertThat(new ProcessBuilder("sync").inheritIO().start().waitFor()).isZero();
+		double synced = (System.nanoTime() - start) / 1e9;
 		assertThat(curl.exitValue()).isZero();
-		try (var files = Files.list(dir)) {
-			assertThat(files.count()).isEqualTo(urls.size());
+		assertArrived(dir, urls.size());
+		return new double[] { seconds, synced };
+	}
+
+	/** aria2c -j16 (one connection per file, as the step and curl), whole process. */
+	private double aria2c(List<String> urls) throws Exception {
+		settle();
+		Path dir = Files.createDirectories(this.work.resolve("aria2-" + UUID.randomUUID()));
+		StringBuilder input = new StringBuilder();
+		for (int i = 0; i < urls.size(); i++) {
+			input.append(urls.get(i)).append("\n  out=").append(i).append(".bin\n");
 		}
+		Path file = Files.writeString(dir.resolveSibling(dir.getFileName() + ".list"), input);
+		long start = System.nanoTime();
+		Process aria2 = new ProcessBuilder("aria2c", "--quiet", "-j", Integer.toString(THREADS),
+				"--max-connection-per-server=1", "--split=1", "--dir", dir.toString(), "--input-file", file.toString())
+			.inheritIO()
+			.start();
+		assertThat(aria2.waitFor(10, TimeUnit.MINUTES)).isTrue();
+		double seconds = (System.nanoTime() - start) / 1e9;
+		assertThat(aria2.exitValue()).isZero();
+		assertArrived(dir, urls.size());
 		return seconds;
+	}
+
+	private static void assertArrived(Path dir, int count) throws IOException {
+		try (var files = Files.list(dir)) {
+			assertThat(files.filter(f -> f.getFileName().toString().endsWith(".bin")).count()).isEqualTo(count);
+		}
+	}
+
+	private static boolean onPath(String command) {
+		return java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+			.anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
 	}
 
 	private static void sleep(long ms) {
