@@ -2,6 +2,9 @@ package dev.batchetl.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,9 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.batchetl.fetch.NginxServer;
 import dev.batchetl.stats.BenchmarkData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -83,6 +91,9 @@ class WholeProcessBenchmarkTest {
 		}
 		if (ONLY.contains("stats")) {
 			statistics();
+		}
+		if (ONLY.contains("fetch")) {
+			fetch();
 		}
 		System.out.println("\n=== whole-process benchmark ===\n" + this.report);
 	}
@@ -157,6 +168,137 @@ class WholeProcessBenchmarkTest {
 			.orElseThrow();
 		return List.of(java(), "-cp", duckJar + File.pathSeparator + PROJECT.resolve("target/test-classes"),
 				DuckDbStats.class.getName(), set.toString(), "2", "id,f1,f2,f3,f4,f5,f6,f7,f8", "day,code,note");
+	}
+
+	// --- fetch against curl and aria2c ----------------------------------------------------------------------------
+
+	private void fetch() throws Exception {
+		Path www = Files.createDirectories(this.work.resolve("www"));
+		Map<String, List<String>> sets = new LinkedHashMap<>();
+		sets.put("200 x 256 KiB", files(www, "s", 200, 256 << 10));
+		sets.put("20 x 20 MiB", files(www, "l", 20, 20 << 20));
+		boolean curl = onPath("curl");
+		boolean aria2 = onPath("aria2c");
+		this.report.append(String.format(Locale.ROOT, "%n%-30s %12s %12s %12s %12s %10s%n", "fetch, threads=16",
+				"batch-etl", "(its step)", "curl", "aria2c", "ratio"));
+		if (NginxServer.installed()) {
+			try (NginxServer nginx = new NginxServer()) {
+				String base = nginx.start(www);
+				fetchSets("nginx", base, sets, curl, aria2);
+			}
+		}
+		else {
+			this.report.append("  nginx: not installed (apt-get install nginx-light)\n");
+		}
+		HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 256);
+		slow.setExecutor(Executors.newCachedThreadPool());
+		slow.createContext("/", exchange -> {
+			try (exchange) {
+				Path file = www.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+				try {
+					Thread.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				if (!file.startsWith(www) || !Files.isRegularFile(file)) {
+					exchange.sendResponseHeaders(404, -1);
+					return;
+				}
+				exchange.sendResponseHeaders(200, Files.size(file));
+				try (OutputStream out = exchange.getResponseBody()) {
+					Files.copy(file, out);
+				}
+			}
+		});
+		slow.start();
+		try {
+			fetchSets("50 ms latency", "http://127.0.0.1:" + slow.getAddress().getPort(), sets, curl, aria2);
+		}
+		finally {
+			slow.stop(0);
+		}
+		this.report.append("  ratio: curl's process / batch-etl's process (above 1: batch-etl is faster)\n");
+	}
+
+	private void fetchSets(String server, String base, Map<String, List<String>> sets, boolean curl, boolean aria2)
+			throws Exception {
+		for (Map.Entry<String, List<String>> set : sets.entrySet()) {
+			List<String> urls = set.getValue().stream().map(path -> base + "/" + path).toList();
+			Path folder = Files.createDirectories(this.work.resolve("fetch-" + UUID.randomUUID()));
+			Path sources = Files.write(folder.resolve("sources.txt"), urls);
+			List<Double> etl = new ArrayList<>();
+			List<Double> step = new ArrayList<>();
+			List<Double> curls = new ArrayList<>();
+			List<Double> arias = new ArrayList<>();
+			for (int turn = 0; turn < TURNS; turn++) {
+				Path data = settled(folder.resolve("etl"));
+				etl.add(run(folder, batchEtl(true, "run", "sources=" + sources, "dir=" + data,
+						"output=" + folder.resolve("r.csv"), "threads=16"), 0));
+				step.add(stepSeconds(folder, "fetch"));
+				assertThat(data.toFile().list()).hasSize(urls.size());
+				if (curl) {
+					Path out = settled(folder.resolve("curl"));
+					StringBuilder config = new StringBuilder();
+					for (int i = 0; i < urls.size(); i++) {
+						config.append("url = \"").append(urls.get(i)).append("\"\noutput = \"")
+							.append(out.resolve(i + ".bin")).append("\"\n");
+					}
+					Path file = Files.writeString(folder.resolve("curl.cfg"), config);
+					curls.add(run(folder, List.of("curl", "--silent", "--fail", "--create-dirs", "--parallel", "--parallel-max", "16",
+							"--config", file.toString()), 0));
+				}
+				if (aria2) {
+					Path out = settled(folder.resolve("aria2"));
+					StringBuilder input = new StringBuilder();
+					for (int i = 0; i < urls.size(); i++) {
+						input.append(urls.get(i)).append("\n  out=").append(i).append(".bin\n");
+					}
+					Path file = Files.writeString(folder.resolve("aria2.list"), input);
+					arias.add(run(folder, List.of("aria2c", "--quiet", "-j", "16", "--max-connection-per-server=1",
+							"--split=1", "--dir", out.toString(), "--input-file", file.toString()), 0));
+				}
+			}
+			this.report.append(String.format(Locale.ROOT, "%-30s %10.2f s %10.2f s %10s %10s %10s%s%n",
+					server + ", " + set.getKey(), median(etl), median(step), curl ? seconds(median(curls)) : "-",
+					aria2 ? seconds(median(arias)) : "-",
+					curl ? String.format(Locale.ROOT, "%.2f", median(curls) / median(etl)) : "-",
+					curl ? ratios(curls, etl) : ""));
+		}
+	}
+
+	/** {@code folder} empty, the previous turn's files deleted and the disk settled. */
+	private static Path settled(Path folder) throws Exception {
+		if (Files.exists(folder)) {
+			try (Stream<Path> files = Files.walk(folder)) {
+				for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+					Files.delete(f);
+				}
+			}
+		}
+		sync();
+		return folder;
+	}
+
+	private static List<String> files(Path www, String prefix, int count, int size) throws IOException {
+		Files.createDirectories(www.resolve(prefix));
+		byte[] body = new byte[size];
+		new Random(size).nextBytes(body);
+		List<String> paths = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Files.write(www.resolve(prefix).resolve(i + ".bin"), body);
+			paths.add(prefix + "/" + i + ".bin");
+		}
+		return paths;
+	}
+
+	private static boolean onPath(String program) {
+		return Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
+			.anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
+	}
+
+	private static String seconds(double value) {
+		return String.format(Locale.ROOT, "%.2f s", value);
 	}
 
 	// --- support -------------------------------------------------------------------------------------------------
