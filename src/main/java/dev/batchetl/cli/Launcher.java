@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.batchetl.JobApplication;
@@ -17,6 +18,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Runs one command: parses the command line (usage errors stop here, before any database is touched), starts the
@@ -82,8 +84,14 @@ public final class Launcher {
 		spring.addListeners(event -> {
 			if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
 				String url = prepared.getEnvironment().getProperty("spring.datasource.url");
-				databaseUrl.set(url);
 				checkDatabaseUrl(url);
+				String compatible = withH2Compatibility(url);
+				if (compatible != null && !compatible.equals(url)) {
+					prepared.getEnvironment().getPropertySources().addFirst(new MapPropertySource("batch-etl-h2",
+							Map.of("spring.datasource.url", compatible)));
+					url = compatible;
+				}
+				databaseUrl.set(url);
 			}
 		});
 		try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
@@ -151,6 +159,30 @@ public final class Launcher {
 		String scheme = colon < 0 ? "'" + lower + "'" : lower.substring(0, colon + 1);
 		throw new UsageException("spring.datasource.url is a " + scheme + " URL, which batch-etl does not support:"
 				+ " give a PostgreSQL one (jdbc:postgresql://HOST:PORT/DATABASE), or none for the embedded default");
+	}
+
+	/** The settings of H2 under which the application's SQL (written for PostgreSQL) runs there. */
+	private static final List<String> H2_SETTINGS = List.of("MODE=PostgreSQL", "DATABASE_TO_LOWER=TRUE",
+			"DEFAULT_NULL_ORDERING=HIGH");
+
+	/**
+	 * An H2 URL given by the user with the settings the application needs added where it does not set them (an
+	 * embedded database of one's own, {@code jdbc:h2:file:/data/etl}, then works as the default one does); any other
+	 * URL as it is.
+	 */
+	static String withH2Compatibility(String url) {
+		if (url == null || !url.strip().toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+			return url;
+		}
+		StringBuilder compatible = new StringBuilder(url.strip());
+		String upper = url.toUpperCase(Locale.ROOT);
+		for (String setting : H2_SETTINGS) {
+			String name = setting.substring(0, setting.indexOf('=') + 1).toUpperCase(Locale.ROOT);
+			if (!upper.contains(";" + name)) {
+				compatible.append(';').append(setting);
+			}
+		}
+		return compatible.toString();
 	}
 
 	/** The first exception of type {@code type} in the cause chain of {@code ex}, or null. */

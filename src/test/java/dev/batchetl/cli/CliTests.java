@@ -195,6 +195,20 @@ class CliTests {
 	}
 
 	@Test
+	void anH2UrlOfTheUserGetsTheSettingsTheApplicationNeedsWhereItDoesNotSetThem() {
+		assertThat(Launcher.withH2Compatibility("jdbc:h2:file:/data/etl"))
+			.isEqualTo("jdbc:h2:file:/data/etl;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+		assertThat(Launcher.withH2Compatibility("jdbc:h2:file:/data/etl;mode=PostgreSQL;AUTO_SERVER=TRUE"))
+			.isEqualTo("jdbc:h2:file:/data/etl;mode=PostgreSQL;AUTO_SERVER=TRUE;DATABASE_TO_LOWER=TRUE"
+					+ ";DEFAULT_NULL_ORDERING=HIGH");
+		String complete = "jdbc:h2:file:./.batch-etl/repository;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+				+ ";DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+		assertThat(Launcher.withH2Compatibility(complete)).isEqualTo(complete);
+		assertThat(Launcher.withH2Compatibility("jdbc:postgresql://db/etl")).isEqualTo("jdbc:postgresql://db/etl");
+		assertThat(Launcher.withH2Compatibility(null)).isNull();
+	}
+
+	@Test
 	void aDatabaseUrlOfAnotherKindIsRefusedNamingOnlyItsScheme() {
 		Launcher.checkDatabaseUrl("jdbc:postgresql://db.example.org:5432/etl");
 		Launcher.checkDatabaseUrl("jdbc:h2:file:./.batch-etl/repository;MODE=PostgreSQL");
