@@ -1,6 +1,8 @@
 package dev.batchetl.storage;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 
@@ -38,6 +40,22 @@ public enum DatabasePlatform {
 	/** The name Spring Batch's schema scripts carry ({@code schema-NAME.sql}). */
 	String scriptName() {
 		return this.name;
+	}
+
+	/**
+	 * Whether the database holds a table of that name, as PostgreSQL folds it (lower case) or as a database that keeps
+	 * the SQL standard's upper case does.
+	 */
+	static boolean tableExists(Connection connection, String name) throws SQLException {
+		DatabaseMetaData metaData = connection.getMetaData();
+		for (String candidate : new String[] { name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT) }) {
+			try (ResultSet tables = metaData.getTables(null, null, candidate, new String[] { "TABLE" })) {
+				if (tables.next()) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 }

@@ -69,7 +69,7 @@ public final class SchemaMigration implements InitializingBean {
 	private boolean current() {
 		Set<Integer> applied = new TreeSet<>();
 		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-			if (!historyExists(connection)) {
+			if (!DatabasePlatform.tableExists(connection, HISTORY)) {
 				return false;
 			}
 			try (ResultSet rs = statement.executeQuery(
@@ -89,16 +89,6 @@ public final class SchemaMigration implements InitializingBean {
 		return applied.equals(shipped());
 	}
 
-	private static boolean historyExists(Connection connection) throws SQLException {
-		for (String name : new String[] { HISTORY, HISTORY.toUpperCase(java.util.Locale.ROOT) }) {
-			try (ResultSet tables = connection.getMetaData().getTables(null, null, name, null)) {
-				if (tables.next()) {
-					return true;
-				}
-			}
-		}
-		return false;
-	}
 
 	/** The versions this build ships: 1 and those of the SQL migrations. */
 	static Set<Integer> shipped() {

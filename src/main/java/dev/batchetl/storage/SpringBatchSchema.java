@@ -1,8 +1,6 @@
 package dev.batchetl.storage;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
@@ -43,7 +41,7 @@ final class SpringBatchSchema implements JavaMigration {
 	@Override
 	public void migrate(Context context) throws Exception {
 		Connection connection = context.getConnection();
-		if (batchTablesExist(connection)) {
+		if (DatabasePlatform.tableExists(connection, "batch_job_instance")) {
 			return;
 		}
 		String platform = DatabasePlatform.of(connection).scriptName();
@@ -51,16 +49,5 @@ final class SpringBatchSchema implements JavaMigration {
 				new ClassPathResource("org/springframework/batch/core/schema-" + platform + ".sql"));
 	}
 
-	private static boolean batchTablesExist(Connection connection) throws Exception {
-		DatabaseMetaData metaData = connection.getMetaData();
-		for (String name : new String[] { "batch_job_instance", "BATCH_JOB_INSTANCE" }) {
-			try (ResultSet tables = metaData.getTables(null, null, name, new String[] { "TABLE" })) {
-				if (tables.next()) {
-					return true;
-				}
-			}
-		}
-		return false;
-	}
 
 }
