@@ -48,9 +48,14 @@ public final class EtlProcess {
 
 	/** Whether util-linux {@code script} is on the PATH, for {@link #startInTerminal}. */
 	public static boolean terminalAvailable() {
+		return onPath("script");
+	}
+
+	/** Whether {@code program} is an executable in a folder of the PATH. */
+	public static boolean onPath(String program) {
 		String path = System.getenv("PATH");
 		return path != null && Arrays.stream(path.split(java.io.File.pathSeparator))
-			.anyMatch(folder -> !folder.isEmpty() && Files.isExecutable(Path.of(folder, "script")));
+			.anyMatch(folder -> !folder.isEmpty() && Files.isExecutable(Path.of(folder, program)));
 	}
 
 	/**

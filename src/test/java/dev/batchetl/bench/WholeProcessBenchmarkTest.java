@@ -293,8 +293,7 @@ class WholeProcessBenchmarkTest {
 	}
 
 	private static boolean onPath(String program) {
-		return Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
-			.anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
+		return dev.batchetl.EtlProcess.onPath(program);
 	}
 
 	private static String seconds(double value) {

@@ -307,8 +307,7 @@ class FetchBenchmarkTest {
 	}
 
 	private static boolean onPath(String command) {
-		return java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-			.anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
+		return dev.batchetl.EtlProcess.onPath(command);
 	}
 
 	private static void sleep(long ms) {
