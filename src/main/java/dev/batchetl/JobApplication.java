@@ -13,20 +13,22 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 
 /**
- * The context of the commands that run the job ({@code run}, {@code restart}, {@code retry}, {@code worker}): the
- * application's own components with the datasource, transactions and Spring Batch's JDBC job repository, and none of
- * the other auto-configurations of the class path (the web server, the actuator, metrics), which only
- * {@code schedule} serves ({@link BatchEtlApplication}). Choosing them at build time instead of evaluating the
- * conditions of some 150 candidates at every start is a good part of a start. Not a component: the scan of
- * {@link BatchEtlApplication} does not pick it up.
+ * The context of the commands that run the job ({@code run}, {@code restart},
+ * {@code retry}, {@code worker}): the application's own components with the datasource,
+ * transactions and Spring Batch's JDBC job repository, and none of the other
+ * auto-configurations of the class path (the web server, the actuator, metrics), which
+ * only {@code schedule} serves ({@link BatchEtlApplication}). Choosing them at build time
+ * instead of evaluating the conditions of some 150 candidates at every start is a good
+ * part of a start. Not a component: the scan of {@link BatchEtlApplication} does not pick
+ * it up.
  */
 @ComponentScan(excludeFilters = { @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
-		@ComponentScan.Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
-		// the scheduler's application, which enables every auto-configuration
-		@ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BatchEtlApplication.class) })
+        @ComponentScan.Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
+        // the scheduler's application, which enables every auto-configuration
+        @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BatchEtlApplication.class) })
 @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-		TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, BatchAutoConfiguration.class,
-		BatchJdbcAutoConfiguration.class })
+        TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, BatchAutoConfiguration.class,
+        BatchJdbcAutoConfiguration.class })
 public final class JobApplication {
 
 }

@@ -29,484 +29,517 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The read-only commands {@code list} and {@code show}: what ran, how far it got, and what a restart would redo. */
+/**
+ * The read-only commands {@code list} and {@code show}: what ran, how far it got, and
+ * what a restart would redo.
+ */
 class Inspection {
 
-	/** The steps of the etl job in the order it runs them (see {@link EtlJobConfiguration}). */
-	static final List<String> STEPS = List.of("fetch-plan", "fetch", "stats", "export");
+    /**
+     * The steps of the etl job in the order it runs them (see
+     * {@link EtlJobConfiguration}).
+     */
+    static final List<String> STEPS = List.of("fetch-plan", "fetch", "stats", "export");
 
-	/** Prefix of the step name of a statistics partition: {@code stats-file:f00001}. */
-	static final String PARTITION_PREFIX = "stats-file:";
+    /** Prefix of the step name of a statistics partition: {@code stats-file:f00001}. */
+    static final String PARTITION_PREFIX = "stats-file:";
 
-	/** Execution context keys written by the statistics partitioner and its worker (package dev.batchetl.stats). */
-	private static final String RELATIVE = PartitionKeys.RELATIVE;
+    /**
+     * Execution context keys written by the statistics partitioner and its worker
+     * (package dev.batchetl.stats).
+     */
+    private static final String RELATIVE = PartitionKeys.RELATIVE;
 
-	private static final String START = PartitionKeys.START;
+    private static final String START = PartitionKeys.START;
 
-	private static final String END = PartitionKeys.END;
+    private static final String END = PartitionKeys.END;
 
-	private static final String CHECKPOINT_LINE = PartitionKeys.LINE;
+    private static final String CHECKPOINT_LINE = PartitionKeys.LINE;
 
-	private static final String CHECKPOINT_OFFSET = PartitionKeys.OFFSET;
+    private static final String CHECKPOINT_OFFSET = PartitionKeys.OFFSET;
 
-	private static final String CAUSED_BY = "Caused by: ";
+    private static final String CAUSED_BY = "Caused by: ";
 
-	/** Failures listed at most; the rest are counted. */
-	private static final int LISTED = 20;
+    /** Failures listed at most; the rest are counted. */
+    private static final int LISTED = 20;
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-	private final JobRepository jobRepository;
+    private final JobRepository jobRepository;
 
-	private final JdbcTemplate jdbc;
+    private final JdbcTemplate jdbc;
 
-	private final dev.batchetl.job.ExecutionOwnership ownership;
+    private final dev.batchetl.job.ExecutionOwnership ownership;
 
-	Inspection(JobRepository jobRepository, JdbcTemplate jdbc, dev.batchetl.job.ExecutionOwnership ownership) {
-		this.jobRepository = jobRepository;
-		this.jdbc = jdbc;
-		this.ownership = ownership;
-	}
+    Inspection(JobRepository jobRepository, JdbcTemplate jdbc, dev.batchetl.job.ExecutionOwnership ownership) {
+        this.jobRepository = jobRepository;
+        this.jdbc = jdbc;
+        this.ownership = ownership;
+    }
 
-	/**
-	 * Why an execution the job repository shows as running is dead (its owner is gone, its lease ran out), or null
-	 * while its process may be alive or it is not running.
-	 */
-	private String deathOf(JobExecution execution) {
-		if (execution == null || !execution.getStatus().isRunning()) {
-			return null;
-		}
-		dev.batchetl.job.ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
-		return liveness.dead() ? liveness.description() : null;
-	}
+    /**
+     * Why an execution the job repository shows as running is dead (its owner is gone,
+     * its lease ran out), or null while its process may be alive or it is not running.
+     */
+    private String deathOf(JobExecution execution) {
+        if (execution == null || !execution.getStatus().isRunning()) {
+            return null;
+        }
+        dev.batchetl.job.ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
+        return liveness.dead() ? liveness.description() : null;
+    }
 
-	/** Prints the latest {@code limit} executions of the etl job, newest first. */
-	void list(int limit, PrintStream out) {
-		// The job repository has no query for the latest executions across instances: read its tables.
-		List<Listed> executions = this.jdbc.query("""
-				SELECT e.job_execution_id, e.job_instance_id, e.status, e.exit_code, e.start_time, e.end_time,
-				       d.parameter_value AS definition, r.parameter_value AS run_key
-				FROM batch_job_execution e
-				JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-				LEFT JOIN batch_job_execution_params d
-				       ON d.job_execution_id = e.job_execution_id AND d.parameter_name = ?
-				LEFT JOIN batch_job_execution_params r
-				       ON r.job_execution_id = e.job_execution_id AND r.parameter_name = ?
-				WHERE i.job_name = ?
-				ORDER BY e.job_execution_id DESC
-				LIMIT ?""", Inspection::listed, EtlRequest.DEFINITION, EtlKey.RUN.key(), EtlJobConfiguration.JOB_NAME,
-				limit);
-		if (executions.isEmpty()) {
-			out.println("no executions yet");
-			return;
-		}
-		LocalDateTime now = LocalDateTime.now();
-		TextTable table = new TextTable("", ">EXECUTION", ">INSTANCE", "DEFINITION", "RUN", "STATUS", "STARTED",
-				"DURATION", "EXIT");
-		for (Listed e : executions) {
-			// a run whose process died is still STARTED in the job repository: say so instead of "running"
-			boolean dead = e.status().isRunning() && deathOf(this.jobRepository.getJobExecution(e.id())) != null;
-			table.row(e.id(), e.instanceId(), e.definition(), e.runKey(), e.status() + (dead ? " (dead)" : ""),
-					time(e.start()), dead ? "died" : duration(e.status(), e.start(), e.end(), now),
-					exitCode(e.status(), e.exitCode()));
-		}
-		table.lines().forEach(out::println);
-	}
+    /** Prints the latest {@code limit} executions of the etl job, newest first. */
+    void list(int limit, PrintStream out) {
+        // The job repository has no query for the latest executions across instances:
+        // read its tables.
+        List<Listed> executions = this.jdbc.query("""
+                SELECT e.job_execution_id, e.job_instance_id, e.status, e.exit_code, e.start_time, e.end_time,
+                       d.parameter_value AS definition, r.parameter_value AS run_key
+                FROM batch_job_execution e
+                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+                LEFT JOIN batch_job_execution_params d
+                       ON d.job_execution_id = e.job_execution_id AND d.parameter_name = ?
+                LEFT JOIN batch_job_execution_params r
+                       ON r.job_execution_id = e.job_execution_id AND r.parameter_name = ?
+                WHERE i.job_name = ?
+                ORDER BY e.job_execution_id DESC
+                LIMIT ?""", Inspection::listed, EtlRequest.DEFINITION, EtlKey.RUN.key(), EtlJobConfiguration.JOB_NAME,
+                limit);
+        if (executions.isEmpty()) {
+            out.println("no executions yet");
+            return;
+        }
+        LocalDateTime now = LocalDateTime.now();
+        TextTable table = new TextTable("", ">EXECUTION", ">INSTANCE", "DEFINITION", "RUN", "STATUS", "STARTED",
+                "DURATION", "EXIT");
+        for (Listed e : executions) {
+            // a run whose process died is still STARTED in the job repository: say so
+            // instead of "running"
+            boolean dead = e.status().isRunning() && deathOf(this.jobRepository.getJobExecution(e.id())) != null;
+            table.row(e.id(), e.instanceId(), e.definition(), e.runKey(), e.status() + (dead ? " (dead)" : ""),
+                    time(e.start()), dead ? "died" : duration(e.status(), e.start(), e.end(), now),
+                    exitCode(e.status(), e.exitCode()));
+        }
+        table.lines().forEach(out::println);
+    }
 
-	private record Listed(long id, long instanceId, BatchStatus status, String exitCode, LocalDateTime start,
-			LocalDateTime end, String definition, String runKey) {
-	}
+    private record Listed(long id, long instanceId, BatchStatus status, String exitCode, LocalDateTime start,
+            LocalDateTime end, String definition, String runKey) {
+    }
 
-	private static Listed listed(ResultSet rs, int row) throws SQLException {
-		return new Listed(rs.getLong("job_execution_id"), rs.getLong("job_instance_id"),
-				BatchStatus.valueOf(rs.getString("status")), rs.getString("exit_code"),
-				rs.getObject("start_time", LocalDateTime.class), rs.getObject("end_time", LocalDateTime.class),
-				rs.getString("definition"), rs.getString("run_key"));
-	}
+    private static Listed listed(ResultSet rs, int row) throws SQLException {
+        return new Listed(rs.getLong("job_execution_id"), rs.getLong("job_instance_id"),
+                BatchStatus.valueOf(rs.getString("status")), rs.getString("exit_code"),
+                rs.getObject("start_time", LocalDateTime.class), rs.getObject("end_time", LocalDateTime.class),
+                rs.getString("definition"), rs.getString("run_key"));
+    }
 
-	/**
-	 * Prints one execution: its steps and partitions, checkpoints, failures and what a restart would redo.
-	 * @throws UsageException when there is no such execution
-	 */
-	void show(long executionId, PrintStream out) {
-		JobExecution execution;
-		try {
-			execution = this.jobRepository.getJobExecution(executionId);
-		}
-		catch (EmptyResultDataAccessException ex) {
-			execution = null;
-		}
-		if (execution == null || !EtlJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
-			throw new UsageException("no job execution with id " + executionId);
-		}
-		LocalDateTime now = LocalDateTime.now();
-		printHeader(execution, now, out);
-		printSteps(execution, now, out);
-		printFailures(execution.getJobInstance(), out);
-		printBadRows(execution.getJobInstance(), out);
-		printRestart(execution, out);
-	}
+    /**
+     * Prints one execution: its steps and partitions, checkpoints, failures and what a
+     * restart would redo.
+     * @throws UsageException when there is no such execution
+     */
+    void show(long executionId, PrintStream out) {
+        JobExecution execution;
+        try {
+            execution = this.jobRepository.getJobExecution(executionId);
+        }
+        catch (EmptyResultDataAccessException ex) {
+            execution = null;
+        }
+        if (execution == null || !EtlJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
+            throw new UsageException("no job execution with id " + executionId);
+        }
+        LocalDateTime now = LocalDateTime.now();
+        printHeader(execution, now, out);
+        printSteps(execution, now, out);
+        printFailures(execution.getJobInstance(), out);
+        printBadRows(execution.getJobInstance(), out);
+        printRestart(execution, out);
+    }
 
-	private void printHeader(JobExecution execution, LocalDateTime now, PrintStream out) {
-		EtlRequest request = EtlRequest.from(execution.getJobParameters());
-		BatchStatus status = execution.getStatus();
-		ExitStatus exit = execution.getExitStatus();
-		out.println("execution " + execution.getId() + ": " + request.name()
-				+ " (instance " + execution.getJobInstance().getInstanceId() + ")");
-		String code = exitCode(status, exit.getExitCode());
-		String description = readable(firstLine(exit.getExitDescription()));
-		out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
-				+ (description.isEmpty() ? "" : ": " + description) + ")");
-		String death = deathOf(execution);
-		String took = death != null ? "" : duration(status, execution.getStartTime(), execution.getEndTime(), now);
-		out.println("started  " + time(execution.getStartTime())
-				+ (execution.getEndTime() == null ? "" : ", ended " + time(execution.getEndTime()))
-				+ (took.isEmpty() ? "" : ", " + (took.startsWith("running") ? took : "took " + took)));
-		if (death != null) {
-			out.println("owner    dead: " + death + "; the job repository still shows it " + status
-					+ " (restart continues it: " + CommandName.get() + " restart " + execution.getId() + ")");
-		}
-		out.println("keys:");
-		Map<String, String> keys = new LinkedHashMap<>();
-		for (EtlKey key : EtlKey.values()) {
-			String value = request.keys().get(key.key());
-			if (value != null) {
-				keys.put(key.key(), key.display(value));
-			}
-		}
-		new TreeSet<>(request.keys().keySet()).forEach(name -> keys.putIfAbsent(name, request.keys().get(name)));
-		TextTable table = new TextTable("  ", "", "");
-		keys.forEach(table::row);
-		table.lines().stream().skip(1).forEach(out::println);
-	}
+    private void printHeader(JobExecution execution, LocalDateTime now, PrintStream out) {
+        EtlRequest request = EtlRequest.from(execution.getJobParameters());
+        BatchStatus status = execution.getStatus();
+        ExitStatus exit = execution.getExitStatus();
+        out.println("execution " + execution.getId() + ": " + request.name() + " (instance "
+                + execution.getJobInstance().getInstanceId() + ")");
+        String code = exitCode(status, exit.getExitCode());
+        String description = readable(firstLine(exit.getExitDescription()));
+        out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
+                + (description.isEmpty() ? "" : ": " + description) + ")");
+        String death = deathOf(execution);
+        String took = death != null ? "" : duration(status, execution.getStartTime(), execution.getEndTime(), now);
+        out.println("started  " + time(execution.getStartTime())
+                + (execution.getEndTime() == null ? "" : ", ended " + time(execution.getEndTime()))
+                + (took.isEmpty() ? "" : ", " + (took.startsWith("running") ? took : "took " + took)));
+        if (death != null) {
+            out.println("owner    dead: " + death + "; the job repository still shows it " + status
+                    + " (restart continues it: " + CommandName.get() + " restart " + execution.getId() + ")");
+        }
+        out.println("keys:");
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (EtlKey key : EtlKey.values()) {
+            String value = request.keys().get(key.key());
+            if (value != null) {
+                keys.put(key.key(), key.display(value));
+            }
+        }
+        new TreeSet<>(request.keys().keySet()).forEach(name -> keys.putIfAbsent(name, request.keys().get(name)));
+        TextTable table = new TextTable("  ", "", "");
+        keys.forEach(table::row);
+        table.lines().stream().skip(1).forEach(out::println);
+    }
 
-	private void printSteps(JobExecution execution, LocalDateTime now, PrintStream out) {
-		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
-		steps.sort(Comparator.comparing(StepExecution::getId));
-		List<StepExecution> partitions = steps.stream().filter(s -> s.getStepName().startsWith(PARTITION_PREFIX))
-			.sorted(Comparator.comparing(StepExecution::getStepName))
-			.toList();
-		steps.removeAll(partitions);
-		out.println("steps:");
-		if (steps.isEmpty()) {
-			out.println("  none started");
-			return;
-		}
-		TextTable table = new TextTable("  ", "STEP", "STATUS", ">READ", ">WRITE", ">SKIP", ">COMMITS", ">ROLLBACKS",
-				"DURATION");
-		for (StepExecution step : steps) {
-			table.row(step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(),
-					step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
-					duration(step.getStatus(), step.getStartTime(), step.getEndTime(), now));
-		}
-		List<String> lines = table.lines();
-		out.println(lines.get(0));
-		for (int i = 0; i < steps.size(); i++) {
-			StepExecution step = steps.get(i);
-			out.println(lines.get(i + 1));
-			if (step.getStatus() == BatchStatus.FAILED) {
-				printFailure(step, "    ", out);
-			}
-			if (step.getStepName().equals("stats") && !partitions.isEmpty()) {
-				printPartitions(partitions, out);
-			}
-		}
-		if (steps.stream().noneMatch(s -> s.getStepName().equals("stats")) && !partitions.isEmpty()) {
-			printPartitions(partitions, out);
-		}
-	}
+    private void printSteps(JobExecution execution, LocalDateTime now, PrintStream out) {
+        List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
+        steps.sort(Comparator.comparing(StepExecution::getId));
+        List<StepExecution> partitions = steps.stream()
+            .filter(s -> s.getStepName().startsWith(PARTITION_PREFIX))
+            .sorted(Comparator.comparing(StepExecution::getStepName))
+            .toList();
+        steps.removeAll(partitions);
+        out.println("steps:");
+        if (steps.isEmpty()) {
+            out.println("  none started");
+            return;
+        }
+        TextTable table = new TextTable("  ", "STEP", "STATUS", ">READ", ">WRITE", ">SKIP", ">COMMITS", ">ROLLBACKS",
+                "DURATION");
+        for (StepExecution step : steps) {
+            table.row(step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(),
+                    step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
+                    duration(step.getStatus(), step.getStartTime(), step.getEndTime(), now));
+        }
+        List<String> lines = table.lines();
+        out.println(lines.get(0));
+        for (int i = 0; i < steps.size(); i++) {
+            StepExecution step = steps.get(i);
+            out.println(lines.get(i + 1));
+            if (step.getStatus() == BatchStatus.FAILED) {
+                printFailure(step, "    ", out);
+            }
+            if (step.getStepName().equals("stats") && !partitions.isEmpty()) {
+                printPartitions(partitions, out);
+            }
+        }
+        if (steps.stream().noneMatch(s -> s.getStepName().equals("stats")) && !partitions.isEmpty()) {
+            printPartitions(partitions, out);
+        }
+    }
 
-	private static void printPartitions(List<StepExecution> partitions, PrintStream out) {
-		TextTable table = new TextTable("    ", "PARTITION", "STATUS", ">ROWS", ">SKIPPED", "CHECKPOINT", "FILE");
-		for (StepExecution partition : partitions) {
-			table.row(partition.getStepName().substring(PARTITION_PREFIX.length()), partition.getStatus(),
-					partition.getWriteCount(), partition.getReadSkipCount(),
-					partition.getStatus() == BatchStatus.COMPLETED ? "" : checkpoint(partition.getExecutionContext()),
-					file(partition.getExecutionContext()));
-		}
-		List<String> lines = table.lines();
-		out.println(lines.get(0));
-		for (int i = 0; i < partitions.size(); i++) {
-			out.println(lines.get(i + 1));
-			if (partitions.get(i).getStatus() == BatchStatus.FAILED) {
-				printFailure(partitions.get(i), "      ", out);
-			}
-		}
-	}
+    private static void printPartitions(List<StepExecution> partitions, PrintStream out) {
+        TextTable table = new TextTable("    ", "PARTITION", "STATUS", ">ROWS", ">SKIPPED", "CHECKPOINT", "FILE");
+        for (StepExecution partition : partitions) {
+            table.row(partition.getStepName().substring(PARTITION_PREFIX.length()), partition.getStatus(),
+                    partition.getWriteCount(), partition.getReadSkipCount(),
+                    partition.getStatus() == BatchStatus.COMPLETED ? "" : checkpoint(partition.getExecutionContext()),
+                    file(partition.getExecutionContext()));
+        }
+        List<String> lines = table.lines();
+        out.println(lines.get(0));
+        for (int i = 0; i < partitions.size(); i++) {
+            out.println(lines.get(i + 1));
+            if (partitions.get(i).getStatus() == BatchStatus.FAILED) {
+                printFailure(partitions.get(i), "      ", out);
+            }
+        }
+    }
 
-	/** The first line of a failed step's exit description and, when it names one, its root cause. */
-	private static void printFailure(StepExecution step, String indent, PrintStream out) {
-		String description = step.getExitStatus().getExitDescription();
-		out.println(indent + "failed: " + orNone(readable(firstLine(description))));
-		if (description != null) {
-			description.lines()
-				.map(String::strip)
-				.filter(line -> line.startsWith(CAUSED_BY))
-				.reduce((first, second) -> second)
-				.map(cause -> readable(firstLine(cause.substring(CAUSED_BY.length()))))
-				.filter(cause -> !cause.isEmpty() && !cause.equals(readable(firstLine(description))))
-				.ifPresent(cause -> out.println(indent + "cause:  " + cause));
-		}
-	}
+    /**
+     * The first line of a failed step's exit description and, when it names one, its root
+     * cause.
+     */
+    private static void printFailure(StepExecution step, String indent, PrintStream out) {
+        String description = step.getExitStatus().getExitDescription();
+        out.println(indent + "failed: " + orNone(readable(firstLine(description))));
+        if (description != null) {
+            description.lines()
+                .map(String::strip)
+                .filter(line -> line.startsWith(CAUSED_BY))
+                .reduce((first, second) -> second)
+                .map(cause -> readable(firstLine(cause.substring(CAUSED_BY.length()))))
+                .filter(cause -> !cause.isEmpty() && !cause.equals(readable(firstLine(description))))
+                .ifPresent(cause -> out.println(indent + "cause:  " + cause));
+        }
+    }
 
-	/** The partition's file relative to dir, with its byte range when the file is split. */
-	private static String file(ExecutionContext context) {
-		String relative = context.containsKey(RELATIVE) ? context.getString(RELATIVE) : "?";
-		if (context.containsKey(START) && context.getLong(START) >= 0) {
-			long end = context.getLong(END);
-			return relative + " bytes " + context.getLong(START) + "-" + (end == Long.MAX_VALUE ? "end" : end);
-		}
-		return relative;
-	}
+    /**
+     * The partition's file relative to dir, with its byte range when the file is split.
+     */
+    private static String file(ExecutionContext context) {
+        String relative = context.containsKey(RELATIVE) ? context.getString(RELATIVE) : "?";
+        if (context.containsKey(START) && context.getLong(START) >= 0) {
+            long end = context.getLong(END);
+            return relative + " bytes " + context.getLong(START) + "-" + (end == Long.MAX_VALUE ? "end" : end);
+        }
+        return relative;
+    }
 
-	private static String checkpoint(ExecutionContext context) {
-		if (context.containsKey(CHECKPOINT_LINE) && context.containsKey(CHECKPOINT_OFFSET)) {
-			long line = context.getLong(CHECKPOINT_LINE);
-			// -1: a range that started mid-file and has not yet met a row whose line it had to count
-			return (line < 0 ? "byte " : "line " + line + ", byte ") + context.getLong(CHECKPOINT_OFFSET);
-		}
-		return "not started";
-	}
+    private static String checkpoint(ExecutionContext context) {
+        if (context.containsKey(CHECKPOINT_LINE) && context.containsKey(CHECKPOINT_OFFSET)) {
+            long line = context.getLong(CHECKPOINT_LINE);
+            // -1: a range that started mid-file and has not yet met a row whose line it
+            // had to count
+            return (line < 0 ? "byte " : "line " + line + ", byte ") + context.getLong(CHECKPOINT_OFFSET);
+        }
+        return "not started";
+    }
 
-	/** The rows the statistics set aside (bad-rows=skip), with their place and reason, the first {@link #LISTED}. */
-	private void printBadRows(JobInstance instance, PrintStream out) {
-		long instanceId = instance.getInstanceId();
-		long count = this.jdbc.queryForObject("SELECT COUNT(*) FROM etl_bad_row_stage WHERE job_instance_id = ?",
-				Long.class, instanceId);
-		if (count == 0) {
-			return;
-		}
-		out.println("bad rows (set aside, not counted in the statistics):");
-		this.jdbc.query("""
-				SELECT file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? ORDER BY file, line
-				LIMIT ?""", rs -> {
-			out.println("  " + rs.getString(1) + " line " + rs.getLong(2) + ": " + rs.getString(3));
-		}, instanceId, LISTED);
-		if (count > LISTED) {
-			out.println("  ... and " + (count - LISTED) + " more (etl_bad_row: job_execution_id of the run)");
-		}
-	}
+    /**
+     * The rows the statistics set aside (bad-rows=skip), with their place and reason, the
+     * first {@link #LISTED}.
+     */
+    private void printBadRows(JobInstance instance, PrintStream out) {
+        long instanceId = instance.getInstanceId();
+        long count = this.jdbc.queryForObject("SELECT COUNT(*) FROM etl_bad_row_stage WHERE job_instance_id = ?",
+                Long.class, instanceId);
+        if (count == 0) {
+            return;
+        }
+        out.println("bad rows (set aside, not counted in the statistics):");
+        this.jdbc.query("""
+                SELECT file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? ORDER BY file, line
+                LIMIT ?""", rs -> {
+            out.println("  " + rs.getString(1) + " line " + rs.getLong(2) + ": " + rs.getString(3));
+        }, instanceId, LISTED);
+        if (count > LISTED) {
+            out.println("  ... and " + (count - LISTED) + " more (etl_bad_row: job_execution_id of the run)");
+        }
+    }
 
-	private void printFailures(JobInstance instance, PrintStream out) {
-		long instanceId = instance.getInstanceId();
-		List<String> failures = new ArrayList<>();
-		failures.addAll(this.jdbc.queryForList("""
-				SELECT 'source ' || source || ': ' || COALESCE(error, 'failed') FROM etl_fetch_item
-				WHERE job_instance_id = ? AND status = 'FAILED' ORDER BY line""", String.class, instanceId));
-		failures.addAll(this.jdbc.queryForList("""
-				SELECT 'file ' || file || ': ' || error FROM etl_partition_result
-				WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index""", String.class,
-				instanceId));
-		if (failures.isEmpty()) {
-			out.println("failures: none");
-			return;
-		}
-		out.println("failures:");
-		failures.stream().limit(LISTED).forEach(line -> out.println("  " + line));
-		if (failures.size() > LISTED) {
-			out.println("  ... and " + (failures.size() - LISTED)
-					+ " more (etl_fetch_item, etl_partition_result: job_instance_id = " + instanceId + ")");
-		}
-	}
+    private void printFailures(JobInstance instance, PrintStream out) {
+        long instanceId = instance.getInstanceId();
+        List<String> failures = new ArrayList<>();
+        failures.addAll(this.jdbc.queryForList("""
+                SELECT 'source ' || source || ': ' || COALESCE(error, 'failed') FROM etl_fetch_item
+                WHERE job_instance_id = ? AND status = 'FAILED' ORDER BY line""", String.class, instanceId));
+        failures.addAll(this.jdbc.queryForList("""
+                SELECT 'file ' || file || ': ' || error FROM etl_partition_result
+                WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index""", String.class,
+                instanceId));
+        if (failures.isEmpty()) {
+            out.println("failures: none");
+            return;
+        }
+        out.println("failures:");
+        failures.stream().limit(LISTED).forEach(line -> out.println("  " + line));
+        if (failures.size() > LISTED) {
+            out.println("  ... and " + (failures.size() - LISTED)
+                    + " more (etl_fetch_item, etl_partition_result: job_instance_id = " + instanceId + ")");
+        }
+    }
 
-	private void printRestart(JobExecution execution, PrintStream out) {
-		String label = "a restart would redo: ";
-		long id = execution.getId();
-		BatchStatus status = execution.getStatus();
-		if (status == BatchStatus.COMPLETED) {
-			out.println(label + "nothing (completed)");
-			return;
-		}
-		JobInstance instance = execution.getJobInstance();
-		JobExecution latest = this.jobRepository.getLastJobExecution(instance);
-		if (latest != null && latest.getId() != id && latest.getStatus() == BatchStatus.COMPLETED) {
-			out.println(label + "nothing, this run completed in execution " + latest.getId() + ", its latest");
-			return;
-		}
-		if (latest != null && latest.getId() != id) {
-			out.println(label + "see execution " + latest.getId() + ", the latest of this run (" + latest.getStatus()
-					+ "): only it can be restarted (" + CommandName.get() + " show " + latest.getId() + ")");
-			return;
-		}
-		if (status.isRunning() && deathOf(execution) == null) {
-			out.println(label + "nothing, it is still running (stop it with: " + CommandName.get() + " stop " + id
-					+ "; if its process died: " + CommandName.get() + " recover " + id + ")");
-			return;
-		}
-		if (status == BatchStatus.ABANDONED) {
-			out.println(label + "nothing, an execution that is " + status + " cannot be restarted (start a new run)");
-			return;
-		}
-		out.println(label.strip());
-		TextTable table = new TextTable("  ", "", "", "");
-		List<String> partitionLines = List.of();
-		int statsRow = -1;
-		for (String name : STEPS) {
-			StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
-			String why = last == null ? "not run yet" : last.getStatus() + " in execution " + last.getJobExecutionId();
-			if (last != null && (last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED)) {
-				table.row(name, "skip", why);
-				continue;
-			}
-			switch (name) {
-				case "fetch" -> why += "; " + fetchRedo(instance.getInstanceId());
-				case "stats" -> {
-					Redo redo = statsRedo(instance);
-					why += "; " + redo.summary();
-					partitionLines = redo.lines();
-					statsRow = STEPS.indexOf(name);
-				}
-				default -> {
-				}
-			}
-			table.row(name, "redo", why);
-		}
-		List<String> lines = table.lines();
-		for (int i = 1; i < lines.size(); i++) {
-			out.println(lines.get(i));
-			if (i - 1 == statsRow) {
-				partitionLines.forEach(out::println);
-			}
-		}
-		out.println("  command: " + CommandName.get() + " restart " + id);
-	}
+    private void printRestart(JobExecution execution, PrintStream out) {
+        String label = "a restart would redo: ";
+        long id = execution.getId();
+        BatchStatus status = execution.getStatus();
+        if (status == BatchStatus.COMPLETED) {
+            out.println(label + "nothing (completed)");
+            return;
+        }
+        JobInstance instance = execution.getJobInstance();
+        JobExecution latest = this.jobRepository.getLastJobExecution(instance);
+        if (latest != null && latest.getId() != id && latest.getStatus() == BatchStatus.COMPLETED) {
+            out.println(label + "nothing, this run completed in execution " + latest.getId() + ", its latest");
+            return;
+        }
+        if (latest != null && latest.getId() != id) {
+            out.println(label + "see execution " + latest.getId() + ", the latest of this run (" + latest.getStatus()
+                    + "): only it can be restarted (" + CommandName.get() + " show " + latest.getId() + ")");
+            return;
+        }
+        if (status.isRunning() && deathOf(execution) == null) {
+            out.println(label + "nothing, it is still running (stop it with: " + CommandName.get() + " stop " + id
+                    + "; if its process died: " + CommandName.get() + " recover " + id + ")");
+            return;
+        }
+        if (status == BatchStatus.ABANDONED) {
+            out.println(label + "nothing, an execution that is " + status + " cannot be restarted (start a new run)");
+            return;
+        }
+        out.println(label.strip());
+        TextTable table = new TextTable("  ", "", "", "");
+        List<String> partitionLines = List.of();
+        int statsRow = -1;
+        for (String name : STEPS) {
+            StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
+            String why = last == null ? "not run yet" : last.getStatus() + " in execution " + last.getJobExecutionId();
+            if (last != null
+                    && (last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED)) {
+                table.row(name, "skip", why);
+                continue;
+            }
+            switch (name) {
+                case "fetch" -> why += "; " + fetchRedo(instance.getInstanceId());
+                case "stats" -> {
+                    Redo redo = statsRedo(instance);
+                    why += "; " + redo.summary();
+                    partitionLines = redo.lines();
+                    statsRow = STEPS.indexOf(name);
+                }
+                default -> {
+                }
+            }
+            table.row(name, "redo", why);
+        }
+        List<String> lines = table.lines();
+        for (int i = 1; i < lines.size(); i++) {
+            out.println(lines.get(i));
+            if (i - 1 == statsRow) {
+                partitionLines.forEach(out::println);
+            }
+        }
+        out.println("  command: " + CommandName.get() + " restart " + id);
+    }
 
-	private String fetchRedo(long instanceId) {
-		Map<String, Object> counts = this.jdbc.queryForMap("""
-				SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status NOT IN ('DONE', 'NOT_MODIFIED') THEN 1 ELSE 0 END), 0) AS pending
-				FROM etl_fetch_item WHERE job_instance_id = ?""", instanceId);
-		long total = ((Number) counts.get("total")).longValue();
-		long pending = ((Number) counts.get("pending")).longValue();
-		if (total == 0) {
-			return "fetches the sources fetch-plan records";
-		}
-		return "fetches " + pending + " of " + total + " sources (those not DONE or NOT_MODIFIED)";
-	}
+    private String fetchRedo(long instanceId) {
+        Map<String, Object> counts = this.jdbc.queryForMap(
+                """
+                        SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status NOT IN ('DONE', 'NOT_MODIFIED') THEN 1 ELSE 0 END), 0) AS pending
+                        FROM etl_fetch_item WHERE job_instance_id = ?""",
+                instanceId);
+        long total = ((Number) counts.get("total")).longValue();
+        long pending = ((Number) counts.get("pending")).longValue();
+        if (total == 0) {
+            return "fetches the sources fetch-plan records";
+        }
+        return "fetches " + pending + " of " + total + " sources (those not DONE or NOT_MODIFIED)";
+    }
 
-	private record Redo(String summary, List<String> lines) {
-	}
+    private record Redo(String summary, List<String> lines) {
+    }
 
-	/** Which partitions of the instance a restart runs again, and from where. */
-	private Redo statsRedo(JobInstance instance) {
-		TreeSet<String> names = new TreeSet<>();
-		for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
-			for (StepExecution step : execution.getStepExecutions()) {
-				if (step.getStepName().startsWith(PARTITION_PREFIX)) {
-					names.add(step.getStepName());
-				}
-			}
-		}
-		if (names.isEmpty()) {
-			return new Redo("runs a partition per CSV file in dir", List.of());
-		}
-		TextTable table = new TextTable("    ", "PARTITION", "FROM", "FILE");
-		int again = 0;
-		for (String name : names) {
-			StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
-			if (last == null || last.getStatus() == BatchStatus.COMPLETED) {
-				continue;
-			}
-			again++;
-			String checkpoint = checkpoint(last.getExecutionContext());
-			table.row(name.substring(PARTITION_PREFIX.length()),
-					checkpoint.equals("not started") ? "the start (not started)" : checkpoint,
-					file(last.getExecutionContext()));
-		}
-		String summary = again + " of " + names.size() + " partitions again, the COMPLETED ones are skipped";
-		return new Redo(summary, again == 0 ? List.of() : table.lines());
-	}
+    /** Which partitions of the instance a restart runs again, and from where. */
+    private Redo statsRedo(JobInstance instance) {
+        TreeSet<String> names = new TreeSet<>();
+        for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
+            for (StepExecution step : execution.getStepExecutions()) {
+                if (step.getStepName().startsWith(PARTITION_PREFIX)) {
+                    names.add(step.getStepName());
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            return new Redo("runs a partition per CSV file in dir", List.of());
+        }
+        TextTable table = new TextTable("    ", "PARTITION", "FROM", "FILE");
+        int again = 0;
+        for (String name : names) {
+            StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
+            if (last == null || last.getStatus() == BatchStatus.COMPLETED) {
+                continue;
+            }
+            again++;
+            String checkpoint = checkpoint(last.getExecutionContext());
+            table.row(name.substring(PARTITION_PREFIX.length()),
+                    checkpoint.equals("not started") ? "the start (not started)" : checkpoint,
+                    file(last.getExecutionContext()));
+        }
+        String summary = again + " of " + names.size() + " partitions again, the COMPLETED ones are skipped";
+        return new Redo(summary, again == 0 ? List.of() : table.lines());
+    }
 
-	/** Our process exit code for an execution's status and Spring Batch exit code, as {@code run} returns it. */
-	static String exitCode(BatchStatus status, String springExitCode) {
-		ExitCode code = ExitCode.of(status, springExitCode);
-		return code == null ? "" : Integer.toString(code.code());
-	}
+    /**
+     * Our process exit code for an execution's status and Spring Batch exit code, as
+     * {@code run} returns it.
+     */
+    static String exitCode(BatchStatus status, String springExitCode) {
+        ExitCode code = ExitCode.of(status, springExitCode);
+        return code == null ? "" : Integer.toString(code.code());
+    }
 
-	static String time(LocalDateTime time) {
-		return time == null ? "-" : TIME.format(time);
-	}
+    static String time(LocalDateTime time) {
+        return time == null ? "-" : TIME.format(time);
+    }
 
-	/** {@code 12.3s}, {@code 4m05s}, {@code 2h07m}; {@code running 1m10s} while running; empty if never started. */
-	static String duration(BatchStatus status, LocalDateTime start, LocalDateTime end, LocalDateTime now) {
-		if (start == null) {
-			return "";
-		}
-		if (end == null) {
-			return status.isRunning() ? "running " + duration(Duration.between(start, now)) : "";
-		}
-		return duration(Duration.between(start, end));
-	}
+    /**
+     * {@code 12.3s}, {@code 4m05s}, {@code 2h07m}; {@code running 1m10s} while running;
+     * empty if never started.
+     */
+    static String duration(BatchStatus status, LocalDateTime start, LocalDateTime end, LocalDateTime now) {
+        if (start == null) {
+            return "";
+        }
+        if (end == null) {
+            return status.isRunning() ? "running " + duration(Duration.between(start, now)) : "";
+        }
+        return duration(Duration.between(start, end));
+    }
 
-	static String duration(Duration duration) {
-		long millis = Math.max(0, duration.toMillis());
-		if (millis < 60_000) {
-			return String.format("%d.%ds", millis / 1000, millis % 1000 / 100);
-		}
-		long seconds = millis / 1000;
-		if (seconds < 3600) {
-			return String.format("%dm%02ds", seconds / 60, seconds % 60);
-		}
-		return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
-	}
+    static String duration(Duration duration) {
+        long millis = Math.max(0, duration.toMillis());
+        if (millis < 60_000) {
+            return String.format("%d.%ds", millis / 1000, millis % 1000 / 100);
+        }
+        long seconds = millis / 1000;
+        if (seconds < 3600) {
+            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+    }
 
-	/**
-	 * The first line of an exit description: for a stack trace, its first exception with its whole message (which
-	 * may span lines), made one line.
-	 */
-	private static String firstLine(String text) {
-		if (text == null || text.isBlank()) {
-			return "";
-		}
-		StringBuilder message = new StringBuilder();
-		for (String line : (Iterable<String>) text.strip().lines()::iterator) {
-			if (line.startsWith("\tat ") || line.strip().startsWith("at ") && !message.isEmpty()) {
-				break;
-			}
-			message.append(message.isEmpty() ? "" : " ").append(line.strip());
-			if (!text.contains("\tat ")) {
-				break;
-			}
-		}
-		String line = message.toString();
-		return line.length() > 500 ? line.substring(0, 500) + "..." : line;
-	}
+    /**
+     * The first line of an exit description: for a stack trace, its first exception with
+     * its whole message (which may span lines), made one line.
+     */
+    private static String firstLine(String text) {
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        StringBuilder message = new StringBuilder();
+        for (String line : (Iterable<String>) text.strip().lines()::iterator) {
+            if (line.startsWith("\tat ") || line.strip().startsWith("at ") && !message.isEmpty()) {
+                break;
+            }
+            message.append(message.isEmpty() ? "" : " ").append(line.strip());
+            if (!text.contains("\tat ")) {
+                break;
+            }
+        }
+        String line = message.toString();
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+    }
 
-	private static final java.util.regex.Pattern EXCEPTION_CLASS = java.util.regex.Pattern
-		.compile("^(?:[a-z][\\w]*\\.)+[A-Z][\\w$]*(?:Exception|Error)(?::\\s*|$)");
+    private static final java.util.regex.Pattern EXCEPTION_CLASS = java.util.regex.Pattern
+        .compile("^(?:[a-z][\\w]*\\.)+[A-Z][\\w$]*(?:Exception|Error)(?::\\s*|$)");
 
-	/**
-	 * A failure as a person reads it: without the exception class names before the message, and for a statement the
-	 * database refused, the database's own message without the SQL and PL/pgSQL context around it
-	 * ({@code PreparedStatementCallback; SQL [...]; ERROR: disk full Where: ...} is {@code disk full}).
-	 */
-	static String readable(String line) {
-		String text = line;
-		for (var matcher = EXCEPTION_CLASS.matcher(text); matcher.find(); matcher = EXCEPTION_CLASS.matcher(text)) {
-			String rest = text.substring(matcher.end());
-			if (rest.isEmpty()) {
-				break; // only a class name: keep it, it is all there is
-			}
-			text = rest;
-		}
-		int sql = text.indexOf("; SQL [");
-		if (sql >= 0) {
-			int end = text.indexOf("]; ", sql);
-			text = end < 0 ? text.substring(0, sql) : text.substring(end + 3);
-		}
-		if (text.startsWith("ERROR: ")) {
-			text = text.substring("ERROR: ".length());
-		}
-		for (String context : List.of(" Where: ", "  Where: ", " Detail: ", " Hint: ", " Position: ")) {
-			int at = text.indexOf(context);
-			if (at > 0) {
-				text = text.substring(0, at);
-			}
-		}
-		return text.strip();
-	}
+    /**
+     * A failure as a person reads it: without the exception class names before the
+     * message, and for a statement the database refused, the database's own message
+     * without the SQL and PL/pgSQL context around it
+     * ({@code PreparedStatementCallback; SQL [...]; ERROR: disk full Where: ...} is
+     * {@code disk full}).
+     */
+    static String readable(String line) {
+        String text = line;
+        for (var matcher = EXCEPTION_CLASS.matcher(text); matcher.find(); matcher = EXCEPTION_CLASS.matcher(text)) {
+            String rest = text.substring(matcher.end());
+            if (rest.isEmpty()) {
+                break; // only a class name: keep it, it is all there is
+            }
+            text = rest;
+        }
+        int sql = text.indexOf("; SQL [");
+        if (sql >= 0) {
+            int end = text.indexOf("]; ", sql);
+            text = end < 0 ? text.substring(0, sql) : text.substring(end + 3);
+        }
+        if (text.startsWith("ERROR: ")) {
+            text = text.substring("ERROR: ".length());
+        }
+        for (String context : List.of(" Where: ", "  Where: ", " Detail: ", " Hint: ", " Position: ")) {
+            int at = text.indexOf(context);
+            if (at > 0) {
+                text = text.substring(0, at);
+            }
+        }
+        return text.strip();
+    }
 
-	private static String orNone(String text) {
-		return text.isEmpty() ? "(no description)" : text;
-	}
+    private static String orNone(String text) {
+        return text.isEmpty() ? "(no description)" : text;
+    }
 
 }

@@ -14,58 +14,60 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.annotation.Import;
 
 /**
- * The commands that read or mark executions in the job repository: {@code list}, {@code show}, {@code stop} and
- * {@code recover}. They run in a Spring context of their own ({@link Context}) with the datasource, the job repository
- * and the schema check only: not the job and its steps, the broker, Spring Integration, the web server or the metrics,
- * none of which they use, and which are most of a full start.
+ * The commands that read or mark executions in the job repository: {@code list},
+ * {@code show}, {@code stop} and {@code recover}. They run in a Spring context of their
+ * own ({@link Context}) with the datasource, the job repository and the schema check
+ * only: not the job and its steps, the broker, Spring Integration, the web server or the
+ * metrics, none of which they use, and which are most of a full start.
  */
 final class RepositoryCommands {
 
-	private final Inspection inspection;
+    private final Inspection inspection;
 
-	private final ExecutionControl control;
+    private final ExecutionControl control;
 
-	RepositoryCommands(Inspection inspection, ExecutionControl control) {
-		this.inspection = inspection;
-		this.control = control;
-	}
+    RepositoryCommands(Inspection inspection, ExecutionControl control) {
+        this.inspection = inspection;
+        this.control = control;
+    }
 
-	/** Whether {@code command} is one of these (and so is run in {@link Context}). */
-	static boolean handles(Command command) {
-		return command instanceof Command.ListExecutions || command instanceof Command.Show
-				|| command instanceof Command.Stop || command instanceof Command.Recover;
-	}
+    /** Whether {@code command} is one of these (and so is run in {@link Context}). */
+    static boolean handles(Command command) {
+        return command instanceof Command.ListExecutions || command instanceof Command.Show
+                || command instanceof Command.Stop || command instanceof Command.Recover;
+    }
 
-	ExitCode execute(Command command, PrintStream out) {
-		if (command instanceof Command.ListExecutions list) {
-			this.inspection.list(list.limit(), out);
-			return ExitCode.OK;
-		}
-		if (command instanceof Command.Show show) {
-			this.inspection.show(show.executionId(), out);
-			return ExitCode.OK;
-		}
-		if (command instanceof Command.Stop stop) {
-			return this.control.stop(stop.executionId(), out);
-		}
-		if (command instanceof Command.Recover recover) {
-			return this.control.recover(recover.executionId(), out);
-		}
-		throw new IllegalArgumentException("not a repository command: " + command);
-	}
+    ExitCode execute(Command command, PrintStream out) {
+        if (command instanceof Command.ListExecutions list) {
+            this.inspection.list(list.limit(), out);
+            return ExitCode.OK;
+        }
+        if (command instanceof Command.Show show) {
+            this.inspection.show(show.executionId(), out);
+            return ExitCode.OK;
+        }
+        if (command instanceof Command.Stop stop) {
+            return this.control.stop(stop.executionId(), out);
+        }
+        if (command instanceof Command.Recover recover) {
+            return this.control.recover(recover.executionId(), out);
+        }
+        throw new IllegalArgumentException("not a repository command: " + command);
+    }
 
-	/**
-	 * The context of these commands: the application's configuration (application.properties, environment, command
-	 * line) with only the auto-configurations named here. Not a component, so the application's own scan does not
-	 * pick it up.
-	 */
-	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-			TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-			BatchAutoConfiguration.class, BatchJdbcAutoConfiguration.class })
-	@Import({ dev.batchetl.storage.StorageConfiguration.class, ExecutionOwnership.class, ExecutionControl.class,
-			Inspection.class, RepositoryCommands.class })
-	static final class Context {
+    /**
+     * The context of these commands: the application's configuration
+     * (application.properties, environment, command line) with only the
+     * auto-configurations named here. Not a component, so the application's own scan does
+     * not pick it up.
+     */
+    @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+            TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, BatchAutoConfiguration.class,
+            BatchJdbcAutoConfiguration.class })
+    @Import({ dev.batchetl.storage.StorageConfiguration.class, ExecutionOwnership.class, ExecutionControl.class,
+            Inspection.class, RepositoryCommands.class })
+    static final class Context {
 
-	}
+    }
 
 }

@@ -1,10 +1,12 @@
 package dev.batchetl.cli;
 
-/** A usage or configuration problem: reported as one line, exit code 2, no stack trace. */
+/**
+ * A usage or configuration problem: reported as one line, exit code 2, no stack trace.
+ */
 public class UsageException extends RuntimeException {
 
-	public UsageException(String message) {
-		super(message);
-	}
+    public UsageException(String message) {
+        super(message);
+    }
 
 }

@@ -18,13 +18,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class ExportStepConfiguration {
 
-	@Bean
-	@JobScope
-	Step exportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
-			PartitionResultRepository partitions, @Value("#{jobParameters['output']}") String output) {
-		return new StepBuilder("export", jobRepository)
-			.tasklet(new ExportTasklet(jdbc, partitions, Path.of(output), transactionManager), transactionManager)
-			.build();
-	}
+    @Bean
+    @JobScope
+    Step exportStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcTemplate jdbc,
+            PartitionResultRepository partitions, @Value("#{jobParameters['output']}") String output) {
+        return new StepBuilder("export", jobRepository)
+            .tasklet(new ExportTasklet(jdbc, partitions, Path.of(output), transactionManager), transactionManager)
+            .build();
+    }
 
 }

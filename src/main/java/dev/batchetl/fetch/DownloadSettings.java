@@ -6,15 +6,17 @@ import java.util.Objects;
 /**
  * Timeouts and retry behaviour of a {@link Downloader}.
  *
- * @param connectTimeout    time allowed to establish a connection
- * @param readTimeout       total time allowed for one attempt, from sending the request to the last byte of the body
- * @param maxAttempts       attempts in total (1 = no retry)
- * @param initialBackoff    wait before the first retry
+ * @param connectTimeout time allowed to establish a connection
+ * @param readTimeout total time allowed for one attempt, from sending the request to the
+ * last byte of the body
+ * @param maxAttempts attempts in total (1 = no retry)
+ * @param initialBackoff wait before the first retry
  * @param backoffMultiplier factor applied to the wait after each retry (at least 1.0)
- * @param maxBackoff        upper bound of any wait between attempts, including a server's Retry-After
+ * @param maxBackoff upper bound of any wait between attempts, including a server's
+ * Retry-After
  */
 public record DownloadSettings(Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration initialBackoff,
-                               double backoffMultiplier, Duration maxBackoff) {
+        double backoffMultiplier, Duration maxBackoff) {
 
     public DownloadSettings {
         requirePositive(connectTimeout, "connectTimeout");
@@ -31,11 +33,15 @@ public record DownloadSettings(Duration connectTimeout, Duration readTimeout, in
             throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
         }
         if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) {
-            throw new IllegalArgumentException("backoffMultiplier must be a finite number >= 1.0: " + backoffMultiplier);
+            throw new IllegalArgumentException(
+                    "backoffMultiplier must be a finite number >= 1.0: " + backoffMultiplier);
         }
     }
 
-    /** 10s connect, 5min per attempt, 3 attempts, 500ms initial backoff doubling up to 10s. */
+    /**
+     * 10s connect, 5min per attempt, 3 attempts, 500ms initial backoff doubling up to
+     * 10s.
+     */
     public static DownloadSettings defaults() {
         return new DownloadSettings(Duration.ofSeconds(10), Duration.ofMinutes(5), 3, Duration.ofMillis(500), 2.0,
                 Duration.ofSeconds(10));

@@ -49,70 +49,109 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * Downloads {@code http:}, {@code https:} and {@code file:} sources into local files, safely.
+ * Downloads {@code http:}, {@code https:} and {@code file:} sources into local files,
+ * safely.
  *
- * <p>The body is streamed to a hidden temporary file next to the target ({@code "." + name + ".part"}) while its
- * SHA-256 is computed; its length is checked against Content-Length, the expected checksum (if any) is verified,
- * the file is forced to disk and then moved over the target atomically. On failure the target is left as it was,
- * so a complete older file survives and a partial file never appears under the final name.
+ * <p>
+ * The body is streamed to a hidden temporary file next to the target
+ * ({@code "." + name + ".part"}) while its SHA-256 is computed; its length is checked
+ * against Content-Length, the expected checksum (if any) is verified, the file is forced
+ * to disk and then moved over the target atomically. On failure the target is left as it
+ * was, so a complete older file survives and a partial file never appears under the final
+ * name.
  *
- * <p>An HTTP download that breaks off mid-body is resumed, by the next attempt or by a later fetch of the same URI
- * into the same target (even from another process), with {@code Range: bytes=N-} and {@code If-Range}. For that,
- * when a 200 response carries Content-Length and a validator (a strong ETag, else Last-Modified), its resume data
- * ({@link Resume}: URI, validators and length) is recorded before any body byte is written, as an attribute of the
- * part file created for it (where the file system holds none, a sidecar {@code "." + name + ".part.meta"}), and a
- * transient failure keeps the part file and its resume data. A 206 must continue the part exactly (Content-Range
- * from its length to the recorded total); the bytes already on disk are read back into the checksum, so length and
- * SHA-256 always describe the whole file. A 200 instead (the server ignored the range, or the validator no longer
- * matches) starts over; a 416 or a 206 that does not fit drops the part and asks once more for the whole body.
- * Permanent failures, and transient ones without usable resume data, remove part file and sidecar. {@code file:}
- * sources are always copied from the start.
+ * <p>
+ * An HTTP download that breaks off mid-body is resumed, by the next attempt or by a later
+ * fetch of the same URI into the same target (even from another process), with
+ * {@code Range: bytes=N-} and {@code If-Range}. For that, when a 200 response carries
+ * Content-Length and a validator (a strong ETag, else Last-Modified), its resume data
+ * ({@link Resume}: URI, validators and length) is recorded before any body byte is
+ * written, as an attribute of the part file created for it (where the file system holds
+ * none, a sidecar {@code "." + name + ".part.meta"}), and a transient failure keeps the
+ * part file and its resume data. A 206 must continue the part exactly (Content-Range from
+ * its length to the recorded total); the bytes already on disk are read back into the
+ * checksum, so length and SHA-256 always describe the whole file. A 200 instead (the
+ * server ignored the range, or the validator no longer matches) starts over; a 416 or a
+ * 206 that does not fit drops the part and asks once more for the whole body. Permanent
+ * failures, and transient ones without usable resume data, remove part file and sidecar.
+ * {@code file:} sources are always copied from the start.
  *
- * <p>A complete part file is forced to disk once, its bytes, its length and (for a claim) its completion record
- * ({@link Completion}) together, then renamed into place and its folder forced too: the rename is durable before
- * {@link #fetch} returns.
+ * <p>
+ * A complete part file is forced to disk once, its bytes, its length and (for a claim)
+ * its completion record ({@link Completion}) together, then renamed into place and its
+ * folder forced too: the rename is durable before {@link #fetch} returns.
  *
- * <p>Transient failures (connect errors, timeouts, I/O errors while reading, truncated bodies, HTTP 408, 429 and
- * 5xx) are retried with exponential backoff and jitter, waiting at least as long as a Retry-After header on
- * 429/503 asks (capped at {@link DownloadSettings#maxBackoff()}). Other HTTP statuses of 400 and above, and
+ * <p>
+ * Transient failures (connect errors, timeouts, I/O errors while reading, truncated
+ * bodies, HTTP 408, 429 and 5xx) are retried with exponential backoff and jitter, waiting
+ * at least as long as a Retry-After header on 429/503 asks (capped at
+ * {@link DownloadSettings#maxBackoff()}). Other HTTP statuses of 400 and above, and
  * everything else, fail at once.
  *
- * <p>{@code readTimeout} bounds the whole fetch of a source, all attempts and waits included; the idle timeout of
- * {@link FetchLimits} bounds every wait for the response headers or for the next bytes of a body, so a server that
- * stalls fails the attempt early (and it is retried).
+ * <p>
+ * {@code readTimeout} bounds the whole fetch of a source, all attempts and waits
+ * included; the idle timeout of {@link FetchLimits} bounds every wait for the response
+ * headers or for the next bytes of a body, so a server that stalls fails the attempt
+ * early (and it is retried).
  *
- * <p>Limits ({@link FetchLimits}): downloads per host, an overall rate, a maximum body size (a larger body is
- * aborted), redirects followed by hand up to a limit and never to another scheme, an optional host allow-list
- * checked on every hop, and root folders for {@code file:} sources. A {@code gzip} Content-Encoding is decoded
- * (Content-Length then counts the encoded bytes); the stored file, its length and its SHA-256 are the decoded
+ * <p>
+ * Limits ({@link FetchLimits}): downloads per host, an overall rate, a maximum body size
+ * (a larger body is aborted), redirects followed by hand up to a limit and never to
+ * another scheme, an optional host allow-list checked on every hop, and root folders for
+ * {@code file:} sources. A {@code gzip} Content-Encoding is decoded (Content-Length then
+ * counts the encoded bytes); the stored file, its length and its SHA-256 are the decoded
  * content. TLS certificates and host names are always verified (the JDK defaults).
  *
- * <p>Given what an earlier run recorded ({@link PreviousFetch}), and a local file of the recorded length, the
- * request is conditional (If-None-Match, If-Modified-Since); a 304 keeps the local file once its SHA-256 is checked
- * against the recorded one, and fetches the whole body when it does not match.
+ * <p>
+ * Given what an earlier run recorded ({@link PreviousFetch}), and a local file of the
+ * recorded length, the request is conditional (If-None-Match, If-Modified-Since); a 304
+ * keeps the local file once its SHA-256 is checked against the recorded one, and fetches
+ * the whole body when it does not match.
  *
- * <p>Instances are thread-safe and meant to be shared; concurrent fetches into the same target are serialised.
+ * <p>
+ * Instances are thread-safe and meant to be shared; concurrent fetches into the same
+ * target are serialised.
  */
 public final class Downloader implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Downloader.class);
+
     private static final int BUFFER_SIZE = 128 * 1024;
-    /** A body is forced to disk every this many bytes while it arrives, so that its last force has little left. */
+
+    /**
+     * A body is forced to disk every this many bytes while it arrives, so that its last
+     * force has little left.
+     */
     private static final long SYNC_EVERY = 8L << 20;
+
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
     private static final HexFormat HEX = HexFormat.of();
 
     private final DownloadSettings settings;
-    // built by the first http(s) request: a run of file: sources, or of none, needs no client and no TLS context
+
+    // built by the first http(s) request: a run of file: sources, or of none, needs no
+    // client and no TLS context
     private HttpTransport http;
+
     private final RetryTemplate retryTemplate;
+
     private final Map<Path, TargetLock> targetLocks = new HashMap<>();
+
     private final FetchLimits limits;
+
     private final Map<String, Semaphore> hostSlots = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final RateLimiter rate;
+
     private final List<Path> fileRoots;
-    /** Whether resume data and completion records go into the part file's attributes where the file system allows. */
+
+    /**
+     * Whether resume data and completion records go into the part file's attributes where
+     * the file system allows.
+     */
     private final boolean attributes;
+
     private volatile boolean closed;
 
     public Downloader(DownloadSettings settings) {
@@ -123,7 +162,10 @@ public final class Downloader implements AutoCloseable {
         this(settings, limits, true);
     }
 
-    /** With {@code attributes} false, resume data and completion records are always files beside the part file. */
+    /**
+     * With {@code attributes} false, resume data and completion records are always files
+     * beside the part file.
+     */
     Downloader(DownloadSettings settings, FetchLimits limits, boolean attributes) {
         this.attributes = attributes;
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -133,41 +175,46 @@ public final class Downloader implements AutoCloseable {
         Duration initial = settings.initialBackoff();
         Duration max = settings.maxBackoff().isZero() ? Duration.ofMillis(1) : settings.maxBackoff();
         RetryPolicy policy = RetryPolicy.builder()
-                .maxRetries(settings.maxAttempts() - 1L)
-                .delay(initial)
-                .multiplier(settings.backoffMultiplier())
-                .jitter(initial.dividedBy(4))
-                .maxDelay(max)
-                .predicate(t -> t instanceof FetchException fe && fe.transientFailure())
-                .build();
+            .maxRetries(settings.maxAttempts() - 1L)
+            .delay(initial)
+            .multiplier(settings.backoffMultiplier())
+            .jitter(initial.dividedBy(4))
+            .maxDelay(max)
+            .predicate(t -> t instanceof FetchException fe && fe.transientFailure())
+            .build();
         this.retryTemplate = new RetryTemplate(policy);
     }
 
     /**
      * Fetches {@code uri} into {@code target}.
-     *
-     * @param uri            an absolute {@code http:}, {@code https:} or {@code file:} URI
-     * @param expectedSha256 64 hex digits the content's SHA-256 must match, or {@code null} for no check
-     * @param target         absolute path of the file to create or replace; its folder must exist
+     * @param uri an absolute {@code http:}, {@code https:} or {@code file:} URI
+     * @param expectedSha256 64 hex digits the content's SHA-256 must match, or
+     * {@code null} for no check
+     * @param target absolute path of the file to create or replace; its folder must exist
      * @return what was stored
-     * @throws FetchException when the download failed after all attempts; {@link FetchException#attempts()}
-     *                        tells how many were made
+     * @throws FetchException when the download failed after all attempts;
+     * {@link FetchException#attempts()} tells how many were made
      */
     public FetchOutcome fetch(URI uri, String expectedSha256, Path target) throws FetchException {
         return fetch(uri, expectedSha256, target, null);
     }
 
-    /** As {@link #fetch(URI, String, Path)}, conditionally when {@code previous} says what an earlier run stored. */
+    /**
+     * As {@link #fetch(URI, String, Path)}, conditionally when {@code previous} says what
+     * an earlier run stored.
+     */
     FetchOutcome fetch(URI uri, String expectedSha256, Path target, PreviousFetch previous) throws FetchException {
         return fetch(uri, expectedSha256, target, previous, null);
     }
 
     /**
-     * As {@link #fetch(URI, String, Path, PreviousFetch)}; with a {@code claim} (who asks: a job instance and a line of
-     * its list), a finished download leaves a {@link Completion} record, forced to disk before the rename, until the
-     * caller has recorded the result and calls {@link #settled}. A download of the same claim that finds such a record
-     * and the file as it describes takes the file over without a request: a process killed between the rename and
-     * its record does not cost the download again.
+     * As {@link #fetch(URI, String, Path, PreviousFetch)}; with a {@code claim} (who
+     * asks: a job instance and a line of its list), a finished download leaves a
+     * {@link Completion} record, forced to disk before the rename, until the caller has
+     * recorded the result and calls {@link #settled}. A download of the same claim that
+     * finds such a record and the file as it describes takes the file over without a
+     * request: a process killed between the rename and its record does not cost the
+     * download again.
      */
     FetchOutcome fetch(URI uri, String expectedSha256, Path target, PreviousFetch previous, String claim)
             throws FetchException {
@@ -210,36 +257,51 @@ public final class Downloader implements AutoCloseable {
             Result result = retryTemplate.execute(() -> attempt(attempts, uri, scheme, checksum, normalTarget));
             return new FetchOutcome(result.bytes, result.sha256, result.httpStatus, result.etag, result.lastModified,
                     attempts.count.get(), Duration.ofNanos(System.nanoTime() - start), result.notModified);
-        } catch (RetryException e) {
+        }
+        catch (RetryException e) {
             FetchException failure;
             Throwable last = e.getLastException();
             if (Thread.currentThread().isInterrupted()) {
                 failure = new FetchException("interrupted", false, e);
-            } else if (last instanceof FetchException fe) {
+            }
+            else if (last instanceof FetchException fe) {
                 failure = fe;
-            } else if (last instanceof RuntimeException re) {
+            }
+            else if (last instanceof RuntimeException re) {
                 throw re; // a bug or bad argument, not a download failure
-            } else if (last instanceof Error error) {
+            }
+            else if (last instanceof Error error) {
                 throw error;
-            } else {
+            }
+            else {
                 failure = new FetchException("unexpected error: " + describe(last), false, last);
             }
             failure.attempts(Math.max(1, attempts.count.get()));
             throw failure;
-        } finally {
+        }
+        finally {
             unlock(normalTarget, lock);
         }
     }
 
-    /** Body bytes received (and copied, for {@code file:} sources) so far, by all downloads, finished or not. */
+    /**
+     * Body bytes received (and copied, for {@code file:} sources) so far, by all
+     * downloads, finished or not.
+     */
     private final java.util.concurrent.atomic.LongAdder received = new java.util.concurrent.atomic.LongAdder();
 
-    /** Body bytes received so far by all downloads of this downloader, those still under way included. */
+    /**
+     * Body bytes received so far by all downloads of this downloader, those still under
+     * way included.
+     */
     long received() {
         return received.sum();
     }
 
-    /** The result of the download into {@code target} is recorded: its {@link Completion} record goes. */
+    /**
+     * The result of the download into {@code target} is recorded: its {@link Completion}
+     * record goes.
+     */
     void settled(Path target) {
         Completion.settle(target.normalize());
     }
@@ -255,7 +317,8 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------------------------------ one attempt
+    // ------------------------------------------------------------------------------------------
+    // one attempt
 
     private Result attempt(Attempts attempts, URI uri, String scheme, String expected, Path target)
             throws FetchException {
@@ -277,7 +340,8 @@ public final class Downloader implements AutoCloseable {
             if (scheme.equals("file")) {
                 deleteQuietly(meta); // a local copy is cheap: never resumed
                 result = copyFile(uri, part);
-            } else {
+            }
+            else {
                 slot = hostSlot(uri, attempts.deadline);
                 result = download(uri, part, meta, target, expected, attempts);
             }
@@ -287,15 +351,19 @@ public final class Downloader implements AutoCloseable {
             }
             if (!result.notModified) {
                 seal(part, target, uri, attempts.claim, result);
-                // one force for the bytes, the length and the completion record attached to the part file
+                // one force for the bytes, the length and the completion record attached
+                // to the part file
                 forceWhole(part);
                 moveIntoPlace(part, target);
             }
             deleteQuietly(meta);
             return result;
-        } catch (FetchException e) {
-            // A part file is kept for a later attempt (or process) only when it can be resumed: the failure may go
-            // away and the resume data that validates a resume is there. Anything else starts from scratch next time.
+        }
+        catch (FetchException e) {
+            // A part file is kept for a later attempt (or process) only when it can be
+            // resumed: the failure may go
+            // away and the resume data that validates a resume is there. Anything else
+            // starts from scratch next time.
             if (!e.transientFailure() || !Resume.kept(part, meta)) {
                 deleteQuietly(part);
                 deleteQuietly(meta);
@@ -303,15 +371,18 @@ public final class Downloader implements AutoCloseable {
             if (e.retryAfter() != null) {
                 attempts.retryAfter = e.retryAfter();
                 attempts.failedAt = System.nanoTime();
-            } else {
+            }
+            else {
                 attempts.retryAfter = null;
             }
             throw e;
-        } catch (RuntimeException | Error e) {
+        }
+        catch (RuntimeException | Error e) {
             deleteQuietly(part);
             deleteQuietly(meta);
             throw e;
-        } finally {
+        }
+        finally {
             if (slot != null) {
                 slot.release();
             }
@@ -319,9 +390,10 @@ public final class Downloader implements AutoCloseable {
     }
 
     /**
-     * Makes a complete part file ready to go into place: its resume data goes, and for a {@code claim} its completion
-     * record comes, as the part file's attribute (made durable by the part file's last force, and taken along by the
-     * rename), or where the file system holds none, as a file beside the target, forced to disk.
+     * Makes a complete part file ready to go into place: its resume data goes, and for a
+     * {@code claim} its completion record comes, as the part file's attribute (made
+     * durable by the part file's last force, and taken along by the rename), or where the
+     * file system holds none, as a file beside the target, forced to disk.
      */
     private void seal(Path part, Path target, URI uri, String claim, Result result) {
         if (attributes) {
@@ -337,8 +409,10 @@ public final class Downloader implements AutoCloseable {
         }
         try {
             Completion.write(Completion.of(target), claim, uri, completion);
-        } catch (IOException e) {
-            deleteQuietly(Completion.of(target)); // only a kill before the record would cost more
+        }
+        catch (IOException e) {
+            deleteQuietly(Completion.of(target)); // only a kill before the record would
+                                                  // cost more
         }
     }
 
@@ -351,17 +425,21 @@ public final class Downloader implements AutoCloseable {
         Semaphore slot = hostSlots.computeIfAbsent(key, k -> new Semaphore(limits.perHost(), true));
         try {
             if (!slot.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new FetchException("timeout: waited for a free download slot of " + uri.getHost()
-                        + " (per-host)", false, null);
+                throw new FetchException("timeout: waited for a free download slot of " + uri.getHost() + " (per-host)",
+                        false, null);
             }
             return slot;
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FetchException("interrupted", false, e);
         }
     }
 
-    /** Makes the total wait since the last failure at least what the server asked for, capped at maxBackoff. */
+    /**
+     * Makes the total wait since the last failure at least what the server asked for,
+     * capped at maxBackoff.
+     */
     private void honourRetryAfter(Attempts attempts) throws FetchException {
         Duration asked = attempts.retryAfter;
         if (asked == null) {
@@ -373,7 +451,8 @@ public final class Downloader implements AutoCloseable {
         if (remaining > 0) {
             try {
                 TimeUnit.NANOSECONDS.sleep(remaining);
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new FetchException("interrupted", false, e);
             }
@@ -381,8 +460,9 @@ public final class Downloader implements AutoCloseable {
     }
 
     /**
-     * One HTTP attempt. Resumes {@code part} with a Range request when its sidecar {@code meta} says how (see
-     * {@link Resume}); otherwise, or when the server cannot continue it, the body is fetched from the start.
+     * One HTTP attempt. Resumes {@code part} with a Range request when its sidecar
+     * {@code meta} says how (see {@link Resume}); otherwise, or when the server cannot
+     * continue it, the body is fetched from the start.
      */
     private Result download(URI uri, Path part, Path meta, Path target, String expected, Attempts attempts)
             throws FetchException {
@@ -390,7 +470,8 @@ public final class Downloader implements AutoCloseable {
         Resume resume = Resume.load(part, meta, uri);
         if (resume == null) {
             Resume.discard(part, meta);
-        } else {
+        }
+        else {
             log.debug("resuming {} at byte {}", part.getFileName(), resume.offset());
         }
         PreviousFetch conditional = resume == null ? conditional(attempts.previous, target, expected) : null;
@@ -413,7 +494,8 @@ public final class Downloader implements AutoCloseable {
                     continue;
                 }
                 if (resume != null && (status == 416 || (status == 206 && !resume.fits(response)))) {
-                    // the server cannot continue this part: drop it and ask for the whole body, once
+                    // the server cannot continue this part: drop it and ask for the whole
+                    // body, once
                     log.debug("cannot resume {} (HTTP {}), starting over", part.getFileName(), status);
                     deleteQuietly(meta);
                     deleteQuietly(part);
@@ -428,12 +510,15 @@ public final class Downloader implements AutoCloseable {
                 }
                 String type = response.firstValue("Content-Type").orElse("").strip().toLowerCase(Locale.ROOT);
                 if (type.startsWith("text/html") && CsvFiles.isCsvName(target.getFileName().toString())) {
-                    // a folder's listing or a portal's error page, which the statistics would read as a CSV file
+                    // a folder's listing or a portal's error page, which the statistics
+                    // would read as a CSV file
                     throw new FetchException("the server sent an HTML page (Content-Type: text/html), not CSV: a"
                             + " folder listing or an error page?", false, null);
                 }
-                String encoding = response.firstValue("Content-Encoding").orElse("identity").strip()
-                        .toLowerCase(Locale.ROOT);
+                String encoding = response.firstValue("Content-Encoding")
+                    .orElse("identity")
+                    .strip()
+                    .toLowerCase(Locale.ROOT);
                 boolean gzip = encoding.equals("gzip") || encoding.equals("x-gzip");
                 if (!gzip && !encoding.equals("identity") && !encoding.isEmpty()) {
                     throw new FetchException("unsupported Content-Encoding: " + encoding, false, null);
@@ -445,36 +530,46 @@ public final class Downloader implements AutoCloseable {
                 Result result;
                 if (gzip && status != 206) {
                     result = receiveGzip(response, deadline, status, part, meta);
-                } else if (status == 206) {
+                }
+                else if (status == 206) {
                     result = receiveRest(response, deadline, resume, part, meta);
-                } else {
+                }
+                else {
                     result = receiveWhole(response, deadline, status, uri, part, meta);
                 }
                 complete = true;
                 return result;
-            } finally {
+            }
+            finally {
                 if (complete) {
                     response.close();
-                } else {
+                }
+                else {
                     response.abort();
                 }
             }
         }
     }
 
-    /** The conditional request to make, or null: only when the local file still has the recorded length. */
+    /**
+     * The conditional request to make, or null: only when the local file still has the
+     * recorded length.
+     */
     private static PreviousFetch conditional(PreviousFetch previous, Path target, String expected) {
         if (previous == null || (expected != null && !expected.equals(previous.sha256()))) {
             return null;
         }
         try {
             return Files.isRegularFile(target) && Files.size(target) == previous.bytes() ? previous : null;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             return null;
         }
     }
 
-    /** The SHA-256 of a file as 64 lower-case hex digits, or null when it cannot be read. */
+    /**
+     * The SHA-256 of a file as 64 lower-case hex digits, or null when it cannot be read.
+     */
     static String sha256Of(Path file) {
         MessageDigest digest = sha256();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -485,16 +580,20 @@ public final class Downloader implements AutoCloseable {
                 buffer.clear();
             }
             return HEX.formatHex(digest.digest());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             return null;
         }
     }
 
-    /** Sends the request and follows redirects by hand: at most maxRedirects, same scheme, allowed hosts only. */
+    /**
+     * Sends the request and follows redirects by hand: at most maxRedirects, same scheme,
+     * allowed hosts only.
+     */
     private HttpTransport.Exchange sendFollowing(URI uri, Resume resume, PreviousFetch conditional, long deadline)
             throws FetchException {
         URI current = uri;
-        for (int hops = 0; ; hops++) {
+        for (int hops = 0;; hops++) {
             HttpTransport.Exchange response = send(current, resume, conditional, deadline);
             int status = response.status();
             if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
@@ -508,7 +607,8 @@ public final class Downloader implements AutoCloseable {
             URI next;
             try {
                 next = current.resolve(location.strip());
-            } catch (IllegalArgumentException e) {
+            }
+            catch (IllegalArgumentException e) {
                 throw new FetchException("redirect to an invalid URL: " + location, false, e);
             }
             if (hops >= limits.maxRedirects()) {
@@ -557,20 +657,27 @@ public final class Downloader implements AutoCloseable {
         }
         try {
             return http().get(uri, headers, limits.idleTimeout(), deadline);
-        } catch (HttpTransport.DeadlineExceeded e) {
+        }
+        catch (HttpTransport.DeadlineExceeded e) {
             throw new FetchException("timeout: no response within " + human(settings.readTimeout()), true, e);
-        } catch (ConnectTimeoutException e) {
+        }
+        catch (ConnectTimeoutException e) {
             throw new FetchException("connect timeout after " + human(settings.connectTimeout()), true, e);
-        } catch (SocketTimeoutException e) {
+        }
+        catch (SocketTimeoutException e) {
             throw new FetchException("timeout: no response within " + human(limits.idleTimeout()), true, e);
-        } catch (ConnectException e) {
+        }
+        catch (ConnectException e) {
             throw new FetchException(connectFailure(uri, e), true, e);
-        } catch (InterruptedIOException e) {
+        }
+        catch (InterruptedIOException e) {
             throw new FetchException("I/O error: " + describe(e), true, e);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             String reason = isUnknownHost(e) ? "unknown host: " + uri.getHost() : "I/O error: " + describe(e);
             throw new FetchException(reason, true, e);
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw new FetchException("invalid URL: " + e.getMessage(), false, e);
         }
     }
@@ -580,7 +687,10 @@ public final class Downloader implements AutoCloseable {
                 null);
     }
 
-    /** A gzip-encoded 200: decoded into an emptied part file; never resumed (the ranges would be of encoded bytes). */
+    /**
+     * A gzip-encoded 200: decoded into an emptied part file; never resumed (the ranges
+     * would be of encoded bytes).
+     */
     private Result receiveGzip(HttpTransport.Exchange body, long deadline, int status, Path part, Path meta)
             throws FetchException {
         HttpTransport.Exchange headers = body;
@@ -594,14 +704,17 @@ public final class Downloader implements AutoCloseable {
                 while ((n = in.read(buffer)) >= 0) {
                     writer.accept(ByteBuffer.wrap(buffer, 0, n), OptionalLong.empty());
                 }
-            } catch (WireFailure e) {
+            }
+            catch (WireFailure e) {
                 throw e.failure;
-            } catch (EOFException e) {
-                throw new FetchException("short body: gzip stream ended early after " + wire.count + " bytes", true,
-                        e);
-            } catch (ZipException e) {
+            }
+            catch (EOFException e) {
+                throw new FetchException("short body: gzip stream ended early after " + wire.count + " bytes", true, e);
+            }
+            catch (ZipException e) {
                 throw new FetchException("corrupt gzip body: " + describe(e), false, e);
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new FetchException("I/O error after " + wire.count + " bytes: " + describe(e), true, e);
             }
             if (declared.isPresent() && wire.count != declared.getAsLong()) {
@@ -615,24 +728,38 @@ public final class Downloader implements AutoCloseable {
     }
 
     private static final class WireFailure extends IOException {
+
         private static final long serialVersionUID = 1L;
+
         final transient FetchException failure;
 
         WireFailure(FetchException failure) {
             super(failure.reason());
             this.failure = failure;
         }
+
     }
 
-    /** The encoded bytes of a body as a stream, with the same timeouts and rate limit as a plain body. */
+    /**
+     * The encoded bytes of a body as a stream, with the same timeouts and rate limit as a
+     * plain body.
+     */
     private final class WireStream extends InputStream {
+
         private final HttpTransport.Exchange body;
+
         private final long deadline;
+
         private final OptionalLong declared;
+
         private ByteBuffer current = ByteBuffer.allocate(0);
+
         private List<ByteBuffer> pending = List.of();
+
         private int index;
+
         private boolean ended;
+
         long count;
 
         WireStream(HttpTransport.Exchange body, long deadline, OptionalLong declared) {
@@ -661,7 +788,8 @@ public final class Downloader implements AutoCloseable {
                     List<ByteBuffer> chunk = nextChunk(body, deadline, limits.idleTimeout(), declared, count);
                     if (chunk == null) {
                         ended = true;
-                    } else {
+                    }
+                    else {
                         pending = chunk;
                         index = 0;
                         long size = chunk.stream().mapToLong(ByteBuffer::remaining).sum();
@@ -670,7 +798,8 @@ public final class Downloader implements AutoCloseable {
                             rate.acquire(size);
                         }
                     }
-                } catch (FetchException e) {
+                }
+                catch (FetchException e) {
                     throw new WireFailure(e);
                 }
             }
@@ -678,24 +807,31 @@ public final class Downloader implements AutoCloseable {
             current.get(b, off, n);
             return n;
         }
+
     }
 
-    /** A 200: the whole body into an emptied part file, after recording what a later resume needs. */
-    private Result receiveWhole(HttpTransport.Exchange body, long deadline, int status, URI uri, Path part,
-            Path meta) throws FetchException {
+    /**
+     * A 200: the whole body into an emptied part file, after recording what a later
+     * resume needs.
+     */
+    private Result receiveWhole(HttpTransport.Exchange body, long deadline, int status, URI uri, Path part, Path meta)
+            throws FetchException {
         HttpTransport.Exchange headers = body;
         OptionalLong declared = contentLength(headers);
         String etag = headers.firstValue("ETag").orElse(null);
         String lastModified = headers.firstValue("Last-Modified").orElse(null);
-        // the old sidecar goes first, so that no sidecar ever describes bytes of another response
+        // the old sidecar goes first, so that no sidecar ever describes bytes of another
+        // response
         deleteQuietly(meta);
         try (PartWriter writer = PartWriter.create(part, this)) {
-            boolean rangesRefused = headers.firstValue("Accept-Ranges").map(v -> v.strip().equalsIgnoreCase("none"))
-                    .orElse(false);
+            boolean rangesRefused = headers.firstValue("Accept-Ranges")
+                .map(v -> v.strip().equalsIgnoreCase("none"))
+                .orElse(false);
             if (declared.isPresent() && declared.getAsLong() > 0 && !rangesRefused
                     && Resume.validator(etag, lastModified) != null
                     && !(attributes && Resume.attach(part, uri, etag, lastModified, declared.getAsLong()))) {
-                // no attribute here: a sidecar, written once the empty part file is on disk
+                // no attribute here: a sidecar, written once the empty part file is on
+                // disk
                 writer.durable();
                 Resume.write(meta, uri, etag, lastModified, declared.getAsLong());
             }
@@ -704,7 +840,10 @@ public final class Downloader implements AutoCloseable {
         }
     }
 
-    /** A fitting 206: the bytes already in the part file count towards length and checksum, the rest is appended. */
+    /**
+     * A fitting 206: the bytes already in the part file count towards length and
+     * checksum, the rest is appended.
+     */
     private Result receiveRest(HttpTransport.Exchange body, long deadline, Resume resume, Path part, Path meta)
             throws FetchException {
         HttpTransport.Exchange headers = body;
@@ -720,13 +859,14 @@ public final class Downloader implements AutoCloseable {
             OptionalLong declared, long bytes) throws FetchException {
         try {
             return body.next();
-        } catch (HttpTransport.BodyTimeoutException e) {
+        }
+        catch (HttpTransport.BodyTimeoutException e) {
             if (!body.expired() && System.nanoTime() - deadline < 0) {
-                throw new FetchException("timeout: no data for " + human(idle) + " after " + bytes + " bytes", true,
-                        e);
+                throw new FetchException("timeout: no data for " + human(idle) + " after " + bytes + " bytes", true, e);
             }
             throw new FetchException("timeout: body incomplete after " + bytes + " bytes", true, e);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new FetchException("interrupted", false, e);
             }
@@ -741,7 +881,8 @@ public final class Downloader implements AutoCloseable {
         Path source;
         try {
             source = Path.of(uri);
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        }
+        catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             throw new FetchException("invalid file URL: " + e.getMessage(), false, e);
         }
         if (!Files.exists(source)) {
@@ -773,38 +914,48 @@ public final class Downloader implements AutoCloseable {
                     writeFully(buffer, out, part);
                     buffer.clear();
                 }
-            } catch (NoSuchFileException e) {
+            }
+            catch (NoSuchFileException e) {
                 throw new FetchException("no such file: " + source, false, e);
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new FetchException("cannot read " + source + ": " + describe(e), true, e);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new FetchException("cannot write " + part.getFileName() + ": " + describe(e), false, e);
         }
         return new Result(bytes, HEX.formatHex(digest.digest()), null, null, null, false);
     }
 
-    /** The path with links resolved as far as it exists (a root that does not exist yet stays as written). */
+    /**
+     * The path with links resolved as far as it exists (a root that does not exist yet
+     * stays as written).
+     */
     private static Path realPath(Path path) {
         try {
             return path.toRealPath();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             return path.toAbsolutePath().normalize();
         }
     }
 
-    // ------------------------------------------------------------------------------------------ local files
+    // ------------------------------------------------------------------------------------------
+    // local files
 
     /**
-     * A new, empty part file: the one of an earlier response goes first, with its attributes, so that an attribute of
-     * this part file only ever describes this response's bytes.
+     * A new, empty part file: the one of an earlier response goes first, with its
+     * attributes, so that an attribute of this part file only ever describes this
+     * response's bytes.
      */
     private static FileChannel openPart(Path part) throws FetchException {
         try {
             Files.deleteIfExists(part);
             return FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new FetchException("cannot create " + part + ": " + describe(e), false, e);
         }
     }
@@ -820,7 +971,8 @@ public final class Downloader implements AutoCloseable {
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new FetchException("cannot write " + part + ": " + describe(e), false, e);
         }
     }
@@ -828,7 +980,8 @@ public final class Downloader implements AutoCloseable {
     private static void forceData(FileChannel out, Path part) throws FetchException {
         try {
             out.force(false);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new FetchException("cannot sync " + part + ": " + describe(e), false, e);
         }
     }
@@ -836,16 +989,21 @@ public final class Downloader implements AutoCloseable {
     private static void force(FileChannel out, Path part) throws FetchException {
         try {
             out.force(true);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new FetchException("cannot sync " + part + ": " + describe(e), false, e);
         }
     }
 
-    /** Forces a complete part file to disk (bytes, length and attributes), through a channel of its own. */
+    /**
+     * Forces a complete part file to disk (bytes, length and attributes), through a
+     * channel of its own.
+     */
     private static void forceWhole(Path part) throws FetchException {
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
             channel.force(true);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new FetchException("cannot sync " + part + ": " + describe(e), false, e);
         }
     }
@@ -853,19 +1011,25 @@ public final class Downloader implements AutoCloseable {
     private static void moveIntoPlace(Path part, Path target) throws FetchException {
         try {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
+        }
+        catch (AtomicMoveNotSupportedException e) {
             throw new FetchException("cannot move into place atomically: " + target, false, e);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new FetchException("cannot move into place " + target + ": " + describe(e), false, e);
         }
         syncFolder(target.getParent());
     }
 
-    /** Makes the rename durable where the platform allows syncing a directory (not on Windows). */
+    /**
+     * Makes the rename durable where the platform allows syncing a directory (not on
+     * Windows).
+     */
     private static void syncFolder(Path folder) {
         try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
             dir.force(true);
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e) {
             // best effort only
         }
     }
@@ -873,12 +1037,14 @@ public final class Downloader implements AutoCloseable {
     static void deleteQuietly(Path part) {
         try {
             Files.deleteIfExists(part);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // nothing more we can do; the next attempt truncates it
         }
     }
 
-    // ------------------------------------------------------------------------------------------ HTTP details
+    // ------------------------------------------------------------------------------------------
+    // HTTP details
 
     private static FetchException statusFailure(int status, HttpTransport.Exchange headers) {
         String phrase = reasonPhrase(status);
@@ -900,12 +1066,14 @@ public final class Downloader implements AutoCloseable {
         try {
             long seconds = Long.parseLong(value);
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             try {
                 Duration d = Duration.between(ZonedDateTime.now(),
                         ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
                 return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException e2) {
+            }
+            catch (DateTimeParseException e2) {
                 return null;
             }
         }
@@ -915,7 +1083,8 @@ public final class Downloader implements AutoCloseable {
         try {
             OptionalLong length = headers.firstValueAsLong("Content-Length");
             return length.isPresent() && length.getAsLong() >= 0 ? length : OptionalLong.empty();
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
     }
@@ -982,7 +1151,8 @@ public final class Downloader implements AutoCloseable {
             anyMessage |= t.getMessage() != null && !t.getMessage().isBlank();
         }
         // The JDK 17 client reports a refused connection as bare ConnectExceptions over a
-        // ClosedChannelException, without any message; a connect timeout has its own exception type.
+        // ClosedChannelException, without any message; a connect timeout has its own
+        // exception type.
         return anyMessage ? "connect failed: " + describe(e) : "connection refused";
     }
 
@@ -995,7 +1165,10 @@ public final class Downloader implements AutoCloseable {
         return false;
     }
 
-    /** A short one-line description: the first non-empty message in the cause chain, or the class name. */
+    /**
+     * A short one-line description: the first non-empty message in the cause chain, or
+     * the class name.
+     */
     static String describe(Throwable e) {
         if (e == null) {
             return "unknown error";
@@ -1023,12 +1196,14 @@ public final class Downloader implements AutoCloseable {
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 not available", e);
         }
     }
 
-    // ------------------------------------------------------------------------------------------ plumbing
+    // ------------------------------------------------------------------------------------------
+    // plumbing
 
     private TargetLock lock(Path target) {
         TargetLock lock;
@@ -1050,18 +1225,28 @@ public final class Downloader implements AutoCloseable {
     }
 
     private static final class TargetLock {
+
         final ReentrantLock lock = new ReentrantLock();
+
         int users; // guarded by targetLocks
+
     }
 
     /** Per-fetch retry bookkeeping; only touched by the fetching thread. */
     private static final class Attempts {
+
         final AtomicInteger count = new AtomicInteger();
+
         Duration retryAfter;
+
         long failedAt;
+
         long deadline;
+
         PreviousFetch previous;
+
         String claim;
+
     }
 
     private record Result(long bytes, String sha256, Integer httpStatus, String etag, String lastModified,
@@ -1069,17 +1254,24 @@ public final class Downloader implements AutoCloseable {
     }
 
     /**
-     * Writes a body into the part file through a staging buffer while computing the SHA-256 of the whole file;
-     * {@link #bytes} counts the bytes of the whole file, including any that were in the part file before.
+     * Writes a body into the part file through a staging buffer while computing the
+     * SHA-256 of the whole file; {@link #bytes} counts the bytes of the whole file,
+     * including any that were in the part file before.
      */
     private static final class PartWriter implements AutoCloseable {
 
         final FileChannel out;
+
         final Path part;
+
         final MessageDigest digest = sha256();
+
         final ByteBuffer staging = ByteBuffer.allocate(BUFFER_SIZE);
+
         final Downloader owner;
+
         long bytes;
+
         long synced;
 
         private PartWriter(FileChannel out, Path part, Downloader owner) {
@@ -1088,22 +1280,32 @@ public final class Downloader implements AutoCloseable {
             this.owner = owner;
         }
 
-        /** An empty part file (made durable by {@link #durable()} before a sidecar may describe it). */
+        /**
+         * An empty part file (made durable by {@link #durable()} before a sidecar may
+         * describe it).
+         */
         static PartWriter create(Path part, Downloader owner) throws FetchException {
             return new PartWriter(openPart(part), part, owner);
         }
 
-        /** Forces the part file, still empty, to disk: a sidecar written after this never describes older bytes. */
+        /**
+         * Forces the part file, still empty, to disk: a sidecar written after this never
+         * describes older bytes.
+         */
         void durable() throws FetchException {
             force(out, part);
         }
 
-        /** The part file's first {@code offset} bytes, read back into the checksum; new bytes are appended. */
+        /**
+         * The part file's first {@code offset} bytes, read back into the checksum; new
+         * bytes are appended.
+         */
         static PartWriter resume(Path part, long offset, Downloader owner) throws FetchException {
             FileChannel channel;
             try {
                 channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new FetchException("cannot open " + part + ": " + describe(e), false, e);
             }
             PartWriter writer = new PartWriter(channel, part, owner);
@@ -1115,8 +1317,9 @@ public final class Downloader implements AutoCloseable {
                     buffer.limit((int) Math.min(buffer.capacity(), offset - writer.bytes));
                     int n = channel.read(buffer);
                     if (n < 0) {
-                        throw new FetchException("cannot resume " + part.getFileName() + ": it shrank to "
-                                + writer.bytes + " bytes", false, null);
+                        throw new FetchException(
+                                "cannot resume " + part.getFileName() + ": it shrank to " + writer.bytes + " bytes",
+                                false, null);
                     }
                     buffer.flip();
                     writer.digest.update(buffer);
@@ -1127,19 +1330,22 @@ public final class Downloader implements AutoCloseable {
                 channel.position(offset);
                 writer.synced = offset;
                 return writer;
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 writer.close();
                 throw new FetchException("cannot read " + part + ": " + describe(e), false, e);
-            } catch (FetchException | RuntimeException e) {
+            }
+            catch (FetchException | RuntimeException e) {
                 writer.close();
                 throw e;
             }
         }
 
         /**
-         * Streams the body until its end, which must come at {@code total} bytes of the whole file when that is
-         * known. When the body breaks off, what arrived is kept on disk for a later resume; a body longer than
-         * announced makes the part file worthless, so its sidecar is removed.
+         * Streams the body until its end, which must come at {@code total} bytes of the
+         * whole file when that is known. When the body breaks off, what arrived is kept
+         * on disk for a later resume; a body longer than announced makes the part file
+         * worthless, so its sidecar is removed.
          */
         void receive(HttpTransport.Exchange body, long deadline, OptionalLong total, Path meta) throws FetchException {
             boolean worthless = false;
@@ -1163,17 +1369,22 @@ public final class Downloader implements AutoCloseable {
                             null);
                 }
                 finish();
-            } catch (FetchException e) {
+            }
+            catch (FetchException e) {
                 if (worthless || !e.transientFailure()) {
                     Resume.discard(part, meta);
-                } else if (e.transientFailure()) {
+                }
+                else if (e.transientFailure()) {
                     saveQuietly();
                 }
                 throw e;
             }
         }
 
-        /** Adds decoded bytes to the file and its checksum; a file above max-file-size is abandoned. */
+        /**
+         * Adds decoded bytes to the file and its checksum; a file above max-file-size is
+         * abandoned.
+         */
         void accept(ByteBuffer buffer, OptionalLong total) throws FetchException {
             if (bytes + buffer.remaining() > owner.limits.maxFileSize()) {
                 throw owner.tooLarge();
@@ -1183,21 +1394,26 @@ public final class Downloader implements AutoCloseable {
             digest.update(buffer.duplicate());
             stage(buffer);
             if (bytes - synced >= SYNC_EVERY) {
-                // the disk writes while the body is still arriving, instead of all at once when it ends
+                // the disk writes while the body is still arriving, instead of all at
+                // once when it ends
                 flush(staging, out, part);
                 forceData(out, part);
                 synced = bytes;
             }
         }
 
-        /** Puts the last bytes into the file; it is forced once complete ({@link #forceWhole}), with its records. */
+        /**
+         * Puts the last bytes into the file; it is forced once complete
+         * ({@link #forceWhole}), with its records.
+         */
         void finish() throws FetchException {
             flush(staging, out, part);
         }
 
         private void stage(ByteBuffer buffer) throws FetchException {
             if (staging.position() == 0 && buffer.remaining() >= staging.capacity() / 2) {
-                writeFully(buffer, out, part); // a large read goes to the file as it is, without a copy
+                writeFully(buffer, out, part); // a large read goes to the file as it is,
+                                               // without a copy
                 return;
             }
             while (buffer.hasRemaining()) {
@@ -1212,12 +1428,15 @@ public final class Downloader implements AutoCloseable {
             }
         }
 
-        /** Puts what arrived on disk, so that a resume can start after it; best effort. */
+        /**
+         * Puts what arrived on disk, so that a resume can start after it; best effort.
+         */
         private void saveQuietly() {
             try {
                 flush(staging, out, part);
                 force(out, part);
-            } catch (FetchException e) {
+            }
+            catch (FetchException e) {
                 // the sidecar still holds; a resume starts after whatever made it to disk
             }
         }
@@ -1226,9 +1445,13 @@ public final class Downloader implements AutoCloseable {
         public void close() {
             try {
                 out.close();
-            } catch (IOException e) {
-                // everything that matters was forced to disk already, or the attempt fails anyway
+            }
+            catch (IOException e) {
+                // everything that matters was forced to disk already, or the attempt
+                // fails anyway
             }
         }
+
     }
+
 }

@@ -3,18 +3,19 @@ package dev.batchetl.fetch;
 /** What became of one source in one attempt of the fetch step. */
 record FetchResult(FetchItem item, Status status, FetchOutcome outcome, String error, int attempts, long durationMs) {
 
-	enum Status {
+    enum Status {
 
-		PENDING, DONE, NOT_MODIFIED, FAILED
+        PENDING, DONE, NOT_MODIFIED, FAILED
 
-	}
+    }
 
-	static FetchResult done(FetchItem item, FetchOutcome outcome) {
-		return new FetchResult(item, outcome.notModified() ? Status.NOT_MODIFIED : Status.DONE, outcome, null, outcome.attempts(), outcome.elapsed().toMillis());
-	}
+    static FetchResult done(FetchItem item, FetchOutcome outcome) {
+        return new FetchResult(item, outcome.notModified() ? Status.NOT_MODIFIED : Status.DONE, outcome, null,
+                outcome.attempts(), outcome.elapsed().toMillis());
+    }
 
-	static FetchResult failed(FetchItem item, String error, int attempts, long durationMs) {
-		return new FetchResult(item, Status.FAILED, null, error, attempts, durationMs);
-	}
+    static FetchResult failed(FetchItem item, String error, int attempts, long durationMs) {
+        return new FetchResult(item, Status.FAILED, null, error, attempts, durationMs);
+    }
 
 }

@@ -25,198 +25,214 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Steps {@code fetch-plan} and {@code fetch}. The fetch step is a chunk step whose downloads run on {@code threads}
- * download threads of their own ({@link DownloadAhead}): the reader starts each source as it reads it, and a chunk's
- * worth ahead; the processor, on the step's thread, only waits for each source's recorded result in turn, which costs
- * no more than waiting for them all at once (no task executor, no thread per item). A chunk commits only when its
- * slowest download is done, so a chunk holds several times {@code threads} sources (default 4x, key
- * {@code fetch-chunk}), and the next chunk's sources are queued on the download threads before it ends (see
- * {@link PendingSourceReader}), so that no thread waits at its end. Sources whose size is known from an earlier run
- * come largest first.
+ * Steps {@code fetch-plan} and {@code fetch}. The fetch step is a chunk step whose
+ * downloads run on {@code threads} download threads of their own ({@link DownloadAhead}):
+ * the reader starts each source as it reads it, and a chunk's worth ahead; the processor,
+ * on the step's thread, only waits for each source's recorded result in turn, which costs
+ * no more than waiting for them all at once (no task executor, no thread per item). A
+ * chunk commits only when its slowest download is done, so a chunk holds several times
+ * {@code threads} sources (default 4x, key {@code fetch-chunk}), and the next chunk's
+ * sources are queued on the download threads before it ends (see
+ * {@link PendingSourceReader}), so that no thread waits at its end. Sources whose size is
+ * known from an earlier run come largest first.
  */
 @Configuration(proxyBeanMethods = false)
 class FetchStepConfiguration {
 
-	@Bean
-	Step fetchPlanStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			FetchItemRepository items) {
-		return new StepBuilder("fetch-plan", jobRepository).tasklet(new FetchPlanTasklet(items), transactionManager)
-			.build();
-	}
+    @Bean
+    Step fetchPlanStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            FetchItemRepository items) {
+        return new StepBuilder("fetch-plan", jobRepository).tasklet(new FetchPlanTasklet(items), transactionManager)
+            .build();
+    }
 
-	@Bean
-	@JobScope
-	Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			FetchItemRepository items, @Value("#{jobParameters}") Map<String, Object> parameters) {
-		int threads = Integer.parseInt(param(parameters, EtlKey.THREADS));
-		DownloadSettings settings = new DownloadSettings(duration(parameters, EtlKey.CONNECT_TIMEOUT),
-				duration(parameters, EtlKey.TIMEOUT), Integer.parseInt(param(parameters, EtlKey.FETCH_ATTEMPTS)),
-				duration(parameters, EtlKey.FETCH_BACKOFF), 2.0, duration(parameters, EtlKey.FETCH_MAX_BACKOFF));
-		Downloader downloader = new Downloader(settings, limits(parameters));
-		String chunkKey = (String) parameters.get(EtlKey.FETCH_CHUNK.key());
-		int chunk = chunkKey != null ? Integer.parseInt(chunkKey) : Math.min(threads * 4, 10_000);
-		FetchProgress progress = new FetchProgress();
-		progress.counting(downloader::received);
-		FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
-				progress);
-		DownloadAhead downloads = new DownloadAhead(downloader, items, new TransactionTemplate(transactionManager),
-				Path.of(param(parameters, EtlKey.DIR)), progress, failedLimit, threads);
-		// a chunk's worth queued ahead: threads that are done with a chunk go on while its slowest download ends
-		PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads,
-				Math.max(threads, chunk));
-		FetchResultWriter writer = new FetchResultWriter();
-		return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(chunk)
-			.transactionManager(transactionManager)
-			.reader(reader)
-			.processor(new DownloadProcessor(downloads))
-			.writer(writer)
-			.listener(reader)
-			.listener(new StepExecutionListener() {
-				@Override
-				public void beforeStep(StepExecution stepExecution) {
-					downloads.recordFor(stepExecution.getJobExecutionId());
-				}
+    @Bean
+    @JobScope
+    Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            FetchItemRepository items, @Value("#{jobParameters}") Map<String, Object> parameters) {
+        int threads = Integer.parseInt(param(parameters, EtlKey.THREADS));
+        DownloadSettings settings = new DownloadSettings(duration(parameters, EtlKey.CONNECT_TIMEOUT),
+                duration(parameters, EtlKey.TIMEOUT), Integer.parseInt(param(parameters, EtlKey.FETCH_ATTEMPTS)),
+                duration(parameters, EtlKey.FETCH_BACKOFF), 2.0, duration(parameters, EtlKey.FETCH_MAX_BACKOFF));
+        Downloader downloader = new Downloader(settings, limits(parameters));
+        String chunkKey = (String) parameters.get(EtlKey.FETCH_CHUNK.key());
+        int chunk = chunkKey != null ? Integer.parseInt(chunkKey) : Math.min(threads * 4, 10_000);
+        FetchProgress progress = new FetchProgress();
+        progress.counting(downloader::received);
+        FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
+                progress);
+        DownloadAhead downloads = new DownloadAhead(downloader, items, new TransactionTemplate(transactionManager),
+                Path.of(param(parameters, EtlKey.DIR)), progress, failedLimit, threads);
+        // a chunk's worth queued ahead: threads that are done with a chunk go on while
+        // its slowest download ends
+        PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads,
+                Math.max(threads, chunk));
+        FetchResultWriter writer = new FetchResultWriter();
+        return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(chunk)
+            .transactionManager(transactionManager)
+            .reader(reader)
+            .processor(new DownloadProcessor(downloads))
+            .writer(writer)
+            .listener(reader)
+            .listener(new StepExecutionListener() {
+                @Override
+                public void beforeStep(StepExecution stepExecution) {
+                    downloads.recordFor(stepExecution.getJobExecutionId());
+                }
 
-				@Override
-				public ExitStatus afterStep(StepExecution stepExecution) {
-					progress.stop();
-					downloads.close();
-					return null;
-				}
-			})
-			.listener(failedLimit)
-			.build();
-	}
+                @Override
+                public ExitStatus afterStep(StepExecution stepExecution) {
+                    progress.stop();
+                    downloads.close();
+                    return null;
+                }
+            })
+            .listener(failedLimit)
+            .build();
+    }
 
-	/** The limits of the job's keys; file: sources default to the folder above the source list's folder, and the working folder. */
-	static FetchLimits limits(Map<String, Object> parameters) {
-		String allowed = param(parameters, EtlKey.ALLOWED_HOSTS);
-		String rate = param(parameters, EtlKey.RATE_LIMIT);
-		List<Path> roots = new ArrayList<>();
-		String rootsKey = (String) parameters.get(EtlKey.FILE_ROOTS.key());
-		if (rootsKey != null) {
-			Arrays.stream(rootsKey.split(",")).map(Path::of).forEach(roots::add);
-		}
-		else {
-			Object sources = parameters.get(EtlKey.SOURCES.key());
-			if (sources != null) {
-				// the folder holding the list's folder: a list in jobs/ may name files in a sibling such as input-data/
-				Path listFolder = Path.of((String) sources).toAbsolutePath().getParent();
-				roots.add(listFolder.getParent() != null ? listFolder.getParent() : listFolder);
-			}
-			roots.add(Path.of("").toAbsolutePath());
-		}
-		return new FetchLimits(duration(parameters, EtlKey.READ_TIMEOUT),
-				Long.parseLong(param(parameters, EtlKey.MAX_FILE_SIZE)),
-				Integer.parseInt(param(parameters, EtlKey.MAX_REDIRECTS)),
-				Integer.parseInt(param(parameters, EtlKey.PER_HOST)), rate.equals("none") ? 0 : Long.parseLong(rate),
-				allowed.equals("any") ? List.of() : List.of(allowed.split(",")), roots);
-	}
+    /**
+     * The limits of the job's keys; file: sources default to the folder above the source
+     * list's folder, and the working folder.
+     */
+    static FetchLimits limits(Map<String, Object> parameters) {
+        String allowed = param(parameters, EtlKey.ALLOWED_HOSTS);
+        String rate = param(parameters, EtlKey.RATE_LIMIT);
+        List<Path> roots = new ArrayList<>();
+        String rootsKey = (String) parameters.get(EtlKey.FILE_ROOTS.key());
+        if (rootsKey != null) {
+            Arrays.stream(rootsKey.split(",")).map(Path::of).forEach(roots::add);
+        }
+        else {
+            Object sources = parameters.get(EtlKey.SOURCES.key());
+            if (sources != null) {
+                // the folder holding the list's folder: a list in jobs/ may name files in
+                // a sibling such as input-data/
+                Path listFolder = Path.of((String) sources).toAbsolutePath().getParent();
+                roots.add(listFolder.getParent() != null ? listFolder.getParent() : listFolder);
+            }
+            roots.add(Path.of("").toAbsolutePath());
+        }
+        return new FetchLimits(duration(parameters, EtlKey.READ_TIMEOUT),
+                Long.parseLong(param(parameters, EtlKey.MAX_FILE_SIZE)),
+                Integer.parseInt(param(parameters, EtlKey.MAX_REDIRECTS)),
+                Integer.parseInt(param(parameters, EtlKey.PER_HOST)), rate.equals("none") ? 0 : Long.parseLong(rate),
+                allowed.equals("any") ? List.of() : List.of(allowed.split(",")), roots);
+    }
 
-	/** A key's value, or its default when the execution was started before the key existed. */
-	private static String param(Map<String, Object> parameters, EtlKey key) {
-		Object value = parameters.get(key.key());
-		return value != null ? value.toString() : key.canonical(key.defaultValue(), Path.of(""));
-	}
+    /**
+     * A key's value, or its default when the execution was started before the key
+     * existed.
+     */
+    private static String param(Map<String, Object> parameters, EtlKey key) {
+        Object value = parameters.get(key.key());
+        return value != null ? value.toString() : key.canonical(key.defaultValue(), Path.of(""));
+    }
 
-	private static java.time.Duration duration(Map<String, Object> parameters, EtlKey key) {
-		String value = param(parameters, key);
-		return EtlKey.parseDuration(value, value);
-	}
+    private static java.time.Duration duration(Map<String, Object> parameters, EtlKey key) {
+        String value = param(parameters, key);
+        return EtlKey.parseDuration(value, value);
+    }
 
-	/**
-	 * Key {@code max-failed-sources}, evaluated while the step runs: as soon as more sources failed in this execution
-	 * than allowed (a count, or a share of all the sources the instance planned), the reader starts no new source;
-	 * the downloads under way finish and are recorded, and the step, so the run, fails (exit 1). The sources not
-	 * attempted stay PENDING, so a restart fetches them and the failed ones, and nothing that was fetched. The same
-	 * threshold is checked once more on the instance's recorded statuses when the step ends.
-	 */
-	static final class FailedSourcesLimit implements StepExecutionListener {
+    /**
+     * Key {@code max-failed-sources}, evaluated while the step runs: as soon as more
+     * sources failed in this execution than allowed (a count, or a share of all the
+     * sources the instance planned), the reader starts no new source; the downloads under
+     * way finish and are recorded, and the step, so the run, fails (exit 1). The sources
+     * not attempted stay PENDING, so a restart fetches them and the failed ones, and
+     * nothing that was fetched. The same threshold is checked once more on the instance's
+     * recorded statuses when the step ends.
+     */
+    static final class FailedSourcesLimit implements StepExecutionListener {
 
-		private final FetchItemRepository items;
+        private final FetchItemRepository items;
 
-		private final String limit;
+        private final String limit;
 
-		private final FetchProgress progress;
+        private final FetchProgress progress;
 
-		private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
 
-		private final AtomicBoolean stopped = new AtomicBoolean();
+        private final AtomicBoolean stopped = new AtomicBoolean();
 
-		private volatile long planned;
+        private volatile long planned;
 
-		FailedSourcesLimit(FetchItemRepository items, String limit, FetchProgress progress) {
-			this.items = items;
-			this.limit = limit;
-			this.progress = progress;
-		}
+        FailedSourcesLimit(FetchItemRepository items, String limit, FetchProgress progress) {
+            this.items = items;
+            this.limit = limit;
+            this.progress = progress;
+        }
 
-		@Override
-		public void beforeStep(StepExecution stepExecution) {
-			this.failed.set(0);
-			this.stopped.set(false);
-			if (!this.limit.equals("none")) {
-				this.planned = this.items
-					.countByStatus(stepExecution.getJobExecution().getJobInstance().getInstanceId())
-					.values()
-					.stream()
-					.mapToLong(Long::longValue)
-					.sum();
-			}
-		}
+        @Override
+        public void beforeStep(StepExecution stepExecution) {
+            this.failed.set(0);
+            this.stopped.set(false);
+            if (!this.limit.equals("none")) {
+                this.planned = this.items
+                    .countByStatus(stepExecution.getJobExecution().getJobInstance().getInstanceId())
+                    .values()
+                    .stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            }
+        }
 
-		/** A source failed in this execution (called from the download threads). */
-		void failed() {
-			this.failed.incrementAndGet();
-		}
+        /** A source failed in this execution (called from the download threads). */
+        void failed() {
+            this.failed.incrementAndGet();
+        }
 
-		/** Whether another source may be started: false once this execution's failures passed the threshold. */
-		boolean allowsMore() {
-			if (this.limit.equals("none")) {
-				return true;
-			}
-			long failedNow = this.failed.get();
-			if (!exceeded(failedNow, this.planned, this.limit)) {
-				return true;
-			}
-			if (this.stopped.compareAndSet(false, true)) {
-				this.progress.warn("fetch: " + failedNow + " of " + this.planned + " sources failed, more than"
-						+ " max-failed-sources=" + this.limit + ": no new source is started; the downloads under way finish");
-			}
-			return false;
-		}
+        /**
+         * Whether another source may be started: false once this execution's failures
+         * passed the threshold.
+         */
+        boolean allowsMore() {
+            if (this.limit.equals("none")) {
+                return true;
+            }
+            long failedNow = this.failed.get();
+            if (!exceeded(failedNow, this.planned, this.limit)) {
+                return true;
+            }
+            if (this.stopped.compareAndSet(false, true)) {
+                this.progress.warn("fetch: " + failedNow + " of " + this.planned + " sources failed, more than"
+                        + " max-failed-sources=" + this.limit
+                        + ": no new source is started; the downloads under way finish");
+            }
+            return false;
+        }
 
-		@Override
-		public ExitStatus afterStep(StepExecution stepExecution) {
-			if (this.limit.equals("none") || stepExecution.getStatus() != BatchStatus.COMPLETED) {
-				return null;
-			}
-			Map<String, Long> counts = this.items
-				.countByStatus(stepExecution.getJobExecution().getJobInstance().getInstanceId());
-			long failedSources = counts.getOrDefault("FAILED", 0L);
-			long pending = counts.getOrDefault("PENDING", 0L);
-			long total = counts.values().stream().mapToLong(Long::longValue).sum();
-			if (!this.stopped.get() && !exceeded(failedSources, total, this.limit)) {
-				return null;
-			}
-			stepExecution.setStatus(BatchStatus.FAILED);
-			String message = failedSources + " of " + total + " sources failed, more than max-failed-sources="
-					+ this.limit;
-			message += this.stopped.get() && pending > 0
-					? "; the step stopped starting new sources then, " + pending + " were not attempted; a restart"
-							+ " fetches the failed and the not attempted sources"
-					: "; a restart fetches the failed sources again";
-			return new ExitStatus(ExitStatus.FAILED.getExitCode(), message);
-		}
+        @Override
+        public ExitStatus afterStep(StepExecution stepExecution) {
+            if (this.limit.equals("none") || stepExecution.getStatus() != BatchStatus.COMPLETED) {
+                return null;
+            }
+            Map<String, Long> counts = this.items
+                .countByStatus(stepExecution.getJobExecution().getJobInstance().getInstanceId());
+            long failedSources = counts.getOrDefault("FAILED", 0L);
+            long pending = counts.getOrDefault("PENDING", 0L);
+            long total = counts.values().stream().mapToLong(Long::longValue).sum();
+            if (!this.stopped.get() && !exceeded(failedSources, total, this.limit)) {
+                return null;
+            }
+            stepExecution.setStatus(BatchStatus.FAILED);
+            String message = failedSources + " of " + total + " sources failed, more than max-failed-sources="
+                    + this.limit;
+            message += this.stopped.get() && pending > 0
+                    ? "; the step stopped starting new sources then, " + pending + " were not attempted; a restart"
+                            + " fetches the failed and the not attempted sources"
+                    : "; a restart fetches the failed sources again";
+            return new ExitStatus(ExitStatus.FAILED.getExitCode(), message);
+        }
 
-		static boolean exceeded(long failed, long total, String limit) {
-			if (limit.endsWith("%")) {
-				double percent = Double.parseDouble(limit.substring(0, limit.length() - 1));
-				return total > 0 && failed * 100.0 > percent * total;
-			}
-			return failed > Long.parseLong(limit);
-		}
+        static boolean exceeded(long failed, long total, String limit) {
+            if (limit.endsWith("%")) {
+                double percent = Double.parseDouble(limit.substring(0, limit.length() - 1));
+                return total > 0 && failed * 100.0 > percent * total;
+            }
+            return failed > Long.parseLong(limit);
+        }
 
-	}
+    }
 
 }

@@ -16,31 +16,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What resuming a part file needs: UTF-8 properties with {@code version} (1), {@code uri} (the source),
- * {@code etag} and/or {@code lastModified} (the 200 response's validators) and {@code length} (its
- * Content-Length). They are recorded before any body byte, so that they never describe bytes of another response:
+ * What resuming a part file needs: UTF-8 properties with {@code version} (1), {@code uri}
+ * (the source), {@code etag} and/or {@code lastModified} (the 200 response's validators)
+ * and {@code length} (its Content-Length). They are recorded before any body byte, so
+ * that they never describe bytes of another response:
  * <ul>
- *   <li>as an extended attribute of the part file itself ({@code user.batch-etl.resume}), set on a part file just
- *       created for this response: the record belongs to the inode that holds this response's bytes and no other,
- *       so it needs no force of its own (the part file's forces make it durable with the bytes it describes);</li>
- *   <li>where the file system holds no such attribute, in a sidecar next to the part file, {@code "." + name +
- *       ".part.meta"}, written and forced to disk while the part file is still empty (forced too).</li>
+ * <li>as an extended attribute of the part file itself ({@code user.batch-etl.resume}),
+ * set on a part file just created for this response: the record belongs to the inode that
+ * holds this response's bytes and no other, so it needs no force of its own (the part
+ * file's forces make it durable with the bytes it describes);</li>
+ * <li>where the file system holds no such attribute, in a sidecar next to the part file,
+ * {@code "." + name +
+ *       ".part.meta"}, written and forced to disk while the part file is still empty
+ * (forced too).</li>
  * </ul>
  *
- * @param offset       bytes already in the part file, where the Range request starts
- * @param length       length of the whole body
- * @param etag         the ETag of the response the part file holds the start of, or null
+ * @param offset bytes already in the part file, where the Range request starts
+ * @param length length of the whole body
+ * @param etag the ETag of the response the part file holds the start of, or null
  * @param lastModified its Last-Modified, or null
  */
 record Resume(long offset, long length, String etag, String lastModified) {
 
     private static final String VERSION = "1";
+
     /** The part file's extended attribute ({@code user.} + this on Linux). */
     static final String ATTRIBUTE = "batch-etl.resume";
-    private static final Pattern CONTENT_RANGE = Pattern.compile(
-            "\\s*bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18})\\s*", Pattern.CASE_INSENSITIVE);
 
-    /** The If-Range value: a strong ETag, else Last-Modified, else null (no safe resume). */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("\\s*bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18})\\s*",
+            Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The If-Range value: a strong ETag, else Last-Modified, else null (no safe resume).
+     */
     static String validator(String etag, String lastModified) {
         if (etag != null && !etag.isBlank() && !etag.strip().startsWith("W/")) {
             return etag.strip();
@@ -56,8 +64,9 @@ record Resume(long offset, long length, String etag, String lastModified) {
     }
 
     /**
-     * The resume of {@code part} from {@code uri}, or null when there is nothing that can be resumed safely. The part
-     * file's attribute is read first, then its sidecar {@code meta}.
+     * The resume of {@code part} from {@code uri}, or null when there is nothing that can
+     * be resumed safely. The part file's attribute is read first, then its sidecar
+     * {@code meta}.
      */
     static Resume load(Path part, Path meta, URI uri) {
         if (!Files.isRegularFile(part)) {
@@ -69,15 +78,18 @@ record Resume(long offset, long length, String etag, String lastModified) {
             byte[] attribute = UserAttributes.read(part, ATTRIBUTE);
             if (attribute != null) {
                 props.load(new StringReader(new String(attribute, StandardCharsets.UTF_8)));
-            } else if (Files.isRegularFile(meta)) {
+            }
+            else if (Files.isRegularFile(meta)) {
                 try (Reader reader = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
                     props.load(reader);
                 }
-            } else {
+            }
+            else {
                 return null;
             }
             offset = Files.size(part);
-        } catch (IOException | IllegalArgumentException e) {
+        }
+        catch (IOException | IllegalArgumentException e) {
             return null;
         }
         if (!VERSION.equals(props.getProperty("version")) || !uri.toString().equals(props.getProperty("uri"))) {
@@ -86,7 +98,8 @@ record Resume(long offset, long length, String etag, String lastModified) {
         long length;
         try {
             length = Long.parseLong(props.getProperty("length", ""));
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             return null;
         }
         Resume resume = new Resume(offset, length, props.getProperty("etag"), props.getProperty("lastModified"));
@@ -97,41 +110,53 @@ record Resume(long offset, long length, String etag, String lastModified) {
     }
 
     /**
-     * Records the resume data as an attribute of {@code part}, which must have been created for this response (it
-     * holds no byte of another); false when the file system holds no such attribute (then {@link #write} the
-     * sidecar instead).
+     * Records the resume data as an attribute of {@code part}, which must have been
+     * created for this response (it holds no byte of another); false when the file system
+     * holds no such attribute (then {@link #write} the sidecar instead).
      */
     static boolean attach(Path part, URI uri, String etag, String lastModified, long length) {
         return UserAttributes.write(part, ATTRIBUTE, text(uri, etag, lastModified, length, part));
     }
 
-    /** Writes the sidecar and forces it to disk; without it the download simply cannot be resumed later. */
+    /**
+     * Writes the sidecar and forces it to disk; without it the download simply cannot be
+     * resumed later.
+     */
     static void write(Path meta, URI uri, String etag, String lastModified, long length) {
         Path part = meta.resolveSibling(meta.getFileName().toString().replaceFirst("\\.meta$", ""));
         ByteBuffer data = ByteBuffer.wrap(text(uri, etag, lastModified, length, part));
-        try (FileChannel out = FileChannel.open(meta, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(meta, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             while (data.hasRemaining()) {
                 out.write(data);
             }
             out.force(true);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             Downloader.deleteQuietly(meta);
         }
     }
 
-    /** Whether {@code part} has resume data (its attribute or its sidecar), usable or not. */
+    /**
+     * Whether {@code part} has resume data (its attribute or its sidecar), usable or not.
+     */
     static boolean kept(Path part, Path meta) {
         return Files.isRegularFile(meta) || (Files.isRegularFile(part) && UserAttributes.read(part, ATTRIBUTE) != null);
     }
 
-    /** Drops the resume data of {@code part}, attribute and sidecar: the part file can no longer be resumed. */
+    /**
+     * Drops the resume data of {@code part}, attribute and sidecar: the part file can no
+     * longer be resumed.
+     */
     static void discard(Path part, Path meta) {
         Downloader.deleteQuietly(meta);
         detach(part);
     }
 
-    /** Removes the attribute from a part file that is complete (it is not to go with the file into place). */
+    /**
+     * Removes the attribute from a part file that is complete (it is not to go with the
+     * file into place).
+     */
     static void detach(Path part) {
         UserAttributes.remove(part, ATTRIBUTE);
     }
@@ -150,7 +175,10 @@ record Resume(long offset, long length, String etag, String lastModified) {
         return PropertiesText.of(props, "resume data of " + part.getFileName());
     }
 
-    /** True when a 206 continues exactly this part: from {@code offset} to the end of a body of {@code length}. */
+    /**
+     * True when a 206 continues exactly this part: from {@code offset} to the end of a
+     * body of {@code length}.
+     */
     boolean fits(HttpTransport.Exchange headers) {
         Matcher m = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
         if (!m.matches()) {
@@ -163,7 +191,8 @@ record Resume(long offset, long length, String etag, String lastModified) {
             start = Long.parseLong(m.group(1));
             end = Long.parseLong(m.group(2));
             total = Long.parseLong(m.group(3));
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             return false;
         }
         if (start != offset || total != length || end != total - 1) {

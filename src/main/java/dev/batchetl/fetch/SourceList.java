@@ -29,21 +29,27 @@ import java.util.regex.Pattern;
  * file:///srv/shared/big.csv
  * </pre>
  *
- * Schemes: {@code http}, {@code https} and {@code file} ({@code file:relative/path}, {@code file:/abs/path},
- * {@code file:///abs/path}). The only token allowed after the URL is {@code sha256=HEX} (64 hex digits).
- * Anything else raises a {@link SourceListException} naming file and line. A URL seen before is ignored
- * (the first occurrence wins).
+ * Schemes: {@code http}, {@code https} and {@code file} ({@code file:relative/path},
+ * {@code file:/abs/path}, {@code file:///abs/path}). The only token allowed after the URL
+ * is {@code sha256=HEX} (64 hex digits). Anything else raises a
+ * {@link SourceListException} naming file and line. A URL seen before is ignored (the
+ * first occurrence wins).
  */
 public final class SourceList {
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
     private static final String SHA256_PREFIX = "sha256=";
 
     private SourceList() {
     }
 
-    /** Reads and validates {@code file}; returns the sources in file order without duplicates. */
+    /**
+     * Reads and validates {@code file}; returns the sources in file order without
+     * duplicates.
+     */
     public static List<Source> read(Path file) {
         Objects.requireNonNull(file, "file");
         Path folder = file.toAbsolutePath().normalize().getParent();
@@ -62,11 +68,14 @@ public final class SourceList {
                     sources.add(source);
                 }
             }
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             throw new SourceListException(file, 0, "no such file", e);
-        } catch (CharacterCodingException e) {
+        }
+        catch (CharacterCodingException e) {
             throw new SourceListException(file, lineNo + 1, "not valid UTF-8 text", e);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new SourceListException(file, 0, "cannot read: " + e, e);
         }
         return List.copyOf(sources);
@@ -92,7 +101,8 @@ public final class SourceList {
                     throw new SourceListException(file, lineNo, "sha256 given twice");
                 }
                 sha256 = hex.toLowerCase(Locale.ROOT);
-            } else {
+            }
+            else {
                 throw new SourceListException(file, lineNo,
                         "unexpected token '" + token + "' (only sha256=HEX may follow the URL)");
             }
@@ -100,7 +110,10 @@ public final class SourceList {
         return new Source(lineNo, uri, sha256);
     }
 
-    /** Drops a whole-line comment, or a trailing comment: a '#' at the start or after whitespace. */
+    /**
+     * Drops a whole-line comment, or a trailing comment: a '#' at the start or after
+     * whitespace.
+     */
     private static String stripComment(String line) {
         for (int i = 0; i < line.length(); i++) {
             if (line.charAt(i) == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
@@ -114,13 +127,13 @@ public final class SourceList {
         URI uri;
         try {
             uri = new URI(text);
-        } catch (URISyntaxException e) {
+        }
+        catch (URISyntaxException e) {
             throw new SourceListException(file, lineNo, "invalid URL '" + text + "': " + e.getReason(), e);
         }
         String scheme = uri.getScheme();
         if (scheme == null) {
-            throw new SourceListException(file, lineNo,
-                    "not a URL (expected http:, https: or file:): '" + text + "'");
+            throw new SourceListException(file, lineNo, "not a URL (expected http:, https: or file:): '" + text + "'");
         }
         switch (scheme.toLowerCase(Locale.ROOT)) {
             case "http", "https" -> {
@@ -158,8 +171,10 @@ public final class SourceList {
                 path = folder.resolve(path);
             }
             return path.normalize().toUri();
-        } catch (InvalidPathException e) {
+        }
+        catch (InvalidPathException e) {
             throw new SourceListException(file, lineNo, "invalid file path '" + pathText + "': " + e.getReason(), e);
         }
     }
+
 }

@@ -12,7 +12,9 @@ public final class SourceListException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+
     private final int line;
+
     private final String reason;
 
     public SourceListException(Path file, int line, String reason) {
@@ -40,4 +42,5 @@ public final class SourceListException extends RuntimeException {
     public String reason() {
         return reason;
     }
+
 }

@@ -14,34 +14,36 @@ import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.messaging.MessageHeaders;
 
 /**
- * The RabbitMQ side of remote partitioning: one durable queue of partition requests, and the flow that carries the
- * manager's {@link StepExecutionRequest}s to it as JSON naming the job repository ({@link RepositoryIdentity}), as
- * persistent messages. Nothing connects to RabbitMQ until
- * a remote run sends its first request or a worker starts. Part of {@link RemoteContext}.
+ * The RabbitMQ side of remote partitioning: one durable queue of partition requests, and
+ * the flow that carries the manager's {@link StepExecutionRequest}s to it as JSON naming
+ * the job repository ({@link RepositoryIdentity}), as persistent messages. Nothing
+ * connects to RabbitMQ until a remote run sends its first request or a worker starts.
+ * Part of {@link RemoteContext}.
  */
 class RemotePartitioningConfiguration {
 
-	@Bean
-	Queue partitionQueue(@Value("${batch-etl.remote.queue:batch-etl.partitions}") String name) {
-		return QueueBuilder.durable(name).build();
-	}
+    @Bean
+    Queue partitionQueue(@Value("${batch-etl.remote.queue:batch-etl.partitions}") String name) {
+        return QueueBuilder.durable(name).build();
+    }
 
-	@Bean
-	DirectChannel partitionRequests() {
-		return new DirectChannel();
-	}
+    @Bean
+    DirectChannel partitionRequests() {
+        return new DirectChannel();
+    }
 
-	@Bean
-	IntegrationFlow partitionRequestsToRabbit(@Qualifier("partitionRequests") DirectChannel partitionRequests,
-			AmqpTemplate amqpTemplate, @Qualifier("partitionQueue") Queue partitionQueue, RepositoryIdentity repository) {
-		return IntegrationFlow.from(partitionRequests)
-			.transform(StepExecutionRequest.class, request -> PartitionRequests.encode(request, repository.get()))
-			.enrichHeaders(headers -> headers.header(MessageHeaders.CONTENT_TYPE, PartitionRequests.CONTENT_TYPE, true))
-			.handle(Amqp.outboundAdapter(amqpTemplate)
-				.exchangeName("")
-				.routingKey(partitionQueue.getName())
-				.defaultDeliveryMode(MessageDeliveryMode.PERSISTENT))
-			.get();
-	}
+    @Bean
+    IntegrationFlow partitionRequestsToRabbit(@Qualifier("partitionRequests") DirectChannel partitionRequests,
+            AmqpTemplate amqpTemplate, @Qualifier("partitionQueue") Queue partitionQueue,
+            RepositoryIdentity repository) {
+        return IntegrationFlow.from(partitionRequests)
+            .transform(StepExecutionRequest.class, request -> PartitionRequests.encode(request, repository.get()))
+            .enrichHeaders(headers -> headers.header(MessageHeaders.CONTENT_TYPE, PartitionRequests.CONTENT_TYPE, true))
+            .handle(Amqp.outboundAdapter(amqpTemplate)
+                .exchangeName("")
+                .routingKey(partitionQueue.getName())
+                .defaultDeliveryMode(MessageDeliveryMode.PERSISTENT))
+            .get();
+    }
 
 }

@@ -12,9 +12,10 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The bytes of a CSV file: read in place, or decompressed on the fly for {@code .gz} files. Offsets are those of the
- * (decompressed) CSV text. A gzip source reads forwards only: opening it at an offset decompresses and skips the bytes
- * before it, which is how a checkpoint inside a compressed file is resumed.
+ * The bytes of a CSV file: read in place, or decompressed on the fly for {@code .gz}
+ * files. Offsets are those of the (decompressed) CSV text. A gzip source reads forwards
+ * only: opening it at an offset decompresses and skips the bytes before it, which is how
+ * a checkpoint inside a compressed file is resumed.
  */
 abstract class ByteSource implements Closeable {
 
@@ -49,11 +50,13 @@ abstract class ByteSource implements Closeable {
         public void close() throws IOException {
             channel.close();
         }
+
     }
 
     private static final class Gzip extends ByteSource {
 
         private final InputStream in;
+
         private long position;
 
         Gzip(Path file, long start) throws IOException {
@@ -61,7 +64,8 @@ abstract class ByteSource implements Closeable {
             InputStream gz;
             try {
                 gz = new GZIPInputStream(raw, 1 << 16);
-            } catch (IOException | RuntimeException e) {
+            }
+            catch (IOException | RuntimeException e) {
                 raw.close();
                 throw e;
             }
@@ -75,7 +79,8 @@ abstract class ByteSource implements Closeable {
                     }
                     position += n;
                 }
-            } catch (IOException | RuntimeException e) {
+            }
+            catch (IOException | RuntimeException e) {
                 gz.close();
                 throw e;
             }
@@ -98,5 +103,7 @@ abstract class ByteSource implements Closeable {
         public void close() throws IOException {
             in.close();
         }
+
     }
+
 }

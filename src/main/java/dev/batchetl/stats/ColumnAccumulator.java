@@ -13,86 +13,137 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Mergeable statistics of one column. Every non-null value updates the raw (text) min/max and lengths; values are
- * classified as integer, float, boolean or other, and numeric values feed an exact integer sum, a compensated double
- * sum and Welford's variance. Once a value that is not numeric/boolean has been seen the column can only be text, so
- * the classification stops.
+ * Mergeable statistics of one column. Every non-null value updates the raw (text) min/max
+ * and lengths; values are classified as integer, float, boolean or other, and numeric
+ * values feed an exact integer sum, a compensated double sum and Welford's variance. Once
+ * a value that is not numeric/boolean has been seen the column can only be text, so the
+ * classification stops.
  */
 final class ColumnAccumulator {
 
     long nulls;
+
     long count;
+
     long ints;
+
     long floats;
+
     long trues;
+
     long falses;
+
     long texts;
 
     // exact sum of the integer values: isum, or ibig once it left the long range
     long isum;
+
     BigInteger ibig;
+
     long imin = Long.MAX_VALUE;
+
     long imax = Long.MIN_VALUE;
 
-    // all numeric values as doubles: infinities counted apart; the finite ones in a compensated sum (whatever of it
+    // all numeric values as doubles: infinities counted apart; the finite ones in a
+    // compensated sum (whatever of it
     // overflowed the double range folded into the exact bigSum) and in Welford's moments
     long posInfs;
+
     long negInfs;
+
     BigDecimal bigSum;
+
     double dsum;
+
     double dcomp;
+
     double dmin = Double.POSITIVE_INFINITY;
+
     double dmax = Double.NEGATIVE_INFINITY;
+
     long dn;
-    double shift;   // Welford's moments are of x - shift
-    double wmean;   // the mean of x - shift
+
+    double shift; // Welford's moments are of x - shift
+
+    double wmean; // the mean of x - shift
+
     double wm2;
-    // whether wm2 holds the squared deviations times 2^-600: set once they would leave the double range, so that a
+
+    // whether wm2 holds the squared deviations times 2^-600: set once they would leave
+    // the double range, so that a
     // variance within it stays exact (values of 1e154 and more)
     boolean m2Scaled;
 
-    // integers beyond int64: uint64 values (above Long.MAX_VALUE, as unsigned longs) and beyond that (huge)
+    // integers beyond int64: uint64 values (above Long.MAX_VALUE, as unsigned longs) and
+    // beyond that (huge)
     long uints;
+
     long umin = -1L; // unsigned
-    long umax;       // unsigned
+
+    long umax; // unsigned
+
     long hugeInts;
+
     long negInts;
 
     // ISO 8601 dates and date-times
     long dates;
+
     long naiveTimes;
+
     long awareTimes;
+
     long tminSec = Long.MAX_VALUE;
+
     int tminNano;
+
     long tmaxSec = Long.MIN_VALUE;
+
     int tmaxNano;
 
-    // Distinct values, in three parts so that most numbers and dates are hashed and counted once. distinctNumbers:
-    // numbers written the one way their value is (NumberParser.canonical) and dates written YYYY-MM-DD, by value; each
-    // is one text and one value. distinctText: every other value, by its bytes. distinctTyped: the typed value of
-    // every other number, boolean or instant (null once text). Distinct texts: numbers + text; distinct typed values:
+    // Distinct values, in three parts so that most numbers and dates are hashed and
+    // counted once. distinctNumbers:
+    // numbers written the one way their value is (NumberParser.canonical) and dates
+    // written YYYY-MM-DD, by value; each
+    // is one text and one value. distinctText: every other value, by its bytes.
+    // distinctTyped: the typed value of
+    // every other number, boolean or instant (null once text). Distinct texts: numbers +
+    // text; distinct typed values:
     // numbers + typed.
     DistinctCounter distinctNumbers = new DistinctCounter();
+
     DistinctCounter distinctText = new DistinctCounter();
+
     DistinctCounter distinctTyped = new DistinctCounter();
+
     // quartiles of the numeric values (null once the column is text)
     QuantileAccumulator quantiles = new QuantileAccumulator();
 
     int minLen = Integer.MAX_VALUE;
+
     int maxLen = -1;
+
     byte[] rmin = new byte[0];
+
     int rminLen = -1; // -1: none yet
+
     byte[] rmax = new byte[0];
+
     int rmaxLen = -1;
+
     // prefix keys of rmin / rmax (derived, not serialized)
     private long rminKey;
+
     private long rmaxKey;
 
     void addNull() {
         nulls++;
     }
 
-    /** A non-null value: UTF-8 bytes a[s, e), its length in code points, and its classification. */
+    /**
+     * A non-null value: UTF-8 bytes a[s, e), its length in code points, and its
+     * classification.
+     */
     void add(byte[] a, int s, int e, int cpLen, NumberParser parser) {
         add(a, s, e, cpLen, parser, null);
     }
@@ -114,18 +165,23 @@ final class ColumnAccumulator {
             rmaxLen = n;
             rminKey = key;
             rmaxKey = key;
-        } else if (Long.compareUnsigned(key, rminKey) <= 0 || Long.compareUnsigned(key, rmaxKey) >= 0) {
-            // only a value whose prefix key is not strictly between those of min and max can be a new extreme
+        }
+        else if (Long.compareUnsigned(key, rminKey) <= 0 || Long.compareUnsigned(key, rmaxKey) >= 0) {
+            // only a value whose prefix key is not strictly between those of min and max
+            // can be a new extreme
             textExtreme(a, s, e, key);
         }
-        // every value is classified, also in a text column: whether a text is counted by value must not depend on
+        // every value is classified, also in a text column: whether a text is counted by
+        // value must not depend on
         // what came before it
         if (n >= 10 && a[s + 4] == '-' && a[s + 7] == '-') {
-            // four digits and a '-' (which the date parser checks): no number looks like that
+            // four digits and a '-' (which the date parser checks): no number looks like
+            // that
             DateTimeParser dp = dates == null ? new DateTimeParser() : dates;
             int temporal = dp.parse(a, s, e);
             if (temporal == DateTimeParser.DATE) {
-                // a date written YYYY-MM-DD is, like a canonical number, one text and one value: counted once, by
+                // a date written YYYY-MM-DD is, like a canonical number, one text and one
+                // value: counted once, by
                 // value
                 distinctNumbers.add(temporalHash(dp));
                 if (texts == 0) {
@@ -183,7 +239,8 @@ final class ColumnAccumulator {
             System.arraycopy(a, s, rmin, 0, n);
             rminLen = n;
             rminKey = key;
-        } else if (compare(a, s, e, rmax, rmaxLen) > 0) {
+        }
+        else if (compare(a, s, e, rmax, rmaxLen) > 0) {
             if (rmax.length < n) {
                 rmax = new byte[Math.max(n, rmax.length * 2)];
             }
@@ -194,15 +251,17 @@ final class ColumnAccumulator {
     }
 
     /**
-     * The hot path of a column whose values were all numbers so far (or booleans or dates): adds the staged values
-     * a[bs[base + r], be[base + r]) of rows r = from, from + 1, ... for as long as each is missing (be < 0), an NA
-     * value, or a plain ASCII decimal that {@link NumberParser#plainDecimal} reads, with exactly the effect of
-     * {@link #addNull()} or {@link #add}, without add's dispatch on the kind of value. Returns the first row it left to
-     * the caller (a quoted or non-ASCII field, any other value), or {@code to}. Bit highBit of highs[r] tells whether
-     * the field holds a non-ASCII byte.
+     * The hot path of a column whose values were all numbers so far (or booleans or
+     * dates): adds the staged values a[bs[base + r], be[base + r]) of rows r = from, from
+     * + 1, ... for as long as each is missing (be < 0), an NA value, or a plain ASCII
+     * decimal that {@link NumberParser#plainDecimal} reads, with exactly the effect of
+     * {@link #addNull()} or {@link #add}, without add's dispatch on the kind of value.
+     * Returns the first row it left to the caller (a quoted or non-ASCII field, any other
+     * value), or {@code to}. Bit highBit of highs[r] tells whether the field holds a
+     * non-ASCII byte.
      */
     int addNumbers(byte[] a, int[] bs, int[] be, int base, int from, int to, long[] highs, int highBit, NaMatcher na,
-                   NumberParser parser) {
+            NumberParser parser) {
         if (texts != 0 || rminLen < 0) {
             return from;
         }
@@ -231,7 +290,9 @@ final class ColumnAccumulator {
                     continue;
                 }
                 kind = parser.plainDecimal(a, s, e);
-            } else { // no NA value is a plain decimal: only what does not read as one can be an NA value
+            }
+            else { // no NA value is a plain decimal: only what does not read as one can
+                   // be an NA value
                 kind = parser.plainDecimal(a, s, e);
                 if (kind == NumberParser.UNHANDLED && na.matches(a, s, e)) {
                     nulls++;
@@ -265,11 +326,15 @@ final class ColumnAccumulator {
         return r;
     }
 
-    /** The statistics of the number (INT or FLOAT) the parser just read, in a column without text so far. */
+    /**
+     * The statistics of the number (INT or FLOAT) the parser just read, in a column
+     * without text so far.
+     */
     private void addNumber(int kind, NumberParser parser) {
         if (kind == NumberParser.INT) {
             addInt(parser.longValue);
-        } else {
+        }
+        else {
             floats++;
             addDouble(parser.doubleValue);
             quantiles.add(parser.doubleValue);
@@ -277,8 +342,9 @@ final class ColumnAccumulator {
     }
 
     /**
-     * The distinct counts of the number (INT or FLOAT) a[s, e) the parser just read: by value when written the one way
-     * its value is; otherwise by text and, while the column has no text, by value.
+     * The distinct counts of the number (INT or FLOAT) a[s, e) the parser just read: by
+     * value when written the one way its value is; otherwise by text and, while the
+     * column has no text, by value.
      */
     private void countNumber(byte[] a, int s, int e, int kind, NumberParser parser) {
         if (parser.canonical) {
@@ -306,18 +372,26 @@ final class ColumnAccumulator {
         return true;
     }
 
-    /** The hash of the instant just parsed: equal instants hash the same, whether written as date or date-time. */
+    /**
+     * The hash of the instant just parsed: equal instants hash the same, whether written
+     * as date or date-time.
+     */
     private static long temporalHash(DateTimeParser p) {
         return DistinctCounter.hashTagged(DistinctCounter.mix(p.epochSecond) ^ p.nano, 0xDA7EL);
     }
 
-    /** Counts the instant just parsed (of the given kind) and updates the range; not the distinct counts. */
+    /**
+     * Counts the instant just parsed (of the given kind) and updates the range; not the
+     * distinct counts.
+     */
     private void addTemporal(int kind, DateTimeParser p) {
         if (kind == DateTimeParser.DATE) {
             dates++;
-        } else if (kind == DateTimeParser.NAIVE) {
+        }
+        else if (kind == DateTimeParser.NAIVE) {
             naiveTimes++;
-        } else {
+        }
+        else {
             awareTimes++;
         }
         long sec = p.epochSecond;
@@ -349,7 +423,8 @@ final class ColumnAccumulator {
             if (Long.compareUnsigned(u, umax) > 0) {
                 umax = u;
             }
-        } else {
+        }
+        else {
             hugeInts++;
             if (v.signum() < 0) {
                 negInts++;
@@ -364,8 +439,9 @@ final class ColumnAccumulator {
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /**
-     * The first 8 bytes as an unsigned big-endian number, zero padded. If key(x) > key(y) (unsigned) then x > y in
-     * unsigned lexicographic order, and likewise for <; equal keys decide nothing.
+     * The first 8 bytes as an unsigned big-endian number, zero padded. If key(x) > key(y)
+     * (unsigned) then x > y in unsigned lexicographic order, and likewise for <; equal
+     * keys decide nothing.
      */
     static long prefixKey(byte[] a, int s, int e) {
         int n = e - s;
@@ -390,7 +466,10 @@ final class ColumnAccumulator {
         rmaxKey = rmaxLen < 0 ? 0 : prefixKey(rmax, 0, rmaxLen);
     }
 
-    /** Unsigned lexicographic comparison of a[s, e) with b[0, bLen): code point order for UTF-8. */
+    /**
+     * Unsigned lexicographic comparison of a[s, e) with b[0, bLen): code point order for
+     * UTF-8.
+     */
     private static int compare(byte[] a, int s, int e, byte[] b, int bLen) {
         int n = Math.min(e - s, bLen);
         for (int i = 0; i < n; i++) {
@@ -407,9 +486,11 @@ final class ColumnAccumulator {
         ints++;
         long r = isum + v;
         if (((isum ^ r) & (v ^ r)) < 0) { // overflow
-            ibig = (ibig == null ? BigInteger.valueOf(isum) : ibig.add(BigInteger.valueOf(isum))).add(BigInteger.valueOf(v));
+            ibig = (ibig == null ? BigInteger.valueOf(isum) : ibig.add(BigInteger.valueOf(isum)))
+                .add(BigInteger.valueOf(v));
             isum = 0;
-        } else {
+        }
+        else {
             isum = r;
         }
         if (v < imin) {
@@ -435,7 +516,8 @@ final class ColumnAccumulator {
         if (!Double.isFinite(x)) { // the parser gives no NaN
             if (x > 0) {
                 posInfs++;
-            } else {
+            }
+            else {
                 negInfs++;
             }
             return;
@@ -444,15 +526,19 @@ final class ColumnAccumulator {
         double t = dsum + x;
         if (Double.isInfinite(t)) {
             foldSum(new BigDecimal(x));
-        } else if (Math.abs(dsum) >= Math.abs(x)) {
+        }
+        else if (Math.abs(dsum) >= Math.abs(x)) {
             dcomp += (dsum - t) + x;
             dsum = t;
-        } else {
+        }
+        else {
             dcomp += (x - t) + dsum;
             dsum = t;
         }
-        // Welford, over x - shift (shift: the first value), so that values far from 0 but close together keep their
-        // digits in the deviations (1e15 + k/4: the mean of the values themselves is rounded to 0.125)
+        // Welford, over x - shift (shift: the first value), so that values far from 0 but
+        // close together keep their
+        // digits in the deviations (1e15 + k/4: the mean of the values themselves is
+        // rounded to 0.125)
         if (dn == 0) {
             shift = x;
         }
@@ -464,18 +550,22 @@ final class ColumnAccumulator {
         double m2 = wm2 + d * e;
         if (m2Scaled || m2 == Double.POSITIVE_INFINITY) {
             addScaledSquare(d, e);
-        } else {
+        }
+        else {
             wm2 = m2;
         }
     }
 
     private static final int M2_HALF_SCALE = 300;
 
-    /** Adds d * e to the squared deviations in their scaled form (switching to it first). */
+    /**
+     * Adds d * e to the squared deviations in their scaled form (switching to it first).
+     */
     private void addScaledSquare(double d, double e) {
         if (!m2Scaled) {
             if (!Double.isFinite(d) || !Double.isFinite(e)) {
-                wm2 = Double.POSITIVE_INFINITY; // a deviation beyond the double range: so is the variance
+                wm2 = Double.POSITIVE_INFINITY; // a deviation beyond the double range: so
+                                                // is the variance
                 return;
             }
             wm2 = Math.scalb(wm2, -2 * M2_HALF_SCALE);
@@ -485,7 +575,8 @@ final class ColumnAccumulator {
     }
 
     /**
-     * The double sum would leave the double range: it moves, with extra, into the exact sum, and starts again at 0.
+     * The double sum would leave the double range: it moves, with extra, into the exact
+     * sum, and starts again at 0.
      */
     private void foldSum(BigDecimal extra) {
         bigSum = finiteSum().add(extra);
@@ -493,7 +584,10 @@ final class ColumnAccumulator {
         dcomp = 0;
     }
 
-    /** The sum of the finite values: exact where it left the double range on the way, compensated otherwise. */
+    /**
+     * The sum of the finite values: exact where it left the double range on the way,
+     * compensated otherwise.
+     */
     private BigDecimal finiteSum() {
         BigDecimal total = new BigDecimal(dsum).add(new BigDecimal(dcomp));
         return bigSum == null ? total : bigSum.add(total);
@@ -517,7 +611,8 @@ final class ColumnAccumulator {
             if (o.ibig != null || ibig != null || ((isum ^ r) & (o.isum ^ r)) < 0) {
                 ibig = exactIntSum().add(o.exactIntSum());
                 isum = 0;
-            } else {
+            }
+            else {
                 isum = r;
             }
         }
@@ -550,11 +645,13 @@ final class ColumnAccumulator {
         if (texts > 0) {
             distinctTyped = null;
             quantiles = null;
-        } else {
+        }
+        else {
             distinctTyped.merge(o.distinctTyped);
             quantiles.merge(o.quantiles);
         }
-        // compensated sums: add the other's sum and carry both compensations; exact parts add exactly
+        // compensated sums: add the other's sum and carry both compensations; exact parts
+        // add exactly
         posInfs += o.posInfs;
         negInfs += o.negInfs;
         if (o.bigSum != null) {
@@ -564,10 +661,12 @@ final class ColumnAccumulator {
         double c = dcomp + o.dcomp;
         if (Double.isInfinite(t) || Double.isInfinite(c)) {
             foldSum(new BigDecimal(o.dsum).add(new BigDecimal(o.dcomp)));
-        } else {
+        }
+        else {
             if (Math.abs(dsum) >= Math.abs(o.dsum)) {
                 c += (dsum - t) + o.dsum;
-            } else {
+            }
+            else {
                 c += (o.dsum - t) + dsum;
             }
             dcomp = c;
@@ -587,13 +686,18 @@ final class ColumnAccumulator {
                 wm2 = o.wm2;
                 m2Scaled = o.m2Scaled;
                 dn = o.dn;
-            } else {
+            }
+            else {
                 long n = dn + o.dn;
-                double delta = (o.shift - shift) + (o.wmean - wmean); // of the means, each of its own shift
+                double delta = (o.shift - shift) + (o.wmean - wmean); // of the means,
+                                                                      // each of its own
+                                                                      // shift
                 double weight = (double) dn * (double) o.dn / n;
                 wmean = wmean + delta * ((double) o.dn / n);
                 double m2 = m2Scaled || o.m2Scaled ? Double.POSITIVE_INFINITY : wm2 + o.wm2 + delta * delta * weight;
-                if (m2 == Double.POSITIVE_INFINITY && Double.isFinite(delta)) { // in the scaled form
+                if (m2 == Double.POSITIVE_INFINITY && Double.isFinite(delta)) { // in the
+                                                                                // scaled
+                                                                                // form
                     double a = m2Scaled ? wm2 : Math.scalb(wm2, -2 * M2_HALF_SCALE);
                     double b = o.m2Scaled ? o.wm2 : Math.scalb(o.wm2, -2 * M2_HALF_SCALE);
                     double scaledDelta = Math.scalb(delta, -M2_HALF_SCALE);
@@ -641,7 +745,8 @@ final class ColumnAccumulator {
             return ColumnType.FLOAT;
         }
         if (hugeInts > 0 || (uints > 0 && negInts > 0)) {
-            return ColumnType.TEXT; // pandas: beyond int64 and uint64, or both negative and beyond int64, is object
+            return ColumnType.TEXT; // pandas: beyond int64 and uint64, or both negative
+                                    // and beyond int64, is object
         }
         return ColumnType.INTEGER;
     }
@@ -659,7 +764,8 @@ final class ColumnAccumulator {
                 case INTEGER: {
                     BigInteger exact = exactIntSum();
                     sum = exact.toString();
-                    mean = new BigDecimal(exact).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
+                    mean = new BigDecimal(exact).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128)
+                        .doubleValue();
                     min = ints > uints ? Long.toString(imin) : Long.toUnsignedString(umin);
                     max = uints > 0 ? Long.toUnsignedString(umax) : Long.toString(imax);
                     variance = variance();
@@ -672,10 +778,13 @@ final class ColumnAccumulator {
                         total = posInfs == 0 ? Double.NEGATIVE_INFINITY
                                 : negInfs == 0 ? Double.POSITIVE_INFINITY : Double.NaN;
                         mean = total;
-                    } else if (bigSum == null) {
+                    }
+                    else if (bigSum == null) {
                         total = dsum + dcomp;
                         mean = total / count;
-                    } else { // the sum left the double range on the way: the mean is the exact one, rounded
+                    }
+                    else { // the sum left the double range on the way: the mean is the
+                           // exact one, rounded
                         BigDecimal exact = finiteSum();
                         total = exact.doubleValue();
                         mean = exact.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
@@ -723,9 +832,10 @@ final class ColumnAccumulator {
     }
 
     /**
-     * The sample variance (ddof 1) of the numeric values, as pandas gives it: none for fewer than two values or
-     * where a value is infinite (NaN in pandas); infinite where the variance is beyond the double range. The squared
-     * deviations are held scaled by 2^-600 once they would leave the range themselves, so a variance within it stays
+     * The sample variance (ddof 1) of the numeric values, as pandas gives it: none for
+     * fewer than two values or where a value is infinite (NaN in pandas); infinite where
+     * the variance is beyond the double range. The squared deviations are held scaled by
+     * 2^-600 once they would leave the range themselves, so a variance within it stays
      * exact where pandas' own sum of squares overflows to inf.
      */
     private Double variance() {
@@ -737,7 +847,8 @@ final class ColumnAccumulator {
         }
         double v = wm2 / (dn - 1);
         if (m2Scaled) {
-            v = Math.scalb(v, 2 * M2_HALF_SCALE); // infinite where the variance itself is beyond the double range
+            v = Math.scalb(v, 2 * M2_HALF_SCALE); // infinite where the variance itself is
+                                                  // beyond the double range
         }
         return v < 0 ? 0.0 : v;
     }
@@ -747,7 +858,9 @@ final class ColumnAccumulator {
         return x == null || x.isNaN() ? null : x;
     }
 
-    /** Plain decimal (no exponent) of the shortest representation; inf/-inf; null for NaN. */
+    /**
+     * Plain decimal (no exponent) of the shortest representation; inf/-inf; null for NaN.
+     */
     static String format(double x) {
         return ColumnStats.format(x);
     }
@@ -763,7 +876,8 @@ final class ColumnAccumulator {
         out.writeLong(isum);
         if (ibig == null) {
             out.writeInt(-1);
-        } else {
+        }
+        else {
             byte[] b = ibig.toByteArray();
             out.writeInt(b.length);
             out.write(b);
@@ -774,7 +888,8 @@ final class ColumnAccumulator {
         out.writeLong(negInfs);
         if (bigSum == null) {
             out.writeInt(-1);
-        } else {
+        }
+        else {
             byte[] b = bigSum.unscaledValue().toByteArray();
             out.writeInt(b.length);
             out.write(b);
@@ -880,11 +995,13 @@ final class ColumnAccumulator {
         if (in.readBoolean()) {
             c.distinctTyped = DistinctCounter.read(in);
             c.quantiles = QuantileAccumulator.read(in);
-        } else {
+        }
+        else {
             c.distinctTyped = null;
             c.quantiles = null;
         }
         c.refreshKeys();
         return c;
     }
+
 }

@@ -2,12 +2,8 @@ package dev.batchetl.stats;
 
 /** Column type, decided over the whole column the way pandas chooses a dtype. */
 public enum ColumnType {
-    INTEGER("integer"),
-    FLOAT("float"),
-    BOOLEAN("boolean"),
-    DATE("date"),
-    DATETIME("datetime"),
-    TEXT("text");
+
+    INTEGER("integer"), FLOAT("float"), BOOLEAN("boolean"), DATE("date"), DATETIME("datetime"), TEXT("text");
 
     private final String label;
 
@@ -18,4 +14,5 @@ public enum ColumnType {
     public String label() {
         return label;
     }
+
 }

@@ -6,6 +6,7 @@ public class CsvFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final long line;
+
     private final String reason;
 
     public CsvFormatException(long line, String reason) {
@@ -21,4 +22,5 @@ public class CsvFormatException extends RuntimeException {
     public String reason() {
         return reason;
     }
+
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The column names of a CSV file and where its data starts.
  *
- * @param dataStart     byte offset of the first data row (after the BOM and the header row)
+ * @param dataStart byte offset of the first data row (after the BOM and the header row)
  * @param dataStartLine physical 1-based line number at dataStart
  */
 public record CsvHeader(List<String> names, long dataStart, long dataStartLine) {
@@ -20,14 +20,16 @@ public record CsvHeader(List<String> names, long dataStart, long dataStartLine) 
     }
 
     /**
-     * Reads the header (or, when header=false, sizes the columns from the first row). dataStart = byte offset of the
-     * first data row (after the BOM and header row); dataStartLine = its physical 1-based line number.
+     * Reads the header (or, when header=false, sizes the columns from the first row).
+     * dataStart = byte offset of the first data row (after the BOM and header row);
+     * dataStartLine = its physical 1-based line number.
      */
     /** The first read of a header, in bytes. */
     static final int HEADER_BUFFER = 8 << 10;
 
     public static CsvHeader read(Path file, CsvOptions options) throws IOException {
-        // a small first read (the buffer grows for a longer header): every partition reads its file's header
+        // a small first read (the buffer grows for a longer header): every partition
+        // reads its file's header
         try (CsvRangeReader reader = CsvRangeReader.open(file, options, 0, 0, Long.MAX_VALUE, 1, HEADER_BUFFER)) {
             long start = reader.offset(); // after a BOM
             List<String> first = reader.readRecordStrings();
@@ -46,14 +48,16 @@ public record CsvHeader(List<String> names, long dataStart, long dataStartLine) 
     }
 
     /**
-     * pandas' names (its C parser, 1.5): an empty name becomes "Unnamed: i"; a name seen before gets ".1", ".2", ...,
-     * skipping a suffixed name that the header itself holds; the given names are renamed before the unnamed ones.
+     * pandas' names (its C parser, 1.5): an empty name becomes "Unnamed: i"; a name seen
+     * before gets ".1", ".2", ..., skipping a suffixed name that the header itself holds;
+     * the given names are renamed before the unnamed ones.
      */
     static List<String> columnNames(List<String> raw) {
         List<String> names = new ArrayList<>(raw.size());
         List<Integer> order = new ArrayList<>(raw.size());
         List<Integer> unnamed = new ArrayList<>();
-        Map<String, Integer> held = new HashMap<>(); // how often each name stands in the header as it is now
+        Map<String, Integer> held = new HashMap<>(); // how often each name stands in the
+                                                     // header as it is now
         for (int i = 0; i < raw.size(); i++) {
             String name = raw.get(i).isEmpty() ? "Unnamed: " + i : raw.get(i);
             (raw.get(i).isEmpty() ? unnamed : order).add(i);

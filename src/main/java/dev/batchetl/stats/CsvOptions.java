@@ -8,25 +8,25 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * How a CSV file is read. The delimiter, quote and escape characters must be ASCII (the tokenizer works on bytes), and
- * the encoding one whose ASCII bytes are always ASCII characters (UTF-8, ISO-8859-1, windows-125x, EUC-JP, ...; see
- * {@link CsvEncoding}).
+ * How a CSV file is read. The delimiter, quote and escape characters must be ASCII (the
+ * tokenizer works on bytes), and the encoding one whose ASCII bytes are always ASCII
+ * characters (UTF-8, ISO-8859-1, windows-125x, EUC-JP, ...; see {@link CsvEncoding}).
  *
- * @param escape    escape character, {@code null} for none
- * @param naValues  field values (after unquoting, compared exactly) that are null
+ * @param escape escape character, {@code null} for none
+ * @param naValues field values (after unquoting, compared exactly) that are null
  * @param invalidBytes what to do with bytes that are invalid in the encoding
  */
 public record CsvOptions(char delimiter, char quote, Character escape, boolean header, Charset encoding,
-                         Set<String> naValues, BadRowPolicy badRows, InvalidBytePolicy invalidBytes) {
+        Set<String> naValues, BadRowPolicy badRows, InvalidBytePolicy invalidBytes) {
 
     public CsvOptions(char delimiter, char quote, Character escape, boolean header, Charset encoding,
-                      Set<String> naValues, BadRowPolicy badRows) {
+            Set<String> naValues, BadRowPolicy badRows) {
         this(delimiter, quote, escape, header, encoding, naValues, badRows, InvalidBytePolicy.FAIL_FILE);
     }
 
-    private static final Set<String> PANDAS_NA = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
-            "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
-            "NA", "NULL", "NaN", "None", "n/a", "nan", "null")));
+    private static final Set<String> PANDAS_NA = Collections
+        .unmodifiableSet(new LinkedHashSet<>(List.of("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN",
+                "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")));
 
     public CsvOptions {
         checkAscii("delimiter", delimiter);
@@ -63,9 +63,10 @@ public record CsvOptions(char delimiter, char quote, Character escape, boolean h
     }
 
     /**
-     * Parses the {@code na-values} key: comma-separated tokens, {@code pandas} standing for pandas' default set, an
-     * empty item for the empty field, {@code none} alone for no NA values at all; {@code \,} is a literal comma and
-     * {@code \\} a literal backslash.
+     * Parses the {@code na-values} key: comma-separated tokens, {@code pandas} standing
+     * for pandas' default set, an empty item for the empty field, {@code none} alone for
+     * no NA values at all; {@code \,} is a literal comma and {@code \\} a literal
+     * backslash.
      */
     public static Set<String> parseNaValues(String spec) {
         if (spec.equals("none")) {
@@ -77,15 +78,18 @@ public record CsvOptions(char delimiter, char quote, Character escape, boolean h
             char c = i < spec.length() ? spec.charAt(i) : ',';
             if (c == '\\' && i + 1 < spec.length()) {
                 item.append(spec.charAt(++i));
-            } else if (c == ',') {
+            }
+            else if (c == ',') {
                 String token = item.toString();
                 if (token.equals("pandas")) {
                     out.addAll(PANDAS_NA);
-                } else {
+                }
+                else {
                     out.add(token);
                 }
                 item.setLength(0);
-            } else {
+            }
+            else {
                 item.append(c);
             }
         }
@@ -98,7 +102,10 @@ public record CsvOptions(char delimiter, char quote, Character escape, boolean h
         }
     }
 
-    /** ',' '"', no escape, header row, UTF-8, pandas' default NA values, skip bad rows, fail on invalid bytes. */
+    /**
+     * ',' '"', no escape, header row, UTF-8, pandas' default NA values, skip bad rows,
+     * fail on invalid bytes.
+     */
     public static CsvOptions defaults() {
         return new CsvOptions(',', '"', null, true, StandardCharsets.UTF_8, PANDAS_NA, BadRowPolicy.SKIP);
     }

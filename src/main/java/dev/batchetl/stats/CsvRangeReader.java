@@ -19,111 +19,184 @@ import java.util.function.Consumer;
 /**
  * Reads the rows of a byte range of a CSV file into a {@link FileAccumulator}.
  *
- * <p>The tokenizer follows the pandas C tokenizer: fields separated by the delimiter, quoted fields (doubled quote =
- * literal quote) that may hold delimiters and line breaks, an optional escape character, LF / CRLF / CR line ends, and
- * blank (empty or whitespace-only) lines skipped. It works on bytes in a large reusable buffer; a record is parsed
- * without modifying the buffer, so a record cut by the end of the buffer is simply parsed again after a refill. The
- * buffer grows for a longer record, up to {@link #MAX_ROW}: a longer row fails the file.
+ * <p>
+ * The tokenizer follows the pandas C tokenizer: fields separated by the delimiter, quoted
+ * fields (doubled quote = literal quote) that may hold delimiters and line breaks, an
+ * optional escape character, LF / CRLF / CR line ends, and blank (empty or
+ * whitespace-only) lines skipped. It works on bytes in a large reusable buffer; a record
+ * is parsed without modifying the buffer, so a record cut by the end of the buffer is
+ * simply parsed again after a refill. The buffer grows for a longer record, up to
+ * {@link #MAX_ROW}: a longer row fails the file.
  */
 public final class CsvRangeReader implements Closeable {
 
     static final int DEFAULT_BUFFER = 1 << 20;
 
     /**
-     * The file error of a quoted field still open at the end of the file, named at the line where its quote opened;
-     * as pandas ("EOF inside string"), whatever the bad-rows policy: the rest of the file after the quote is one field.
+     * The file error of a quoted field still open at the end of the file, named at the
+     * line where its quote opened; as pandas ("EOF inside string"), whatever the bad-rows
+     * policy: the rest of the file after the quote is one field.
      */
     static final String EOF_IN_QUOTE = "end of file inside a quoted field that opened here";
 
     /**
-     * The longest row read, in bytes with its line end; a longer row (or a blank line) fails the file. A row is parsed
-     * only once it is in the buffer whole, so without a bound one huge line (a file without line ends, a decompressed
-     * gzip bomb) would grow the buffer without end. 64 MiB is far above the rows of real files; the buffer grows to
-     * at most one byte more (the byte after a CR, which tells a CR line end from a CRLF).
+     * The longest row read, in bytes with its line end; a longer row (or a blank line)
+     * fails the file. A row is parsed only once it is in the buffer whole, so without a
+     * bound one huge line (a file without line ends, a decompressed gzip bomb) would grow
+     * the buffer without end. 64 MiB is far above the rows of real files; the buffer
+     * grows to at most one byte more (the byte after a CR, which tells a CR line end from
+     * a CRLF).
      */
     static final int MAX_ROW = 64 << 20;
 
     // byte classes
     private static final byte ORD = 0;
+
     private static final byte DELIM = 1;
+
     private static final byte LF = 2;
+
     private static final byte CR = 3;
+
     private static final byte QUOTE = 4;
+
     private static final byte ESC = 5;
+
     private static final byte HIGH = 6;
 
     // results of parseRecord
     private static final int NEED = 0;
+
     private static final int RECORD = 1;
+
     private static final int UNCLOSED = 2; // the end of the file inside a quoted field
+
     private static final int EOF = -1;
+
     private static final int END = -2;
 
     private final ByteSource channel;
+
     private final Path file;
+
     private final long start;
+
     private final CsvOptions options;
+
     private final int columns;
+
     private final long end;
+
     private final byte delim;
+
     private final byte quote;
+
     private final int escape;
+
     private final boolean utf8;
+
     private final boolean latin1;
+
     private final boolean replaceInvalid;
+
     private final byte[] clsUnquoted = new byte[256];
+
     private final byte[] clsQuoted = new byte[256];
+
     private final long delimMask;
+
     private final long quoteMask;
+
     private final long lfMask = Swar.broadcast('\n');
+
     private final long crMask = Swar.broadcast('\r');
+
     private final long escMask;
+
     private final NaMatcher na;
+
     private final NumberParser parser = new NumberParser();
+
     private final DateTimeParser dates = new DateTimeParser();
+
     private final int maxRow; // MAX_ROW, or less in tests
+
     private FieldDecoder decoder;
 
     private byte[] buf;
+
     private int lim;
+
     private int pos;
+
     private long bufOffset; // file offset of buf[0]
+
     private long readPos; // file offset of the next channel read
+
     private boolean eof;
+
     private long line; // counted from firstLine, or from 0 while lineAtStart is unknown
-    private long lineAtStart; // what line numbers are short of: 0, or once known the line at start when it was not
+
+    private long lineAtStart; // what line numbers are short of: 0, or once known the line
+                              // at start when it was not
+
     private boolean lineKnown;
+
     private boolean finished;
 
     // the last parsed record
     private int nf;
+
     private int[] fs = new int[64];
+
     private int[] fe = new int[64];
+
     private boolean[] fc = new boolean[64];
-    private long recHighFields; // bit i: field i holds a non-ASCII byte (bit 63: a field from the 64th on)
+
+    private long recHighFields; // bit i: field i holds a non-ASCII byte (bit 63: a field
+                                // from the 64th on)
+
     private boolean recInvalid;
+
     private long recLine;
+
     private long quoteLine;
 
-    // good records staged for accumulation, column by column: [column * batch + row]; a quoted or escaped field's
+    // good records staged for accumulation, column by column: [column * batch + row]; a
+    // quoted or escaped field's
     // start is stored complemented, a missing field's end as -1
     static final int DEFAULT_BATCH = 256;
+
     private final int batch;
+
     private final int[] bs;
+
     private final int[] be;
+
     private final boolean[] binvalid; // per row: its recInvalid (invalid bytes replaced)
+
     private final long[] bhigh; // per row: its recHighFields
+
     private int bn;
-    /** Whether numeric columns take {@link ColumnAccumulator#addNumbers} (false only in tests, for comparison). */
+
+    /**
+     * Whether numeric columns take {@link ColumnAccumulator#addNumbers} (false only in
+     * tests, for comparison).
+     */
     private boolean numbersPath = true;
-    /** Whether plain fields take {@link #plainFields} (false only in tests, for comparison). */
+
+    /**
+     * Whether plain fields take {@link #plainFields} (false only in tests, for
+     * comparison).
+     */
     private boolean fieldsPath = true;
 
     private byte[] scratch = new byte[256];
+
     private byte[] scratch2 = new byte[256];
 
     private CsvRangeReader(ByteSource channel, Path file, CsvOptions options, int columns, long start, long end,
-                           long firstLine, int bufferSize, int batch, int maxRow) {
+            long firstLine, int bufferSize, int batch, int maxRow) {
         this.channel = channel;
         this.file = file;
         this.start = start;
@@ -160,7 +233,8 @@ public final class CsvRangeReader implements Closeable {
         this.binvalid = new boolean[batch];
         this.bhigh = new long[batch];
         this.maxRow = maxRow;
-        this.buf = new byte[Math.min(bufferSize, maxRow)]; // rows in a buffer of at most maxRow bytes are not longer
+        this.buf = new byte[Math.min(bufferSize, maxRow)]; // rows in a buffer of at most
+                                                           // maxRow bytes are not longer
         this.bufOffset = start;
         this.readPos = start;
         this.lineKnown = firstLine >= 0;
@@ -168,10 +242,11 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * Reads rows whose first byte lies in [start, end) (end = Long.MAX_VALUE: to end of file). start must be a row
-     * boundary (dataStart, or an offset this reader reported, or a split point from CsvSplitter); firstLine is the
-     * physical line number at start, or -1 when not known: then it is counted, once, when a bad row or an error needs
-     * it (or {@link #line()} is called), and not at all for a range without either.
+     * Reads rows whose first byte lies in [start, end) (end = Long.MAX_VALUE: to end of
+     * file). start must be a row boundary (dataStart, or an offset this reader reported,
+     * or a split point from CsvSplitter); firstLine is the physical line number at start,
+     * or -1 when not known: then it is counted, once, when a bad row or an error needs it
+     * (or {@link #line()} is called), and not at all for a range without either.
      */
     public static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine)
             throws IOException {
@@ -179,37 +254,47 @@ public final class CsvRangeReader implements Closeable {
     }
 
     static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-                               int bufferSize) throws IOException {
+            int bufferSize) throws IOException {
         return open(file, options, columns, start, end, firstLine, bufferSize, DEFAULT_BATCH);
     }
 
     /**
-     * With a buffer of bufferSize bytes (it grows for a longer record), batches of {@code batch} records, and numeric
-     * columns through the general path when {@code numbersPath} is false (for tests).
+     * With a buffer of bufferSize bytes (it grows for a longer record), batches of
+     * {@code batch} records, and numeric columns through the general path when
+     * {@code numbersPath} is false (for tests).
      */
     static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-                               int bufferSize, int batch, boolean numbersPath) throws IOException {
+            int bufferSize, int batch, boolean numbersPath) throws IOException {
         return open(file, options, columns, start, end, firstLine, bufferSize, batch, numbersPath, true);
     }
 
-    /** As above, and plain fields through the general loop when {@code fieldsPath} is false (for tests). */
+    /**
+     * As above, and plain fields through the general loop when {@code fieldsPath} is
+     * false (for tests).
+     */
     static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-                               int bufferSize, int batch, boolean numbersPath, boolean fieldsPath) throws IOException {
+            int bufferSize, int batch, boolean numbersPath, boolean fieldsPath) throws IOException {
         CsvRangeReader r = open(file, options, columns, start, end, firstLine, bufferSize, batch);
         r.numbersPath = numbersPath;
         r.fieldsPath = fieldsPath;
         return r;
     }
 
-    /** With a buffer of bufferSize bytes (it grows for a longer record) and batches of {@code batch} records. */
+    /**
+     * With a buffer of bufferSize bytes (it grows for a longer record) and batches of
+     * {@code batch} records.
+     */
     static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-                               int bufferSize, int batch) throws IOException {
+            int bufferSize, int batch) throws IOException {
         return open(file, options, columns, start, end, firstLine, bufferSize, batch, MAX_ROW);
     }
 
-    /** As above, with rows of at most maxRow bytes (at least 16) rather than {@link #MAX_ROW} (for tests). */
+    /**
+     * As above, with rows of at most maxRow bytes (at least 16) rather than
+     * {@link #MAX_ROW} (for tests).
+     */
     static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-                               int bufferSize, int batch, int maxRow) throws IOException {
+            int bufferSize, int batch, int maxRow) throws IOException {
         if (maxRow < 16 || maxRow > MAX_ROW) {
             throw new IllegalArgumentException("bad row limit " + maxRow);
         }
@@ -218,13 +303,14 @@ public final class CsvRangeReader implements Closeable {
         }
         ByteSource ch = ByteSource.open(file, start);
         try {
-            CsvRangeReader r = new CsvRangeReader(ch, file, options, columns, start, end, firstLine, Math.max(16, bufferSize),
-                    Math.max(1, batch), maxRow);
+            CsvRangeReader r = new CsvRangeReader(ch, file, options, columns, start, end, firstLine,
+                    Math.max(16, bufferSize), Math.max(1, batch), maxRow);
             if (start == 0 && r.utf8) {
                 r.skipBom();
             }
             return r;
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
@@ -240,8 +326,9 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * Parses up to maxRows rows into acc (bad rows reported to badRows, under the policy); returns the number of
-     * records consumed (good + bad); 0 once the range is exhausted.
+     * Parses up to maxRows rows into acc (bad rows reported to badRows, under the
+     * policy); returns the number of records consumed (good + bad); 0 once the range is
+     * exhausted.
      */
     public int read(FileAccumulator acc, int maxRows, Consumer<BadRow> badRows) throws IOException {
         if (acc.cols.length != columns) {
@@ -252,7 +339,8 @@ public final class CsvRangeReader implements Closeable {
             int r = parseRecord();
             switch (r) {
                 case NEED:
-                    flush(acc); // the staged fields point into the buffer, which fill() moves
+                    flush(acc); // the staged fields point into the buffer, which fill()
+                                // moves
                     fill();
                     continue;
                 case EOF:
@@ -265,7 +353,8 @@ public final class CsvRangeReader implements Closeable {
                     n++;
                     if (nf > columns) {
                         bad(acc, badRows, recLine, "expected " + columns + " fields, saw " + nf);
-                    } else {
+                    }
+                    else {
                         stage();
                         if (bn == batch) {
                             flush(acc);
@@ -292,12 +381,18 @@ public final class CsvRangeReader implements Closeable {
         return bufOffset + pos;
     }
 
-    /** Physical line number at offset() (counted now if the line at the start was not given). */
+    /**
+     * Physical line number at offset() (counted now if the line at the start was not
+     * given).
+     */
     public long line() {
         return absolute(line);
     }
 
-    /** Whether {@link #line()} is known without counting lines: the line at the start was given or counted. */
+    /**
+     * Whether {@link #line()} is known without counting lines: the line at the start was
+     * given or counted.
+     */
     public boolean lineKnown() {
         return lineKnown;
     }
@@ -307,8 +402,10 @@ public final class CsvRangeReader implements Closeable {
         if (!lineKnown) {
             try {
                 lineAtStart = CsvSplitter.lineAt(file, options, start);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot count the lines of " + file + " before byte " + start, e);
+            }
+            catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot count the lines of " + file + " before byte " + start,
+                        e);
             }
             lineKnown = true;
         }
@@ -331,15 +428,20 @@ public final class CsvRangeReader implements Closeable {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    /** Skips one record without accumulating it; false once the range is exhausted. Used by the splitter. */
+    /**
+     * Skips one record without accumulating it; false once the range is exhausted. Used
+     * by the splitter.
+     */
     boolean skipRecord() throws IOException {
         while (!finished) {
             int r = parseRecord();
             if (r == NEED) {
                 fill();
-            } else if (r == EOF || r == END) {
+            }
+            else if (r == EOF || r == END) {
                 finished = true;
-            } else {
+            }
+            else {
                 return true;
             }
         }
@@ -352,11 +454,14 @@ public final class CsvRangeReader implements Closeable {
             int r = parseRecord();
             if (r == NEED) {
                 fill();
-            } else if (r == EOF || r == END) {
+            }
+            else if (r == EOF || r == END) {
                 finished = true;
-            } else if (r == UNCLOSED) {
+            }
+            else if (r == UNCLOSED) {
                 throw new CsvFormatException(absolute(quoteLine), EOF_IN_QUOTE);
-            } else {
+            }
+            else {
                 List<String> out = new ArrayList<>(nf);
                 for (int i = 0; i < nf; i++) {
                     int s = fs[i];
@@ -388,7 +493,12 @@ public final class CsvRangeReader implements Closeable {
                 throw rowTooLong(line);
             }
             long twice = 2L * buf.length;
-            byte[] bigger = new byte[twice >= maxRow ? maxRow + 1 : (int) twice]; // at the bound, not a byte short
+            byte[] bigger = new byte[twice >= maxRow ? maxRow + 1 : (int) twice]; // at
+                                                                                  // the
+                                                                                  // bound,
+                                                                                  // not a
+                                                                                  // byte
+                                                                                  // short
             System.arraycopy(buf, 0, bigger, 0, lim);
             buf = bigger;
         }
@@ -396,10 +506,12 @@ public final class CsvRangeReader implements Closeable {
         int n;
         do {
             n = channel.read(bb, readPos);
-        } while (n == 0);
+        }
+        while (n == 0);
         if (n < 0) {
             eof = true;
-        } else {
+        }
+        else {
             lim += n;
             readPos += n;
         }
@@ -409,8 +521,9 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * In a buffer grown past maxRow bytes for the long row at its start: parses that row ahead, and fails the file
-     * when it is longer than maxRow. The other rows in the buffer start after it, so they are shorter.
+     * In a buffer grown past maxRow bytes for the long row at its start: parses that row
+     * ahead, and fails the file when it is longer than maxRow. The other rows in the
+     * buffer start after it, so they are shorter.
      */
     private void checkRowLength() {
         int p0 = pos;
@@ -420,7 +533,8 @@ public final class CsvRangeReader implements Closeable {
         pos = p0;
         line = l0;
         if (r == RECORD) {
-            int s = fs[0]; // the row's first byte: its first field's, or the quote before it
+            int s = fs[0]; // the row's first byte: its first field's, or the quote before
+                           // it
             while (s > p0 && buf[s - 1] != '\n' && buf[s - 1] != '\r') {
                 s--;
             }
@@ -432,8 +546,8 @@ public final class CsvRangeReader implements Closeable {
 
     private CsvFormatException rowTooLong(long line) {
         String limit = maxRow % (1 << 20) == 0 ? (maxRow >> 20) + " MiB" : maxRow + " bytes";
-        return new CsvFormatException(absolute(line), "a row longer than " + limit
-                + " (the limit of one row); the file is not analysed");
+        return new CsvFormatException(absolute(line),
+                "a row longer than " + limit + " (the limit of one row); the file is not analysed");
     }
 
     private void addField(int s, int e, boolean complex, int plainEnd) {
@@ -452,8 +566,9 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * Length of the non-ASCII character at b[p] of line {@code line}, or 0 when more data is needed. An invalid
-     * sequence fails the file, or with invalid-bytes=replace is counted for the record and stepped over.
+     * Length of the non-ASCII character at b[p] of line {@code line}, or 0 when more data
+     * is needed. An invalid sequence fails the file, or with invalid-bytes=replace is
+     * counted for the record and stepped over.
      */
     private int highChar(byte[] b, int p, int lim, long line) {
         int n = highByte(b, p, lim);
@@ -467,7 +582,8 @@ public final class CsvRangeReader implements Closeable {
             recInvalid = true;
             n = -n;
         }
-        recHighFields |= 1L << Math.min(nf, 63); // nf: the index of the field being parsed
+        recHighFields |= 1L << Math.min(nf, 63); // nf: the index of the field being
+                                                 // parsed
         return n;
     }
 
@@ -476,9 +592,10 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * Length of the (valid) multi-byte character at b[p]; 0 when it is cut by the end of the buffer and more data may
-     * follow; -k when invalid, k being the length of the maximal invalid subpart (as Unicode's and Python's replacing
-     * decoders count it). For encodings other than UTF-8 every byte is a character here.
+     * Length of the (valid) multi-byte character at b[p]; 0 when it is cut by the end of
+     * the buffer and more data may follow; -k when invalid, k being the length of the
+     * maximal invalid subpart (as Unicode's and Python's replacing decoders count it).
+     * For encodings other than UTF-8 every byte is a character here.
      */
     private int highByte(byte[] b, int p, int lim) {
         if (!utf8) {
@@ -490,21 +607,26 @@ public final class CsvRangeReader implements Closeable {
         int hi = 0xBF;
         if (c >= 0xC2 && c <= 0xDF) {
             n = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
+        }
+        else if (c >= 0xE0 && c <= 0xEF) {
             n = 3;
             if (c == 0xE0) {
                 lo = 0xA0;
-            } else if (c == 0xED) {
+            }
+            else if (c == 0xED) {
                 hi = 0x9F;
             }
-        } else if (c >= 0xF0 && c <= 0xF4) {
+        }
+        else if (c >= 0xF0 && c <= 0xF4) {
             n = 4;
             if (c == 0xF0) {
                 lo = 0x90;
-            } else if (c == 0xF4) {
+            }
+            else if (c == 0xF4) {
                 hi = 0x8F;
             }
-        } else {
+        }
+        else {
             return -1;
         }
         for (int i = 1; i < n; i++) {
@@ -513,15 +635,17 @@ public final class CsvRangeReader implements Closeable {
             }
             int d = b[p + i] & 0xFF;
             if (i == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xBF)) {
-                return -i; // the maximal invalid subpart: the lead byte and the valid continuation bytes before d
+                return -i; // the maximal invalid subpart: the lead byte and the valid
+                           // continuation bytes before d
             }
         }
         return n;
     }
 
     /**
-     * Parses the record at pos. On RECORD / UNCLOSED pos and line move past it; on NEED nothing but skipped blank
-     * lines is consumed and the caller refills the buffer and calls again.
+     * Parses the record at pos. On RECORD / UNCLOSED pos and line move past it; on NEED
+     * nothing but skipped blank lines is consumed and the caller refills the buffer and
+     * calls again.
      */
     private int parseRecord() {
         final byte[] b = buf;
@@ -597,14 +721,14 @@ public final class CsvRangeReader implements Closeable {
             }
             final int start = p;
             boolean complex = false;
-            int plainEnd = -1; // for "..." without doubled quotes or escapes: the offset just after the closing quote
+            int plainEnd = -1; // for "..." without doubled quotes or escapes: the offset
+                               // just after the closing quote
             if (p < lim && b[p] == quote) {
                 complex = true;
                 boolean plain = true;
                 long qline = ln;
                 p++;
-                quoted:
-                for (;;) {
+                quoted: for (;;) {
                     p = scan(b, p, lim, cq, quoteMask, lfMask, crMask, escape >= 0, escMask);
                     if (p >= lim) {
                         if (!eof) {
@@ -715,7 +839,8 @@ public final class CsvRangeReader implements Closeable {
                         if (x == '\n') {
                             p++;
                             ln++;
-                        } else if (x == '\r') {
+                        }
+                        else if (x == '\r') {
                             if (p + 1 >= lim && !eof) {
                                 return NEED;
                             }
@@ -723,7 +848,8 @@ public final class CsvRangeReader implements Closeable {
                             if (p >= lim || b[p] != '\n') {
                                 ln++;
                             }
-                        } else if ((x & 0x80) == 0) {
+                        }
+                        else if ((x & 0x80) == 0) {
                             p++;
                         }
                         continue;
@@ -742,14 +868,17 @@ public final class CsvRangeReader implements Closeable {
         }
     }
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * Adds the plain fields of the record from p on: fields that hold no line end, escape or non-ASCII byte and end
-     * with a delimiter, either unquoted or quoted without quotes inside. Eight bytes at a time, with every delimiter of
-     * the word found at once (the first two without a branch), so that fields of varying length cost no mispredicted
-     * branch each. Returns where the first field it did not add starts (p when none): the general loop parses that one,
-     * and the rest; or, when it added the record's last field (quoted, then LF), the complement of the LF's index.
+     * Adds the plain fields of the record from p on: fields that hold no line end, escape
+     * or non-ASCII byte and end with a delimiter, either unquoted or quoted without
+     * quotes inside. Eight bytes at a time, with every delimiter of the word found at
+     * once (the first two without a branch), so that fields of varying length cost no
+     * mispredicted branch each. Returns where the first field it did not add starts (p
+     * when none): the general loop parses that one, and the rest; or, when it added the
+     * record's last field (quoted, then LF), the complement of the LF's index.
      */
     private int plainFields(byte[] b, int p, int lim) {
         int f = p; // where the current field starts
@@ -768,7 +897,8 @@ public final class CsvRangeReader implements Closeable {
             if (hasEsc) {
                 hard |= Swar.firstMatches(w, escMask);
             }
-            // a quote where a field starts: after a delimiter of this word, or at its first byte
+            // a quote where a field starts: after a delimiter of this word, or at its
+            // first byte
             long quotedStart = Swar.matches(w, quoteMask) & ((d << 8) | (f == p ? 0x80L : 0));
             long stop = hard | quotedStart; // its lowest flag is exact
             d &= (stop & -stop) - 1; // the delimiters before it (all when stop == 0)
@@ -801,10 +931,13 @@ public final class CsvRangeReader implements Closeable {
                 continue;
             }
             if ((stop & -stop & quotedStart) == 0) {
-                break; // a line end, escape or non-ASCII byte: the general loop takes this field
+                break; // a line end, escape or non-ASCII byte: the general loop takes
+                       // this field
             }
-            // a quoted field starts at f: taken here when it is "..." without quotes, line ends, escapes or non-ASCII
-            // bytes inside and a delimiter or LF after it (the content referenced in place, as the general loop does)
+            // a quoted field starts at f: taken here when it is "..." without quotes,
+            // line ends, escapes or non-ASCII
+            // bytes inside and a delimiter or LF after it (the content referenced in
+            // place, as the general loop does)
             int close = scan(b, f + 1, lim, clsQuoted, quoteMask, lfMask, crMask, hasEsc, escMask);
             if (close + 1 >= lim || b[close] != quote || (b[close + 1] != delim && b[close + 1] != '\n')) {
                 break;
@@ -835,11 +968,12 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * First index in [p, lim) whose class in {@code cls} is not ORD, or lim: eight bytes at a time, looking for the
-     * given delimiter-or-quote byte, LF, CR, the escape byte (when there is one) and bytes >= 0x80.
+     * First index in [p, lim) whose class in {@code cls} is not ORD, or lim: eight bytes
+     * at a time, looking for the given delimiter-or-quote byte, LF, CR, the escape byte
+     * (when there is one) and bytes >= 0x80.
      */
     private static int scan(byte[] b, int p, int lim, byte[] cls, long sep, long lf, long cr, boolean hasEsc,
-                            long esc) {
+            long esc) {
         while (p + 8 <= lim) {
             long w = (long) LONG_LE.get(b, p);
             long m = Swar.firstMatches(w, sep) | Swar.firstMatches(w, lf) | Swar.firstMatches(w, cr) | (w & Swar.HIGHS);
@@ -906,15 +1040,18 @@ public final class CsvRangeReader implements Closeable {
                 if (p < e) {
                     out[o++] = b[p++];
                 }
-            } else if (inQuote && c == quote) {
+            }
+            else if (inQuote && c == quote) {
                 if (p + 1 < e && b[p + 1] == quote) {
                     out[o++] = quote;
                     p += 2;
-                } else {
+                }
+                else {
                     inQuote = false;
                     p++;
                 }
-            } else {
+            }
+            else {
                 out[o++] = c;
                 p++;
             }
@@ -941,10 +1078,12 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * Accumulates the staged records, one column at a time: each column's code and state (sketch registers,
-     * histogram) stay hot in the processor's caches and branch predictors for the whole batch. A column that has held
-     * only numbers so far goes through {@link ColumnAccumulator#addNumbers}, value by value what is left to
-     * {@link #accumulate}; when that path takes no value, the rest of the batch goes the general way.
+     * Accumulates the staged records, one column at a time: each column's code and state
+     * (sketch registers, histogram) stay hot in the processor's caches and branch
+     * predictors for the whole batch. A column that has held only numbers so far goes
+     * through {@link ColumnAccumulator#addNumbers}, value by value what is left to
+     * {@link #accumulate}; when that path takes no value, the rest of the batch goes the
+     * general way.
      */
     private void flush(FileAccumulator acc) {
         final int rows = bn;
@@ -961,14 +1100,18 @@ public final class CsvRangeReader implements Closeable {
             int r = 0;
             while (r < rows) {
                 int next = numbersPath ? c.addNumbers(buf, bs, be, base, r, rows, bhigh, highBit, na, parser) : r;
-                if (next == r) { // not a numeric column, or not at the moment: the rest of the batch the general way
+                if (next == r) { // not a numeric column, or not at the moment: the rest
+                                 // of the batch the general way
                     for (; r < rows; r++) {
                         accumulate(acc, c, base, highBit, r);
                     }
-                } else if (next < rows) { // a value the numeric path leaves to the general one
+                }
+                else if (next < rows) { // a value the numeric path leaves to the general
+                                        // one
                     accumulate(acc, c, base, highBit, next);
                     r = next + 1;
-                } else {
+                }
+                else {
                     r = rows;
                 }
             }
@@ -1005,14 +1148,15 @@ public final class CsvRangeReader implements Closeable {
         }
         if (na.matches(a, s, e)) {
             c.addNull();
-        } else {
+        }
+        else {
             c.add(a, s, e, cp, parser, dates);
         }
     }
 
     /**
-     * Copies a[s, e) into scratch2 with every invalid UTF-8 sequence (maximal subpart) replaced by U+FFFD, counting
-     * the replacements; returns the length.
+     * Copies a[s, e) into scratch2 with every invalid UTF-8 sequence (maximal subpart)
+     * replaced by U+FFFD, counting the replacements; returns the length.
      */
     private int replaceInvalidUtf8(FileAccumulator acc, byte[] a, int s, int e) {
         int need = (e - s) * 3;
@@ -1035,7 +1179,8 @@ public final class CsvRangeReader implements Closeable {
                     System.arraycopy(a, p, out, o, n);
                     o += n;
                     p += n;
-                } else {
+                }
+                else {
                     out[o++] = (byte) 0xEF;
                     out[o++] = (byte) 0xBF;
                     out[o++] = (byte) 0xBD;
@@ -1043,7 +1188,8 @@ public final class CsvRangeReader implements Closeable {
                     p += Math.max(1, -n);
                 }
             }
-        } finally {
+        }
+        finally {
             eof = saveEof;
         }
         return o;
@@ -1060,8 +1206,8 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * Transcodes a[s, e), the staged field k (or its unescaped copy), from the file's encoding to UTF-8 into scratch2;
-     * returns the length.
+     * Transcodes a[s, e), the staged field k (or its unescaped copy), from the file's
+     * encoding to UTF-8 into scratch2; returns the length.
      */
     private int toUtf8(FileAccumulator acc, byte[] a, int s, int e, int k) {
         if (latin1) {
@@ -1074,7 +1220,8 @@ public final class CsvRangeReader implements Closeable {
                 int c = a[i] & 0xFF;
                 if (c < 0x80) {
                     scratch2[o++] = (byte) c;
-                } else {
+                }
+                else {
                     scratch2[o++] = (byte) (0xC0 | (c >> 6));
                     scratch2[o++] = (byte) (0x80 | (c & 0x3F));
                 }
@@ -1098,15 +1245,19 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * The line of the first byte of the staged field k that the file's encoding rejects. A batch is accumulated after
-     * all its rows were parsed, when pos and line are past them: the line is counted back from there, over the line
-     * ends after that byte (every LF, CR and CRLF, as the tokenizer counts them).
+     * The line of the first byte of the staged field k that the file's encoding rejects.
+     * A batch is accumulated after all its rows were parsed, when pos and line are past
+     * them: the line is counted back from there, over the line ends after that byte
+     * (every LF, CR and CRLF, as the tokenizer counts them).
      */
     private long invalidByteLine(int k) {
-        int s = bs[k] < 0 ? ~bs[k] : bs[k]; // the raw field: the ASCII quotes and escapes of a complex one decode alike
+        int s = bs[k] < 0 ? ~bs[k] : bs[k]; // the raw field: the ASCII quotes and escapes
+                                            // of a complex one decode alike
         int e = be[k];
-        CharsetDecoder d = options.encoding().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder d = options.encoding()
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(buf, s, e - s);
         CharBuffer out = CharBuffer.allocate(4096); // emptied whenever full
         CoderResult result;
@@ -1123,4 +1274,5 @@ public final class CsvRangeReader implements Closeable {
         }
         return ln;
     }
+
 }

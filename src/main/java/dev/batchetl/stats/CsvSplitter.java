@@ -23,22 +23,26 @@ public final class CsvSplitter {
     }
 
     /**
-     * Splits the data part of a file into ranges of about splitSize bytes, each starting at a true row boundary
-     * (quote-aware: a newline inside a quoted field is never a split point). One range when the file is small.
+     * Splits the data part of a file into ranges of about splitSize bytes, each starting
+     * at a true row boundary (quote-aware: a newline inside a quoted field is never a
+     * split point). One range when the file is small.
      *
-     * <p>Row boundaries depend on the quoting state from the start of the file. Without an escape character the
-     * boundaries are found near each multiple of splitSize on their own and the lines counted in parallel
-     * ({@link #parallelSplit}); otherwise, or when that cannot decide, the file is scanned once from the start. The
-     * last range ends at Long.MAX_VALUE.
+     * <p>
+     * Row boundaries depend on the quoting state from the start of the file. Without an
+     * escape character the boundaries are found near each multiple of splitSize on their
+     * own and the lines counted in parallel ({@link #parallelSplit}); otherwise, or when
+     * that cannot decide, the file is scanned once from the start. The last range ends at
+     * Long.MAX_VALUE.
      */
     public static List<ByteRange> split(Path file, CsvOptions options, long splitSize) throws IOException {
         return split(file, options, splitSize, true);
     }
 
     /**
-     * As {@link #split(Path, CsvOptions, long)}; without {@code lineNumbers} the first line of a range after the first
-     * may be -1 (not counted): the cuts need not read the whole file then, and a reader counts the lines before its
-     * range only if a bad row or an error needs them ({@link #lineAt}).
+     * As {@link #split(Path, CsvOptions, long)}; without {@code lineNumbers} the first
+     * line of a range after the first may be -1 (not counted): the cuts need not read the
+     * whole file then, and a reader counts the lines before its range only if a bad row
+     * or an error needs them ({@link #lineAt}).
      */
     public static List<ByteRange> split(Path file, CsvOptions options, long splitSize, boolean lineNumbers)
             throws IOException {
@@ -71,17 +75,24 @@ public final class CsvSplitter {
     }
 
     /**
-     * The ranges found so far and the candidate split point: the first row boundary at or after the target size,
-     * which becomes a split point once another row follows it (so that no range is empty).
+     * The ranges found so far and the candidate split point: the first row boundary at or
+     * after the target size, which becomes a split point once another row follows it (so
+     * that no range is empty).
      */
     private static final class Ranges {
 
         private final List<ByteRange> done = new ArrayList<>();
+
         private final long splitSize;
+
         private long start;
+
         private long startLine;
+
         private long target;
+
         private long pending = -1;
+
         private long pendingLine;
 
         Ranges(long start, long startLine, long splitSize) {
@@ -115,42 +126,55 @@ public final class CsvSplitter {
             done.add(new ByteRange(start, Long.MAX_VALUE, startLine));
             return done;
         }
+
     }
 
     /** Largest window read around a cut point before giving up on deciding it locally. */
     static final int MAX_WINDOW = 16 << 20;
+
     private static final int FIRST_WINDOW = 4 << 10;
-    /** More cuts than this (a split size tiny for the file) are found by the scan from the start. */
+
+    /**
+     * More cuts than this (a split size tiny for the file) are found by the scan from the
+     * start.
+     */
     private static final long MAX_TARGETS = 100_000;
+
     private static final int COUNT_BUFFER = 1 << 20;
+
     private static final long NO_CUT = Long.MAX_VALUE;
+
     private static final long UNDECIDED = -1;
 
     /**
-     * Ranges cut near dataStart + k splitSize, each cut decided from the bytes around it, and (with lineNumbers) the
-     * lines before each cut counted in parallel; null when some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes,
-     * or for more than {@link #MAX_TARGETS} cuts.
+     * Ranges cut near dataStart + k splitSize, each cut decided from the bytes around it,
+     * and (with lineNumbers) the lines before each cut counted in parallel; null when
+     * some cut could not be decided within maxWindow ({@link #MAX_WINDOW}) bytes, or for
+     * more than {@link #MAX_TARGETS} cuts.
      *
-     * <p>Without an escape character the quoting state at any byte is one of two: inside a quoted field or not (or,
-     * on the second quote of an escaped one, between the two). From the target offset, a walk under each assumption
-     * lists the row boundaries it would see (the {@link #scanSplit} rules); a boundary on every list is a true one
-     * whichever assumption holds, and the walks agree from the first place where they reach the same state, usually
-     * within a field or two. The cut is the first such common
-     * boundary that more content follows. Line numbers do not depend on the quoting state (every LF, CR and CRLF
-     * counts), so each range's lines are counted on its own.
+     * <p>
+     * Without an escape character the quoting state at any byte is one of two: inside a
+     * quoted field or not (or, on the second quote of an escaped one, between the two).
+     * From the target offset, a walk under each assumption lists the row boundaries it
+     * would see (the {@link #scanSplit} rules); a boundary on every list is a true one
+     * whichever assumption holds, and the walks agree from the first place where they
+     * reach the same state, usually within a field or two. The cut is the first such
+     * common boundary that more content follows. Line numbers do not depend on the
+     * quoting state (every LF, CR and CRLF counts), so each range's lines are counted on
+     * its own.
      */
     static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
             throws IOException {
         return parallelSplit(file, options, splitSize, header, MAX_WINDOW, true);
     }
 
-    static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header,
-                                         int maxWindow) throws IOException {
+    static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header, int maxWindow)
+            throws IOException {
         return parallelSplit(file, options, splitSize, header, maxWindow, true);
     }
 
-    static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header,
-                                         int maxWindow, boolean lineNumbers) throws IOException {
+    static List<ByteRange> parallelSplit(Path file, CsvOptions options, long splitSize, CsvHeader header, int maxWindow,
+            boolean lineNumbers) throws IOException {
         long size = Files.size(file);
         long dataStart = header.dataStart();
         if ((size - dataStart) / splitSize > MAX_TARGETS) {
@@ -163,8 +187,8 @@ public final class CsvSplitter {
         byte quote = (byte) options.quote();
         byte delim = (byte) options.delimiter();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long[] cuts = parallel(targets.size(), k -> cutNear(ch, targets.get(k), dataStart, size, quote, delim,
-                    maxWindow));
+            long[] cuts = parallel(targets.size(),
+                    k -> cutNear(ch, targets.get(k), dataStart, size, quote, delim, maxWindow));
             TreeSet<Long> sorted = new TreeSet<>();
             for (long cut : cuts) {
                 if (cut == UNDECIDED) {
@@ -197,8 +221,9 @@ public final class CsvSplitter {
     static final long LINE_COUNT_PIECE = 32L << 20;
 
     /**
-     * The physical line number at offset, a row boundary at or after the data start: the header's line count plus
-     * the LF, CR and CRLF line ends between the data start and offset, counted in parallel pieces.
+     * The physical line number at offset, a row boundary at or after the data start: the
+     * header's line count plus the LF, CR and CRLF line ends between the data start and
+     * offset, counted in parallel pieces.
      */
     static long lineAt(Path file, CsvOptions options, long offset) throws IOException {
         return lineAt(file, options, offset, LINE_COUNT_PIECE);
@@ -227,7 +252,9 @@ public final class CsvSplitter {
     }
 
     private interface IndexedIo {
+
         long apply(int k) throws IOException;
+
     }
 
     /** f(0), ..., f(n - 1), computed on the common pool. */
@@ -237,25 +264,34 @@ public final class CsvSplitter {
             IntStream.range(0, n).parallel().forEach(k -> {
                 try {
                     out[k] = f.apply(k);
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
-        } catch (UncheckedIOException e) {
+        }
+        catch (UncheckedIOException e) {
             throw e.getCause();
         }
         return out;
     }
 
-    /** The cut for the target offset: the first common boundary at or after it, NO_CUT or UNDECIDED. */
+    /**
+     * The cut for the target offset: the first common boundary at or after it, NO_CUT or
+     * UNDECIDED.
+     */
     private static long cutNear(FileChannel ch, long target, long dataStart, long size, byte quote, byte delim,
-                                int maxWindow) throws IOException {
-        // from the byte before the target (a boundary can be the target itself), with the byte before that as context
+            int maxWindow) throws IOException {
+        // from the byte before the target (a boundary can be the target itself), with the
+        // byte before that as context
         long from = Math.max(dataStart, target - 1);
         for (int window = Math.min(FIRST_WINDOW, maxWindow); window <= maxWindow; window *= 4) {
             int len = (int) Math.min(window, size - from);
             byte[] b = new byte[len + 1];
-            b[0] = from == dataStart ? (byte) '\n' : readByte(ch, from - 1); // a virtual line end precedes the data
+            b[0] = from == dataStart ? (byte) '\n' : readByte(ch, from - 1); // a virtual
+                                                                             // line end
+                                                                             // precedes
+                                                                             // the data
             readFully(ch, b, 1, len, from);
             boolean eof = from + len >= size;
             long cut = commonBoundary(b, len + 1, eof, quote, delim);
@@ -279,9 +315,10 @@ public final class CsvSplitter {
     }
 
     /**
-     * The first position of b[1, lim) that every possible walk reaches as a row boundary; NO_CUT when a walk reaches
-     * the end of the file first, UNDECIDED when the window is too small. At b[1] the walk is outside a quoted field,
-     * inside one, or, when b[0] and b[1] are quotes, possibly between the two quotes of an escaped one.
+     * The first position of b[1, lim) that every possible walk reaches as a row boundary;
+     * NO_CUT when a walk reaches the end of the file first, UNDECIDED when the window is
+     * too small. At b[1] the walk is outside a quoted field, inside one, or, when b[0]
+     * and b[1] are quotes, possibly between the two quotes of an escaped one.
      */
     private static long commonBoundary(byte[] b, int lim, boolean eof, byte quote, byte delim) {
         List<Walk> walks = new ArrayList<>(List.of(new Walk(false, 1), new Walk(true, 1)));
@@ -315,6 +352,7 @@ public final class CsvSplitter {
     private static final class Walk {
 
         private int p;
+
         private boolean inQuote;
 
         Walk(boolean inQuote, int p) {
@@ -322,7 +360,10 @@ public final class CsvSplitter {
             this.p = p;
         }
 
-        /** The next row boundary (the position after a line end outside quotes), NO_CUT at the end, UNDECIDED. */
+        /**
+         * The next row boundary (the position after a line end outside quotes), NO_CUT at
+         * the end, UNDECIDED.
+         */
         long next(byte[] b, int lim, boolean eof, byte quote, byte delim) {
             while (p < lim) {
                 byte c = b[p];
@@ -344,20 +385,24 @@ public final class CsvSplitter {
                     byte before = b[p - 1];
                     inQuote = before == delim || before == '\n' || before == '\r';
                     p++;
-                } else if (c == '\n') {
+                }
+                else if (c == '\n') {
                     return ++p;
-                } else if (c == '\r') {
+                }
+                else if (c == '\r') {
                     if (p + 1 >= lim && !eof) {
                         return UNDECIDED;
                     }
                     p += p + 1 < lim && b[p + 1] == '\n' ? 2 : 1;
                     return p;
-                } else {
+                }
+                else {
                     p++;
                 }
             }
             return eof ? NO_CUT : UNDECIDED;
         }
+
     }
 
     private static byte readByte(FileChannel ch, long at) throws IOException {
@@ -376,14 +421,15 @@ public final class CsvSplitter {
     }
 
     /**
-     * Line ends (LF, CR, CRLF) in [s, e), which never splits a CRLF: read in blocks, eight bytes at a time, exact per
-     * byte. (Not memory-mapped: mapped pages would count in the process's resident memory.)
+     * Line ends (LF, CR, CRLF) in [s, e), which never splits a CRLF: read in blocks,
+     * eight bytes at a time, exact per byte. (Not memory-mapped: mapped pages would count
+     * in the process's resident memory.)
      */
     private static long countLines(FileChannel ch, long s, long e) throws IOException {
         byte[] b = new byte[(int) Math.min(COUNT_BUFFER, e - s)];
         long lines = 0;
         boolean crBefore = false; // the byte before the current one is a CR
-        for (long at = s; at < e; ) {
+        for (long at = s; at < e;) {
             int n = (int) Math.min(b.length, e - at);
             readFully(ch, b, 0, n, at);
             at += n;
@@ -404,7 +450,8 @@ public final class CsvSplitter {
                     if (!crBefore) {
                         lines++;
                     }
-                } else if (c == '\r') {
+                }
+                else if (c == '\r') {
                     lines++;
                 }
                 crBefore = c == '\r';
@@ -414,10 +461,12 @@ public final class CsvSplitter {
     }
 
     /**
-     * Boundaries found by a fast scan that only looks at quotes and line breaks (valid without an escape character).
-     * A quote opens a quoted field only at the start of a field, i.e. after the delimiter or at the start of a record;
-     * elsewhere it is literal, as in the pandas tokenizer. Outside quotes every LF, CRLF or CR ends a record (or a
-     * blank line), so a split point is the first line end at or after the target that is followed by more content.
+     * Boundaries found by a fast scan that only looks at quotes and line breaks (valid
+     * without an escape character). A quote opens a quoted field only at the start of a
+     * field, i.e. after the delimiter or at the start of a record; elsewhere it is
+     * literal, as in the pandas tokenizer. Outside quotes every LF, CRLF or CR ends a
+     * record (or a blank line), so a split point is the first line end at or after the
+     * target that is followed by more content.
      */
     static List<ByteRange> scanSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
             throws IOException {
@@ -464,7 +513,8 @@ public final class CsvSplitter {
                     int n = ch.read(ByteBuffer.wrap(b, lim, b.length - lim), readPos);
                     if (n < 0) {
                         eof = true;
-                    } else {
+                    }
+                    else {
                         lim += n;
                         readPos += n;
                     }
@@ -493,7 +543,8 @@ public final class CsvSplitter {
                     line++;
                     lineStart = base + p;
                     ranges.boundary(lineStart, line);
-                } else {
+                }
+                else {
                     p = skip(b, p, lim, quoteMask, cls);
                     if (p >= lim) {
                         continue;
@@ -505,14 +556,17 @@ public final class CsvSplitter {
                     if (c == quote) {
                         if (p + 1 < lim && b[p + 1] == quote) {
                             p += 2;
-                        } else {
+                        }
+                        else {
                             inQuote = false;
                             p++;
                         }
-                    } else if (c == '\n') {
+                    }
+                    else if (c == '\n') {
                         line++;
                         p++;
-                    } else {
+                    }
+                    else {
                         if (p + 1 >= lim || b[p + 1] != '\n') {
                             line++;
                         }
@@ -527,11 +581,17 @@ public final class CsvSplitter {
         return ranges.finish();
     }
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
     private static final long LF = Swar.broadcast('\n');
+
     private static final long CR = Swar.broadcast('\r');
 
-    /** First index in [p, lim) holding the quote, LF or CR, or lim: eight bytes at a time, then byte by byte. */
+    /**
+     * First index in [p, lim) holding the quote, LF or CR, or lim: eight bytes at a time,
+     * then byte by byte.
+     */
     private static int skip(byte[] b, int p, int lim, long quoteMask, byte[] cls) {
         while (p + 8 <= lim) {
             long w = (long) LONG_LE.get(b, p);
@@ -550,4 +610,5 @@ public final class CsvSplitter {
     private static boolean needsLookahead(byte c, boolean inQuote, byte quote) {
         return c == '\r' || (inQuote && c == quote);
     }
+
 }

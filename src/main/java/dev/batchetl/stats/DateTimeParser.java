@@ -1,21 +1,25 @@
 package dev.batchetl.stats;
 
 /**
- * ISO 8601 dates and date-times on bytes: {@code YYYY-MM-DD}, and that followed by {@code T} or a space,
- * {@code HH:MM[:SS[.fraction]]} (up to 9 fraction digits) and an optional zone {@code Z}, {@code ±HH:MM},
- * {@code ±HHMM} or {@code ±HH}. Calendar fields are checked (leap years included). Values with a zone are converted to
- * UTC. Not thread safe: the parsed value is left in fields.
+ * ISO 8601 dates and date-times on bytes: {@code YYYY-MM-DD}, and that followed by
+ * {@code T} or a space, {@code HH:MM[:SS[.fraction]]} (up to 9 fraction digits) and an
+ * optional zone {@code Z}, {@code ±HH:MM}, {@code ±HHMM} or {@code ±HH}. Calendar fields
+ * are checked (leap years included). Values with a zone are converted to UTC. Not thread
+ * safe: the parsed value is left in fields.
  */
 final class DateTimeParser {
 
     static final int NONE = 0;
     static final int DATE = 1;
+
     /** A date-time without a zone. */
     static final int NAIVE = 2;
+
     /** A date-time with a zone, converted to UTC. */
     static final int AWARE = 3;
 
     long epochSecond;
+
     int nano;
 
     private static int d2(byte[] a, int p) {
@@ -76,7 +80,8 @@ final class DateTimeParser {
                 while (p < e && a[p] >= '0' && a[p] <= '9') {
                     if (digits < 9) {
                         frac = frac * 10 + (a[p] - '0');
-                    } else if (digits >= 18) {
+                    }
+                    else if (digits >= 18) {
                         return NONE;
                     }
                     digits++;
@@ -99,27 +104,32 @@ final class DateTimeParser {
         int offset;
         if (a[p] == 'Z' && p + 1 == e) {
             offset = 0;
-        } else if (a[p] == '+' || a[p] == '-') {
+        }
+        else if (a[p] == '+' || a[p] == '-') {
             int sign = a[p] == '-' ? -1 : 1;
             int rest = e - p - 1;
             int oh;
             int om = 0;
             if (rest == 2) {
                 oh = d2(a, p + 1);
-            } else if (rest == 4) {
+            }
+            else if (rest == 4) {
                 oh = d2(a, p + 1);
                 om = d2(a, p + 3);
-            } else if (rest == 5 && a[p + 3] == ':') {
+            }
+            else if (rest == 5 && a[p + 3] == ':') {
                 oh = d2(a, p + 1);
                 om = d2(a, p + 4);
-            } else {
+            }
+            else {
                 return NONE;
             }
             if (oh < 0 || oh > 23 || om < 0 || om > 59) {
                 return NONE;
             }
             offset = sign * (oh * 3600 + om * 60);
-        } else {
+        }
+        else {
             return NONE;
         }
         epochSecond = secs - offset;
@@ -151,7 +161,10 @@ final class DateTimeParser {
         return era * 146097 + doe - 719468;
     }
 
-    /** pandas' rendering of a Timestamp: {@code YYYY-MM-DD HH:MM:SS[.ffffff[fff]]}, {@code +00:00} for UTC values. */
+    /**
+     * pandas' rendering of a Timestamp: {@code YYYY-MM-DD HH:MM:SS[.ffffff[fff]]},
+     * {@code +00:00} for UTC values.
+     */
     static String format(long epochSecond, int nano, boolean dateOnly, boolean utc) {
         java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(epochSecond, nano, java.time.ZoneOffset.UTC);
         String date = String.format("%04d-%02d-%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth());
@@ -159,7 +172,7 @@ final class DateTimeParser {
             return date;
         }
         StringBuilder sb = new StringBuilder(date).append(' ')
-                .append(String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond()));
+            .append(String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond()));
         if (nano != 0) {
             sb.append(nano % 1000 == 0 ? String.format(".%06d", nano / 1000) : String.format(".%09d", nano));
         }
@@ -168,4 +181,5 @@ final class DateTimeParser {
         }
         return sb.toString();
     }
+
 }

@@ -12,19 +12,25 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Mergeable statistics of (part of) a file: constant memory per column, whatever the number of rows. A range of the
- * file is accumulated by {@link CsvRangeReader}; accumulators of consecutive ranges are combined with
- * {@link #merge(FileAccumulator)}; {@link #toBytes()} is a checkpoint that {@link #fromBytes(byte[])} restores.
+ * Mergeable statistics of (part of) a file: constant memory per column, whatever the
+ * number of rows. A range of the file is accumulated by {@link CsvRangeReader};
+ * accumulators of consecutive ranges are combined with {@link #merge(FileAccumulator)};
+ * {@link #toBytes()} is a checkpoint that {@link #fromBytes(byte[])} restores.
  */
 public final class FileAccumulator {
 
     private static final int MAGIC = 0x43535441; // "CSTA"
+
     private static final int VERSION = 6;
 
     private final List<String> names;
+
     final ColumnAccumulator[] cols;
+
     long rows;
+
     long badRows;
+
     long invalidBytes;
 
     public FileAccumulator(List<String> columnNames) {
@@ -53,7 +59,10 @@ public final class FileAccumulator {
         return names;
     }
 
-    /** Adds the statistics of {@code next}, which covers the byte range that follows this one. */
+    /**
+     * Adds the statistics of {@code next}, which covers the byte range that follows this
+     * one.
+     */
     public void merge(FileAccumulator next) {
         Objects.requireNonNull(next, "next");
         if (!names.equals(next.names)) {
@@ -88,7 +97,8 @@ public final class FileAccumulator {
             }
             out.flush();
             return bos.toByteArray();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -121,7 +131,8 @@ public final class FileAccumulator {
                 throw new IllegalArgumentException("trailing bytes in FileAccumulator checkpoint");
             }
             return acc;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalArgumentException("corrupt FileAccumulator checkpoint", e);
         }
     }
@@ -133,4 +144,5 @@ public final class FileAccumulator {
         }
         return new FileStats(rows, cols.length, badRows, invalidBytes, List.copyOf(stats));
     }
+
 }

@@ -10,20 +10,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Exact byte comparison of a field against the NA values. Values of up to 8 bytes are found in a small open-addressing
- * table keyed by the value packed into a little-endian long and its length (one multiplication and, almost always,
- * one probe); longer ones are compared byte by byte, bucketed by length.
+ * Exact byte comparison of a field against the NA values. Values of up to 8 bytes are
+ * found in a small open-addressing table keyed by the value packed into a little-endian
+ * long and its length (one multiplication and, almost always, one probe); longer ones are
+ * compared byte by byte, bucketed by length.
  */
 final class NaMatcher {
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private final long[] packed; // the short NA values, packed
+
     private final byte[] lengths; // their lengths; -1: an empty slot
+
     private final int shift;
+
     private final byte[][][] byLength; // values longer than 8 bytes, by length
-    // bit (b0 << 8 | b1): an NA value starts with the bytes b0 b1, or is the one byte b0 (then b1 = 0)
+
+    // bit (b0 << 8 | b1): an NA value starts with the bytes b0 b1, or is the one byte b0
+    // (then b1 = 0)
     private final long[] firstPairs = new long[1 << 10];
+
     private final boolean plainDecimals;
 
     NaMatcher(Set<String> naValues) {
@@ -41,7 +49,11 @@ final class NaMatcher {
                 shorts++;
             }
         }
-        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(4, shorts * 4) - 1); // at most a quarter full
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(4, shorts * 4) - 1); // at
+                                                                                   // most
+                                                                                   // a
+                                                                                   // quarter
+                                                                                   // full
         plainDecimals = decimals;
         packed = new long[1 << bits];
         lengths = new byte[1 << bits];
@@ -61,7 +73,8 @@ final class NaMatcher {
                 }
                 packed[i] = k;
                 lengths[i] = (byte) b.length;
-            } else {
+            }
+            else {
                 byte[][] old = byLength[b.length];
                 byte[][] grown = old == null ? new byte[1][] : Arrays.copyOf(old, old.length + 1);
                 grown[grown.length - 1] = b;
@@ -96,8 +109,9 @@ final class NaMatcher {
     }
 
     /**
-     * Whether some NA value is a plain decimal ({@link NumberParser#plainDecimal}, e.g. {@code -999}). When none is, a
-     * value that reads as one is no NA value, and the numeric path parses before it checks.
+     * Whether some NA value is a plain decimal ({@link NumberParser#plainDecimal}, e.g.
+     * {@code -999}). When none is, a value that reads as one is no NA value, and the
+     * numeric path parses before it checks.
      */
     boolean anyPlainDecimal() {
         return plainDecimals;
@@ -105,7 +119,8 @@ final class NaMatcher {
 
     boolean matches(byte[] a, int s, int e) {
         int n = e - s;
-        // most values: no NA value starts with their first two bytes (a number such as -5.2 or 15, where -1.#IND and
+        // most values: no NA value starts with their first two bytes (a number such as
+        // -5.2 or 15, where -1.#IND and
         // 1.#QNAN share the first byte)
         if (n > 0) {
             int pair = firstPair(a, s, n);
@@ -137,4 +152,5 @@ final class NaMatcher {
         }
         return false;
     }
+
 }

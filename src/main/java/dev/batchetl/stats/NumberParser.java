@@ -6,8 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Classifies a field the way the pandas C parser does: integer (int64), float, boolean or other. Works on bytes
- * without allocating for the common cases. Not thread safe: the parsed value is left in a field.
+ * Classifies a field the way the pandas C parser does: integer (int64), float, boolean or
+ * other. Works on bytes without allocating for the common cases. Not thread safe: the
+ * parsed value is left in a field.
  */
 final class NumberParser {
 
@@ -16,25 +17,32 @@ final class NumberParser {
     static final int FLOAT = 2;
     static final int TRUE = 3;
     static final int FALSE = 4;
-    /** An integer outside the int64 range: its value is in {@link #bigValue} (and, rounded, in doubleValue). */
+
+    /**
+     * An integer outside the int64 range: its value is in {@link #bigValue} (and,
+     * rounded, in doubleValue).
+     */
     static final int BIGINT = 5;
 
-    private static final double[] POW10 = {
-            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
-            1e19, 1e20, 1e21, 1e22};
+    private static final double[] POW10 = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+            1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 
     /** Value of the last INT result. */
     long longValue;
+
     /** Value of the last FLOAT result (and of a BIGINT result, rounded). */
     double doubleValue;
+
     /** Value of the last BIGINT result. */
     java.math.BigInteger bigValue;
+
     /**
-     * Whether the last INT or FLOAT result was written the one way that its value is: an integer of at most 18 digits
-     * without '+', leading zeros or "-0"; or a decimal with digits on both sides of the point, no '+', exponent or
-     * leading zero before it, no trailing zero after it and at most 15 significant digits. Distinct such texts have
-     * distinct values (the float ones are never integers, and 15 digits survive rounding to a double), so their
-     * text and their value can be counted as one.
+     * Whether the last INT or FLOAT result was written the one way that its value is: an
+     * integer of at most 18 digits without '+', leading zeros or "-0"; or a decimal with
+     * digits on both sides of the point, no '+', exponent or leading zero before it, no
+     * trailing zero after it and at most 15 significant digits. Distinct such texts have
+     * distinct values (the float ones are never integers, and 15 digits survive rounding
+     * to a double), so their text and their value can be counted as one.
      */
     boolean canonical;
 
@@ -102,7 +110,8 @@ final class NumberParser {
             }
             if (intDigits <= 18) {
                 longValue = neg ? -v : v;
-                canonical = numStart == s && q == e && c != '+' && (intDigits == 1 ? !(neg && v == 0) : a[intStart] != '0');
+                canonical = numStart == s && q == e && c != '+'
+                        && (intDigits == 1 ? !(neg && v == 0) : a[intStart] != '0');
                 return INT;
             }
             return longInteger(a, numStart, q);
@@ -146,7 +155,8 @@ final class NumberParser {
             }
             exp10 += eneg ? -ev : ev;
         }
-        // Clinger's fast path: mantissa and power of ten both exact in a double, one correctly rounded operation.
+        // Clinger's fast path: mantissa and power of ten both exact in a double, one
+        // correctly rounded operation.
         if (digits <= 18 && v <= (1L << 53)) {
             if (v == 0) {
                 doubleValue = neg ? -0.0 : 0.0;
@@ -160,21 +170,21 @@ final class NumberParser {
             if (exp10 < 0 && exp10 >= -22) {
                 double x = v / POW10[-exp10];
                 doubleValue = neg ? -x : x;
-                canonical = !exponent && fracDigits > 0 && intDigits > 0 && numStart == s
-                        && q == e && c != '+' && (intDigits == 1 || a[intStart] != '0') && a[q - 1] != '0'
-                        && v < 1_000_000_000_000_000L;
+                canonical = !exponent && fracDigits > 0 && intDigits > 0 && numStart == s && q == e && c != '+'
+                        && (intDigits == 1 || a[intStart] != '0') && a[q - 1] != '0' && v < 1_000_000_000_000_000L;
                 return FLOAT;
             }
         }
         doubleValue = Double.parseDouble(ascii(a, numStart, q));
-        // a decimal beyond the double range is no number to pandas (its parser reports the overflow): text
+        // a decimal beyond the double range is no number to pandas (its parser reports
+        // the overflow): text
         return Double.isInfinite(doubleValue) ? NONE : FLOAT;
     }
 
     /**
-     * The common case in one 8-byte read: an optional sign, then at most 8 bytes of digits with at most one point
-     * between digits, and nothing else; UNHANDLED otherwise (the general path decides). Same results as the general
-     * path.
+     * The common case in one 8-byte read: an optional sign, then at most 8 bytes of
+     * digits with at most one point between digits, and nothing else; UNHANDLED otherwise
+     * (the general path decides). Same results as the general path.
      */
     int shortDecimal(byte[] a, int s, int e) {
         byte c = a[s];
@@ -193,23 +203,26 @@ final class NumberParser {
             canonical = c != '+' && (len == 1 ? !(neg && v == 0) : (x & 0xFF) != 0);
             return INT;
         }
-        int k = Long.numberOfTrailingZeros(bad) >>> 3; // the first byte that is not a digit: the point?
+        int k = Long.numberOfTrailingZeros(bad) >>> 3; // the first byte that is not a
+                                                       // digit: the point?
         if (k == 0 || k == len - 1 || a[p + k] != '.' || (bad & ~(0xF0L << (8 * k))) != 0) {
             return UNHANDLED;
         }
         long low = (1L << (8 * k)) - 1;
-        long v = digitValue((x & low) | ((x >>> 8) & ~low), len - 1); // the digits without the point
+        long v = digitValue((x & low) | ((x >>> 8) & ~low), len - 1); // the digits
+                                                                      // without the point
         int frac = len - 1 - k;
-        double d = v == 0 ? 0.0 : v / POW10[frac]; // v < 10^8 and 10^frac are exact: one correctly rounded division
+        double d = v == 0 ? 0.0 : v / POW10[frac]; // v < 10^8 and 10^frac are exact: one
+                                                   // correctly rounded division
         doubleValue = neg ? -d : d;
         canonical = v != 0 && c != '+' && (k == 1 || (x & 0xFF) != 0) && a[e - 1] != '0';
         return FLOAT;
     }
 
     /**
-     * A plain decimal of up to 16 bytes: {@link #shortDecimal} for up to 8, then two 8-byte reads for 9 to 16 (an
-     * optional sign, then digits with at most one point between digits); UNHANDLED otherwise. Same results as the
-     * general path.
+     * A plain decimal of up to 16 bytes: {@link #shortDecimal} for up to 8, then two
+     * 8-byte reads for 9 to 16 (an optional sign, then digits with at most one point
+     * between digits); UNHANDLED otherwise. Same results as the general path.
      */
     int plainDecimal(byte[] a, int s, int e) {
         int r = shortDecimal(a, s, e);
@@ -244,8 +257,13 @@ final class NumberParser {
             return UNHANDLED;
         }
         int frac = len - 1 - k;
-        long v = digits(x0, x1, 0, k) * POW10L16[frac] + digits(x0, x1, k + 1, len); // at most 15 digits: exact
-        double d = v / POW10[frac]; // v < 2^53 and 10^frac exact: one correctly rounded division
+        long v = digits(x0, x1, 0, k) * POW10L16[frac] + digits(x0, x1, k + 1, len); // at
+                                                                                     // most
+                                                                                     // 15
+                                                                                     // digits:
+                                                                                     // exact
+        double d = v / POW10[frac]; // v < 2^53 and 10^frac exact: one correctly rounded
+                                    // division
         doubleValue = neg ? -d : d;
         canonical = v != 0 && c != '+' && (k == 1 || (x0 & 0xFF) != 0) && a[e - 1] != '0';
         return FLOAT;
@@ -255,18 +273,22 @@ final class NumberParser {
     private static final long ZEROS = 0x3030303030303030L;
 
     /**
-     * The bytes of x (each a byte xor '0') that are not digits, flagged in their high nibble: a byte is a digit iff
-     * both x and x + 6 have a zero high nibble there. The lowest flag is exact (a carry only runs from a non-digit).
+     * The bytes of x (each a byte xor '0') that are not digits, flagged in their high
+     * nibble: a byte is a digit iff both x and x + 6 have a zero high nibble there. The
+     * lowest flag is exact (a carry only runs from a non-digit).
      */
     private static long nonDigits(long x) {
         return (x | (x + 0x0606060606060606L)) & 0xF0F0F0F0F0F0F0F0L;
     }
 
-    private static final long[] POW10L16 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+    private static final long[] POW10L16 = { 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
             100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
-            100_000_000_000_000L, 1_000_000_000_000_000L};
+            100_000_000_000_000L, 1_000_000_000_000_000L };
 
-    /** The value of the digits (0..9 each) at byte positions [from, to) of the 16 bytes x0, x1; to - from <= 16. */
+    /**
+     * The value of the digits (0..9 each) at byte positions [from, to) of the 16 bytes
+     * x0, x1; to - from <= 16.
+     */
     private static long digits(long x0, long x1, int from, int to) {
         if (from == to) {
             return 0;
@@ -280,18 +302,24 @@ final class NumberParser {
         return digitValue(x0 >>> (8 * from), 8 - from) * POW10L16[to - 8] + digitValue(x1, to - 8);
     }
 
-    /** The value of the k (1..8) digits (0..9 each) in the low bytes of x, the first in the lowest byte. */
+    /**
+     * The value of the k (1..8) digits (0..9 each) in the low bytes of x, the first in
+     * the lowest byte.
+     */
     private static long digitValue(long x, int k) {
-        // first digit in the lowest byte: shift the k digits to the top, zeros (leading zeros) below
+        // first digit in the lowest byte: shift the k digits to the top, zeros (leading
+        // zeros) below
         long d = x << (8 * (8 - k));
         d = (d * 10 + (d >>> 8)) & 0x00FF00FF00FF00FFL;
         d = (d * 100 + (d >>> 16)) & 0x0000FFFF0000FFFFL;
         return (d * 10000 + (d >>> 32)) & 0x00000000FFFFFFFFL;
     }
 
-    private static final long[] POW10L = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
-            100_000_000L};
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long[] POW10L = { 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L };
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     /** Value of the digits of the last {@link #digitRun} call. */
     private long lastRun;
@@ -300,8 +328,9 @@ final class NumberParser {
     private long acc;
 
     /**
-     * Appends the run of ASCII digits at a[p, q) to {@code v} (v * 10^k + digits, exact while at most 18 digits were
-     * accumulated in all), leaving the value in {@link #acc}; returns the index after the run.
+     * Appends the run of ASCII digits at a[p, q) to {@code v} (v * 10^k + digits, exact
+     * while at most 18 digits were accumulated in all), leaving the value in
+     * {@link #acc}; returns the index after the run.
      */
     private int digits(byte[] a, int p, int q, long v) {
         for (;;) {
@@ -328,8 +357,9 @@ final class NumberParser {
     }
 
     /**
-     * Length (0..8) of the run of ASCII digits at a[p, q) within the next eight bytes, leaving their value in lastRun;
-     * -1 when fewer than eight bytes of the array are left (the caller goes on one digit at a time).
+     * Length (0..8) of the run of ASCII digits at a[p, q) within the next eight bytes,
+     * leaving their value in lastRun; -1 when fewer than eight bytes of the array are
+     * left (the caller goes on one digit at a time).
      */
     private int digitRun(byte[] a, int p, int q) {
         if (p + 8 > a.length) {
@@ -355,7 +385,8 @@ final class NumberParser {
         try {
             longValue = Long.parseLong(text);
             return INT;
-        } catch (NumberFormatException tooBig) {
+        }
+        catch (NumberFormatException tooBig) {
             bigValue = new java.math.BigInteger(text);
             doubleValue = bigValue.doubleValue();
             return Double.isInfinite(doubleValue) ? NONE : BIGINT;
@@ -378,7 +409,8 @@ final class NumberParser {
         if (p != s) {
             return NONE;
         }
-        // pandas accepts its true/false values and, failing those, any capitalisation of true/false
+        // pandas accepts its true/false values and, failing those, any capitalisation of
+        // true/false
         if (n == 4 && equalsIgnoreCase(a, s, "true")) {
             return TRUE;
         }
@@ -404,4 +436,5 @@ final class NumberParser {
     private static String ascii(byte[] a, int s, int e) {
         return new String(a, s, e - s, StandardCharsets.ISO_8859_1);
     }
+
 }

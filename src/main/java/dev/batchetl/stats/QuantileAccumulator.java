@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Quartiles of a numeric column, interpolated linearly between order statistics as pandas' {@code quantile()} does:
- * exact (a value-to-count table) while at most {@link #EXACT_LIMIT} distinct values were seen, then from a
- * {@link LogHistogram} (each order statistic within 1% of its true value). Both states depend only on the multiset of
- * values, so merged, split and resumed reads give identical results. Mergeable; constant memory.
+ * Quartiles of a numeric column, interpolated linearly between order statistics as
+ * pandas' {@code quantile()} does: exact (a value-to-count table) while at most
+ * {@link #EXACT_LIMIT} distinct values were seen, then from a {@link LogHistogram} (each
+ * order statistic within 1% of its true value). Both states depend only on the multiset
+ * of values, so merged, split and resumed reads give identical results. Mergeable;
+ * constant memory.
  */
 final class QuantileAccumulator {
 
@@ -17,8 +19,11 @@ final class QuantileAccumulator {
 
     // open addressing on the value's bits; counts[i] == 0: empty slot
     private long[] keys = new long[16];
+
     private long[] counts = new long[16];
+
     private int size;
+
     private LogHistogram hist;
 
     void add(double x) {
@@ -40,7 +45,8 @@ final class QuantileAccumulator {
                 size++;
                 if (size > EXACT_LIMIT) {
                     toSketch();
-                } else if (size * 2 > keys.length) {
+                }
+                else if (size * 2 > keys.length) {
                     rehash();
                 }
                 return;
@@ -89,7 +95,8 @@ final class QuantileAccumulator {
                 if (o.counts[i] != 0) {
                     if (hist != null) {
                         hist.add(Double.longBitsToDouble(o.keys[i]), o.counts[i]);
-                    } else {
+                    }
+                    else {
                         addCount(Double.longBitsToDouble(o.keys[i]), o.counts[i]);
                     }
                 }
@@ -134,7 +141,8 @@ final class QuantileAccumulator {
         }
         double[] out = new double[qs.length];
         for (int k = 0; k < qs.length; k++) {
-            // pandas / numpy 'linear': position h = (N - 1) q between order statistics floor(h) and floor(h) + 1
+            // pandas / numpy 'linear': position h = (N - 1) q between order statistics
+            // floor(h) and floor(h) + 1
             double h = (total - 1) * qs[k];
             long lo = (long) Math.floor(h);
             double frac = h - lo;
@@ -145,8 +153,9 @@ final class QuantileAccumulator {
     }
 
     /**
-     * numpy's linear interpolation between neighbouring order statistics a <= b at t in [0, 1), in its own order of
-     * operations, so that results agree to the last bit and NaN where numpy's is NaN (an infinite neighbour: inf * 0).
+     * numpy's linear interpolation between neighbouring order statistics a <= b at t in
+     * [0, 1), in its own order of operations, so that results agree to the last bit and
+     * NaN where numpy's is NaN (an infinite neighbour: inf * 0).
      */
     static double lerp(double a, double b, double t) {
         double diff = b - a;
@@ -171,7 +180,8 @@ final class QuantileAccumulator {
             int mid = (lo + hi) >>> 1;
             if (cum[mid] > r) {
                 hi = mid;
-            } else {
+            }
+            else {
                 lo = mid + 1;
             }
         }
@@ -185,7 +195,7 @@ final class QuantileAccumulator {
             int n = 0;
             for (int i = 0; i < keys.length; i++) {
                 if (counts[i] != 0) {
-                    entries[n++] = new long[] {keys[i], counts[i]};
+                    entries[n++] = new long[] { keys[i], counts[i] };
                 }
             }
             Arrays.sort(entries, (x, y) -> Long.compare(x[0], y[0]));
@@ -194,7 +204,8 @@ final class QuantileAccumulator {
                 out.writeLong(entry[0]);
                 out.writeLong(entry[1]);
             }
-        } else {
+        }
+        else {
             out.writeInt(-1);
             hist.write(out);
         }
@@ -208,11 +219,13 @@ final class QuantileAccumulator {
                 long bits = in.readLong();
                 q.addCount(Double.longBitsToDouble(bits), in.readLong());
             }
-        } else {
+        }
+        else {
             q.hist = LogHistogram.read(in);
             q.keys = null;
             q.counts = null;
         }
         return q;
     }
+
 }

@@ -22,7 +22,10 @@ import static dev.batchetl.fetch.DownloaderTest.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** Idle timeout, gzip, conditional requests and the limits of {@link FetchLimits}, against a real local server. */
+/**
+ * Idle timeout, gzip, conditional requests and the limits of {@link FetchLimits}, against
+ * a real local server.
+ */
 class DownloaderLimitsTest {
 
     private static final DownloadSettings FAST = new DownloadSettings(Duration.ofSeconds(2), Duration.ofSeconds(20), 3,
@@ -141,8 +144,8 @@ class DownloaderLimitsTest {
         server.redirect("/hop2.csv", 307, "/end.csv");
         server.redirect("/loop-a.csv", 302, "/loop-b.csv");
         server.redirect("/loop-b.csv", 302, "/loop-a.csv");
-        Downloader downloader = downloader(new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 3, 16, 0,
-                List.of(), List.of()));
+        Downloader downloader = downloader(
+                new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 3, 16, 0, List.of(), List.of()));
 
         downloader.fetch(server.uri("/hop1.csv"), null, target("hop.csv"));
         FetchException loop = failure(() -> downloader.fetch(server.uri("/loop-a.csv"), null, target("loop.csv")));
@@ -158,10 +161,10 @@ class DownloaderLimitsTest {
     void onlyAllowedHostsAreFetchedOnEveryHop() throws Exception {
         server.serve("/data.csv", randomBytes(100, 7));
         server.redirect("/away.csv", 302, "http://localhost:" + server.port() + "/data.csv");
-        Downloader downloader = downloader(new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 16, 0,
-                List.of("127.0.0.1"), List.of()));
-        Downloader other = downloader(new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 16, 0,
-                List.of("*.example.org"), List.of()));
+        Downloader downloader = downloader(
+                new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 16, 0, List.of("127.0.0.1"), List.of()));
+        Downloader other = downloader(
+                new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 16, 0, List.of("*.example.org"), List.of()));
 
         downloader.fetch(server.uri("/data.csv"), null, target("data.csv"));
         FetchException away = failure(() -> downloader.fetch(server.uri("/away.csv"), null, target("away.csv")));
@@ -181,14 +184,14 @@ class DownloaderLimitsTest {
         Files.writeString(outside.resolve("secret.csv"), "s\n1\n");
         Files.createSymbolicLink(root.resolve("link.csv"), outside.resolve("secret.csv"));
         Path out = Files.createDirectories(dir.resolve("out"));
-        Downloader downloader = downloader(new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 16, 0,
-                List.of(), List.of(root)));
+        Downloader downloader = downloader(
+                new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 16, 0, List.of(), List.of(root)));
 
         downloader.fetch(root.resolve("in.csv").toUri(), null, out.resolve("in.csv"));
-        FetchException secret = failure(() -> downloader.fetch(outside.resolve("secret.csv").toUri(), null,
-                out.resolve("secret.csv")));
-        FetchException link = failure(() -> downloader.fetch(root.resolve("link.csv").toUri(), null,
-                out.resolve("link.csv")));
+        FetchException secret = failure(
+                () -> downloader.fetch(outside.resolve("secret.csv").toUri(), null, out.resolve("secret.csv")));
+        FetchException link = failure(
+                () -> downloader.fetch(root.resolve("link.csv").toUri(), null, out.resolve("link.csv")));
 
         assertThat(secret.reason()).startsWith("outside the folders file: sources may read (file-roots): ");
         assertThat(link.reason()).startsWith("outside the folders file: sources may read (file-roots): ");
@@ -212,8 +215,8 @@ class DownloaderLimitsTest {
         assertThat(second.sha256()).isEqualTo(sha256(body));
         assertThat(Files.readAllBytes(target("c.csv"))).isEqualTo(body);
         assertThat(server.requestHeader("/c.csv", "If-None-Match")).containsExactly(null, first.etag());
-        assertThat(server.requestHeader("/c.csv", "If-Modified-Since"))
-            .containsExactly(null, TestHttpServer.LAST_MODIFIED);
+        assertThat(server.requestHeader("/c.csv", "If-Modified-Since")).containsExactly(null,
+                TestHttpServer.LAST_MODIFIED);
     }
 
     @Test
@@ -232,7 +235,8 @@ class DownloaderLimitsTest {
         assertThat(second.notModified()).isFalse();
         assertThat(second.httpStatus()).isEqualTo(200);
         assertThat(Files.readAllBytes(target("c.csv"))).isEqualTo(body);
-        // the conditional request got a 304, the local file did not match, so the whole body was asked for
+        // the conditional request got a 304, the local file did not match, so the whole
+        // body was asked for
         assertThat(server.requestHeader("/c.csv", "If-None-Match")).containsExactly(null, first.etag(), null);
     }
 
@@ -242,15 +246,15 @@ class DownloaderLimitsTest {
         for (int i = 0; i < 12; i++) {
             server.serve("/f" + i + ".csv", randomBytes(1000, i));
         }
-        Downloader downloader = downloader(new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 3, 0,
-                List.of(), List.of()));
+        Downloader downloader = downloader(
+                new FetchLimits(Duration.ofSeconds(5), Long.MAX_VALUE, 5, 3, 0, List.of(), List.of()));
         ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             List<Future<FetchOutcome>> results = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 int n = i;
-                results.add(pool.submit(() -> downloader.fetch(server.uri("/f" + n + ".csv"), null,
-                        target("f" + n + ".csv"))));
+                results.add(pool
+                    .submit(() -> downloader.fetch(server.uri("/f" + n + ".csv"), null, target("f" + n + ".csv"))));
             }
             for (Future<FetchOutcome> result : results) {
                 result.get();

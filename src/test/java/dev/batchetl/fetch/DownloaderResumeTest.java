@@ -22,20 +22,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Resuming cut-off downloads with Range requests. The evidence is what the server received (its Range headers)
- * and the bytes on disk; a "process" that was killed mid-download is played by a downloader with a single
- * attempt whose response is cut, which leaves the part file and its resume data behind exactly as a kill would.
- * The resume data is an attribute of the part file where the file system holds one; {@link DownloaderResumeSidecarTest} runs the
- * same tests with the sidecar files that a file system without attributes gets.
+ * Resuming cut-off downloads with Range requests. The evidence is what the server
+ * received (its Range headers) and the bytes on disk; a "process" that was killed
+ * mid-download is played by a downloader with a single attempt whose response is cut,
+ * which leaves the part file and its resume data behind exactly as a kill would. The
+ * resume data is an attribute of the part file where the file system holds one;
+ * {@link DownloaderResumeSidecarTest} runs the same tests with the sidecar files that a
+ * file system without attributes gets.
  */
 class DownloaderResumeTest {
 
     private static final DownloadSettings FAST = new DownloadSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), 3,
             Duration.ofMillis(10), 2.0, Duration.ofMillis(100));
-    private static final DownloadSettings ONE_SHOT = new DownloadSettings(Duration.ofSeconds(2),
-            Duration.ofSeconds(10), 1, Duration.ofMillis(10), 2.0, Duration.ofMillis(100));
+
+    private static final DownloadSettings ONE_SHOT = new DownloadSettings(Duration.ofSeconds(2), Duration.ofSeconds(10),
+            1, Duration.ofMillis(10), 2.0, Duration.ofMillis(100));
 
     private static final String V1 = "\"v1\"";
+
     private static final String V2 = "\"v2\"";
 
     @TempDir
@@ -43,10 +47,14 @@ class DownloaderResumeTest {
 
     @RegisterExtension
     final TestHttpServer server = TestHttpServer.start();
+
     @AutoClose
     final Downloader downloader = downloader(FAST);
 
-    /** Whether the downloaders under test keep resume data in attributes (where the file system holds them). */
+    /**
+     * Whether the downloaders under test keep resume data in attributes (where the file
+     * system holds them).
+     */
     boolean attributes() {
         return true;
     }
@@ -55,7 +63,9 @@ class DownloaderResumeTest {
         return new Downloader(settings, FetchLimits.none(), attributes());
     }
 
-    /** Whether a part file here keeps its resume data in an attribute, or in a sidecar. */
+    /**
+     * Whether a part file here keeps its resume data in an attribute, or in a sidecar.
+     */
     private boolean inAttribute() throws IOException {
         return attributes() && CompletionRecordTest.attributesHeldIn(dir);
     }
@@ -65,7 +75,8 @@ class DownloaderResumeTest {
         if (inAttribute()) {
             assertThat(filesInDir()).containsExactly(part(name));
             assertThat(UserAttributes.read(part(name), Resume.ATTRIBUTE)).isNotNull();
-        } else {
+        }
+        else {
             assertThat(filesInDir()).containsExactly(part(name), sidecar(name));
         }
     }
@@ -98,7 +109,10 @@ class DownloaderResumeTest {
         return catchThrowableOfType(FetchException.class, call::call);
     }
 
-    /** What a process killed after {@code cut} bytes leaves behind: a part file and its resume data. */
+    /**
+     * What a process killed after {@code cut} bytes leaves behind: a part file and its
+     * resume data.
+     */
     private void leaveCutDownload(String path, String name, int cut, int bodyLength) throws IOException {
         server.cutFirst(path, 1, cut);
         try (Downloader killed = downloader(ONE_SHOT)) {
@@ -161,7 +175,8 @@ class DownloaderResumeTest {
 
         FetchOutcome outcome = downloader.fetch(server.uri("/data.csv"), sha256(changed), target("data.csv"));
 
-        // the resume was asked for, the If-Range with the old ETag no longer matched: the whole new body came
+        // the resume was asked for, the If-Range with the old ETag no longer matched: the
+        // whole new body came
         assertThat(server.rangeHeaders("/data.csv")).containsExactly(null, "bytes=" + cut + "-");
         assertThat(outcome.httpStatus()).isEqualTo(200);
         assertThat(outcome.etag()).isEqualTo(V2);
@@ -195,7 +210,8 @@ class DownloaderResumeTest {
 
         FetchOutcome outcome = downloader.fetch(server.uri("/plain.csv"), null, target("plain.csv"));
 
-        // a resume was tried; the server ignored the Range header and sent everything, which replaced the part
+        // a resume was tried; the server ignored the Range header and sent everything,
+        // which replaced the part
         assertThat(server.rangeHeaders("/plain.csv")).containsExactly(null, "bytes=" + cut + "-");
         assertThat(outcome.httpStatus()).isEqualTo(200);
         assertThat(outcome.attempts()).isEqualTo(2);
@@ -268,7 +284,8 @@ class DownloaderResumeTest {
         int cut = 150_000;
         server.serveRanged("/data.csv", old, V1);
         leaveCutDownload("/data.csv", "data.csv", cut, old.length);
-        // a server that changed the body but not the ETag: the range now lies beyond the end (416)
+        // a server that changed the body but not the ETag: the range now lies beyond the
+        // end (416)
         server.serveRanged("/data.csv", shorter, V1);
 
         FetchOutcome outcome = downloader.fetch(server.uri("/data.csv"), null, target("data.csv"));
@@ -287,7 +304,8 @@ class DownloaderResumeTest {
         int cut = 150_000;
         server.serveRanged("/data.csv", old, V1);
         leaveCutDownload("/data.csv", "data.csv", cut, old.length);
-        // same ETag, other length: the 206's Content-Range total differs from the recorded length
+        // same ETag, other length: the 206's Content-Range total differs from the
+        // recorded length
         server.serveRanged("/data.csv", longer, V1);
 
         FetchOutcome outcome = downloader.fetch(server.uri("/data.csv"), null, target("data.csv"));
@@ -318,7 +336,7 @@ class DownloaderResumeTest {
         byte[] body = randomBytes(200_000, 37);
         server.serveRanged("/data.csv", body, V1);
         server.cutFirst("/data.csv", 1, 90_000);
-        String wrong = sha256(new byte[] {1});
+        String wrong = sha256(new byte[] { 1 });
 
         FetchException e = failure(() -> downloader.fetch(server.uri("/data.csv"), wrong, target("data.csv")));
 
@@ -356,4 +374,5 @@ class DownloaderResumeTest {
         assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(local);
         assertThat(filesInDir()).containsExactly(target("data.csv"), sourceDir);
     }
+
 }

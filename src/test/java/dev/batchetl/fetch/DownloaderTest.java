@@ -38,6 +38,7 @@ class DownloaderTest {
 
     @RegisterExtension
     final TestHttpServer server = TestHttpServer.start();
+
     @AutoClose
     final Downloader downloader = new Downloader(FAST);
 
@@ -93,7 +94,8 @@ class DownloaderTest {
                 + " listing or an error page?");
         assertThat(e.transientFailure()).isFalse();
         assertThat(target("data.csv")).doesNotExist();
-        // the same page saved under a name that is not CSV is not the statistics' business
+        // the same page saved under a name that is not CSV is not the statistics'
+        // business
         downloader.fetch(server.uri("/data/"), null, target("index.html"));
         assertThat(target("index.html")).hasBinaryContent(listing);
     }
@@ -192,7 +194,7 @@ class DownloaderTest {
     void checksumMismatchFailsAtOnceWithoutFile() throws Exception {
         byte[] body = randomBytes(2000, 5);
         server.serve("/a.csv", body);
-        String wrong = sha256(new byte[] {1, 2, 3});
+        String wrong = sha256(new byte[] { 1, 2, 3 });
 
         FetchException e = failure(() -> downloader.fetch(server.uri("/a.csv"), wrong, target("a.csv")));
 
@@ -258,9 +260,11 @@ class DownloaderTest {
             for (Future<FetchOutcome> future : futures) {
                 assertThat(future.get().attempts()).isEqualTo(1);
             }
-            // with 300 ms before each response, downloads that overlap show up at the server at the same time
+            // with 300 ms before each response, downloads that overlap show up at the
+            // server at the same time
             assertThat(server.maxConcurrentRequests()).isGreaterThan(1);
-        } finally {
+        }
+        finally {
             pool.shutdownNow();
         }
         for (int i = 0; i < count; i++) {
@@ -284,7 +288,8 @@ class DownloaderTest {
             for (Future<FetchOutcome> future : futures) {
                 assertThat(future.get().sha256()).isEqualTo(sha256(body));
             }
-        } finally {
+        }
+        finally {
             pool.shutdownNow();
         }
         assertThat(Files.readAllBytes(target)).isEqualTo(body);
@@ -326,8 +331,8 @@ class DownloaderTest {
     void retryAfterIsHonoured() throws Exception {
         byte[] body = randomBytes(100, 13);
         server.retryAfter("/busy.csv", body, 1);
-        try (Downloader patient = new Downloader(new DownloadSettings(Duration.ofSeconds(2), Duration.ofSeconds(10),
-                3, Duration.ofMillis(10), 2.0, Duration.ofSeconds(5)))) {
+        try (Downloader patient = new Downloader(new DownloadSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), 3,
+                Duration.ofMillis(10), 2.0, Duration.ofSeconds(5)))) {
 
             FetchOutcome outcome = patient.fetch(server.uri("/busy.csv"), null, target("busy.csv"));
 
@@ -346,16 +351,18 @@ class DownloaderTest {
         FetchOutcome outcome = downloader.fetch(server.uri("/busy.csv"), null, target("busy.csv"));
 
         assertThat(outcome.attempts()).isEqualTo(2);
-        // the server asked for an hour; the wait was capped at maxBackoff (a minute is far more than that cap)
+        // the server asked for an hour; the wait was capped at maxBackoff (a minute is
+        // far more than that cap)
         assertThat(outcome.elapsed()).isLessThan(Duration.ofMinutes(1));
     }
 
     @Test
     void stalledBodyTimesOut() throws IOException {
         server.stall("/slow.csv", randomBytes(10_000, 15), 2000, Duration.ofSeconds(5));
-        try (Downloader impatient = new Downloader(new DownloadSettings(Duration.ofSeconds(2),
-                Duration.ofMillis(500), 1, Duration.ofMillis(10), 2.0, Duration.ofMillis(100)))) {
-            // the server stalls 5 s mid-body and then completes it: only the 500 ms attempt limit can fail this
+        try (Downloader impatient = new Downloader(new DownloadSettings(Duration.ofSeconds(2), Duration.ofMillis(500),
+                1, Duration.ofMillis(10), 2.0, Duration.ofMillis(100)))) {
+            // the server stalls 5 s mid-body and then completes it: only the 500 ms
+            // attempt limit can fail this
             FetchException e = failure(() -> impatient.fetch(server.uri("/slow.csv"), null, target("slow.csv")));
 
             assertThat(e.reason()).isEqualTo("timeout: body incomplete after 2000 bytes");
@@ -369,8 +376,8 @@ class DownloaderTest {
     void slowResponseHeadersTimeOut() throws IOException {
         server.serve("/late.csv", randomBytes(10, 16));
         server.latency(Duration.ofSeconds(3));
-        try (Downloader impatient = new Downloader(new DownloadSettings(Duration.ofSeconds(2),
-                Duration.ofMillis(300), 1, Duration.ofMillis(10), 2.0, Duration.ofMillis(100)))) {
+        try (Downloader impatient = new Downloader(new DownloadSettings(Duration.ofSeconds(2), Duration.ofMillis(300),
+                1, Duration.ofMillis(10), 2.0, Duration.ofMillis(100)))) {
 
             FetchException e = failure(() -> impatient.fetch(server.uri("/late.csv"), null, target("late.csv")));
 
@@ -401,10 +408,9 @@ class DownloaderTest {
     void clientErrorsOtherThan408And429AreNotRetried() throws IOException {
         server.status("/forbidden.csv", 403);
         server.status("/teapot.csv", 418);
-        server.flaky("/timeout.csv", new byte[] {1}, 1, 408);
+        server.flaky("/timeout.csv", new byte[] { 1 }, 1, 408);
 
-        FetchException forbidden = failure(() -> downloader.fetch(server.uri("/forbidden.csv"), null,
-                target("f.csv")));
+        FetchException forbidden = failure(() -> downloader.fetch(server.uri("/forbidden.csv"), null, target("f.csv")));
         FetchException teapot = failure(() -> downloader.fetch(server.uri("/teapot.csv"), null, target("t.csv")));
 
         assertThat(forbidden.reason()).isEqualTo("HTTP 403 Forbidden");
@@ -413,14 +419,15 @@ class DownloaderTest {
         assertThat(server.requests("/teapot.csv")).isEqualTo(1);
         try {
             assertThat(downloader.fetch(server.uri("/timeout.csv"), null, target("r.csv")).attempts()).isEqualTo(2);
-        } catch (FetchException e) {
+        }
+        catch (FetchException e) {
             throw new AssertionError(e.reason(), e);
         }
     }
 
     @Test
     void missingTargetFolderIsReported() {
-        server.serve("/a.csv", new byte[] {1});
+        server.serve("/a.csv", new byte[] { 1 });
         Path target = dir.resolve("no/such/folder/a.csv").toAbsolutePath();
 
         FetchException e = failure(() -> downloader.fetch(server.uri("/a.csv"), null, target));
@@ -428,4 +435,5 @@ class DownloaderTest {
         assertThat(e.reason()).isEqualTo("no such folder: " + target.getParent());
         assertThat(e.transientFailure()).isFalse();
     }
+
 }

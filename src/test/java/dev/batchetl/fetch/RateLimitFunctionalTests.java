@@ -20,89 +20,94 @@ import static dev.batchetl.fetch.DownloaderTest.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Key {@code rate-limit} through the whole job: the fetch step cannot take less time than the limit allows.
+ * Key {@code rate-limit} through the whole job: the fetch step cannot take less time than
+ * the limit allows.
  *
- * <p>The bound, from {@link RateLimiter}: a token bucket of {@code rate} tokens a second with a capacity of one
- * second ({@code rate} tokens), full when the step's downloader is made (before the step starts). Every body byte is
- * paid for before it is written, and a download waits until the bucket is out of debt, so when the last download
- * ends the bucket is not in debt. Whatever came in by then is at most the initial capacity plus what the elapsed
- * time refilled: {@code total <= rate + rate * elapsed}, so {@code elapsed >= total / rate - 1 s}.
+ * <p>
+ * The bound, from {@link RateLimiter}: a token bucket of {@code rate} tokens a second
+ * with a capacity of one second ({@code rate} tokens), full when the step's downloader is
+ * made (before the step starts). Every body byte is paid for before it is written, and a
+ * download waits until the bucket is out of debt, so when the last download ends the
+ * bucket is not in debt. Whatever came in by then is at most the initial capacity plus
+ * what the elapsed time refilled: {@code total <= rate + rate * elapsed}, so
+ * {@code elapsed >= total / rate - 1 s}.
  */
 class RateLimitFunctionalTests {
 
-	private static final int FILES = 4;
+    private static final int FILES = 4;
 
-	private static final int FILE_SIZE = 768 * 1024;
+    private static final int FILE_SIZE = 768 * 1024;
 
-	/** {@code rate-limit=1MB}: sizes count in powers of 1024. */
-	private static final long RATE = 1024 * 1024;
+    /** {@code rate-limit=1MB}: sizes count in powers of 1024. */
+    private static final long RATE = 1024 * 1024;
 
-	@TempDir
-	Path work;
+    @TempDir
+    Path work;
 
-	@RegisterExtension
-	final TestHttpServer server = TestHttpServer.start();
+    @RegisterExtension
+    final TestHttpServer server = TestHttpServer.start();
 
-	private final JdbcTemplate jdbc = TestDatabase.jdbc();
+    private final JdbcTemplate jdbc = TestDatabase.jdbc();
 
-	private final String run = "rate-" + UUID.randomUUID();
+    private final String run = "rate-" + UUID.randomUUID();
 
-	@Test
-	void theFetchStepTakesAtLeastWhatTheRateAllowsAndEveryFileArrivesWhole() throws Exception {
-		// .bin files: downloaded, and left alone by the statistics step
-		byte[][] bodies = new byte[FILES][];
-		StringBuilder list = new StringBuilder();
-		for (int i = 0; i < FILES; i++) {
-			bodies[i] = randomBytes(FILE_SIZE, 100 + i);
-			this.server.serve("/part-" + i + ".bin", bodies[i]);
-			list.append(this.server.uri("/part-" + i + ".bin")).append('\n');
-		}
-		Path sources = Files.writeString(this.work.resolve("sources.txt"), list);
-		long total = (long) FILES * FILE_SIZE;
-		// total / rate - the one second of burst the bucket starts with: 3 MiB at 1 MiB/s -> 2 s
-		Duration bound = Duration.ofNanos((long) ((double) total / RATE * 1e9) - 1_000_000_000L);
-		assertThat(bound).isEqualTo(Duration.ofSeconds(2));
+    @Test
+    void theFetchStepTakesAtLeastWhatTheRateAllowsAndEveryFileArrivesWhole() throws Exception {
+        // .bin files: downloaded, and left alone by the statistics step
+        byte[][] bodies = new byte[FILES][];
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < FILES; i++) {
+            bodies[i] = randomBytes(FILE_SIZE, 100 + i);
+            this.server.serve("/part-" + i + ".bin", bodies[i]);
+            list.append(this.server.uri("/part-" + i + ".bin")).append('\n');
+        }
+        Path sources = Files.writeString(this.work.resolve("sources.txt"), list);
+        long total = (long) FILES * FILE_SIZE;
+        // total / rate - the one second of burst the bucket starts with: 3 MiB at 1 MiB/s
+        // -> 2 s
+        Duration bound = Duration.ofNanos((long) ((double) total / RATE * 1e9) - 1_000_000_000L);
+        assertThat(bound).isEqualTo(Duration.ofSeconds(2));
 
-		Path limitedData = this.work.resolve("limited");
-		EtlCli.Result limited = EtlCli.run("run", "sources=" + sources, "dir=" + limitedData,
-				"output=" + this.work.resolve("limited.csv"), "run=" + this.run + "-limited", "threads=4",
-				"rate-limit=1MB");
+        Path limitedData = this.work.resolve("limited");
+        EtlCli.Result limited = EtlCli.run("run", "sources=" + sources, "dir=" + limitedData,
+                "output=" + this.work.resolve("limited.csv"), "run=" + this.run + "-limited", "threads=4",
+                "rate-limit=1MB");
 
-		assertThat(limited.exitCode()).as(limited.toString()).isZero();
-		assertAllArrived(limitedData, bodies);
-		Duration limitedTime = fetchStepTime(limited.executionId());
-		assertThat(limitedTime).as("fetch step with rate-limit=1MB").isGreaterThanOrEqualTo(bound);
-		// all four downloads ran at once, sharing the one rate
-		assertThat(this.server.maxConcurrentRequests()).isGreaterThan(1);
+        assertThat(limited.exitCode()).as(limited.toString()).isZero();
+        assertAllArrived(limitedData, bodies);
+        Duration limitedTime = fetchStepTime(limited.executionId());
+        assertThat(limitedTime).as("fetch step with rate-limit=1MB").isGreaterThanOrEqualTo(bound);
+        // all four downloads ran at once, sharing the one rate
+        assertThat(this.server.maxConcurrentRequests()).isGreaterThan(1);
 
-		// the same set without the limit: measured only, for comparison (no bound either way)
-		Path freeData = this.work.resolve("free");
-		EtlCli.Result free = EtlCli.run("run", "sources=" + sources, "dir=" + freeData,
-				"output=" + this.work.resolve("free.csv"), "run=" + this.run + "-free", "threads=4");
+        // the same set without the limit: measured only, for comparison (no bound either
+        // way)
+        Path freeData = this.work.resolve("free");
+        EtlCli.Result free = EtlCli.run("run", "sources=" + sources, "dir=" + freeData,
+                "output=" + this.work.resolve("free.csv"), "run=" + this.run + "-free", "threads=4");
 
-		assertThat(free.exitCode()).as(free.toString()).isZero();
-		assertAllArrived(freeData, bodies);
-		System.out.printf("rate-limit: %d bytes in %d ms with rate-limit=1MB (at least %d ms), %d ms without%n",
-				total, limitedTime.toMillis(), bound.toMillis(), fetchStepTime(free.executionId()).toMillis());
-	}
+        assertThat(free.exitCode()).as(free.toString()).isZero();
+        assertAllArrived(freeData, bodies);
+        System.out.printf("rate-limit: %d bytes in %d ms with rate-limit=1MB (at least %d ms), %d ms without%n", total,
+                limitedTime.toMillis(), bound.toMillis(), fetchStepTime(free.executionId()).toMillis());
+    }
 
-	private void assertAllArrived(Path data, byte[][] bodies) throws Exception {
-		for (int i = 0; i < FILES; i++) {
-			assertThat(Files.readAllBytes(data.resolve("part-" + i + ".bin"))).as("part-" + i)
-				.isEqualTo(bodies[i]);
-		}
-		try (Stream<Path> files = Files.list(data)) {
-			assertThat(files).hasSize(FILES);
-		}
-	}
+    private void assertAllArrived(Path data, byte[][] bodies) throws Exception {
+        for (int i = 0; i < FILES; i++) {
+            assertThat(Files.readAllBytes(data.resolve("part-" + i + ".bin"))).as("part-" + i).isEqualTo(bodies[i]);
+        }
+        try (Stream<Path> files = Files.list(data)) {
+            assertThat(files).hasSize(FILES);
+        }
+    }
 
-	/** The fetch step's duration as the job repository recorded it. */
-	private Duration fetchStepTime(long execution) {
-		Map<String, Object> step = this.jdbc.queryForMap("""
-				SELECT start_time, end_time FROM batch_step_execution
-				WHERE job_execution_id = ? AND step_name = 'fetch'""", execution);
-		return Duration.between(((Timestamp) step.get("start_time")).toLocalDateTime(),
-				((Timestamp) step.get("end_time")).toLocalDateTime());
-	}
+    /** The fetch step's duration as the job repository recorded it. */
+    private Duration fetchStepTime(long execution) {
+        Map<String, Object> step = this.jdbc.queryForMap("""
+                SELECT start_time, end_time FROM batch_step_execution
+                WHERE job_execution_id = ? AND step_name = 'fetch'""", execution);
+        return Duration.between(((Timestamp) step.get("start_time")).toLocalDateTime(),
+                ((Timestamp) step.get("end_time")).toLocalDateTime());
+    }
 
 }

@@ -28,19 +28,12 @@ class SourceListTest {
 
     @Test
     void readsUrlsSkippingCommentsAndBlankLines() throws IOException {
-        Path file = list(
-                "# sources for the nightly run",
-                "",
-                "   ",
-                "  # indented comment",
-                "http://example.org/a.csv",
-                "https://example.org/b.csv?year=2024   # trailing comment",
-                "\thttps://example.org/c.csv#frag");
+        Path file = list("# sources for the nightly run", "", "   ", "  # indented comment", "http://example.org/a.csv",
+                "https://example.org/b.csv?year=2024   # trailing comment", "\thttps://example.org/c.csv#frag");
 
         List<Source> sources = SourceList.read(file);
 
-        assertThat(sources).containsExactly(
-                new Source(5, URI.create("http://example.org/a.csv"), null),
+        assertThat(sources).containsExactly(new Source(5, URI.create("http://example.org/a.csv"), null),
                 new Source(6, URI.create("https://example.org/b.csv?year=2024"), null),
                 new Source(7, URI.create("https://example.org/c.csv#frag"), null));
     }
@@ -56,43 +49,39 @@ class SourceListTest {
     void badSchemeNamesFileAndLine() throws IOException {
         Path file = list("# header", "http://example.org/a.csv", "ftp://example.org/b.csv");
 
-        assertThatThrownBy(() -> SourceList.read(file))
-                .isInstanceOf(SourceListException.class)
-                .hasMessageStartingWith(file + ":3: ")
-                .hasMessageContaining("unsupported scheme 'ftp'")
-                .satisfies(e -> {
-                    SourceListException sle = (SourceListException) e;
-                    assertThat(sle.line()).isEqualTo(3);
-                    assertThat(sle.file()).isEqualTo(file);
-                });
+        assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
+            .hasMessageStartingWith(file + ":3: ")
+            .hasMessageContaining("unsupported scheme 'ftp'")
+            .satisfies(e -> {
+                SourceListException sle = (SourceListException) e;
+                assertThat(sle.line()).isEqualTo(3);
+                assertThat(sle.file()).isEqualTo(file);
+            });
     }
 
     @Test
     void textWithoutSchemeIsRejected() throws IOException {
         Path file = list("example.org/a.csv");
 
-        assertThatThrownBy(() -> SourceList.read(file))
-                .isInstanceOf(SourceListException.class)
-                .hasMessageStartingWith(file + ":1: ")
-                .hasMessageContaining("not a URL");
+        assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
+            .hasMessageStartingWith(file + ":1: ")
+            .hasMessageContaining("not a URL");
     }
 
     @Test
     void badTokenNamesFileAndLine() throws IOException {
         Path file = list("http://example.org/a.csv", "", "http://example.org/b.csv md5=abc");
 
-        assertThatThrownBy(() -> SourceList.read(file))
-                .isInstanceOf(SourceListException.class)
-                .hasMessage(file + ":3: unexpected token 'md5=abc' (only sha256=HEX may follow the URL)");
+        assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
+            .hasMessage(file + ":3: unexpected token 'md5=abc' (only sha256=HEX may follow the URL)");
     }
 
     @Test
     void shortSha256IsRejected() throws IOException {
         Path file = list("http://example.org/a.csv sha256=abcdef");
 
-        assertThatThrownBy(() -> SourceList.read(file))
-                .isInstanceOf(SourceListException.class)
-                .hasMessageStartingWith(file + ":1: invalid sha256");
+        assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
+            .hasMessageStartingWith(file + ":1: invalid sha256");
     }
 
     @Test
@@ -101,11 +90,11 @@ class SourceListTest {
 
         // the space splits the URL into two tokens; the second is not a sha256 token
         assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
-                .hasMessageStartingWith(file + ":1: ");
+            .hasMessageStartingWith(file + ":1: ");
 
         Path other = list("http://example.org/a b|c.csv".replace(" ", "%20").replace("|", "^"));
         assertThatThrownBy(() -> SourceList.read(other)).isInstanceOf(SourceListException.class)
-                .hasMessageStartingWith(other + ":1: invalid URL");
+            .hasMessageStartingWith(other + ":1: invalid URL");
     }
 
     @Test
@@ -113,7 +102,7 @@ class SourceListTest {
         Path file = list("http:///a.csv");
 
         assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
-                .hasMessageContaining("without host");
+            .hasMessageContaining("without host");
     }
 
     @Test
@@ -121,22 +110,17 @@ class SourceListTest {
         Path sub = Files.createDirectories(dir.resolve("lists"));
         Path file = sub.resolve("sources.txt");
         Path abs = dir.resolve("abs.csv").toAbsolutePath();
-        Files.writeString(file, String.join("\n",
-                "file:local/data.csv",
-                "file:../up.csv",
-                "file:" + abs,
-                "file://" + abs,
-                "file:my%20file.csv"));
+        Files.writeString(file, String.join("\n", "file:local/data.csv", "file:../up.csv", "file:" + abs,
+                "file://" + abs, "file:my%20file.csv"));
 
         List<Source> sources = SourceList.read(file);
 
         Path folder = sub.toAbsolutePath();
-        // "file:<abs>" and "file://<abs>" are the same file: the second is a duplicate and dropped
-        assertThat(sources).extracting(Source::uri).containsExactly(
-                folder.resolve("local/data.csv").toUri(),
-                dir.toAbsolutePath().resolve("up.csv").toUri(),
-                abs.toUri(),
-                folder.resolve("my file.csv").toUri());
+        // "file:<abs>" and "file://<abs>" are the same file: the second is a duplicate
+        // and dropped
+        assertThat(sources).extracting(Source::uri)
+            .containsExactly(folder.resolve("local/data.csv").toUri(), dir.toAbsolutePath().resolve("up.csv").toUri(),
+                    abs.toUri(), folder.resolve("my file.csv").toUri());
         assertThat(sources).extracting(Source::line).containsExactly(1, 2, 3, 5);
         assertThat(Path.of(sources.get(0).uri())).isEqualTo(folder.resolve("local/data.csv"));
     }
@@ -146,21 +130,17 @@ class SourceListTest {
         Path file = list("file://server/share/a.csv");
 
         assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
-                .hasMessageContaining("with a host");
+            .hasMessageContaining("with a host");
     }
 
     @Test
     void duplicatesKeepTheFirst() throws IOException {
-        Path file = list(
-                "http://example.org/a.csv",
-                "http://example.org/b.csv",
-                "http://example.org/a.csv sha256=" + SHA,
-                "HTTP://EXAMPLE.ORG/a.csv");
+        Path file = list("http://example.org/a.csv", "http://example.org/b.csv",
+                "http://example.org/a.csv sha256=" + SHA, "HTTP://EXAMPLE.ORG/a.csv");
 
         List<Source> sources = SourceList.read(file);
 
-        assertThat(sources).containsExactly(
-                new Source(1, URI.create("http://example.org/a.csv"), null),
+        assertThat(sources).containsExactly(new Source(1, URI.create("http://example.org/a.csv"), null),
                 new Source(2, URI.create("http://example.org/b.csv"), null));
     }
 
@@ -169,7 +149,7 @@ class SourceListTest {
         Path file = list("http://example.org/a.csv#part2 # comment");
 
         assertThat(SourceList.read(file)).extracting(Source::uri)
-                .containsExactly(URI.create("http://example.org/a.csv#part2"));
+            .containsExactly(URI.create("http://example.org/a.csv#part2"));
     }
 
     @Test
@@ -182,7 +162,7 @@ class SourceListTest {
         Path file = dir.resolve("nope.txt");
 
         assertThatThrownBy(() -> SourceList.read(file)).isInstanceOf(SourceListException.class)
-                .hasMessage(file + ": no such file");
+            .hasMessage(file + ": no such file");
     }
 
     @Test
@@ -192,4 +172,5 @@ class SourceListTest {
 
         assertThat(SourceList.read(file)).extracting(Source::line).containsExactly(1, 3);
     }
+
 }

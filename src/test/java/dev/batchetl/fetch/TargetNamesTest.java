@@ -24,7 +24,7 @@ class TargetNamesTest {
     @Test
     void usesTheLastPathSegment() {
         assertThat(names("http://example.org/data/2024/sales.csv", "https://example.org/x/report.tsv?y=1#frag"))
-                .containsExactly("sales.csv", "report.tsv");
+            .containsExactly("sales.csv", "report.tsv");
     }
 
     @Test
@@ -43,25 +43,23 @@ class TargetNamesTest {
 
     @Test
     void uriWithoutBaseNameIsNamedAfterTheHost() {
-        assertThat(names("http://example.org/", "http://example.org", "http://other.example/dir/"))
-                .containsExactly("example.org-index.csv", "example.org-index-" + hash8("http://example.org") + ".csv",
-                        "other.example-index.csv");
+        assertThat(names("http://example.org/", "http://example.org", "http://other.example/dir/")).containsExactly(
+                "example.org-index.csv", "example.org-index-" + hash8("http://example.org") + ".csv",
+                "other.example-index.csv");
     }
 
     @Test
     void traversalNeverEscapesTheFolder() {
-        List<String> names = names(
-                "http://example.org/../../etc/passwd",
-                "http://example.org/files/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-                "http://example.org/a/%2e%2e",
-                "http://example.org/..",
-                "http://example.org/x/..%5c..%5cwin.ini",
-                "http://example.org/.hidden");
+        List<String> names = names("http://example.org/../../etc/passwd",
+                "http://example.org/files/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "http://example.org/a/%2e%2e",
+                "http://example.org/..", "http://example.org/x/..%5c..%5cwin.ini", "http://example.org/.hidden");
 
         Path folder = Path.of("downloads").toAbsolutePath();
         for (String name : names) {
-            assertThat(name).doesNotContain("/", "\\").isNotIn("", ".", "..").doesNotStartWith(".")
-                    .matches("[A-Za-z0-9._-]+");
+            assertThat(name).doesNotContain("/", "\\")
+                .isNotIn("", ".", "..")
+                .doesNotStartWith(".")
+                .matches("[A-Za-z0-9._-]+");
             Path resolved = folder.resolve(name).normalize();
             assertThat(resolved.getParent()).isEqualTo(folder);
         }
@@ -75,13 +73,13 @@ class TargetNamesTest {
     @Test
     void sanitisesAndDecodes() {
         assertThat(names("http://example.org/my%20data%C3%A9+x.csv", "http://example.org/a:b*c?.csv"))
-                .containsExactly("my_data_+x.csv".replace("+", "_"), "a_b_c.csv");
+            .containsExactly("my_data_+x.csv".replace("+", "_"), "a_b_c.csv");
     }
 
     @Test
     void aNameWithoutExtensionGetsCsvSoTheStatisticsReadIt() {
         assertThat(names("http://example.org/api/export?format=csv", "http://example.org/data.tsv"))
-                .containsExactly("export.csv", "data.tsv");
+            .containsExactly("export.csv", "data.tsv");
     }
 
     @Test
@@ -98,8 +96,8 @@ class TargetNamesTest {
 
     @Test
     void isDeterministic() {
-        String[] uris = {"http://a.example/data.csv", "http://b.example/data.csv", "http://c.example/",
-                "http://d.example/data.csv", "file:///srv/data.csv"};
+        String[] uris = { "http://a.example/data.csv", "http://b.example/data.csv", "http://c.example/",
+                "http://d.example/data.csv", "file:///srv/data.csv" };
 
         assertThat(names(uris)).isEqualTo(names(uris)).doesNotHaveDuplicates().hasSize(5);
     }
@@ -120,4 +118,5 @@ class TargetNamesTest {
     void fileUrisUseTheFileName() {
         assertThat(names("file:///srv/in/data.csv")).containsExactly("data.csv");
     }
+
 }

@@ -53,17 +53,20 @@ import com.sun.net.httpserver.HttpServer;
  * }</pre>
  *
  * <ul>
- *   <li>Paths are matched exactly against the request path (query strings are ignored); an unknown path
- *       answers 404. Registering a path again replaces its behaviour (and restarts its script, e.g. the
- *       failures of {@link #flaky}), but not its request count.</li>
- *   <li>Requests are handled on a multi-threaded executor, so concurrent clients really run concurrently.</li>
- *   <li>Successful responses carry {@code ETag: "<first 16 hex of SHA-256 of body>"} and a fixed
- *       {@code Last-Modified} ({@link #LAST_MODIFIED}).</li>
- *   <li>Only {@link #serveRanged} understands {@code Range}; every other behaviour ignores it and answers the
- *       whole body, like a server without range support. {@link #rangeHeaders} records what was asked for.</li>
- *   <li>{@link #requestLog} holds every request with its Range header, status and the body bytes actually sent
- *       (fewer when the client went away or the body was cut): the work a client made the server do.</li>
- *   <li>All methods are thread-safe.</li>
+ * <li>Paths are matched exactly against the request path (query strings are ignored); an
+ * unknown path answers 404. Registering a path again replaces its behaviour (and restarts
+ * its script, e.g. the failures of {@link #flaky}), but not its request count.</li>
+ * <li>Requests are handled on a multi-threaded executor, so concurrent clients really run
+ * concurrently.</li>
+ * <li>Successful responses carry {@code ETag: "<first 16 hex of SHA-256 of body>"} and a
+ * fixed {@code Last-Modified} ({@link #LAST_MODIFIED}).</li>
+ * <li>Only {@link #serveRanged} understands {@code Range}; every other behaviour ignores
+ * it and answers the whole body, like a server without range support.
+ * {@link #rangeHeaders} records what was asked for.</li>
+ * <li>{@link #requestLog} holds every request with its Range header, status and the body
+ * bytes actually sent (fewer when the client went away or the body was cut): the work a
+ * client made the server do.</li>
+ * <li>All methods are thread-safe.</li>
  * </ul>
  */
 public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
@@ -74,23 +77,36 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,18})-");
 
     private final HttpServer server;
+
     private final ExecutorService executor;
+
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> requestCounts = new ConcurrentHashMap<>();
+
     private final AtomicInteger totalRequests = new AtomicInteger();
+
     private final AtomicInteger inFlight = new AtomicInteger();
+
     private final AtomicInteger maxInFlight = new AtomicInteger();
+
     private final AtomicReference<Duration> latency = new AtomicReference<>(Duration.ZERO);
+
     private final Map<String, List<String>> rangeHeaders = new ConcurrentHashMap<>();
+
     private final Map<String, Cut> cuts = new ConcurrentHashMap<>();
+
     private final Map<String, List<Map<String, String>>> requestHeaders = new ConcurrentHashMap<>();
+
     private final List<LoggedRequest> log = Collections.synchronizedList(new ArrayList<>());
+
     private final AtomicLong bytesPerSecond = new AtomicLong();
 
     private TestHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
     }
+
     private final Map<String, String> releasedBy = new ConcurrentHashMap<>();
 
     /** Starts a server on 127.0.0.1 on a free port. */
@@ -108,7 +124,8 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
             server.createContext("/", testServer::handle);
             server.start();
             return testServer;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException("cannot start test HTTP server", e);
         }
     }
@@ -118,7 +135,10 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         return server.getAddress().getPort();
     }
 
-    /** {@code http://127.0.0.1:<port><path>}; {@code path} must start with '/' and may hold a query. */
+    /**
+     * {@code http://127.0.0.1:<port><path>}; {@code path} must start with '/' and may
+     * hold a query.
+     */
     public URI uri(String path) {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/': " + path);
@@ -126,13 +146,18 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         return URI.create("http://127.0.0.1:" + port() + path);
     }
 
-    /** Answers 200 with {@code body} and its Content-Length; HEAD gets the headers only. */
+    /**
+     * Answers 200 with {@code body} and its Content-Length; HEAD gets the headers only.
+     */
     public void serve(String path, byte[] body) {
         byte[] copy = body.clone();
         routes.put(path, exchange -> sendBody(exchange, copy));
     }
 
-    /** As {@link #serve}, with the given Content-Type (a folder listing: {@code text/html}). */
+    /**
+     * As {@link #serve}, with the given Content-Type (a folder listing:
+     * {@code text/html}).
+     */
     public void serve(String path, byte[] body, String contentType) {
         byte[] copy = body.clone();
         routes.put(path, exchange -> {
@@ -145,11 +170,13 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     }
 
     /**
-     * Serves {@code body} like a server with range support: 200 with {@code ETag: etag}, {@code Last-Modified}
-     * ({@link #LAST_MODIFIED}) and {@code Accept-Ranges: bytes}; a request with {@code Range: bytes=N-} gets 206 with
-     * {@code Content-Range: bytes N-(len-1)/len} and the rest of the body when it has no {@code If-Range} or one
-     * equal to the current validator (the ETag, or Last-Modified when {@code etag} is null), else the whole body
-     * with 200; N at or beyond the end gets 416. Call it again to change body and ETag between requests.
+     * Serves {@code body} like a server with range support: 200 with {@code ETag: etag},
+     * {@code Last-Modified} ({@link #LAST_MODIFIED}) and {@code Accept-Ranges: bytes}; a
+     * request with {@code Range: bytes=N-} gets 206 with
+     * {@code Content-Range: bytes N-(len-1)/len} and the rest of the body when it has no
+     * {@code If-Range} or one equal to the current validator (the ETag, or Last-Modified
+     * when {@code etag} is null), else the whole body with 200; N at or beyond the end
+     * gets 416. Call it again to change body and ETag between requests.
      */
     public void serveRanged(String path, byte[] body, String etag) {
         byte[] copy = body.clone();
@@ -157,8 +184,9 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     }
 
     /**
-     * Makes the next {@code times} responses of {@code path}, whatever their behaviour, break off (connection
-     * closed) after {@code afterBytes} bytes of body; later responses are whole again.
+     * Makes the next {@code times} responses of {@code path}, whatever their behaviour,
+     * break off (connection closed) after {@code afterBytes} bytes of body; later
+     * responses are whole again.
      */
     public void cutFirst(String path, int times, int afterBytes) {
         if (times < 0 || afterBytes < 0) {
@@ -173,8 +201,8 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     }
 
     /**
-     * Answers 200 announcing the full Content-Length of {@code body} but sends only its first {@code sendBytes}
-     * bytes, then closes the connection.
+     * Answers 200 announcing the full Content-Length of {@code body} but sends only its
+     * first {@code sendBytes} bytes, then closes the connection.
      */
     public void truncate(String path, byte[] body, int sendBytes) {
         if (sendBytes < 0 || sendBytes >= body.length) {
@@ -187,25 +215,33 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
             OutputStream out = exchange.getResponseBody();
             out.write(copy, 0, sendBytes);
             out.flush();
-            // An exception escaping the handler makes the server drop the connection, mid-body.
+            // An exception escaping the handler makes the server drop the connection,
+            // mid-body.
             throw new IOException("response truncated on purpose");
         });
     }
 
-    /** Answers {@code failCode} to the first {@code failuresBefore} requests, then 200 with {@code body}. */
+    /**
+     * Answers {@code failCode} to the first {@code failuresBefore} requests, then 200
+     * with {@code body}.
+     */
     public void flaky(String path, byte[] body, int failuresBefore, int failCode) {
         byte[] copy = body.clone();
         AtomicInteger seen = new AtomicInteger();
         routes.put(path, exchange -> {
             if (seen.getAndIncrement() < failuresBefore) {
                 sendStatus(exchange, failCode);
-            } else {
+            }
+            else {
                 sendBody(exchange, copy);
             }
         });
     }
 
-    /** Answers the first request with 429 and {@code Retry-After: <seconds>}, later ones with 200 and {@code body}. */
+    /**
+     * Answers the first request with 429 and {@code Retry-After: <seconds>}, later ones
+     * with 200 and {@code body}.
+     */
     public void retryAfter(String path, byte[] body, int seconds) {
         byte[] copy = body.clone();
         AtomicInteger seen = new AtomicInteger();
@@ -213,16 +249,18 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
             if (seen.getAndIncrement() == 0) {
                 exchange.getResponseHeaders().set("Retry-After", Integer.toString(seconds));
                 sendStatus(exchange, 429);
-            } else {
+            }
+            else {
                 sendBody(exchange, copy);
             }
         });
     }
 
     /**
-     * Answers {@code path} with {@code body} only once {@code other} has been requested too, or after
-     * {@code atMost}; {@link #releasedBy(String)} tells which came first. Shows, without a clock, that a client was
-     * at {@code other} while {@code path} was still under way.
+     * Answers {@code path} with {@code body} only once {@code other} has been requested
+     * too, or after {@code atMost}; {@link #releasedBy(String)} tells which came first.
+     * Shows, without a clock, that a client was at {@code other} while {@code path} was
+     * still under way.
      */
     public void serveAfter(String path, byte[] body, String other, Duration atMost) {
         byte[] copy = body.clone();
@@ -236,14 +274,18 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         });
     }
 
-    /** For a path set up with {@link #serveAfter}: the other path whose request released it, or "timeout". */
+    /**
+     * For a path set up with {@link #serveAfter}: the other path whose request released
+     * it, or "timeout".
+     */
     public String releasedBy(String path) {
         return releasedBy.get(path);
     }
 
     /**
-     * Answers 200 with the full Content-Length of {@code body}, sends its first {@code sendBytes} bytes and then
-     * stalls for {@code stall} before sending the rest (for read-timeout tests).
+     * Answers 200 with the full Content-Length of {@code body}, sends its first
+     * {@code sendBytes} bytes and then stalls for {@code stall} before sending the rest
+     * (for read-timeout tests).
      */
     public void stall(String path, byte[] body, int sendBytes, Duration stall) {
         byte[] copy = body.clone();
@@ -259,8 +301,9 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     }
 
     /**
-     * Serves {@code body} gzip-encoded ({@code Content-Encoding: gzip}, Content-Length of the encoded bytes) to a
-     * request whose Accept-Encoding names gzip, plainly otherwise.
+     * Serves {@code body} gzip-encoded ({@code Content-Encoding: gzip}, Content-Length of
+     * the encoded bytes) to a request whose Accept-Encoding names gzip, plainly
+     * otherwise.
      */
     public void serveGzip(String path, byte[] body) {
         byte[] copy = body.clone();
@@ -280,8 +323,8 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     }
 
     /**
-     * Serves {@code body} like {@link #serve}, but answers 304 Not Modified to a request whose If-None-Match is its
-     * ETag or whose If-Modified-Since is its Last-Modified.
+     * Serves {@code body} like {@link #serve}, but answers 304 Not Modified to a request
+     * whose If-None-Match is its ETag or whose If-Modified-Since is its Last-Modified.
      */
     public void serveConditional(String path, byte[] body) {
         byte[] copy = body.clone();
@@ -298,7 +341,10 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         });
     }
 
-    /** The value of header {@code name} in each request for {@code path} so far, in order; null where absent. */
+    /**
+     * The value of header {@code name} in each request for {@code path} so far, in order;
+     * null where absent.
+     */
     public List<String> requestHeader(String path, String name) {
         List<Map<String, String>> seen = requestHeaders.getOrDefault(path, List.of());
         synchronized (seen) {
@@ -314,14 +360,18 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         });
     }
 
-    /** Delays every response (of every path) by {@code firstByteDelay} before its status line. */
+    /**
+     * Delays every response (of every path) by {@code firstByteDelay} before its status
+     * line.
+     */
     public void latency(Duration firstByteDelay) {
         latency.set(Objects.requireNonNull(firstByteDelay));
     }
 
     /**
-     * Sends every response body (of every path) at most {@code rate} bytes per second, each response on its own, in
-     * slices of at most a twentieth of a second's worth; 0 (the default) sends at once.
+     * Sends every response body (of every path) at most {@code rate} bytes per second,
+     * each response on its own, in slices of at most a twentieth of a second's worth; 0
+     * (the default) sends at once.
      */
     public void throttle(long rate) {
         if (rate < 0) {
@@ -333,12 +383,12 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     /**
      * One request as the server saw it.
      *
-     * @param path      the request path (query string ignored)
-     * @param method    GET, HEAD, ...
-     * @param range     its {@code Range} header, or null
-     * @param status    the status sent, or 0 while none was (yet)
+     * @param path the request path (query string ignored)
+     * @param method GET, HEAD, ...
+     * @param range its {@code Range} header, or null
+     * @param status the status sent, or 0 while none was (yet)
      * @param bytesSent body bytes written to the connection so far
-     * @param open      whether the server was still handling it
+     * @param open whether the server was still handling it
      */
     public record Request(String path, String method, String range, int status, long bytesSent, boolean open) {
     }
@@ -357,13 +407,19 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         }
     }
 
-    /** Requests received so far for {@code path} (query strings ignored), whatever the answer. */
+    /**
+     * Requests received so far for {@code path} (query strings ignored), whatever the
+     * answer.
+     */
     public int requests(String path) {
         AtomicInteger count = requestCounts.get(path);
         return count == null ? 0 : count.get();
     }
 
-    /** The {@code Range} header of each request for {@code path} so far, in order; null for a request without. */
+    /**
+     * The {@code Range} header of each request for {@code path} so far, in order; null
+     * for a request without.
+     */
     public List<String> rangeHeaders(String path) {
         List<String> seen = rangeHeaders.get(path);
         if (seen == null) {
@@ -379,14 +435,18 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         return totalRequests.get();
     }
 
-    /** The most requests this server was handling at the same moment: evidence of concurrency that needs no clock. */
+    /**
+     * The most requests this server was handling at the same moment: evidence of
+     * concurrency that needs no clock.
+     */
     public int maxConcurrentRequests() {
         return maxInFlight.get();
     }
 
     /**
-     * As a JUnit extension, {@code @RegisterExtension final TestHttpServer server = TestHttpServer.start();}: a server
-     * per test, stopped after it.
+     * As a JUnit extension,
+     * {@code @RegisterExtension final TestHttpServer server = TestHttpServer.start();}: a
+     * server per test, stopped after it.
      */
     @Override
     public void afterEach(ExtensionContext context) {
@@ -404,7 +464,9 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
 
     @FunctionalInterface
     private interface Handler {
+
         void handle(HttpExchange exchange) throws IOException;
+
     }
 
     private record Cut(AtomicInteger remaining, int afterBytes) {
@@ -413,10 +475,15 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     private static final class LoggedRequest {
 
         final String path;
+
         final String method;
+
         final String range;
+
         final AtomicLong sent = new AtomicLong();
+
         volatile int status;
+
         volatile boolean open = true;
 
         LoggedRequest(String path, String method, String range) {
@@ -428,6 +495,7 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         Request snapshot() {
             return new Request(path, method, range, status, sent.get(), open);
         }
+
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -435,7 +503,7 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         totalRequests.incrementAndGet();
         requestCounts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         rangeHeaders.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
-                .add(exchange.getRequestHeaders().getFirst("Range"));
+            .add(exchange.getRequestHeaders().getFirst("Range"));
         Map<String, String> headers = new java.util.HashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
         requestHeaders.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(headers);
@@ -449,7 +517,8 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
             exchange.setStreams(null, new CuttingOutputStream(exchange.getResponseBody(), cut.afterBytes()));
         }
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        // Exceptions are left to the server, which then closes the connection: that is how truncate()
+        // Exceptions are left to the server, which then closes the connection: that is
+        // how truncate()
         // cuts a body short, and the right thing when a client went away.
         try (exchange) {
             try (InputStream in = exchange.getRequestBody()) {
@@ -459,10 +528,12 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
             Handler handler = routes.get(path);
             if (handler == null) {
                 sendStatus(exchange, 404);
-            } else {
+            }
+            else {
                 handler.handle(exchange);
             }
-        } finally {
+        }
+        finally {
             logged.status = exchange.getResponseCode() < 0 ? 0 : exchange.getResponseCode();
             logged.open = false;
             inFlight.decrementAndGet();
@@ -470,15 +541,18 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     }
 
     /**
-     * Counts the body bytes that reach the connection (a write that fails counts nothing) and, given a rate, paces
-     * them: a slice of at most a twentieth of a second's worth at a time, each flushed, then a pause until the rate
-     * allows the next.
+     * Counts the body bytes that reach the connection (a write that fails counts nothing)
+     * and, given a rate, paces them: a slice of at most a twentieth of a second's worth
+     * at a time, each flushed, then a pause until the rate allows the next.
      */
     private static final class MeteredOutputStream extends FilterOutputStream {
 
         private final LoggedRequest logged;
+
         private final long rate;
+
         private long start;
+
         private long written;
 
         MeteredOutputStream(OutputStream out, LoggedRequest logged, long rate) {
@@ -489,7 +563,7 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+            write(new byte[] { (byte) b }, 0, 1);
         }
 
         @Override
@@ -518,11 +592,13 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
                 len -= n;
             }
         }
+
     }
 
     private static void sendBody(HttpExchange exchange, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        exchange.getResponseHeaders().set("ETag", "\"" + HexFormat.of().formatHex(sha256(body)).substring(0, 16) + "\"");
+        exchange.getResponseHeaders()
+            .set("ETag", "\"" + HexFormat.of().formatHex(sha256(body)).substring(0, 16) + "\"");
         exchange.getResponseHeaders().set("Last-Modified", LAST_MODIFIED);
         if ("HEAD".equalsIgnoreCase(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
@@ -556,8 +632,8 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
                 sendStatus(exchange, 416);
                 return;
             }
-            exchange.getResponseHeaders().set("Content-Range",
-                    "bytes " + start + "-" + (body.length - 1) + "/" + body.length);
+            exchange.getResponseHeaders()
+                .set("Content-Range", "bytes " + start + "-" + (body.length - 1) + "/" + body.length);
             exchange.sendResponseHeaders(206, body.length - start);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body, (int) start, body.length - (int) start);
@@ -575,7 +651,10 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         }
     }
 
-    /** Passes on the first {@code allowed} bytes, then fails, which makes the server drop the connection. */
+    /**
+     * Passes on the first {@code allowed} bytes, then fails, which makes the server drop
+     * the connection.
+     */
     private static final class CuttingOutputStream extends FilterOutputStream {
 
         private long left;
@@ -587,7 +666,7 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+            write(new byte[] { (byte) b }, 0, 1);
         }
 
         @Override
@@ -601,6 +680,7 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
             out.write(b, off, len);
             left -= len;
         }
+
     }
 
     private static void sendStatus(HttpExchange exchange, int code) throws IOException {
@@ -622,7 +702,8 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
         }
         try {
             Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -630,8 +711,10 @@ public final class TestHttpServer implements AutoCloseable, AfterEachCallback {
     private static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
+
 }

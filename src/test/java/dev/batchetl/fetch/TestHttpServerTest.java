@@ -17,11 +17,12 @@ class TestHttpServerTest {
 
     @RegisterExtension
     final TestHttpServer server = TestHttpServer.start();
+
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private HttpResponse<byte[]> send(String method, String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+            .method(method, HttpRequest.BodyPublishers.noBody());
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -52,7 +53,7 @@ class TestHttpServerTest {
 
     @Test
     void countsRequestsPerPathIgnoringQueries() throws Exception {
-        server.serve("/a", new byte[] {1});
+        server.serve("/a", new byte[] { 1 });
 
         send("GET", "/a");
         send("GET", "/a?page=2");
@@ -67,8 +68,8 @@ class TestHttpServerTest {
 
     @Test
     void scriptedFailuresThenSuccess() throws Exception {
-        server.flaky("/f", new byte[] {7}, 2, 502);
-        server.retryAfter("/r", new byte[] {8}, 7);
+        server.flaky("/f", new byte[] { 7 }, 2, 502);
+        server.retryAfter("/r", new byte[] { 8 }, 7);
 
         assertThat(send("GET", "/f").statusCode()).isEqualTo(502);
         assertThat(send("GET", "/f").statusCode()).isEqualTo(502);
@@ -151,11 +152,11 @@ class TestHttpServerTest {
         send("GET", "/l", "Range", "bytes=1000-");
         send("HEAD", "/l");
         // a response is logged as closed just after its last byte reached the client
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> server.requestLog().stream().noneMatch(TestHttpServer.Request::open));
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> server.requestLog().stream().noneMatch(TestHttpServer.Request::open));
 
-        assertThat(server.requestLog()).containsExactly(
-                new TestHttpServer.Request("/l", "GET", null, 200, 1000, false),
+        assertThat(server.requestLog()).containsExactly(new TestHttpServer.Request("/l", "GET", null, 200, 1000, false),
                 new TestHttpServer.Request("/l", "GET", "bytes=1000-", 206, 99_000, false),
                 new TestHttpServer.Request("/l", "HEAD", null, 200, 0, false));
         assertThat(server.bytesSent()).isEqualTo(100_000);
@@ -170,15 +171,19 @@ class TestHttpServerTest {
 
         var response = client.sendAsync(HttpRequest.newBuilder(server.uri("/t")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> !server.requestLog().isEmpty() && server.requestLog().get(0).bytesSent() > 0);
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !server.requestLog().isEmpty() && server.requestLog().get(0).bytesSent() > 0);
         TestHttpServer.Request underWay = server.requestLog().get(0);
 
         // a slice at a time: part of the body is sent while the response is still open
         assertThat(underWay.open()).isTrue();
         assertThat(underWay.bytesSent()).isLessThan(body.length);
         assertThat(response.get().body()).isEqualTo(body);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !server.requestLog().get(0).open());
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !server.requestLog().get(0).open());
         assertThat(server.requestLog().get(0).bytesSent()).isEqualTo(body.length);
     }
+
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The reader stages records and accumulates them a column at a time. Whatever the batch size, buffer size and read
- * sizes, the checkpoint bytes (every statistic, in the order its values arrived) and the bad rows equal those of
- * accumulating one record at a time.
+ * The reader stages records and accumulates them a column at a time. Whatever the batch
+ * size, buffer size and read sizes, the checkpoint bytes (every statistic, in the order
+ * its values arrived) and the bad rows equal those of accumulating one record at a time.
  */
 class BatchedReadTest {
 
@@ -41,9 +41,9 @@ class BatchedReadTest {
             List<BadRow> oneBad = new ArrayList<>();
             byte[] one = read(f, options, 1 << 20, 1, 1000, false, oneBad);
             assertThat(FileAccumulator.fromBytes(one).rows).as("rows of file " + file).isGreaterThan(250);
-            for (int batch : new int[] {2, 3, 64, CsvRangeReader.DEFAULT_BATCH, 5000}) {
-                for (int buffer : new int[] {16, 100, 1 << 20}) {
-                    for (int every : new int[] {1, 7, 1000}) {
+            for (int batch : new int[] { 2, 3, 64, CsvRangeReader.DEFAULT_BATCH, 5000 }) {
+                for (int buffer : new int[] { 16, 100, 1 << 20 }) {
+                    for (int every : new int[] { 1, 7, 1000 }) {
                         List<BadRow> bad = new ArrayList<>();
                         String what = "file " + file + ", batch " + batch + ", buffer " + buffer + ", every " + every;
                         assertSameRead(what, read(f, options, buffer, batch, every, true, bad), bad, one, oneBad);
@@ -64,17 +64,21 @@ class BatchedReadTest {
             Path f = write(dir, "e" + file + ".csv", bytes);
             long lines = 1;
             for (int i = 0; i < bytes.length; i++) {
-                lines += bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) ? 1 : 0;
+                lines += bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) ? 1
+                        : 0;
             }
             String message = "line " + (lines - 3) + ": " + CsvRangeReader.EOF_IN_QUOTE;
-            // skipping the bad rows before it: the end of the file inside the quote fails the file all the same
+            // skipping the bad rows before it: the end of the file inside the quote fails
+            // the file all the same
             CsvOptions options = CsvOptions.defaults().withInvalidBytes(InvalidBytePolicy.REPLACE);
-            for (int batch : new int[] {1, 3, CsvRangeReader.DEFAULT_BATCH}) {
-                for (int buffer : new int[] {16, 100, 1 << 20}) {
-                    for (int every : new int[] {1, 1000}) {
+            for (int batch : new int[] { 1, 3, CsvRangeReader.DEFAULT_BATCH }) {
+                for (int buffer : new int[] { 16, 100, 1 << 20 }) {
+                    for (int every : new int[] { 1, 1000 }) {
                         String what = "file " + file + ", batch " + batch + ", buffer " + buffer + ", every " + every;
                         assertThatThrownBy(() -> read(f, options, buffer, batch, every, true, new ArrayList<>()))
-                                .as(what).isInstanceOf(CsvFormatException.class).hasMessage(message);
+                            .as(what)
+                            .isInstanceOf(CsvFormatException.class)
+                            .hasMessage(message);
                     }
                 }
             }
@@ -83,48 +87,55 @@ class BatchedReadTest {
 
     @Test
     void anInvalidByteOfASingleByteEncodingIsNamedAtItsLineWhateverTheBatch() throws Exception {
-        // fields of non-UTF-8 files are transcoded when their batch is accumulated, after the batch was parsed
+        // fields of non-UTF-8 files are transcoded when their batch is accumulated, after
+        // the batch was parsed
         Charset cp1252 = Charset.forName("windows-1252");
         CsvOptions strict = new CsvOptions(',', '"', null, true, cp1252, CsvOptions.defaults().naValues(),
                 BadRowPolicy.SKIP);
         CsvOptions replace = strict.withInvalidBytes(InvalidBytePolicy.REPLACE);
         // 0x81 is undefined in windows-1252, 0xE9 is an e acute
-        Path small = write(dir, "small.csv", new byte[] {'a', ',', 'b', '\n', '1', ',', 'x', '\n', '2', ',',
-            (byte) 0x81, '\n', '3', ',', 'y', '\n', '4', ',', 'z', '\n', '5', ',', (byte) 0xE9, '\n'});
+        Path small = write(dir, "small.csv", new byte[] { 'a', ',', 'b', '\n', '1', ',', 'x', '\n', '2', ',',
+                (byte) 0x81, '\n', '3', ',', 'y', '\n', '4', ',', 'z', '\n', '5', ',', (byte) 0xE9, '\n' });
         assertThatThrownBy(() -> StatsTestSupport.stats(small, strict)).isInstanceOf(CsvFormatException.class)
-                .hasMessage("line 3: invalid windows-1252 byte sequence");
+            .hasMessage("line 3: invalid windows-1252 byte sequence");
         assertThat(StatsTestSupport.stats(small, replace).invalidBytes()).isEqualTo(1);
-        // a thousand rows, the byte in a later batch: in a plain field, on the second line of a quoted one, in one
-        // with doubled quotes (decoded from its unescaped copy); after quoted line ends, CRLF, blank and bad rows
+        // a thousand rows, the byte in a later batch: in a plain field, on the second
+        // line of a quoted one, in one
+        // with doubled quotes (decoded from its unescaped copy); after quoted line ends,
+        // CRLF, blank and bad rows
         for (int kind = 0; kind < 3; kind++) {
             long[] line = new long[1];
             byte[] bytes = cp1252File(1000, Set.of(800 + kind), line);
             Path f = write(dir, "cp1252-" + kind + ".csv", bytes);
             String message = "line " + line[0] + ": invalid windows-1252 byte sequence";
             assertThat(line[0]).isGreaterThan(1000);
-            for (int batch : new int[] {1, 7, CsvRangeReader.DEFAULT_BATCH, 5000}) {
-                for (int buffer : new int[] {16, 100, 1 << 20}) {
-                    for (int every : new int[] {3, 1000}) {
+            for (int batch : new int[] { 1, 7, CsvRangeReader.DEFAULT_BATCH, 5000 }) {
+                for (int buffer : new int[] { 16, 100, 1 << 20 }) {
+                    for (int every : new int[] { 3, 1000 }) {
                         String what = "kind " + kind + ", batch " + batch + ", buffer " + buffer + ", every " + every;
                         assertThatThrownBy(() -> read(f, strict, buffer, batch, every, true, new ArrayList<>()))
-                                .as(what).isInstanceOf(CsvFormatException.class).hasMessage(message);
+                            .as(what)
+                            .isInstanceOf(CsvFormatException.class)
+                            .hasMessage(message);
                     }
                 }
             }
-            for (boolean lineNumbers : new boolean[] {true, false}) {
+            for (boolean lineNumbers : new boolean[] { true, false }) {
                 assertThatThrownBy(() -> StatsTestSupport.statsSplit(f, strict, 500, new ArrayList<>(), lineNumbers))
-                        .isInstanceOf(CsvFormatException.class).hasMessage(message);
+                    .isInstanceOf(CsvFormatException.class)
+                    .hasMessage(message);
             }
             assertThatThrownBy(() -> StatsTestSupport.statsResumed(f, strict, 33, 64, new ArrayList<>()))
-                    .isInstanceOf(CsvFormatException.class).hasMessage(message);
+                .isInstanceOf(CsvFormatException.class)
+                .hasMessage(message);
         }
         // replaced: every one counted, whatever the batch, buffer, split or resumption
-        Path f = write(dir, "cp1252-replaced.csv", cp1252File(1000, Set.of(0, 1, 2, 255, 257, 258, 600, 998, 999),
-                new long[1]));
+        Path f = write(dir, "cp1252-replaced.csv",
+                cp1252File(1000, Set.of(0, 1, 2, 255, 257, 258, 600, 998, 999), new long[1]));
         byte[] expected = read(f, replace, 1 << 20, 1, 1000, false, new ArrayList<>());
         assertThat(FileAccumulator.fromBytes(expected).invalidBytes()).isEqualTo(9);
-        for (int batch : new int[] {7, CsvRangeReader.DEFAULT_BATCH}) {
-            for (int buffer : new int[] {16, 1 << 20}) {
+        for (int batch : new int[] { 7, CsvRangeReader.DEFAULT_BATCH }) {
+            for (int buffer : new int[] { 16, 1 << 20 }) {
                 List<BadRow> bad = new ArrayList<>();
                 assertThat(read(f, replace, buffer, batch, 33, true, bad)).isEqualTo(expected);
                 assertThat(bad).hasSize(111); // rows 4, 13, ..., 994
@@ -137,9 +148,10 @@ class BatchedReadTest {
     }
 
     /**
-     * Rows id,text,n in windows-1252: texts with an e acute, plain, quoted over two lines (CRLF) or with doubled
-     * quotes, as row % 3 says; every ninth row has a field too many (bad), every eleventh a blank line before it.
-     * The rows in {@code bad} hold the undefined byte 0x81 in their text; {@code line[0]} is the line of the last one.
+     * Rows id,text,n in windows-1252: texts with an e acute, plain, quoted over two lines
+     * (CRLF) or with doubled quotes, as row % 3 says; every ninth row has a field too
+     * many (bad), every eleventh a blank line before it. The rows in {@code bad} hold the
+     * undefined byte 0x81 in their text; {@code line[0]} is the line of the last one.
      */
     private static byte[] cp1252File(int rows, Set<Integer> bad, long[] line) {
         Charset cp1252 = Charset.forName("windows-1252");
@@ -151,10 +163,11 @@ class BatchedReadTest {
                 out.write('\n');
                 at++;
             }
-            String[] text = switch (r % 3) { // before and after the place of the undefined byte
-                case 0 -> new String[] {"caf\u00e9", ""};
-                case 1 -> new String[] {"\"two\r\nlines \u00e9", "\""};
-                default -> new String[] {"\"say \"\"\u00e9", "\"\"\""};
+            String[] text = switch (r % 3) { // before and after the place of the
+                                             // undefined byte
+                case 0 -> new String[] { "caf\u00e9", "" };
+                case 1 -> new String[] { "\"two\r\nlines \u00e9", "\"" };
+                default -> new String[] { "\"say \"\"\u00e9", "\"\"\"" };
             };
             out.writeBytes((r + "," + text[0]).getBytes(cp1252));
             if (bad.contains(r)) {
@@ -172,7 +185,8 @@ class BatchedReadTest {
         Random rnd = new Random(11);
         for (int file = 0; file < 8; file++) {
             Path f = write(dir, "n" + file + ".csv", numericFile(rnd, 2000 + rnd.nextInt(3000)));
-            // the pandas NA values, none of them a number; and a set with numbers, checked before parsing
+            // the pandas NA values, none of them a number; and a set with numbers,
+            // checked before parsing
             CsvOptions options = file % 2 == 0 ? CsvOptions.defaults()
                     : CsvOptions.defaults().withNaValues(java.util.Set.of("-999", "99.5", "NA", ""));
             assertThat(new NaMatcher(options.naValues()).anyPlainDecimal()).isEqualTo(file % 2 == 1);
@@ -181,8 +195,8 @@ class BatchedReadTest {
             FileStats expected = FileAccumulator.fromBytes(general).result();
             assertThat(expected.columnStats().get(1).type()).isEqualTo(ColumnType.FLOAT);
             assertThat(expected.columnStats().get(3).type()).isEqualTo(ColumnType.TEXT);
-            for (int batch : new int[] {1, 5, CsvRangeReader.DEFAULT_BATCH}) {
-                for (int buffer : new int[] {64, 1 << 20}) {
+            for (int batch : new int[] { 1, 5, CsvRangeReader.DEFAULT_BATCH }) {
+                for (int buffer : new int[] { 64, 1 << 20 }) {
                     List<BadRow> bad = new ArrayList<>();
                     String what = "file " + file + ", batch " + batch + ", buffer " + buffer;
                     assertSameRead(what, read(f, options, buffer, batch, 333, true, bad), bad, general, generalBad);
@@ -193,15 +207,17 @@ class BatchedReadTest {
 
     @Test
     void plainFieldsFoundEightBytesAtATimeAreTheGeneralLoopsFields() throws Exception {
-        // random bytes over delimiters (often several in eight bytes), quotes, line ends, spaces, non-ASCII and an
-        // escape character, with and without escaping; every field and bad row as the general loop finds them
+        // random bytes over delimiters (often several in eight bytes), quotes, line ends,
+        // spaces, non-ASCII and an
+        // escape character, with and without escaping; every field and bad row as the
+        // general loop finds them
         Random rnd = new Random(5);
         String alphabet = "ab12,,,,\"\"\n\r .-\\\u00e9";
         CsvOptions plain = CsvOptions.defaults().withInvalidBytes(InvalidBytePolicy.REPLACE);
         CsvOptions escaped = new CsvOptions(',', '"', '\\', true, StandardCharsets.UTF_8, plain.naValues(),
                 plain.badRows(), plain.invalidBytes());
-        String[] fields = {"x", "12.5", "", "\"\"", "\"q\"", "\"a,b\"", "\"long quoted text\"", "\"say \"\"hi\"\"\"",
-            "\"two\nlines\"", "\"ab\"c", "\"caf\u00e9\"", "\"\\\"x\"", "a\"b", "\"open", "NA", "\"\r\""};
+        String[] fields = { "x", "12.5", "", "\"\"", "\"q\"", "\"a,b\"", "\"long quoted text\"", "\"say \"\"hi\"\"\"",
+                "\"two\nlines\"", "\"ab\"c", "\"caf\u00e9\"", "\"\\\"x\"", "a\"b", "\"open", "NA", "\"\r\"" };
         for (int file = 0; file < 300; file++) {
             StringBuilder csv = new StringBuilder("a,b,c,d\n");
             if (file % 2 == 0) { // random bytes
@@ -209,10 +225,12 @@ class BatchedReadTest {
                 for (int i = 0; i < n; i++) {
                     csv.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
                 }
-            } else { // rows of whole fields, quoted ones of every kind among them
+            }
+            else { // rows of whole fields, quoted ones of every kind among them
                 for (int row = 20 + rnd.nextInt(40); row > 0; row--) {
                     for (int i = 3 + rnd.nextInt(3); i > 0; i--) {
-                        csv.append(fields[rnd.nextInt(fields.length)]).append(i > 1 ? "," : rnd.nextBoolean() ? "\n" : "\r\n");
+                        csv.append(fields[rnd.nextInt(fields.length)])
+                            .append(i > 1 ? "," : rnd.nextBoolean() ? "\n" : "\r\n");
                     }
                 }
             }
@@ -226,7 +244,8 @@ class BatchedReadTest {
             }
             CsvOptions latin1 = new CsvOptions(',', '"', null, true, StandardCharsets.ISO_8859_1, plain.naValues(),
                     plain.badRows(), plain.invalidBytes());
-            // as it is, and when a quoted field is left open at its end (a file error), with a quote after it too
+            // as it is, and when a quoted field is left open at its end (a file error),
+            // with a quote after it too
             List<byte[]> contents = new ArrayList<>(List.of(bytes));
             for (int k = 0; k < contents.size(); k++) {
                 byte[] content = contents.get(k);
@@ -234,7 +253,7 @@ class BatchedReadTest {
                 for (CsvOptions options : List.of(plain, escaped, latin1)) {
                     List<BadRow> generalBad = new ArrayList<>();
                     Object general = readOrError(f, options, 1 << 20, 1, 1000, false, false, generalBad);
-                    for (int buffer : new int[] {16, 40, 1 << 20}) {
+                    for (int buffer : new int[] { 16, 40, 1 << 20 }) {
                         List<BadRow> bad = new ArrayList<>();
                         String what = new String(content, StandardCharsets.UTF_8) + "\nescape " + options.escape()
                                 + ", buffer " + buffer;
@@ -242,7 +261,8 @@ class BatchedReadTest {
                         if (general instanceof byte[] expected) {
                             assertThat(fast).as(what).isInstanceOf(byte[].class);
                             assertSameRead(what, (byte[]) fast, bad, expected, generalBad);
-                        } else {
+                        }
+                        else {
                             assertThat(fast).as(what).isEqualTo(general);
                             assertThat(bad).as(what).isEqualTo(generalBad);
                             if (content == bytes && contents.size() == 1) {
@@ -259,10 +279,11 @@ class BatchedReadTest {
 
     @Test
     void nonAsciiFieldsLeaveTheOtherFieldsOfTheirRowOnTheFastPaths() throws Exception {
-        // 70 columns: every seventh a text with non-ASCII characters in some rows (one of them past the 64th), the
+        // 70 columns: every seventh a text with non-ASCII characters in some rows (one of
+        // them past the 64th), the
         // others numbers; in UTF-8 and in Latin-1
         Random rnd = new Random(13);
-        String[] words = {"caf\u00e9", "Stra\u00dfe", "na\u00efve", "plain", "\u00e0\u00e9\u00ee\u00f5\u00fc"};
+        String[] words = { "caf\u00e9", "Stra\u00dfe", "na\u00efve", "plain", "\u00e0\u00e9\u00ee\u00f5\u00fc" };
         for (java.nio.charset.Charset cs : List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
             StringBuilder csv = new StringBuilder();
             for (int i = 0; i < 70; i++) {
@@ -274,7 +295,8 @@ class BatchedReadTest {
             java.util.Arrays.fill(minCodePoints, Integer.MAX_VALUE);
             for (int row = 0; row < 1500; row++) {
                 for (int i = 0; i < 70; i++) {
-                    String v = i % 7 == 3 ? words[rnd.nextInt(words.length)] : Integer.toString(rnd.nextInt(2000) - 1000);
+                    String v = i % 7 == 3 ? words[rnd.nextInt(words.length)]
+                            : Integer.toString(rnd.nextInt(2000) - 1000);
                     csv.append(i > 0 ? "," : "").append(v);
                     minCodePoints[i] = Math.min(minCodePoints[i], v.codePointCount(0, v.length()));
                     maxCodePoints[i] = Math.max(maxCodePoints[i], v.codePointCount(0, v.length()));
@@ -300,32 +322,38 @@ class BatchedReadTest {
         }
     }
 
-    /** The same statistics, checkpoint bytes (every statistic in the order its values came) and bad rows. */
+    /**
+     * The same statistics, checkpoint bytes (every statistic in the order its values
+     * came) and bad rows.
+     */
     private static void assertSameRead(String what, byte[] actual, List<BadRow> actualBad, byte[] expected,
-                                       List<BadRow> expectedBad) {
+            List<BadRow> expectedBad) {
         assertThat(FileAccumulator.fromBytes(actual).result()).as(what)
-                .isEqualTo(FileAccumulator.fromBytes(expected).result());
+            .isEqualTo(FileAccumulator.fromBytes(expected).result());
         assertThat(Arrays.equals(actual, expected)).as(what + ": checkpoint bytes").isTrue();
         assertThat(actualBad).as(what).isEqualTo(expectedBad);
     }
 
     private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
-                               List<BadRow> bad) throws Exception {
+            List<BadRow> bad) throws Exception {
         return read(f, options, buffer, batch, every, numbersPath, true, bad);
     }
 
-    /** The checkpoint bytes of the read, or the message of the file error it ends with. */
-    private static Object readOrError(Path f, CsvOptions options, int buffer, int batch, int every,
-                                      boolean numbersPath, boolean fieldsPath, List<BadRow> bad) throws Exception {
+    /**
+     * The checkpoint bytes of the read, or the message of the file error it ends with.
+     */
+    private static Object readOrError(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
+            boolean fieldsPath, List<BadRow> bad) throws Exception {
         try {
             return read(f, options, buffer, batch, every, numbersPath, fieldsPath, bad);
-        } catch (CsvFormatException e) {
+        }
+        catch (CsvFormatException e) {
             return e.getMessage();
         }
     }
 
     private static byte[] read(Path f, CsvOptions options, int buffer, int batch, int every, boolean numbersPath,
-                               boolean fieldsPath, List<BadRow> bad) throws Exception {
+            boolean fieldsPath, List<BadRow> bad) throws Exception {
         CsvHeader h = CsvHeader.read(f, options);
         FileAccumulator acc = new FileAccumulator(h.names());
         try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), h.dataStart(), Long.MAX_VALUE,
@@ -338,44 +366,49 @@ class BatchedReadTest {
     }
 
     /**
-     * Numeric columns: an id; floats with empty cells and NA values, of every length, canonical or not ("1.50",
-     * "+3", "007", "1e3", ".5"); integers of up to 18 digits whose sum leaves the long range, with short ones between
-     * them; numbers that become text in the middle; quoted and padded numbers; now and then a short row.
+     * Numeric columns: an id; floats with empty cells and NA values, of every length,
+     * canonical or not ("1.50", "+3", "007", "1e3", ".5"); integers of up to 18 digits
+     * whose sum leaves the long range, with short ones between them; numbers that become
+     * text in the middle; quoted and padded numbers; now and then a short row.
      */
     private static byte[] numericFile(Random rnd, int rows) {
         StringBuilder sb = new StringBuilder("id,x,big,late,mixed\n");
-        String[] odd = {"1.50", "+3", "007", "1e3", ".5", "-0", "0.0", "\"42\"", " 8 ", "NA", "", "nan", "-1.#IND",
-                "99999999999999999999", "True", "2024-01-02", "-999", "99.5", "-12345.678901", "1234567890123"};
+        String[] odd = { "1.50", "+3", "007", "1e3", ".5", "-0", "0.0", "\"42\"", " 8 ", "NA", "", "nan", "-1.#IND",
+                "99999999999999999999", "True", "2024-01-02", "-999", "99.5", "-12345.678901", "1234567890123" };
         for (int r = 0; r < rows; r++) {
             sb.append(r).append(',');
             if (rnd.nextInt(20) == 0) {
                 sb.append(rnd.nextBoolean() ? "" : rnd.nextBoolean() ? "NA" : "-999");
-            } else {
+            }
+            else {
                 sb.append(rnd.nextInt(20_000) - 10_000).append('.').append(rnd.nextInt(100));
             }
-            sb.append(',').append(rnd.nextInt(10) == 0 ? Long.toString(900_000_000_000_000_000L + rnd.nextInt(1000))
-                    : Integer.toString(rnd.nextInt(100_000_000) - 50_000_000));
+            sb.append(',')
+                .append(rnd.nextInt(10) == 0 ? Long.toString(900_000_000_000_000_000L + rnd.nextInt(1000))
+                        : Integer.toString(rnd.nextInt(100_000_000) - 50_000_000));
             if (rnd.nextInt(15) == 0 && r != rows / 2) {
                 sb.append('\n');
                 continue; // a short row: the last two fields are missing
             }
             sb.append(',').append(r == rows / 2 ? "text" : Double.toString(rnd.nextGaussian() * 1e3));
-            sb.append(',').append(rnd.nextInt(4) == 0 ? odd[rnd.nextInt(odd.length)] : Integer.toString(rnd.nextInt(99)));
+            sb.append(',')
+                .append(rnd.nextInt(4) == 0 ? odd[rnd.nextInt(odd.length)] : Integer.toString(rnd.nextInt(99)));
             sb.append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * Rows of 5 columns mixing numbers, NA values, quoted fields with delimiters, doubled quotes and line breaks,
-     * non-ASCII and invalid bytes, short rows, long rows (bad), blank lines and a quoted field closed by the last byte of the file.
+     * Rows of 5 columns mixing numbers, NA values, quoted fields with delimiters, doubled
+     * quotes and line breaks, non-ASCII and invalid bytes, short rows, long rows (bad),
+     * blank lines and a quoted field closed by the last byte of the file.
      */
     private static byte[] randomFile(Random rnd, int rows, boolean latin1) {
         Charset cs = latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes("a,b,c,d,e\n".getBytes(cs));
-        String[] values = {"1", "-2.5", "", "NA", "x", "\"q,q\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"", "caf\u00e9",
-                "2024-01-02", "True", "1e3", "00", "99999999999999999999", "  7 ", "\u00e9t\u00e9"};
+        String[] values = { "1", "-2.5", "", "NA", "x", "\"q,q\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"", "caf\u00e9",
+                "2024-01-02", "True", "1e3", "00", "99999999999999999999", "  7 ", "\u00e9t\u00e9" };
         for (int r = 0; r < rows; r++) {
             int fields = rnd.nextInt(20) == 0 ? 1 + rnd.nextInt(7) : 5;
             for (int i = 0; i < fields; i++) {
@@ -385,7 +418,8 @@ class BatchedReadTest {
                 if (!latin1 && rnd.nextInt(50) == 0) {
                     out.write(0xC3); // a cut UTF-8 sequence
                     out.write('z');
-                } else {
+                }
+                else {
                     String v = i == 0 && rnd.nextBoolean() ? Integer.toString(rnd.nextInt(1000))
                             : values[rnd.nextInt(values.length)];
                     out.writeBytes(v.getBytes(cs));
@@ -396,4 +430,5 @@ class BatchedReadTest {
         out.writeBytes("1,2,\"closed\nby the last byte\"".getBytes(cs));
         return out.toByteArray();
     }
+
 }

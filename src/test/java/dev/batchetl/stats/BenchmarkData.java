@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Generated CSV files for the memory test and the benchmark, 12 columns: an integer id, 8 floats with about 1% empty
- * cells, a date, a short code, and a quoted note that sometimes holds commas and escaped quotes (about 111 bytes a
- * row).
+ * Generated CSV files for the memory test and the benchmark, 12 columns: an integer id, 8
+ * floats with about 1% empty cells, a date, a short code, and a quoted note that
+ * sometimes holds commas and escaped quotes (about 111 bytes a row).
  */
 public final class BenchmarkData {
 
@@ -20,7 +20,10 @@ public final class BenchmarkData {
     private BenchmarkData() {
     }
 
-    /** Writes rows until the file holds at least {@code rows} rows or {@code bytes} bytes, whichever comes first. */
+    /**
+     * Writes rows until the file holds at least {@code rows} rows or {@code bytes} bytes,
+     * whichever comes first.
+     */
     public static Path generate(Path file, long seed, long rows, long bytes) throws IOException {
         Random rnd = new Random(seed);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -39,10 +42,16 @@ public final class BenchmarkData {
                 }
                 int month = 1 + rnd.nextInt(12);
                 int day = 1 + rnd.nextInt(28);
-                sb.append(",20").append(10 + rnd.nextInt(15)).append(month < 10 ? "-0" : "-").append(month)
-                        .append(day < 10 ? "-0" : "-").append(day);
-                sb.append(',').append((char) ('A' + rnd.nextInt(26))).append((char) ('A' + rnd.nextInt(26)))
-                        .append(rnd.nextInt(10));
+                sb.append(",20")
+                    .append(10 + rnd.nextInt(15))
+                    .append(month < 10 ? "-0" : "-")
+                    .append(month)
+                    .append(day < 10 ? "-0" : "-")
+                    .append(day);
+                sb.append(',')
+                    .append((char) ('A' + rnd.nextInt(26)))
+                    .append((char) ('A' + rnd.nextInt(26)))
+                    .append(rnd.nextInt(10));
                 switch (rnd.nextInt(4)) {
                     case 0:
                         sb.append(",\"note ").append(rnd.nextInt(1000)).append(", with a comma\"\n");
@@ -60,20 +69,24 @@ public final class BenchmarkData {
         }
         return file;
     }
+
     static final String MIXED_HEADER = "id,ts,created,amount,price,qty,name,city,flag,sparse,hex";
 
     /**
-     * Writes rows of a more varied shape until the file holds {@code bytes} bytes, 11 columns: an id, epoch
-     * milliseconds (13 digits), a date-time, an amount with 6 decimals, a price, a quantity, a quoted "Last, First"
-     * name, a city out of six (names and cities with accented letters, in UTF-8, in about half the rows), true/false,
-     * an integer that is empty in 30% of the rows, and 32 hex digits. With
-     * {@code quoteAll} every field is quoted and lines end with CRLF, as many exporters write them.
+     * Writes rows of a more varied shape until the file holds {@code bytes} bytes, 11
+     * columns: an id, epoch milliseconds (13 digits), a date-time, an amount with 6
+     * decimals, a price, a quantity, a quoted "Last, First" name, a city out of six
+     * (names and cities with accented letters, in UTF-8, in about half the rows),
+     * true/false, an integer that is empty in 30% of the rows, and 32 hex digits. With
+     * {@code quoteAll} every field is quoted and lines end with CRLF, as many exporters
+     * write them.
      */
     public static Path generateMixed(Path file, long seed, boolean quoteAll, long bytes) throws IOException {
         Random rnd = new Random(seed);
-        String[] cities = {"Springfield", "Z\u00fcrich", "S\u00e3o Paulo", "North Haverbrook", "Krak\u00f3w", "Brockway"};
-        String[] first = {"John", "Mary", "Ana", "Li", "Omar", "Eva", "Kofi"};
-        String[] last = {"Smith", "M\u00fcller", "Garc\u00eda", "Chen", "Ali", "Nov\u00e1k"};
+        String[] cities = { "Springfield", "Z\u00fcrich", "S\u00e3o Paulo", "North Haverbrook", "Krak\u00f3w",
+                "Brockway" };
+        String[] first = { "John", "Mary", "Ana", "Li", "Omar", "Eva", "Kofi" };
+        String[] last = { "Smith", "M\u00fcller", "Garc\u00eda", "Chen", "Ali", "Nov\u00e1k" };
         String eol = quoteAll ? "\r\n" : "\n";
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             String[] names = MIXED_HEADER.split(",");
@@ -109,4 +122,5 @@ public final class BenchmarkData {
         }
         return file;
     }
+
 }

@@ -15,38 +15,56 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checkpoints written while DataSketches estimated the distinct counts are those this version writes, and read: a
- * partition resumed from one, and a finished partition stored as one and merged with a later one, end with the
- * statistics of the whole file, every value counted once. The fixture {@code checkpoint-v6.bin} was written by that
- * version (checkpoint format 6, as now) after the first {@value #CHECKPOINT_ROWS} data rows of {@link #csv()}.
+ * Checkpoints written while DataSketches estimated the distinct counts are those this
+ * version writes, and read: a partition resumed from one, and a finished partition stored
+ * as one and merged with a later one, end with the statistics of the whole file, every
+ * value counted once. The fixture {@code checkpoint-v6.bin} was written by that version
+ * (checkpoint format 6, as now) after the first {@value #CHECKPOINT_ROWS} data rows of
+ * {@link #csv()}.
  */
 class CheckpointCompatibilityTest {
 
     static final int ROWS = 6000;
     static final int CHECKPOINT_ROWS = 2500;
-    /** The relative standard error of the distinct-count estimate (a HyperLogLog of 2^12 registers). */
+
+    /**
+     * The relative standard error of the distinct-count estimate (a HyperLogLog of 2^12
+     * registers).
+     */
     private static final double HLL_ERROR = 0.0163;
 
     @TempDir
     Path dir;
 
     /**
-     * Six columns: id (6,000 integers), name (3,000 texts, each first seen in the first 2,500 rows, seen again
-     * after), price (700 decimals: exact), day (2,000 dates), cat (3 texts: exact), code (6,000 values, half of them
-     * numbers).
+     * Six columns: id (6,000 integers), name (3,000 texts, each first seen in the first
+     * 2,500 rows, seen again after), price (700 decimals: exact), day (2,000 dates), cat
+     * (3 texts: exact), code (6,000 values, half of them numbers).
      */
     static String csv() {
         StringBuilder b = new StringBuilder("id,name,price,day,cat,code\n");
         LocalDate day0 = LocalDate.of(2020, 1, 1);
         for (int i = 0; i < ROWS; i++) {
-            b.append(i).append(",n").append(i * 37 % 3000).append(',').append(i % 700).append(".5,")
-                    .append(day0.plusDays(i % 2000)).append(',').append("abc".charAt(i % 3)).append(',')
-                    .append(i % 2 == 0 ? String.valueOf(i) : "c" + i).append('\n');
+            b.append(i)
+                .append(",n")
+                .append(i * 37 % 3000)
+                .append(',')
+                .append(i % 700)
+                .append(".5,")
+                .append(day0.plusDays(i % 2000))
+                .append(',')
+                .append("abc".charAt(i % 3))
+                .append(',')
+                .append(i % 2 == 0 ? String.valueOf(i) : "c" + i)
+                .append('\n');
         }
         return b.toString();
     }
 
-    /** The byte offset of the row after the checkpoint: after the header and the checkpoint's rows. */
+    /**
+     * The byte offset of the row after the checkpoint: after the header and the
+     * checkpoint's rows.
+     */
     private static long checkpointOffset(String csv) {
         int at = -1;
         for (int line = 0; line <= CHECKPOINT_ROWS; line++) {
@@ -97,7 +115,8 @@ class CheckpointCompatibilityTest {
         try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6, checkpointOffset(csv), Long.MAX_VALUE,
                 2 + CHECKPOINT_ROWS)) {
             while (r.read(acc, 1000, null) > 0) {
-                acc = FileAccumulator.fromBytes(acc.toBytes()); // checkpointed again every 1,000 rows
+                acc = FileAccumulator.fromBytes(acc.toBytes()); // checkpointed again
+                                                                // every 1,000 rows
             }
         }
         assertTheWholeFile(acc.result());
@@ -108,8 +127,8 @@ class CheckpointCompatibilityTest {
         String csv = csv();
         Path f = write(dir, "six.csv", csv);
         FileAccumulator rest = new FileAccumulator(FileAccumulator.fromBytes(fixture()).columnNames());
-        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6, checkpointOffset(csv),
-                Long.MAX_VALUE, 2 + CHECKPOINT_ROWS)) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6, checkpointOffset(csv), Long.MAX_VALUE,
+                2 + CHECKPOINT_ROWS)) {
             while (r.read(rest, 1000, null) > 0) {
                 // keep reading
             }
@@ -120,7 +139,10 @@ class CheckpointCompatibilityTest {
         assertTheWholeFile(FileAccumulator.fromBytes(merged.toBytes()).result());
     }
 
-    /** The statistics of the 6,000 rows, the distinct counts beyond the exact set within 3 standard errors. */
+    /**
+     * The statistics of the 6,000 rows, the distinct counts beyond the exact set within 3
+     * standard errors.
+     */
     private static void assertTheWholeFile(FileStats s) {
         assertThat(s.rows()).isEqualTo(ROWS);
         ColumnStats id = col(s, "id");
@@ -148,4 +170,5 @@ class CheckpointCompatibilityTest {
         assertThat(c.distinctExact()).as(c.name()).isFalse();
         assertThat((double) c.distinct()).as(c.name()).isCloseTo(distinct, within(3 * HLL_ERROR * distinct));
     }
+
 }

@@ -21,7 +21,8 @@ class ColumnStatsTest {
 
     @Test
     void integerColumn() throws Exception {
-        // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sum of squared deviations 32, sample variance 32/7
+        // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sum of squared deviations 32, sample variance
+        // 32/7
         FileStats s = stats(write(dir, "i.csv", "x\n2\n4\n4\n\" 4\"\n5\n5\n7\n9\n"));
         ColumnStats x = col(s, "x");
         assertThat(x.type()).isEqualTo(ColumnType.INTEGER);
@@ -31,8 +32,10 @@ class ColumnStatsTest {
         assertThat(fmt(x.mean())).isEqualTo("5.0");
         assertThat(x.min()).isEqualTo("2");
         assertThat(x.max()).isEqualTo("9");
-        assertThat(Double.parseDouble(fmt(x.variance()))).isCloseTo(32.0 / 7, org.assertj.core.data.Offset.offset(1e-15));
-        assertThat(Double.parseDouble(fmt(x.std()))).isCloseTo(Math.sqrt(32.0 / 7), org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(Double.parseDouble(fmt(x.variance()))).isCloseTo(32.0 / 7,
+                org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(Double.parseDouble(fmt(x.std()))).isCloseTo(Math.sqrt(32.0 / 7),
+                org.assertj.core.data.Offset.offset(1e-15));
         assertThat(x.minLength()).isEqualTo(1);
         assertThat(x.maxLength()).isEqualTo(2); // " 4"
     }
@@ -93,11 +96,13 @@ class ColumnStatsTest {
 
     @Test
     void integersBeyondInt64FollowPandas() throws Exception {
-        // x: uint64 values (pandas: uint64); y: int64 whose exact sum overflows; z: beyond uint64 (pandas: object);
-        // w: negative and beyond int64 (pandas: object); v: beyond int64 with a null (pandas: float64)
-        FileStats s = stats(write(dir, "b.csv", "x,y,z,w,v\n"
-                + "18446744073709551615,9223372036854775807,18446744073709551616,-1,9223372036854775808\n"
-                + "1,9223372036854775807,2,9223372036854775808,\n"));
+        // x: uint64 values (pandas: uint64); y: int64 whose exact sum overflows; z:
+        // beyond uint64 (pandas: object);
+        // w: negative and beyond int64 (pandas: object); v: beyond int64 with a null
+        // (pandas: float64)
+        FileStats s = stats(write(dir, "b.csv",
+                "x,y,z,w,v\n" + "18446744073709551615,9223372036854775807,18446744073709551616,-1,9223372036854775808\n"
+                        + "1,9223372036854775807,2,9223372036854775808,\n"));
         ColumnStats x = col(s, "x");
         assertThat(x.type()).isEqualTo(ColumnType.INTEGER);
         assertThat(x.min()).isEqualTo("1");
@@ -116,14 +121,15 @@ class ColumnStatsTest {
         assertThat(col(s, "w").type()).isEqualTo(ColumnType.TEXT);
         ColumnStats v = col(s, "v");
         assertThat(v.type()).isEqualTo(ColumnType.FLOAT);
-        // 2^63 as a double, rendered from its shortest representation 9.223372036854776E18
+        // 2^63 as a double, rendered from its shortest representation
+        // 9.223372036854776E18
         assertThat(v.max()).isEqualTo("9223372036854776000.0");
     }
 
     @Test
     void invalidNumbersMakeTextColumns() throws Exception {
         FileStats s = stats(write(dir, "t.csv", "a,b,c,d,e\n1,1,1,1,1\n1d,0x10,1_000,\"1,5\",1e\n"));
-        for (String name : new String[] {"a", "b", "c", "d", "e"}) {
+        for (String name : new String[] { "a", "b", "c", "d", "e" }) {
             ColumnStats c = col(s, name);
             assertThat(c.type()).as(name).isEqualTo(ColumnType.TEXT);
             assertThat(fmt(c.mean())).as(name).isNull();
@@ -147,7 +153,8 @@ class ColumnStatsTest {
 
     @Test
     void booleans() throws Exception {
-        FileStats s = stats(write(dir, "b.csv", "a,b,c,d,e\nTrue,true,True,True,True\nFALSE,TRUE,,1,x\nfalse,True,False,0,y\nTrue,true,true,1,z\n"));
+        FileStats s = stats(write(dir, "b.csv",
+                "a,b,c,d,e\nTrue,true,True,True,True\nFALSE,TRUE,,1,x\nfalse,True,False,0,y\nTrue,true,true,1,z\n"));
         ColumnStats a = col(s, "a");
         assertThat(a.type()).isEqualTo(ColumnType.BOOLEAN);
         assertThat(a.type().label()).isEqualTo("boolean");
@@ -183,7 +190,9 @@ class ColumnStatsTest {
             String v = (1_000_000 + rnd.nextInt(1000)) + "." + String.format("%06d", rnd.nextInt(1_000_000));
             long iv = rnd.nextLong() / 4;
             sb.append(v).append(',').append(iv).append('\n');
-            sum = sum.add(new BigDecimal(new BigDecimal(v).doubleValue())); // the parsed double values
+            sum = sum.add(new BigDecimal(new BigDecimal(v).doubleValue())); // the parsed
+                                                                            // double
+                                                                            // values
             isum = isum.add(BigDecimal.valueOf(iv));
         }
         FileStats s = stats(write(dir, "m.csv", sb.toString()));
@@ -197,7 +206,7 @@ class ColumnStatsTest {
     @Test
     void textMinMaxMatchBruteForce() throws Exception {
         java.util.Random rnd = new java.util.Random(9);
-        String[] atoms = {"a", "b", "ab", "\u00e9", "\uFFFD", "\uD83D\uDE00", "1", " ", "Z", "note "};
+        String[] atoms = { "a", "b", "ab", "\u00e9", "\uFFFD", "\uD83D\uDE00", "1", " ", "Z", "note " };
         java.util.List<String> values = new java.util.ArrayList<>();
         StringBuilder sb = new StringBuilder("t\n");
         for (int i = 0; i < 3000; i++) {
@@ -220,8 +229,10 @@ class ColumnStatsTest {
         assertThat(t.count()).isEqualTo(values.size());
         assertThat(t.min()).isEqualTo(values.stream().min(byCodePoint).orElseThrow());
         assertThat(t.max()).isEqualTo(values.stream().max(byCodePoint).orElseThrow());
-        assertThat(t.minLength()).isEqualTo(values.stream().mapToInt(v -> v.codePointCount(0, v.length())).min().orElseThrow());
-        assertThat(t.maxLength()).isEqualTo(values.stream().mapToInt(v -> v.codePointCount(0, v.length())).max().orElseThrow());
+        assertThat(t.minLength())
+            .isEqualTo(values.stream().mapToInt(v -> v.codePointCount(0, v.length())).min().orElseThrow());
+        assertThat(t.maxLength())
+            .isEqualTo(values.stream().mapToInt(v -> v.codePointCount(0, v.length())).max().orElseThrow());
     }
 
     @Test
@@ -235,24 +246,29 @@ class ColumnStatsTest {
 
     @Test
     void varianceOfKnownFloats() throws Exception {
-        // 0.1, 0.2, 0.3, 0.4: mean 0.25, squared deviations sum 0.05, sample variance 0.05/3
+        // 0.1, 0.2, 0.3, 0.4: mean 0.25, squared deviations sum 0.05, sample variance
+        // 0.05/3
         FileStats s = stats(write(dir, "v.csv", "x\n0.1\n0.2\n0.3\n0.4\n"));
         ColumnStats x = col(s, "x");
         assertThat(Double.parseDouble(fmt(x.mean()))).isEqualTo(0.25);
-        assertThat(Double.parseDouble(fmt(x.variance()))).isCloseTo(0.05 / 3, org.assertj.core.data.Offset.offset(1e-17));
-        assertThat(Double.parseDouble(fmt(x.std()))).isCloseTo(Math.sqrt(0.05 / 3), org.assertj.core.data.Offset.offset(1e-16));
+        assertThat(Double.parseDouble(fmt(x.variance()))).isCloseTo(0.05 / 3,
+                org.assertj.core.data.Offset.offset(1e-17));
+        assertThat(Double.parseDouble(fmt(x.std()))).isCloseTo(Math.sqrt(0.05 / 3),
+                org.assertj.core.data.Offset.offset(1e-16));
     }
 
     @Test
     void varianceMatchesAnExactComputation() throws Exception {
-        // a large offset with small variations, an outlier first, and enough values for many blocks of moments
+        // a large offset with small variations, an outlier first, and enough values for
+        // many blocks of moments
         StringBuilder sb = new StringBuilder("x\n1e9\n");
         List<BigDecimal> values = new ArrayList<>(List.of(new BigDecimal("1e9")));
         java.util.Random rnd = new java.util.Random(7);
         for (int k = 0; k < 10_000; k++) {
             String v = (1_000_000 + rnd.nextInt(1000)) + "." + String.format("%04d", rnd.nextInt(10_000));
             sb.append(v).append('\n');
-            values.add(new BigDecimal(new BigDecimal(v).doubleValue())); // the parsed double values
+            values.add(new BigDecimal(new BigDecimal(v).doubleValue())); // the parsed
+                                                                         // double values
         }
         BigDecimal n = BigDecimal.valueOf(values.size());
         BigDecimal mean = values.stream().reduce(BigDecimal.ZERO, BigDecimal::add).divide(n, MathContext.DECIMAL128);
@@ -260,8 +276,10 @@ class ColumnStatsTest {
         double expected = squares.divide(n.subtract(BigDecimal.ONE), MathContext.DECIMAL128).doubleValue();
         double actual = Double.parseDouble(fmt(col(stats(write(dir, "var.csv", sb.toString())), "x").variance()));
         assertThat(Math.abs(actual - expected) / expected).isLessThan(1e-12);
-        // values whose sum overflows a double: no exception, the variance is infinite as in pandas
+        // values whose sum overflows a double: no exception, the variance is infinite as
+        // in pandas
         ColumnStats huge = col(stats(write(dir, "huge.csv", "x\n1e308\n1.5e308\n-1e308\n1e308\n")), "x");
         assertThat(huge.max()).isEqualTo(ColumnAccumulator.format(1.5e308));
     }
+
 }

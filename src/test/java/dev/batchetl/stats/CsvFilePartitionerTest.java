@@ -19,7 +19,8 @@ class CsvFilePartitionerTest {
     @Test
     void aSplitFileHasAMultipleOfThePartitionsRunningAtOnceOfAtMostTheSplitSize() {
         long mb = 1 << 20;
-        // 1,074 MB in 64 MB: 17 ranges, which 2 at a time would end with one alone; 18 of 59.7 MB
+        // 1,074 MB in 64 MB: 17 ranges, which 2 at a time would end with one alone; 18 of
+        // 59.7 MB
         long size = 1074 * mb;
         long balanced = CsvFilePartitioner.balancedSplitSize(size, 64 * mb, 2);
         assertThat((size + balanced - 1) / balanced).isEqualTo(18);
@@ -38,14 +39,18 @@ class CsvFilePartitionerTest {
         }
         Path f = write(dir, "a.csv", csv.toString());
         long size = Files.size(f);
-        for (int grid : new int[] {1, 2, 3}) {
-            Map<String, ExecutionContext> partitions = new CsvFilePartitioner(dir, CsvOptions.defaults(),
-                    size * 2 / 9).partition(grid);
-            int expected = (5 + grid - 1) / grid * grid; // 4.5 split sizes: 5 ranges, rounded up to a multiple
+        for (int grid : new int[] { 1, 2, 3 }) {
+            Map<String, ExecutionContext> partitions = new CsvFilePartitioner(dir, CsvOptions.defaults(), size * 2 / 9)
+                .partition(grid);
+            int expected = (5 + grid - 1) / grid * grid; // 4.5 split sizes: 5 ranges,
+                                                         // rounded up to a multiple
             assertThat(partitions).as("grid " + grid).hasSize(expected);
-            long unknown = partitions.values().stream()
-                    .filter(c -> c.getLong(CsvFilePartitioner.FIRST_LINE) == -1).count();
+            long unknown = partitions.values()
+                .stream()
+                .filter(c -> c.getLong(CsvFilePartitioner.FIRST_LINE) == -1)
+                .count();
             assertThat(unknown).isEqualTo(expected - 1);
         }
     }
+
 }

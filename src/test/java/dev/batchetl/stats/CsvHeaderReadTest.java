@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every statistics partition reads its file's header, so that read must cost what the header needs and not a fixed
- * large buffer, however large the file; and a header longer than the first read must still be read whole. The bytes
- * read are the kernel's count for this process ({@code rchar} in {@code /proc/self/io}, Linux), not the reader's
- * own: each figure is the least of three reads, so that another thread's read cannot inflate it.
+ * Every statistics partition reads its file's header, so that read must cost what the
+ * header needs and not a fixed large buffer, however large the file; and a header longer
+ * than the first read must still be read whole. The bytes read are the kernel's count for
+ * this process ({@code rchar} in {@code /proc/self/io}, Linux), not the reader's own:
+ * each figure is the least of three reads, so that another thread's read cannot inflate
+ * it.
  */
 class CsvHeaderReadTest {
 
@@ -32,7 +34,8 @@ class CsvHeaderReadTest {
     @BeforeEach
     void loaded() throws IOException {
         assumeTrue(Files.isReadable(IO), "needs /proc/self/io (Linux)");
-        // the classes of the reader are loaded (read from disk) before anything is measured
+        // the classes of the reader are loaded (read from disk) before anything is
+        // measured
         CsvHeader.read(Files.writeString(dir.resolve("warm.csv"), "a,b\n1,2\n"), CsvOptions.defaults());
     }
 
@@ -76,7 +79,8 @@ class CsvHeaderReadTest {
         assertThat(read.names()).containsExactlyElementsOf(names);
         assertThat(read.dataStart()).isEqualTo(header.length());
         assertThat(read.dataStartLine()).isEqualTo(2);
-        // the buffer doubles until the header fits: at most twice the header, never the file
+        // the buffer doubles until the header fits: at most twice the header, never the
+        // file
         assertThat(bytesRead).as("bytes read for a header of %d bytes", header.length())
             .isGreaterThanOrEqualTo(header.length())
             .isLessThan(2L * header.length() + (64 << 10));
@@ -108,7 +112,9 @@ class CsvHeaderReadTest {
         return least;
     }
 
-    /** Bytes this process has read through read(2) and its kin, from any file or socket. */
+    /**
+     * Bytes this process has read through read(2) and its kin, from any file or socket.
+     */
     private static long rchar() throws IOException {
         for (String line : Files.readAllLines(IO)) {
             if (line.startsWith("rchar:")) {

@@ -55,22 +55,24 @@ class CsvParsingTest {
     void duplicateAndEmptyHeaderNames() throws Exception {
         Path f = write(dir, "h.csv", "a,a,,a,a.1,\"\",b\n1,2,3,4,5,6,7\n");
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
-        // pandas 1.5.3 (list(pd.read_csv(f).columns)): a suffix the header holds itself is skipped
+        // pandas 1.5.3 (list(pd.read_csv(f).columns)): a suffix the header holds itself
+        // is skipped
         assertThat(h.names()).containsExactly("a", "a.2", "Unnamed: 2", "a.3", "a.1", "Unnamed: 5", "b");
         assertThat(h.dataStart()).isEqualTo("a,a,,a,a.1,\"\",b\n".length());
         assertThat(h.dataStartLine()).isEqualTo(2);
         FileStats s = stats(f);
         assertThat(col(s, "a.1").min()).isEqualTo("5");
         assertThat(col(s, "Unnamed: 5").max()).isEqualTo("6");
-        // more of pandas 1.5.3's answers: the given names are renamed before the unnamed ones
+        // more of pandas 1.5.3's answers: the given names are renamed before the unnamed
+        // ones
         assertThat(CsvHeader.columnNames(List.of("a", "a", "a.1"))).containsExactly("a", "a.2", "a.1");
         assertThat(CsvHeader.columnNames(List.of("", "Unnamed: 0"))).containsExactly("Unnamed: 0.1", "Unnamed: 0");
-        assertThat(CsvHeader.columnNames(List.of("b", "", "b", "", "b.1", "Unnamed: 1")))
-            .containsExactly("b", "Unnamed: 1.1", "b.2", "Unnamed: 3", "b.1", "Unnamed: 1");
-        assertThat(CsvHeader.columnNames(List.of("a", "a", "a", "a.1", "a.2")))
-            .containsExactly("a", "a.3", "a.4", "a.1", "a.2");
-        assertThat(CsvHeader.columnNames(List.of("x", "", "x.1", "x", "")))
-            .containsExactly("x", "Unnamed: 1", "x.1", "x.2", "Unnamed: 4");
+        assertThat(CsvHeader.columnNames(List.of("b", "", "b", "", "b.1", "Unnamed: 1"))).containsExactly("b",
+                "Unnamed: 1.1", "b.2", "Unnamed: 3", "b.1", "Unnamed: 1");
+        assertThat(CsvHeader.columnNames(List.of("a", "a", "a", "a.1", "a.2"))).containsExactly("a", "a.3", "a.4",
+                "a.1", "a.2");
+        assertThat(CsvHeader.columnNames(List.of("x", "", "x.1", "x", ""))).containsExactly("x", "Unnamed: 1", "x.1",
+                "x.2", "Unnamed: 4");
     }
 
     @Test
@@ -150,10 +152,9 @@ class CsvParsingTest {
         assertThat(col(s, "c").nulls()).isEqualTo(2);
         assertThat(col(s, "c").count()).isEqualTo(1);
 
-        assertThatThrownBy(() -> stats(f, withPolicy(BadRowPolicy.FAIL_FILE)))
-                .isInstanceOf(CsvFormatException.class)
-                .hasMessage("line 4: expected 3 fields, saw 4")
-                .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(4));
+        assertThatThrownBy(() -> stats(f, withPolicy(BadRowPolicy.FAIL_FILE))).isInstanceOf(CsvFormatException.class)
+            .hasMessage("line 4: expected 3 fields, saw 4")
+            .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(4));
     }
 
     @Test
@@ -162,24 +163,30 @@ class CsvParsingTest {
         String reason = "end of file inside a quoted field that opened here";
         CsvOptions escaped = new CsvOptions(',', '"', '\\', true, StandardCharsets.UTF_8,
                 CsvOptions.defaults().naValues(), BadRowPolicy.SKIP);
-        List<String[]> cases = List.of(
-                new String[] {"a,b\n1,\"abc", "2"},
-                new String[] {"a,b\n1,x\n2,\"open\nstill open\n3,y\n", "3"},
-                new String[] {"a,b\r\n1,x\r\n\r\n2,\"open\r\n\rstill \"\"open\"\"\r\n", "4"},
-                new String[] {"a,b\n1,x\n\"", "3"},
-                new String[] {"a,b\n1,x\n2,\"a \\\"b", "3"}, // an escaped quote does not close it
-                new String[] {"a,b\n1,x\n2,\"ab\\", "3"}); // nor an escape at the very end
+        List<String[]> cases = List.of(new String[] { "a,b\n1,\"abc", "2" },
+                new String[] { "a,b\n1,x\n2,\"open\nstill open\n3,y\n", "3" },
+                new String[] { "a,b\r\n1,x\r\n\r\n2,\"open\r\n\rstill \"\"open\"\"\r\n", "4" },
+                new String[] { "a,b\n1,x\n\"", "3" }, new String[] { "a,b\n1,x\n2,\"a \\\"b", "3" }, // an
+                                                                                                     // escaped
+                                                                                                     // quote
+                                                                                                     // does
+                                                                                                     // not
+                                                                                                     // close
+                                                                                                     // it
+                new String[] { "a,b\n1,x\n2,\"ab\\", "3" }); // nor an escape at the very
+                                                             // end
         for (String[] c : cases) {
             Path f = write(dir, "q.csv", c[0]);
             for (CsvOptions o : List.of(CsvOptions.defaults(), withPolicy(BadRowPolicy.FAIL_FILE), escaped)) {
                 if (c[0].contains("\\") && o != escaped) {
                     continue;
                 }
-                for (int buffer : new int[] {16, 1 << 20}) {
+                for (int buffer : new int[] { 16, 1 << 20 }) {
                     List<BadRow> bad = new ArrayList<>();
                     assertThatThrownBy(() -> StatsTestSupport.statsAcc(f, o, bad, buffer)).as(c[0])
-                            .isInstanceOf(CsvFormatException.class).hasMessage("line " + c[1] + ": " + reason)
-                            .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(Long.parseLong(c[1])));
+                        .isInstanceOf(CsvFormatException.class)
+                        .hasMessage("line " + c[1] + ": " + reason)
+                        .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(Long.parseLong(c[1])));
                     assertThat(bad).isEmpty();
                 }
             }
@@ -187,7 +194,7 @@ class CsvParsingTest {
         // in the header too
         Path h = write(dir, "h.csv", "a,\"b\n1,2\n");
         assertThatThrownBy(() -> CsvHeader.read(h, CsvOptions.defaults())).isInstanceOf(CsvFormatException.class)
-                .hasMessage("line 1: " + reason);
+            .hasMessage("line 1: " + reason);
         // a quote closed by the last byte of the file is no error
         FileStats s = stats(write(dir, "c.csv", "a,b\n1,\"x\ny\""));
         assertThat(s.rows()).isEqualTo(1);
@@ -220,12 +227,8 @@ class CsvParsingTest {
 
     @Test
     void quotedFieldsWithDelimitersNewlinesAndQuotes() throws Exception {
-        String csv = "id,note\r\n"
-                + "1,\"a,b\"\r\n"
-                + "2,\"line1\nline2\r\nline3\rline4\"\r\n"
-                + "3,\"say \"\"hi\"\"\"\r\n"
-                + "4,x\"y\r\n"
-                + "5,1,2\r\n";
+        String csv = "id,note\r\n" + "1,\"a,b\"\r\n" + "2,\"line1\nline2\r\nline3\rline4\"\r\n"
+                + "3,\"say \"\"hi\"\"\"\r\n" + "4,x\"y\r\n" + "5,1,2\r\n";
         List<BadRow> bad = new ArrayList<>();
         FileStats s = stats(write(dir, "q.csv", csv), CsvOptions.defaults(), bad);
         assertThat(s.rows()).isEqualTo(4);
@@ -287,14 +290,14 @@ class CsvParsingTest {
         out.writeBytes("\n".getBytes(StandardCharsets.UTF_8));
         Path f = write(dir, "bad.csv", out.toByteArray());
         assertThatThrownBy(() -> stats(f)).isInstanceOf(CsvFormatException.class)
-                .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(5));
+            .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(5));
         // an overlong encoding and a lone continuation byte are invalid too
-        Path g = write(dir, "bad2.csv", new byte[] {'a', '\n', (byte) 0xC0, (byte) 0xAF, '\n'});
+        Path g = write(dir, "bad2.csv", new byte[] { 'a', '\n', (byte) 0xC0, (byte) 0xAF, '\n' });
         assertThatThrownBy(() -> stats(g)).isInstanceOf(CsvFormatException.class).hasMessageStartingWith("line 2:");
-        Path h = write(dir, "bad3.csv", new byte[] {'a', '\n', 'x', '\n', (byte) 0x80, '\n'});
+        Path h = write(dir, "bad3.csv", new byte[] { 'a', '\n', 'x', '\n', (byte) 0x80, '\n' });
         assertThatThrownBy(() -> stats(h)).isInstanceOf(CsvFormatException.class).hasMessageStartingWith("line 3:");
         // a surrogate encoded in UTF-8 is invalid
-        Path k = write(dir, "bad4.csv", new byte[] {'a', '\n', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'});
+        Path k = write(dir, "bad4.csv", new byte[] { 'a', '\n', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n' });
         assertThatThrownBy(() -> stats(k)).isInstanceOf(CsvFormatException.class).hasMessageStartingWith("line 2:");
     }
 
@@ -304,10 +307,8 @@ class CsvParsingTest {
         CsvOptions o = new CsvOptions(',', '"', null, true, StandardCharsets.ISO_8859_1, d.naValues(),
                 BadRowPolicy.SKIP);
         // "nom" column: "é" (0xE9), "zz", "\u00ff" (0xFF), header has a Latin-1 name too
-        byte[] bytes = {'n', 'o', 'm', ',', (byte) 0xE9, '\n',
-                (byte) 0xE9, ',', '1', '\n',
-                'z', 'z', ',', '2', '\n',
-                (byte) 0xFF, 'a', ',', '3', '\n'};
+        byte[] bytes = { 'n', 'o', 'm', ',', (byte) 0xE9, '\n', (byte) 0xE9, ',', '1', '\n', 'z', 'z', ',', '2', '\n',
+                (byte) 0xFF, 'a', ',', '3', '\n' };
         Path f = write(dir, "l1.csv", bytes);
         CsvHeader h = CsvHeader.read(f, o);
         assertThat(h.names()).containsExactly("nom", "\u00e9");
@@ -330,10 +331,12 @@ class CsvParsingTest {
         assertThat(d.header()).isTrue();
         assertThat(d.encoding()).isEqualTo(StandardCharsets.UTF_8);
         assertThat(d.badRows()).isEqualTo(BadRowPolicy.SKIP);
-        assertThatThrownBy(() -> new CsvOptions(',', '"', null, true, StandardCharsets.UTF_16, d.naValues(),
-                BadRowPolicy.SKIP)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new CsvOptions('\n', '"', null, true, StandardCharsets.UTF_8, d.naValues(),
-                BadRowPolicy.SKIP)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                () -> new CsvOptions(',', '"', null, true, StandardCharsets.UTF_16, d.naValues(), BadRowPolicy.SKIP))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                () -> new CsvOptions('\n', '"', null, true, StandardCharsets.UTF_8, d.naValues(), BadRowPolicy.SKIP))
+            .isInstanceOf(IllegalArgumentException.class);
         assertThat(new CsvFormatException(7, "bad").getMessage()).isEqualTo("line 7: bad");
     }
 
@@ -349,7 +352,8 @@ class CsvParsingTest {
 
     @Test
     void textMinMaxByCodePoint() throws Exception {
-        // U+1F600 (supplementary) sorts after U+FFFD by code point, although its UTF-16 form (D83D..) sorts before
+        // U+1F600 (supplementary) sorts after U+FFFD by code point, although its UTF-16
+        // form (D83D..) sorts before
         String csv = "t\n\uFFFD\n\uD83D\uDE00\nb\nB\n\u00e9t\u00e9\n";
         FileStats s = stats(write(dir, "t.csv", csv));
         ColumnStats t = col(s, "t");
@@ -361,4 +365,5 @@ class CsvParsingTest {
         assertThat(fmt(t.mean())).isNull();
         assertThat(fmt(t.variance())).isNull();
     }
+
 }

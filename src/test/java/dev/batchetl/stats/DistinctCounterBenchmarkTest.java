@@ -13,29 +13,33 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The distinct counter measured against hash4j's own sketches, opt-in:
- * {@code ./mvnw -o test -Dtest=DistinctCounterBenchmarkTest -Dstats.benchmark=true}. Prints the relative error of
- * the estimate (mean and root mean square over 200 seeded streams of 2,000 to 3,000,000 distinct values) next to that
- * of hash4j's UltraLogLog of the same size fed the same hashes; the time of an update in a tight loop, the counter's
- * and hash4j's HyperLogLog and UltraLogLog ones; and the engine's byte hash against hash4j's on values of 1 to 40
- * bytes.
+ * {@code ./mvnw -o test -Dtest=DistinctCounterBenchmarkTest -Dstats.benchmark=true}.
+ * Prints the relative error of the estimate (mean and root mean square over 200 seeded
+ * streams of 2,000 to 3,000,000 distinct values) next to that of hash4j's UltraLogLog of
+ * the same size fed the same hashes; the time of an update in a tight loop, the counter's
+ * and hash4j's HyperLogLog and UltraLogLog ones; and the engine's byte hash against
+ * hash4j's on values of 1 to 40 bytes.
  */
 @Tag("benchmark")
 @EnabledIfSystemProperty(named = "stats.benchmark", matches = "true")
 class DistinctCounterBenchmarkTest {
 
     private static final Hasher64 XXH3 = Hashing.xxh3_64();
+
     private static final Hasher64 KOMIHASH = Hashing.komihash5_0();
+
     private static final int ROUNDS = 10;
+
     private static long sink;
 
     @Test
     void accuracy() {
         int trials = 200;
         byte[] value = new byte[8];
-        String[] names = {"DistinctCounter (HyperLogLog)", "UltraLogLog p=12, maximum likelihood"};
+        String[] names = { "DistinctCounter (HyperLogLog)", "UltraLogLog p=12, maximum likelihood" };
         StringBuilder report = new StringBuilder(String.format("%-40s %9s %8s %8s %9s%n",
                 "relative error, " + trials + " streams", "n", "mean %", "RMS %", "max |e| %"));
-        for (int n : new int[] {2_000, 20_000, 300_000, 3_000_000}) {
+        for (int n : new int[] { 2_000, 20_000, 300_000, 3_000_000 }) {
             double[] sum = new double[2];
             double[] squares = new double[2];
             double[] max = new double[2];
@@ -52,8 +56,8 @@ class DistinctCounterBenchmarkTest {
                     d.add(h);
                     ull.add(h);
                 }
-                double[] estimates = {d.count(),
-                    Math.round(ull.getDistinctCountEstimate(UltraLogLog.MAXIMUM_LIKELIHOOD_ESTIMATOR))};
+                double[] estimates = { d.count(),
+                        Math.round(ull.getDistinctCountEstimate(UltraLogLog.MAXIMUM_LIKELIHOOD_ESTIMATOR)) };
                 for (int k = 0; k < 2; k++) {
                     double e = estimates[k] / n - 1;
                     sum[k] += e;
@@ -103,10 +107,10 @@ class DistinctCounterBenchmarkTest {
         for (int i = 0; i < buffer.length; i++) {
             buffer[i] = (byte) rnd.nextInt();
         }
-        report.append(String.format("hash of a value, ns: %9s %9s %9s %9s%n", "bytes", "engine", "xxh3_64",
-                "komihash"));
-        int[][] lengths = {{1, 1}, {3, 3}, {5, 5}, {8, 8}, {12, 12}, {16, 16}, {24, 24}, {40, 40}, {1, 8}, {9, 16},
-            {17, 40}, {1, 40}};
+        report
+            .append(String.format("hash of a value, ns: %9s %9s %9s %9s%n", "bytes", "engine", "xxh3_64", "komihash"));
+        int[][] lengths = { { 1, 1 }, { 3, 3 }, { 5, 5 }, { 8, 8 }, { 12, 12 }, { 16, 16 }, { 24, 24 }, { 40, 40 },
+                { 1, 8 }, { 9, 16 }, { 17, 40 }, { 1, 40 } };
         for (int[] length : lengths) {
             int[] off = new int[1 << 20];
             int[] len = new int[off.length];
@@ -123,8 +127,8 @@ class DistinctCounterBenchmarkTest {
             report.append(String.format("%30s %9.2f %9.2f %9.2f%n", length[0] + ".." + length[1], median(t[0]),
                     median(t[1]), median(t[2])));
         }
-        System.out.println("\n=== distinct counter (Java " + Runtime.version() + ") ===\n" + report
-                + (sink == 42 ? "" : "\n"));
+        System.out.println(
+                "\n=== distinct counter (Java " + Runtime.version() + ") ===\n" + report + (sink == 42 ? "" : "\n"));
     }
 
     /** The median of the later half of the rounds (the first ones warm up). */
@@ -202,4 +206,5 @@ class DistinctCounterBenchmarkTest {
         sink += s;
         return (System.nanoTime() - t0) / (double) off.length;
     }
+
 }

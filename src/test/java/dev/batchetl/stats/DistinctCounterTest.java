@@ -36,28 +36,31 @@ class DistinctCounterTest {
         assertThat(d.count()).isEqualTo(DistinctCounter.EXACT_LIMIT);
         d.add(DistinctCounter.hashLong(-1));
         assertThat(d.exact()).isFalse();
-        assertThat((double) d.count()).isCloseTo(DistinctCounter.EXACT_LIMIT + 1, within(0.05 * DistinctCounter.EXACT_LIMIT));
+        assertThat((double) d.count()).isCloseTo(DistinctCounter.EXACT_LIMIT + 1,
+                within(0.05 * DistinctCounter.EXACT_LIMIT));
     }
 
     /** The relative standard error of the estimate (a HyperLogLog of 2^12 registers). */
     private static final double ERROR = 0.0163;
 
     @ParameterizedTest
-    @ValueSource(ints = {2_000, 20_000, 300_000, 3_000_000})
+    @ValueSource(ints = { 2_000, 20_000, 300_000, 3_000_000 })
     void theEstimateIsWithinThreeStandardErrors(int n) {
         DistinctCounter d = new DistinctCounter();
         for (int i = 0; i < n; i++) {
             d.add(DistinctCounter.hashBytes(("value-" + i).getBytes(), 0, ("value-" + i).length()));
-            d.add(DistinctCounter.hashLong(i % 1000)); // repeats of other values do not count twice
+            d.add(DistinctCounter.hashLong(i % 1000)); // repeats of other values do not
+                                                       // count twice
         }
         assertThat(d.exact()).isFalse();
         assertThat((double) d.count()).isCloseTo(n + 1000, within(3 * ERROR * (n + 1000)));
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1_500, 5_000, 50_000})
+    @ValueSource(ints = { 1_500, 5_000, 50_000 })
     void overManyStreamsTheErrorIsTheDocumentedOne(int n) {
-        // 100 streams of n distinct values each: the mean relative error is near 0 and its root mean square near
+        // 100 streams of n distinct values each: the mean relative error is near 0 and
+        // its root mean square near
         // the standard error
         byte[] value = new byte[8];
         double sum = 0;
@@ -83,9 +86,10 @@ class DistinctCounterTest {
 
     @Test
     void aTextHashDependsOnTheBytesOnly() {
-        // every value of up to 3 bytes over a small alphabet, and random ones of every length up to 40
+        // every value of up to 3 bytes over a small alphabet, and random ones of every
+        // length up to 40
         List<byte[]> values = new ArrayList<>();
-        byte[] alphabet = {0, 'a', 'b', (byte) 0xFF};
+        byte[] alphabet = { 0, 'a', 'b', (byte) 0xFF };
         values.add(new byte[0]);
         for (int n = 1; n <= 3; n++) {
             for (int code = 0; code < 1 << (2 * n); code++) {
@@ -121,10 +125,12 @@ class DistinctCounterTest {
 
     @Test
     void theRegistersAreHash4jsHyperLogLogOfTheHashes() throws IOException {
-        // hash4j's HyperLogLog fed the hashes rotated by 12 bits, so that its register is their low 12 bits: the same
-        // state, and so the same estimate; every register value occurs (hashes with up to 52 more leading zeros)
+        // hash4j's HyperLogLog fed the hashes rotated by 12 bits, so that its register is
+        // their low 12 bits: the same
+        // state, and so the same estimate; every register value occurs (hashes with up to
+        // 52 more leading zeros)
         SplittableRandom rnd = new SplittableRandom(3);
-        for (int n : new int[] {3_000, 10_000, 100_000, 2_000_000}) {
+        for (int n : new int[] { 3_000, 10_000, 100_000, 2_000_000 }) {
             DistinctCounter d = new DistinctCounter();
             HyperLogLog reference = HyperLogLog.create(12);
             for (int i = 0; i < n; i++) {
@@ -139,9 +145,10 @@ class DistinctCounterTest {
     }
 
     /**
-     * A distinct counter as a checkpoint holds it, built from its documented layout: the marker -1, then 4096
-     * one-byte registers, a hash's register its low 12 bits and its value the leading zeros of the rest plus one;
-     * each register the largest value of its hashes.
+     * A distinct counter as a checkpoint holds it, built from its documented layout: the
+     * marker -1, then 4096 one-byte registers, a hash's register its low 12 bits and its
+     * value the leading zeros of the rest plus one; each register the largest value of
+     * its hashes.
      */
     static byte[] registerImage(long[] hashes) throws IOException {
         byte[] registers = new byte[4096];
@@ -171,9 +178,10 @@ class DistinctCounterTest {
 
     @Test
     void theRegistersOfACheckpointAreReadAsTheyWereWritten() throws IOException {
-        // registers of values 0 to 30,000 in a checkpoint, read and fed values 20,000 to 60,000: the registers of one
+        // registers of values 0 to 30,000 in a checkpoint, read and fed values 20,000 to
+        // 60,000: the registers of one
         // stream of all, written the same, estimated within the error
-        for (int n : new int[] {3_000, 40_000, 1_000_000}) {
+        for (int n : new int[] { 3_000, 40_000, 1_000_000 }) {
             DistinctCounter d = read(registerImage(hashes(0, n)));
             assertThat(d.exact()).isFalse();
             assertThat((double) d.count()).as("n = " + n).isCloseTo(n, within(3 * ERROR * n));
@@ -189,7 +197,7 @@ class DistinctCounterTest {
 
     @Test
     void serializedAndReadBackEachForm() throws IOException {
-        for (int n : new int[] {0, 1, 1000, DistinctCounter.EXACT_LIMIT - 1, DistinctCounter.EXACT_LIMIT, 100_000}) {
+        for (int n : new int[] { 0, 1, 1000, DistinctCounter.EXACT_LIMIT - 1, DistinctCounter.EXACT_LIMIT, 100_000 }) {
             DistinctCounter d = new DistinctCounter();
             for (long h : hashes(0, n)) {
                 d.add(h);
@@ -202,7 +210,8 @@ class DistinctCounterTest {
             assertThat(serialized(back)).isEqualTo(bytes);
             if (back.exact()) {
                 assertThat(back.count()).isEqualTo(n + 1);
-            } else {
+            }
+            else {
                 assertThat((double) back.count()).isCloseTo(n + 1, within(3 * ERROR * (n + 1)));
             }
         }
@@ -248,4 +257,5 @@ class DistinctCounterTest {
         d.write(new DataOutputStream(bytes));
         return bytes.toByteArray();
     }
+
 }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sums, distinct counts, quartiles, dates, NA values, invalid bytes and gzip, checked against values computed
- * independently (BigDecimal, sorted lists, hash sets) or by hand.
+ * Sums, distinct counts, quartiles, dates, NA values, invalid bytes and gzip, checked
+ * against values computed independently (BigDecimal, sorted lists, hash sets) or by hand.
  */
 class ExtendedStatsTest {
 
@@ -35,7 +35,8 @@ class ExtendedStatsTest {
     @TempDir
     Path dir;
 
-    // ----- independent computations --------------------------------------------------------------------------------
+    // ----- independent computations
+    // --------------------------------------------------------------------------------
 
     /** pandas' quantile(q), linear interpolation, in BigDecimal. */
     static BigDecimal quantile(List<BigDecimal> sorted, double q) {
@@ -51,8 +52,9 @@ class ExtendedStatsTest {
     }
 
     static BigDecimal sampleVariance(List<BigDecimal> values) {
-        BigDecimal mean = values.stream().reduce(BigDecimal.ZERO, BigDecimal::add)
-                .divide(BigDecimal.valueOf(values.size()), MC);
+        BigDecimal mean = values.stream()
+            .reduce(BigDecimal.ZERO, BigDecimal::add)
+            .divide(BigDecimal.valueOf(values.size()), MC);
         BigDecimal ss = BigDecimal.ZERO;
         for (BigDecimal v : values) {
             BigDecimal d = v.subtract(mean);
@@ -72,7 +74,8 @@ class ExtendedStatsTest {
         assertThat(rel).as(what + ": " + actual + " vs " + expected.toPlainString()).isLessThanOrEqualTo(tolerance);
     }
 
-    // ----- statistics ----------------------------------------------------------------------------------------------
+    // ----- statistics
+    // ----------------------------------------------------------------------------------------------
 
     @Test
     void fewDistinctValuesGiveExactStatistics() throws Exception {
@@ -140,7 +143,8 @@ class ExtendedStatsTest {
 
     @Test
     void numbersWrittenSeveralWaysCountOnceAsValuesAndApartAsTexts() throws Exception {
-        // the same values spelt the canonical way and others; column t turns text at its last row
+        // the same values spelt the canonical way and others; column t turns text at its
+        // last row
         List<String> spellings = List.of("5", "5.0", "5.00", "+5", "05", "5e0", " 5", "-0", "0", "0.0", "-0.0", "1.5",
                 "1.50", "-1.5", "0.25", ".25", "0.250", "2.5E-1", "123456789012345", "1234567890.12345",
                 "1234567890.123456", "TRUE", "True", "true", "False");
@@ -150,13 +154,16 @@ class ExtendedStatsTest {
         }
         sb.append("1,x\n");
         FileStats s = stats(write(dir, "spellings.csv", sb.toString()));
-        // by value: 5, 0, 1.5, -1.5, 0.25, 123456789012345, 1234567890.12345, 1234567890.123456 and 1
+        // by value: 5, 0, 1.5, -1.5, 0.25, 123456789012345, 1234567890.12345,
+        // 1234567890.123456 and 1
         assertThat(col(s, "n").distinct()).isEqualTo(9);
         // by text: the 21 spellings and x
         assertThat(col(s, "t").distinct()).isEqualTo(22);
-        ColumnStats b = col(stats(write(dir, "b.csv", "b\n" + String.join("\n", spellings.subList(21, 25)) + "\n")), "b");
+        ColumnStats b = col(stats(write(dir, "b.csv", "b\n" + String.join("\n", spellings.subList(21, 25)) + "\n")),
+                "b");
         assertThat(b.distinct()).isEqualTo(2);
-        // many values, estimated: each value twice, once with a trailing zero; the text column ends with a word
+        // many values, estimated: each value twice, once with a trailing zero; the text
+        // column ends with a word
         StringBuilder many = new StringBuilder("n,t\n");
         for (int i = 1; i <= 30_000; i++) {
             String v = i + "." + (1 + i % 9);
@@ -167,26 +174,27 @@ class ExtendedStatsTest {
     }
 
     /**
-     * The file's typed column has about typedDistinct distinct values and its text column about textDistinct, both
-     * estimated (within 6.5%); split and resumed reads give the same statistics.
+     * The file's typed column has about typedDistinct distinct values and its text column
+     * about textDistinct, both estimated (within 6.5%); split and resumed reads give the
+     * same statistics.
      */
     private void assertEstimatedSplitAndResumed(String name, CharSequence csv, String typed, long typedDistinct,
-                                                String text, long textDistinct, long splitSize, int every)
-            throws Exception {
+            String text, long textDistinct, long splitSize, int every) throws Exception {
         Path f = write(dir, name, csv.toString());
         FileStats m = stats(f);
         assertThat(col(m, typed).distinctExact()).isFalse();
-        assertThat((double) col(m, typed).distinct())
-                .isCloseTo(typedDistinct, org.assertj.core.data.Offset.offset(typedDistinct * 0.065));
-        assertThat((double) col(m, text).distinct())
-                .isCloseTo(textDistinct, org.assertj.core.data.Offset.offset(textDistinct * 0.065));
+        assertThat((double) col(m, typed).distinct()).isCloseTo(typedDistinct,
+                org.assertj.core.data.Offset.offset(typedDistinct * 0.065));
+        assertThat((double) col(m, text).distinct()).isCloseTo(textDistinct,
+                org.assertj.core.data.Offset.offset(textDistinct * 0.065));
         SplitResumeTest.assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, new ArrayList<>()), m);
         SplitResumeTest.assertSameStats(statsResumed(f, CsvOptions.defaults(), every, 4096, new ArrayList<>()), m);
     }
 
     @Test
     void datesWrittenSeveralWaysCountOnceAsValuesAndApartAsTexts() throws Exception {
-        // a date as YYYY-MM-DD and as a date-time at midnight: one value, two texts; column t turns text at its end
+        // a date as YYYY-MM-DD and as a date-time at midnight: one value, two texts;
+        // column t turns text at its end
         StringBuilder sb = new StringBuilder("d,t\n");
         for (String v : List.of("2024-01-02", "2024-01-02T00:00:00", "2024-01-02 00:00:00", "2024-01-03",
                 "2024-01-03T00:00:00.000", "2024-01-02")) {
@@ -195,19 +203,28 @@ class ExtendedStatsTest {
         sb.append("2024-01-04,x\n");
         FileStats s = stats(write(dir, "date-spellings.csv", sb.toString()));
         assertThat(col(s, "d").type()).isEqualTo(ColumnType.DATETIME);
-        assertThat(col(s, "d").distinct()).isEqualTo(3); // 2 January, 3 January, 4 January
+        assertThat(col(s, "d").distinct()).isEqualTo(3); // 2 January, 3 January, 4
+                                                         // January
         assertThat(col(s, "d").distinctExact()).isTrue();
         assertThat(col(s, "t").type()).isEqualTo(ColumnType.TEXT);
         assertThat(col(s, "t").distinct()).isEqualTo(6); // five texts and x
-        // a date-shaped text that is no date stays a text; a text column counts dates by text, whatever came first
+        // a date-shaped text that is no date stays a text; a text column counts dates by
+        // text, whatever came first
         FileStats w = stats(write(dir, "words-first.csv", "w\nx\n2023-02-29\n2024-02-29\n2024-02-29\ny\n"));
         assertThat(col(w, "w").distinct()).isEqualTo(4);
-        // many dates, estimated: each as a date and as a date-time; the text column ends with a word
+        // many dates, estimated: each as a date and as a date-time; the text column ends
+        // with a word
         StringBuilder many = new StringBuilder("d,t\n");
         java.time.LocalDate day = java.time.LocalDate.of(1990, 1, 1);
         for (int i = 0; i < 6_000; i++, day = day.plusDays(1)) {
-            many.append(day).append(',').append(day).append('\n')
-                    .append(day).append("T00:00:00,").append(day).append("T00:00:00\n");
+            many.append(day)
+                .append(',')
+                .append(day)
+                .append('\n')
+                .append(day)
+                .append("T00:00:00,")
+                .append(day)
+                .append("T00:00:00\n");
         }
         many.append(day).append(",x\n");
         assertEstimatedSplitAndResumed("many-dates.csv", many, "d", 6_001, "t", 12_001, 20_000, 777);
@@ -241,7 +258,8 @@ class ExtendedStatsTest {
         // HLL lgK=12: relative standard error 1.6%; 4 standard errors
         assertThat((double) id.distinct()).isCloseTo(50_000, org.assertj.core.data.Offset.offset(50_000 * 0.065));
         assertThat(fmt(id.median())).isNotNull();
-        // split into many ranges and resumed from checkpoints: identical, estimates included
+        // split into many ranges and resumed from checkpoints: identical, estimates
+        // included
         SplitResumeTest.assertSameStats(statsSplit(f, CsvOptions.defaults(), 20_000, new ArrayList<>()), s);
         SplitResumeTest.assertSameStats(statsResumed(f, CsvOptions.defaults(), 777, 4096, new ArrayList<>()), s);
     }
@@ -260,7 +278,8 @@ class ExtendedStatsTest {
         SplitResumeTest.assertSameStats(statsSplit(f, CsvOptions.defaults(), 64, new ArrayList<>()), whole);
     }
 
-    // ----- types ---------------------------------------------------------------------------------------------------
+    // ----- types
+    // ---------------------------------------------------------------------------------------------------
 
     @Test
     void datesAndDateTimes() throws Exception {
@@ -282,12 +301,16 @@ class ExtendedStatsTest {
         assertThat(z.min()).isEqualTo("2024-01-01 10:00:00+00:00");
         assertThat(z.max()).isEqualTo("2024-01-01 10:00:00+00:00");
         assertThat(z.distinct()).isEqualTo(1); // the same instant twice
-        assertThat(col(s, "mixed").type()).isEqualTo(ColumnType.TEXT); // naive and zoned: pandas refuses to mix
-        assertThat(col(s, "bad").type()).isEqualTo(ColumnType.TEXT); // 2023-02-29 is no date
+        assertThat(col(s, "mixed").type()).isEqualTo(ColumnType.TEXT); // naive and zoned:
+                                                                       // pandas refuses
+                                                                       // to mix
+        assertThat(col(s, "bad").type()).isEqualTo(ColumnType.TEXT); // 2023-02-29 is no
+                                                                     // date
         assertThat(col(s, "num").type()).isEqualTo(ColumnType.INTEGER);
     }
 
-    // ----- dialect: NA values, invalid bytes, gzip -----------------------------------------------------------------
+    // ----- dialect: NA values, invalid bytes, gzip
+    // -----------------------------------------------------------------
 
     @Test
     void naValuesKey() throws Exception {
@@ -296,9 +319,11 @@ class ExtendedStatsTest {
         assertThat(CsvOptions.parseNaValues(",-,n\\,a")).containsExactly("", "-", "n,a");
         Path f = write(dir, "na.csv", "a,b\n-,\nNA,1\n3,2\n");
         FileStats custom = stats(f, CsvOptions.defaults().withNaValues(CsvOptions.parseNaValues("-")));
-        assertThat(col(custom, "a").type()).isEqualTo(ColumnType.TEXT); // NA is a string now
+        assertThat(col(custom, "a").type()).isEqualTo(ColumnType.TEXT); // NA is a string
+                                                                        // now
         assertThat(col(custom, "a").nulls()).isEqualTo(1);
-        assertThat(col(custom, "b").type()).isEqualTo(ColumnType.TEXT); // the empty field is a string too
+        assertThat(col(custom, "b").type()).isEqualTo(ColumnType.TEXT); // the empty field
+                                                                        // is a string too
         FileStats none = stats(f, CsvOptions.defaults().withNaValues(CsvOptions.parseNaValues("none")));
         assertThat(col(none, "b").nulls()).isZero();
         assertThat(col(none, "b").minLength()).isZero();
@@ -308,12 +333,14 @@ class ExtendedStatsTest {
     void invalidBytesFailTheFileOrAreReplacedAndCounted() throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes("name,n\nok,1\n".getBytes(StandardCharsets.UTF_8));
-        b.writeBytes(new byte[] {'a', (byte) 0xFF, 'b', ',', '2', '\n'});
-        b.writeBytes(new byte[] {'"', (byte) 0xE2, (byte) 0x82, '"', ',', '3', '\n'}); // cut 3-byte sequence
+        b.writeBytes(new byte[] { 'a', (byte) 0xFF, 'b', ',', '2', '\n' });
+        b.writeBytes(new byte[] { '"', (byte) 0xE2, (byte) 0x82, '"', ',', '3', '\n' }); // cut
+                                                                                         // 3-byte
+                                                                                         // sequence
         b.writeBytes("caf\u00e9,4\n".getBytes(StandardCharsets.UTF_8));
         Path f = write(dir, "bad.csv", b.toByteArray());
-        assertThatThrownBy(() -> stats(f)).isInstanceOf(CsvFormatException.class).hasMessage(
-                "line 3: invalid UTF-8 byte sequence");
+        assertThatThrownBy(() -> stats(f)).isInstanceOf(CsvFormatException.class)
+            .hasMessage("line 3: invalid UTF-8 byte sequence");
         CsvOptions replace = CsvOptions.defaults().withInvalidBytes(InvalidBytePolicy.REPLACE);
         FileStats s = stats(f, replace);
         assertThat(s.rows()).isEqualTo(4);
@@ -335,10 +362,12 @@ class ExtendedStatsTest {
         Path packed = write(dir, "n.csv.gz", gz.toByteArray());
         FileStats expected = stats(plain);
         SplitResumeTest.assertSameStats(stats(packed), expected);
-        // resumed from checkpoints: the file is decompressed again and the bytes before the checkpoint skipped
+        // resumed from checkpoints: the file is decompressed again and the bytes before
+        // the checkpoint skipped
         SplitResumeTest.assertSameStats(statsResumed(packed, CsvOptions.defaults(), 97, 1024, new ArrayList<>()),
                 expected);
         // never split
         assertThat(CsvSplitter.split(packed, CsvOptions.defaults(), 100)).hasSize(1);
     }
+
 }

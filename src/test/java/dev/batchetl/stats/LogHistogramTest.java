@@ -18,18 +18,23 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The log-linear histogram checked against independent computations: the bucket of a magnitude from
- * {@link Math#getExponent} and the fraction's first 6 binary digits, exact order statistics from a sorted array, and
- * the state (its {@code write} bytes) of one pass compared with split, merged, reordered and resumed passes.
+ * The log-linear histogram checked against independent computations: the bucket of a
+ * magnitude from {@link Math#getExponent} and the fraction's first 6 binary digits, exact
+ * order statistics from a sorted array, and the state (its {@code write} bytes) of one
+ * pass compared with split, merged, reordered and resumed passes.
  */
 class LogHistogramTest {
 
     /** The documented bound on each represented value: 1/129, rounded up. */
     private static final double BOUND = 0.0078;
 
-    // ----- independent computations --------------------------------------------------------------------------------
+    // ----- independent computations
+    // --------------------------------------------------------------------------------
 
-    /** (e + 1023) 64 + j for m = (1 + j / 64 + f) 2^e, 0 <= f < 1/64: exponent and first 6 fraction bits. */
+    /**
+     * (e + 1023) 64 + j for m = (1 + j / 64 + f) 2^e, 0 <= f < 1/64: exponent and first 6
+     * fraction bits.
+     */
     private static int expectedIndex(double m) {
         int e = m >= Double.MIN_NORMAL ? Math.getExponent(m) : Math.getExponent(m * 0x1p64) - 64;
         double fraction = Math.scalb(m, -e); // exact: in [1, 2)
@@ -47,7 +52,10 @@ class LogHistogramTest {
         assertThat(err).isLessThan(LogHistogram.ALPHA);
     }
 
-    /** Values over the whole range of doubles: both signs, subnormals, huge and tiny magnitudes, integers, specials. */
+    /**
+     * Values over the whole range of doubles: both signs, subnormals, huge and tiny
+     * magnitudes, integers, specials.
+     */
     private static double randomValue(Random rnd) {
         double sign = rnd.nextBoolean() ? 1 : -1;
         switch (rnd.nextInt(7)) {
@@ -60,17 +68,20 @@ class LogHistogramTest {
             case 2:
                 return rnd.nextInt(2_000_001) - 1_000_000; // integers
             case 3:
-                return Math.round((rnd.nextDouble() * 20000 - 10000) * 100) / 100.0; // like -5994.2, 84.73
+                return Math.round((rnd.nextDouble() * 20000 - 10000) * 100) / 100.0; // like
+                                                                                     // -5994.2,
+                                                                                     // 84.73
             case 4: {
-                double[] special = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MAX_VALUE,
-                    -Double.MAX_VALUE, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL,
-                    Math.nextDown(Double.MIN_NORMAL), 1.0, -1.0};
+                double[] special = { 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MAX_VALUE,
+                        -Double.MAX_VALUE, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL,
+                        Math.nextDown(Double.MIN_NORMAL), 1.0, -1.0 };
                 return special[rnd.nextInt(special.length)];
             }
             case 5:
                 return sign * Math.exp(rnd.nextGaussian() * 30);
             default:
-                return sign * Math.scalb(1 + rnd.nextInt(64) / 64.0, rnd.nextInt(2098) - 1074); // bucket bounds
+                return sign * Math.scalb(1 + rnd.nextInt(64) / 64.0, rnd.nextInt(2098) - 1074); // bucket
+                                                                                                // bounds
         }
     }
 
@@ -86,7 +97,8 @@ class LogHistogramTest {
         return LogHistogram.read(new DataInputStream(new ByteArrayInputStream(b)));
     }
 
-    // ----- tests -----------------------------------------------------------------------------------------------------
+    // ----- tests
+    // -----------------------------------------------------------------------------------------------------
 
     @Test
     void theBucketIsTheExponentAndTheFirstSixFractionBitsAndIsMonotone() {
@@ -95,7 +107,7 @@ class LogHistogramTest {
         for (int e = -1074; e <= 1023; e++) {
             for (int j = 0; j < 64; j++) {
                 double m = Math.scalb(1 + j / 64.0, e);
-                for (double x : new double[] {Math.nextDown(m), m, Math.nextUp(m)}) {
+                for (double x : new double[] { Math.nextDown(m), m, Math.nextUp(m) }) {
                     if (x > 0 && !Double.isInfinite(x)) {
                         values.add(x);
                     }
@@ -117,7 +129,8 @@ class LogHistogramTest {
             assertThat(i).as("monotone at %s", m).isGreaterThanOrEqualTo(previous);
             previous = i;
         }
-        // one bucket per 1/64 of a power of two, from the smallest subnormal to the largest double
+        // one bucket per 1/64 of a power of two, from the smallest subnormal to the
+        // largest double
         assertThat(LogHistogram.index(Double.doubleToRawLongBits(Double.MIN_VALUE))).isEqualTo((-1074 + 1023) * 64);
         assertThat(LogHistogram.index(Double.doubleToRawLongBits(1.0))).isEqualTo(1023 * 64);
         assertThat(LogHistogram.index(Double.doubleToRawLongBits(1 + 1 / 64.0))).isEqualTo(1023 * 64 + 1);
@@ -127,13 +140,14 @@ class LogHistogramTest {
 
     @Test
     void everyBucketIsRepresentedWithinTheBoundAtBothEnds() {
-        // both ends of every bucket from the smallest subnormal to the largest double (a bucket's error is largest
+        // both ends of every bucket from the smallest subnormal to the largest double (a
+        // bucket's error is largest
         // at its ends); a subnormal bucket may hold one double or none
         List<Double> ends = new ArrayList<>(List.of(Double.MAX_VALUE));
         for (int e = -1074; e <= 1023; e++) {
             for (int j = 0; j < 64; j++) {
                 double m = Math.scalb(1 + j / 64.0, e);
-                for (double x : new double[] {Math.nextDown(m), m}) {
+                for (double x : new double[] { Math.nextDown(m), m }) {
                     if (x > 0 && !Double.isInfinite(x)) {
                         ends.add(x);
                     }
@@ -159,7 +173,8 @@ class LogHistogramTest {
             alone.add(x, 1);
             assertThat(alone.total()).isEqualTo(1);
             assertRepresents(alone.orderStatistic(0), x, "alone");
-            // the second value of a side takes the hot path: below the top, and at the top
+            // the second value of a side takes the hot path: below the top, and at the
+            // top
             double larger = x * 1.7;
             if (x != 0 && !Double.isInfinite(larger) && Math.abs(x) >= Double.MIN_NORMAL) {
                 LogHistogram h = new LogHistogram();
@@ -216,7 +231,8 @@ class LogHistogramTest {
             double[] values = new double[n];
             double scale = Math.scalb(1.0, rnd.nextInt(200) - 100);
             for (int i = 0; i < n; i++) {
-                // growing magnitudes shift the window; the wide values fold and land in the rare path
+                // growing magnitudes shift the window; the wide values fold and land in
+                // the rare path
                 values[i] = rnd.nextInt(4) == 0 ? randomValue(rnd) : (rnd.nextDouble() - 0.4) * scale * (i + 1);
             }
             LogHistogram whole = new LogHistogram();
@@ -296,12 +312,14 @@ class LogHistogramTest {
 
     @Test
     void valuesMoreThanTwoToTheFortyTimesSmallerShareTheLowestBucket() throws IOException {
-        // 2560 buckets: with 1.0 the largest (bucket 1023 * 64), buckets down to 1023 * 64 - 2558 are kept apart and
-        // everything at or below 1023 * 64 - 2559, that is below (1 + 2/64) 2^-40, shares the lowest bucket
+        // 2560 buckets: with 1.0 the largest (bucket 1023 * 64), buckets down to 1023 *
+        // 64 - 2558 are kept apart and
+        // everything at or below 1023 * 64 - 2559, that is below (1 + 2/64) 2^-40, shares
+        // the lowest bucket
         double kept = Math.scalb(1 + 2 / 64.0, -40);
         double lowest = Math.scalb(1 + 1 / 64.0, -40);
-        double[] folded = {lowest, Math.scalb(1.0, -40), Math.scalb(1.0, -41), Math.scalb(1.5, -41), 1e-300,
-            Double.MIN_VALUE};
+        double[] folded = { lowest, Math.scalb(1.0, -40), Math.scalb(1.0, -41), Math.scalb(1.5, -41), 1e-300,
+                Double.MIN_VALUE };
         List<Double> all = new ArrayList<>(List.of(1.0, kept, Math.scalb(1.0, -39)));
         for (double x : folded) {
             all.add(x);
@@ -318,7 +336,8 @@ class LogHistogramTest {
             }
             int f = folded.length;
             for (int r = 0; r < f; r++) {
-                // all folded values take the lowest bucket's value, that of (1 + 1/64) 2^-40
+                // all folded values take the lowest bucket's value, that of (1 + 1/64)
+                // 2^-40
                 assertThat(h.orderStatistic(r)).isEqualTo(h.orderStatistic(0));
                 assertThat(neg.orderStatistic(all.size() - 1 - r)).isEqualTo(-h.orderStatistic(0));
             }
@@ -390,16 +409,18 @@ class LogHistogramTest {
 
     @Test
     void countsRoundTripAsVarintsOfOneToTenBytes() throws IOException {
-        long[] counts = {0, 1, 127, 128, 16_383, 16_384, 1L << 35, Long.MAX_VALUE, -1L};
-        int[] lengths = {1, 1, 1, 2, 2, 3, 6, 9, 10};
+        long[] counts = { 0, 1, 127, 128, 16_383, 16_384, 1L << 35, Long.MAX_VALUE, -1L };
+        int[] lengths = { 1, 1, 1, 2, 2, 3, 6, 9, 10 };
         for (int i = 0; i < counts.length; i++) {
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
             LogHistogram.writeCount(new java.io.DataOutputStream(b), counts[i]);
             assertThat(b.size()).as("bytes of " + counts[i]).isEqualTo(lengths[i]);
-            long back = LogHistogram.readCount(new java.io.DataInputStream(new java.io.ByteArrayInputStream(b.toByteArray())));
+            long back = LogHistogram
+                .readCount(new java.io.DataInputStream(new java.io.ByteArrayInputStream(b.toByteArray())));
             assertThat(back).isEqualTo(counts[i]);
         }
-        // a histogram of many values per bucket writes each count in a few bytes, not eight
+        // a histogram of many values per bucket writes each count in a few bytes, not
+        // eight
         LogHistogram h = new LogHistogram();
         for (int i = 0; i < 200_000; i++) {
             h.add(1 + (i % 1000) / 1000.0, 1);
@@ -407,4 +428,5 @@ class LogHistogramTest {
         assertThat(bytes(h).length).isLessThan(100 + 3 * 64);
         assertThat(read(bytes(h)).total()).isEqualTo(200_000);
     }
+
 }

@@ -3,8 +3,9 @@ package dev.batchetl.stats;
 import java.nio.file.Path;
 
 /**
- * Reads one CSV file through the statistics engine as a partition does (chunks, checkpoint after each) and prints the
- * row count and the largest checkpoint: run in a JVM with a small heap by {@link MemoryTest} and by the benchmark.
+ * Reads one CSV file through the statistics engine as a partition does (chunks,
+ * checkpoint after each) and prints the row count and the largest checkpoint: run in a
+ * JVM with a small heap by {@link MemoryTest} and by the benchmark.
  */
 public final class MemoryProbe {
 
@@ -27,4 +28,5 @@ public final class MemoryProbe {
         System.out.println("rows=" + stats.rows() + " checkpoint=" + largest + " median(f1)="
                 + stats.columnStats().get(1).median());
     }
+
 }

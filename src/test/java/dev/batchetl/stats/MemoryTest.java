@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Constant memory: a file far larger than a small heap is processed by a JVM with {@code -Xmx64m}, and the checkpoint
- * (the whole accumulator state) stays small whatever the number of rows. (The 1 GB file under {@code -Xmx256m} is part
- * of the benchmark.)
+ * Constant memory: a file far larger than a small heap is processed by a JVM with
+ * {@code -Xmx64m}, and the checkpoint (the whole accumulator state) stays small whatever
+ * the number of rows. (The 1 GB file under {@code -Xmx256m} is part of the benchmark.)
  */
 class MemoryTest {
 
@@ -27,7 +27,9 @@ class MemoryTest {
         Path log = dir.resolve("probe.log");
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(), file.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isZero();
@@ -37,4 +39,5 @@ class MemoryTest {
         // 12 columns: sketches and bounded exact tables, never the values themselves
         assertThat(checkpoint).isLessThan(12 * 80 * 1024);
     }
+
 }

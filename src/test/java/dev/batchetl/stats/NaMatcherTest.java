@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class NaMatcherTest {
 
-    /** v at the start of a buffer with room after it, and at the very end of one (no 8-byte read past it). */
+    /**
+     * v at the start of a buffer with room after it, and at the very end of one (no
+     * 8-byte read past it).
+     */
     private static List<Boolean> matches(NaMatcher m, String v) {
         byte[] b = v.getBytes(StandardCharsets.UTF_8);
         byte[] roomy = new byte[b.length + 16];
@@ -27,8 +30,8 @@ class NaMatcherTest {
         for (String v : CsvOptions.defaults().naValues()) {
             assertThat(matches(m, v)).as(v).containsOnly(true);
         }
-        List<String> others = new ArrayList<>(List.of("NA ", " NA", "na", "N", "NULLs", "nan\0", "\0", "NA\0", "#N/A N/",
-                "#N/A N/AA", "-1.#QNA", "1.5", "-1234.56", "2024-01-01", "nulL", "Nan", "é"));
+        List<String> others = new ArrayList<>(List.of("NA ", " NA", "na", "N", "NULLs", "nan\0", "\0", "NA\0",
+                "#N/A N/", "#N/A N/AA", "-1.#QNA", "1.5", "-1234.56", "2024-01-01", "nulL", "Nan", "é"));
         for (String v : others) {
             assertThat(matches(m, v)).as(v).containsOnly(false);
         }
@@ -36,7 +39,8 @@ class NaMatcherTest {
 
     @Test
     void everyShortTextOverTheBytesOfTheNaValuesMatchesExactlyWhenItIsOne() {
-        // all texts of up to 3 bytes over the NA values' bytes and a few others, against the defaults and a set of
+        // all texts of up to 3 bytes over the NA values' bytes and a few others, against
+        // the defaults and a set of
         // short values sharing first bytes and pairs
         for (Set<String> set : List.of(CsvOptions.defaults().naValues(), Set.of("-", "-1", "1", "1.", "ab", "b", ""))) {
             NaMatcher m = new NaMatcher(set);
@@ -80,4 +84,5 @@ class NaMatcherTest {
         assertThat(matches(none, "")).containsOnly(false);
         assertThat(matches(none, "NA")).containsOnly(false);
     }
+
 }

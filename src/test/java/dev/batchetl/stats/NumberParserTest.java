@@ -18,27 +18,27 @@ class NumberParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "0|0", "42|42", "-7|-7", "+5|5", "007|7", "' 12'|12", "'12\t'|12", "'\t -3  '|-3", "-0|0",
-            "9223372036854775807|9223372036854775807", "-9223372036854775808|-9223372036854775808"})
+    @CsvSource(delimiter = '|',
+            value = { "0|0", "42|42", "-7|-7", "+5|5", "007|7", "' 12'|12", "'12\t'|12", "'\t -3  '|-3", "-0|0",
+                    "9223372036854775807|9223372036854775807", "-9223372036854775808|-9223372036854775808" })
     void integers(String text, long value) {
         assertThat(parse(text)).isEqualTo(NumberParser.INT);
         assertThat(p.longValue).isEqualTo(value);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.5", ".5", "5.", "-.5", "+1e5", "1E-5", "1e+05", " 2.25 ", "0.1", "3.141592653589793",
-            "1.7976931348623157e308", "4.9e-324", "2.2250738585072014E-308",
-            "0.30000000000000004", "1.00000000000000000000000001", "9007199254740993.0",
-            "1e22", "1e23", "8.41e21", "0.000001", "12345678901234567e-20"})
+    @ValueSource(strings = { "1.5", ".5", "5.", "-.5", "+1e5", "1E-5", "1e+05", " 2.25 ", "0.1", "3.141592653589793",
+            "1.7976931348623157e308", "4.9e-324", "2.2250738585072014E-308", "0.30000000000000004",
+            "1.00000000000000000000000001", "9007199254740993.0", "1e22", "1e23", "8.41e21", "0.000001",
+            "12345678901234567e-20" })
     void floatsAreCorrectlyRounded(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.FLOAT);
         assertThat(p.doubleValue).isEqualTo(Double.parseDouble(text.trim()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"123456789012345678901234567890", "9223372036854775808", "-9223372036854775809",
-            "18446744073709551616", "+18446744073709551615"})
+    @ValueSource(strings = { "123456789012345678901234567890", "9223372036854775808", "-9223372036854775809",
+            "18446744073709551616", "+18446744073709551615" })
     void integersBeyondInt64AreExact(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.BIGINT);
         assertThat(p.bigValue).isEqualTo(new java.math.BigInteger(text));
@@ -79,17 +79,20 @@ class NumberParserTest {
             boolean hasDigits = body.replaceAll("[eE].*", "").matches(".*[0-9].*");
             if (!hasDigits) {
                 assertThat(r).as(text).isEqualTo(NumberParser.NONE);
-            } else if (!isFloat) {
+            }
+            else if (!isFloat) {
                 java.math.BigInteger big = new java.math.BigInteger(text);
                 if (big.bitLength() < 64) {
                     assertThat(r).as(text).isEqualTo(NumberParser.INT);
                     assertThat(p.longValue).as(text).isEqualTo(big.longValue());
-                } else {
+                }
+                else {
                     assertThat(r).as(text).isEqualTo(NumberParser.BIGINT);
                     assertThat(p.bigValue).as(text).isEqualTo(big);
                     assertThat(p.doubleValue).as(text).isEqualTo(Double.parseDouble(text));
                 }
-            } else {
+            }
+            else {
                 assertThat(r).as(text).isEqualTo(NumberParser.FLOAT);
                 assertThat(p.doubleValue).as(text).isEqualTo(Double.parseDouble(text));
             }
@@ -97,44 +100,45 @@ class NumberParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"inf,Infinity", "INF,Infinity", "-inf,-Infinity", "+Infinity,Infinity", "-INFINITY,-Infinity",
-            "iNf,Infinity"})
+    @CsvSource({ "inf,Infinity", "INF,Infinity", "-inf,-Infinity", "+Infinity,Infinity", "-INFINITY,-Infinity",
+            "iNf,Infinity" })
     void infinities(String text, double value) {
         assertThat(parse(text)).isEqualTo(NumberParser.FLOAT);
         assertThat(p.doubleValue).isEqualTo(value);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", ".", "-", "+", "1d", "1f", "1D", "1.0f", "0x10", "1_000", "1,5", "1e", "1e+",
-            "e5", "1.2.3", "--1", "1-", "1 2", "NaN", "nan", "infinit", "abc", "1e5.5", "١"})
+    @ValueSource(strings = { "", " ", ".", "-", "+", "1d", "1f", "1D", "1.0f", "0x10", "1_000", "1,5", "1e", "1e+",
+            "e5", "1.2.3", "--1", "1-", "1 2", "NaN", "nan", "infinit", "abc", "1e5.5", "١" })
     void notNumbers(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.NONE);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"True", "TRUE", "true", "tRUe"})
+    @ValueSource(strings = { "True", "TRUE", "true", "tRUe" })
     void trueValues(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.TRUE);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"False", "FALSE", "false"})
+    @ValueSource(strings = { "False", "FALSE", "false" })
     void falseValues(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.FALSE);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {" True", "True ", "T", "yes", "1true", "-true"})
+    @ValueSource(strings = { " True", "True ", "T", "yes", "1true", "-true" })
     void notBooleans(String text) {
         assertThat(parse(text)).isEqualTo(NumberParser.NONE);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "0|true", "5|true", "-5|true", "123456789012345678|true", "1.5|true", "-0.25|true", "0.001|true",
-            "123456789012.345|true", "-0|false", "+5|false", "05|false", "00|false", "' 5'|false", "'5 '|false",
-            "1234567890123456789|false", "1.50|false", "0.0|false", "-0.0|false", "1.|false", ".5|false", "01.5|false",
-            "+1.5|false", "1.5e0|false", "1e3|false", "1234567890.123456|false", "0.1234567890123456|false"})
+    @CsvSource(delimiter = '|',
+            value = { "0|true", "5|true", "-5|true", "123456789012345678|true", "1.5|true", "-0.25|true", "0.001|true",
+                    "123456789012.345|true", "-0|false", "+5|false", "05|false", "00|false", "' 5'|false", "'5 '|false",
+                    "1234567890123456789|false", "1.50|false", "0.0|false", "-0.0|false", "1.|false", ".5|false",
+                    "01.5|false", "+1.5|false", "1.5e0|false", "1e3|false", "1234567890.123456|false",
+                    "0.1234567890123456|false" })
     void canonicalNumbers(String text, boolean canonical) {
         NumberParser p = new NumberParser();
         byte[] b = text.getBytes(StandardCharsets.US_ASCII);
@@ -145,7 +149,8 @@ class NumberParserTest {
 
     @Test
     void canonicalNumbersHaveDistinctValues() {
-        // every text of up to 5 characters over digits, '-' and '.': the canonical ones, and the value each parses to
+        // every text of up to 5 characters over digits, '-' and '.': the canonical ones,
+        // and the value each parses to
         NumberParser p = new NumberParser();
         java.util.Map<Double, String> seen = new java.util.HashMap<>();
         char[] alphabet = "0123456789-.".toCharArray();
@@ -158,7 +163,8 @@ class NumberParserTest {
                     t.append(alphabet[(int) (c % alphabet.length)]);
                     c /= alphabet.length;
                 }
-                // in a buffer with room after the text (the one-read path for short decimals) and without (the
+                // in a buffer with room after the text (the one-read path for short
+                // decimals) and without (the
                 // general path): the same result
                 Parsed parsed = Parsed.bothWays(p, t.toString());
                 int kind = parsed.kind();
@@ -179,7 +185,10 @@ class NumberParserTest {
             return kind == NumberParser.INT ? longValue : Double.longBitsToDouble(doubleBits);
         }
 
-        /** The text followed by 16 bytes of digits: room for the 8-byte reads of the plain-decimal paths. */
+        /**
+         * The text followed by 16 bytes of digits: room for the 8-byte reads of the
+         * plain-decimal paths.
+         */
         static byte[] roomy(String text) {
             byte[] b = text.getBytes(StandardCharsets.US_ASCII);
             byte[] roomy = java.util.Arrays.copyOf(b, b.length + 16);
@@ -193,7 +202,10 @@ class NumberParserTest {
                     kind == NumberParser.FLOAT ? Double.doubleToLongBits(p.doubleValue) : 0, p.canonical);
         }
 
-        /** The text parsed with room after it and at the very end of its array (the general path): the same. */
+        /**
+         * The text parsed with room after it and at the very end of its array (the
+         * general path): the same.
+         */
         static Parsed bothWays(NumberParser p, String text) {
             Parsed fast = of(p, roomy(text), text.length());
             Parsed general = of(p, text.getBytes(StandardCharsets.US_ASCII), text.length());
@@ -204,8 +216,10 @@ class NumberParserTest {
 
     @Test
     void decimalsOfNineToSixteenBytesReadFromTwoWordsAsTheGeneralPathReadsThem() {
-        // random texts of 9 to 17 bytes, mostly digits with a sign and points here and there, and decimals of every
-        // split between integer and fraction digits: in a buffer with room after the text (the two-read path) and
+        // random texts of 9 to 17 bytes, mostly digits with a sign and points here and
+        // there, and decimals of every
+        // split between integer and fraction digits: in a buffer with room after the text
+        // (the two-read path) and
         // without (the general path), the same kind, value and canonical flag
         NumberParser p = new NumberParser();
         java.util.Random rnd = new java.util.Random(3);
@@ -219,7 +233,8 @@ class NumberParserTest {
                 for (int j = 0; j < n; j++) {
                     t.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
                 }
-            } else {
+            }
+            else {
                 if (rnd.nextInt(3) == 0) {
                     t.append(rnd.nextBoolean() ? '-' : '+');
                 }
@@ -248,4 +263,5 @@ class NumberParserTest {
         }
         assertThat(twoWord).isGreaterThan(100_000);
     }
+
 }

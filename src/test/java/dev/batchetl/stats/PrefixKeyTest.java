@@ -15,8 +15,8 @@ class PrefixKeyTest {
     void strictKeyOrderImpliesByteOrder() {
         Random rnd = new Random(3);
         List<byte[]> values = new ArrayList<>();
-        for (String s : new String[] {"", "a", "a\u0000", "ab", "abcdefgh", "abcdefgh\u0000", "abcdefghi", "\u00e9",
-                "\uD83D\uDE00", "zzzzzzzzzzzz"}) {
+        for (String s : new String[] { "", "a", "a\u0000", "ab", "abcdefgh", "abcdefgh\u0000", "abcdefghi", "\u00e9",
+                "\uD83D\uDE00", "zzzzzzzzzzzz" }) {
             values.add(s.getBytes(StandardCharsets.UTF_8));
         }
         for (int i = 0; i < 300; i++) {
@@ -27,12 +27,13 @@ class PrefixKeyTest {
             values.add(b);
         }
         for (byte[] x : values) {
-            // the same key when bytes follow the value in its buffer (a masked 8-byte read) as when none do
+            // the same key when bytes follow the value in its buffer (a masked 8-byte
+            // read) as when none do
             byte[] roomy = new byte[x.length + 12];
             java.util.Arrays.fill(roomy, (byte) 0xA5);
             System.arraycopy(x, 0, roomy, 2, x.length);
             assertThat(ColumnAccumulator.prefixKey(roomy, 2, 2 + x.length))
-                    .isEqualTo(ColumnAccumulator.prefixKey(x, 0, x.length));
+                .isEqualTo(ColumnAccumulator.prefixKey(x, 0, x.length));
             for (byte[] y : values) {
                 int keys = Long.compareUnsigned(ColumnAccumulator.prefixKey(x, 0, x.length),
                         ColumnAccumulator.prefixKey(y, 0, y.length));
@@ -43,4 +44,5 @@ class PrefixKeyTest {
             }
         }
     }
+
 }

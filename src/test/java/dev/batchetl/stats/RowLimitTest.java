@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A row is parsed whole in the reader's buffer: a row longer than {@link CsvRangeReader#MAX_ROW} bytes (its line end
- * included) fails the file, and the buffer never grows past that. Long fields under the bound are read exactly.
+ * A row is parsed whole in the reader's buffer: a row longer than
+ * {@link CsvRangeReader#MAX_ROW} bytes (its line end included) fails the file, and the
+ * buffer never grows past that. Long fields under the bound are read exactly.
  */
 class RowLimitTest {
 
@@ -40,16 +41,20 @@ class RowLimitTest {
             out.write("\n2,after\n".getBytes(StandardCharsets.US_ASCII));
         }
         assertFailsBounded(f, 3, "line 3: " + TOO_LONG);
-        assertThatThrownBy(() -> StatsTestSupport.statsSplit(f, CsvOptions.defaults(), 16 << 20, new ArrayList<>(),
-                false)).isInstanceOf(CsvFormatException.class).hasMessage("line 3: " + TOO_LONG);
+        assertThatThrownBy(
+                () -> StatsTestSupport.statsSplit(f, CsvOptions.defaults(), 16 << 20, new ArrayList<>(), false))
+            .isInstanceOf(CsvFormatException.class)
+            .hasMessage("line 3: " + TOO_LONG);
         assertThatThrownBy(() -> StatsTestSupport.stats(f, StatsTestSupport.withPolicy(BadRowPolicy.FAIL_FILE)))
-                .isInstanceOf(CsvFormatException.class).hasMessage("line 3: " + TOO_LONG);
+            .isInstanceOf(CsvFormatException.class)
+            .hasMessage("line 3: " + TOO_LONG);
     }
 
     @Test
     void aHugeLineWithoutALineEndFailsTheFileAfterTheBoundCompressedOrNot() throws Exception {
-        // a decompressed gzip bomb: twice the bound of one line, in the body and as the header
-        for (boolean header : new boolean[] {false, true}) {
+        // a decompressed gzip bomb: twice the bound of one line, in the body and as the
+        // header
+        for (boolean header : new boolean[] { false, true }) {
             Path f = dir.resolve("bomb-" + header + ".csv.gz");
             try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f), 1 << 16)) {
                 if (!header) {
@@ -60,8 +65,10 @@ class RowLimitTest {
             String message = "line " + (header ? 1 : 2) + ": " + TOO_LONG;
             if (header) {
                 assertThatThrownBy(() -> CsvHeader.read(f, CsvOptions.defaults()))
-                        .isInstanceOf(CsvFormatException.class).hasMessage(message);
-            } else {
+                    .isInstanceOf(CsvFormatException.class)
+                    .hasMessage(message);
+            }
+            else {
                 assertFailsBounded(f, 2, message);
             }
         }
@@ -69,7 +76,8 @@ class RowLimitTest {
 
     @Test
     void aGzipBombFailsItsFileInASmallHeap() throws Exception {
-        // a line of 256 MiB in a heap of 160 MB: the buffer grows from 32 MiB to the bound, and no further
+        // a line of 256 MiB in a heap of 160 MB: the buffer grows from 32 MiB to the
+        // bound, and no further
         Path f = dir.resolve("bomb.csv.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f), 1 << 16)) {
             out.write("a,b\n".getBytes(StandardCharsets.US_ASCII));
@@ -78,7 +86,9 @@ class RowLimitTest {
         Path log = dir.resolve("probe.log");
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx160m", "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName(), f.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(out).contains("CsvFormatException: line 2: " + TOO_LONG).doesNotContain("OutOfMemoryError");
@@ -86,8 +96,10 @@ class RowLimitTest {
 
     @Test
     void aFourMegabyteFieldIsKeptWhole() throws Exception {
-        // a plain 4 MiB field, the largest of its column; a quoted one of 4 MiB with doubled quotes, line ends and
-        // two-byte characters, the smallest of its column; read whole, split and resumed, from a 16-byte buffer up
+        // a plain 4 MiB field, the largest of its column; a quoted one of 4 MiB with
+        // doubled quotes, line ends and
+        // two-byte characters, the smallest of its column; read whole, split and resumed,
+        // from a 16-byte buffer up
         char[] plain = new char[4 << 20];
         for (int i = 0; i < plain.length; i++) {
             plain[i] = (char) ('a' + i % 26);
@@ -113,23 +125,26 @@ class RowLimitTest {
         assertThat(q.min()).isEqualTo(text);
         assertThat(q.maxLength()).isEqualTo(text.length());
         assertThat(q.max()).isEqualTo("zz");
-        SplitResumeTest.assertSameStats(StatsTestSupport.statsAcc(f, CsvOptions.defaults(), new ArrayList<>(), 16)
-                .result(), whole);
-        SplitResumeTest.assertSameStats(StatsTestSupport.statsSplit(f, CsvOptions.defaults(), 1 << 20,
-                new ArrayList<>()), whole);
-        SplitResumeTest.assertSameStats(StatsTestSupport.statsResumed(f, CsvOptions.defaults(), 1, 1 << 10,
-                new ArrayList<>()), whole);
+        SplitResumeTest.assertSameStats(
+                StatsTestSupport.statsAcc(f, CsvOptions.defaults(), new ArrayList<>(), 16).result(), whole);
+        SplitResumeTest
+            .assertSameStats(StatsTestSupport.statsSplit(f, CsvOptions.defaults(), 1 << 20, new ArrayList<>()), whole);
+        SplitResumeTest.assertSameStats(
+                StatsTestSupport.statsResumed(f, CsvOptions.defaults(), 1, 1 << 10, new ArrayList<>()), whole);
     }
 
     @Test
     void theBoundIsExactWhateverTheLineEndBufferOrPlaceOfTheRow() throws Exception {
-        // with a bound of 64 bytes: rows of 63, 64 and 65 bytes, line end included, with every line end (none at the
-        // end of the file), quoted or not, after rows and blank lines that put them anywhere in the buffer
+        // with a bound of 64 bytes: rows of 63, 64 and 65 bytes, line end included, with
+        // every line end (none at the
+        // end of the file), quoted or not, after rows and blank lines that put them
+        // anywhere in the buffer
         int limit = 64;
         for (String end : List.of("\n", "\r\n", "\r", "")) {
             for (int length = limit - 1; length <= limit + 1; length++) {
-                for (boolean quoted : new boolean[] {false, true}) {
-                    for (String before : List.of("", "1,x\n", "\n\n \t\n", "1,x\n\r\n22,yy\r", "1," + "z".repeat(40) + "\n")) {
+                for (boolean quoted : new boolean[] { false, true }) {
+                    for (String before : List.of("", "1,x\n", "\n\n \t\n", "1,x\n\r\n22,yy\r",
+                            "1," + "z".repeat(40) + "\n")) {
                         String row = quoted ? "\"q" : "";
                         row += "v".repeat(length - end.length() - row.length() - (quoted ? 3 : 2));
                         row += (quoted ? "\"" : "") + ",w" + end;
@@ -140,15 +155,16 @@ class RowLimitTest {
                                 + before.replace("\r\n", "\n").chars().filter(c -> c == '\r').count();
                         String what = (quoted ? "quoted " : "") + "row of " + length + " ending "
                                 + end.replace("\r", "CR").replace("\n", "LF") + " after " + before.length() + " bytes";
-                        for (int buffer : new int[] {16, 17, 30, limit}) {
+                        for (int buffer : new int[] { 16, 17, 30, limit }) {
                             if (length <= limit) { // as without the bound
                                 assertThat(read(f, buffer, limit).toBytes()).as(what + ", buffer " + buffer)
-                                        .isEqualTo(read(f, 1 << 20, CsvRangeReader.MAX_ROW).toBytes());
-                            } else {
+                                    .isEqualTo(read(f, 1 << 20, CsvRangeReader.MAX_ROW).toBytes());
+                            }
+                            else {
                                 assertThatThrownBy(() -> read(f, buffer, limit)).as(what + ", buffer " + buffer)
-                                        .isInstanceOf(CsvFormatException.class)
-                                        .hasMessage("line " + line + ": a row longer than 64 bytes (the limit of one "
-                                                + "row); the file is not analysed");
+                                    .isInstanceOf(CsvFormatException.class)
+                                    .hasMessage("line " + line + ": a row longer than 64 bytes (the limit of one "
+                                            + "row); the file is not analysed");
                             }
                         }
                     }
@@ -180,8 +196,9 @@ class RowLimitTest {
                 while (r.read(acc, 1000, null) > 0) {
                     // keep reading
                 }
-            }).isInstanceOf(CsvFormatException.class).hasMessage(message)
-                    .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(line));
+            }).isInstanceOf(CsvFormatException.class)
+                .hasMessage(message)
+                .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(line));
             assertThat(r.bufferLength()).isLessThanOrEqualTo(CsvRangeReader.MAX_ROW + 1);
         }
     }
@@ -193,4 +210,5 @@ class RowLimitTest {
             out.write(block, 0, (int) Math.min(block.length, left));
         }
     }
+
 }

@@ -27,10 +27,13 @@ class SplitResumeTest {
     @TempDir
     Path dir;
 
-    /** A nasty file: quoted fields with embedded LF/CRLF/CR, doubled quotes, multi-byte text, mixed line ends. */
+    /**
+     * A nasty file: quoted fields with embedded LF/CRLF/CR, doubled quotes, multi-byte
+     * text, mixed line ends.
+     */
     static String nastyCsv(int rows, long seed, boolean withBadRows) {
         Random rnd = new Random(seed);
-        String[] ends = {"\n", "\r\n", "\r"};
+        String[] ends = { "\n", "\r\n", "\r" };
         StringBuilder sb = new StringBuilder("id,x,note,flag,word\r\n");
         for (int i = 0; i < rows; i++) {
             String end = ends[rnd.nextInt(3)];
@@ -45,9 +48,11 @@ class SplitResumeTest {
             int kind = rnd.nextInt(10);
             if (kind == 0) {
                 sb.append("");
-            } else if (kind == 1) {
+            }
+            else if (kind == 1) {
                 sb.append("\"").append(rnd.nextInt(100)).append("\"");
-            } else {
+            }
+            else {
                 sb.append(rnd.nextInt(2000) - 1000).append('.').append(rnd.nextInt(1000));
             }
             sb.append(',');
@@ -95,12 +100,15 @@ class SplitResumeTest {
             assertClose(fmt(a.variance()), fmt(e.variance()), e.name() + " variance");
             assertClose(fmt(a.std()), fmt(e.std()), e.name() + " std");
             assertClose(a.sum(), e.sum(), e.name() + " sum");
-            // distinct counts and quartiles, exact or estimated, depend only on the values: they are identical
+            // distinct counts and quartiles, exact or estimated, depend only on the
+            // values: they are identical
             assertThat(a.distinct()).as(e.name() + " distinct").isEqualTo(e.distinct());
             assertThat(a.distinctExact()).as(e.name()).isEqualTo(e.distinctExact());
-            assertThat(List.of(String.valueOf(fmt(a.q1())), String.valueOf(fmt(a.median())), String.valueOf(fmt(a.q3()))))
-                    .as(e.name() + " quartiles")
-                    .isEqualTo(List.of(String.valueOf(fmt(e.q1())), String.valueOf(fmt(e.median())), String.valueOf(fmt(e.q3()))));
+            assertThat(
+                    List.of(String.valueOf(fmt(a.q1())), String.valueOf(fmt(a.median())), String.valueOf(fmt(a.q3()))))
+                .as(e.name() + " quartiles")
+                .isEqualTo(List.of(String.valueOf(fmt(e.q1())), String.valueOf(fmt(e.median())),
+                        String.valueOf(fmt(e.q3()))));
             assertThat(a.quantilesExact()).as(e.name()).isEqualTo(e.quantilesExact());
         }
         assertThat(actual.invalidBytes()).isEqualTo(expected.invalidBytes());
@@ -111,7 +119,8 @@ class SplitResumeTest {
         FileStats e;
         try {
             e = expected.call();
-        } catch (CsvFormatException error) {
+        }
+        catch (CsvFormatException error) {
             assertThatThrownBy(actual::call).isInstanceOf(CsvFormatException.class).hasMessage(error.getMessage());
             return;
         }
@@ -127,7 +136,7 @@ class SplitResumeTest {
         double y = Double.parseDouble(e);
         if (x != y) {
             assertThat(Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y))).as(what + ": " + a + " vs " + e)
-                    .isLessThanOrEqualTo(1e-12);
+                .isLessThanOrEqualTo(1e-12);
         }
     }
 
@@ -140,21 +149,21 @@ class SplitResumeTest {
         assertThat(whole.badRows()).isGreaterThan(5);
         assertThat(whole.columnStats().get(2).maxLength()).isGreaterThan(20);
 
-        for (long splitSize : new long[] {1, 5, 64, 1000, 1 << 20}) {
-            for (boolean lineNumbers : new boolean[] {true, false}) {
+        for (long splitSize : new long[] { 1, 5, 64, 1000, 1 << 20 }) {
+            for (boolean lineNumbers : new boolean[] { true, false }) {
                 List<BadRow> bad = new ArrayList<>();
                 assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, bad, lineNumbers), whole);
                 assertThat(bad).as("split " + splitSize + ", line numbers " + lineNumbers).isEqualTo(wholeBad);
             }
         }
-        for (int every : new int[] {1, 3, 17, 1000}) {
-            for (int buffer : new int[] {16, 100, CsvRangeReader.DEFAULT_BUFFER}) {
+        for (int every : new int[] { 1, 3, 17, 1000 }) {
+            for (int buffer : new int[] { 16, 100, CsvRangeReader.DEFAULT_BUFFER }) {
                 List<BadRow> bad = new ArrayList<>();
                 assertSameStats(statsResumed(f, CsvOptions.defaults(), every, buffer, bad), whole);
                 assertThat(bad).as("resume every " + every + ", buffer " + buffer).isEqualTo(wholeBad);
             }
         }
-        for (int buffer : new int[] {16, 33, 4096}) {
+        for (int buffer : new int[] { 16, 33, 4096 }) {
             List<BadRow> bad = new ArrayList<>();
             assertSameStats(statsAcc(f, CsvOptions.defaults(), bad, buffer).result(), whole);
             assertThat(bad).isEqualTo(wholeBad);
@@ -163,18 +172,20 @@ class SplitResumeTest {
 
     @Test
     void fastScanFindsTheSameBoundariesAsTheTokenizer() throws Exception {
-        String csv = nastyCsv(400, 5, true)
-                + "1,2,x\"y\"z,True,a\n" // quotes inside an unquoted field are literal
-                + "2,3,\"a\"b\"\nc,True,b\n" // text after a closing quote: the next quote is literal too
-                + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n"
-                + "4,5,\"\n\",\"\r\n\",c";
+        String csv = nastyCsv(400, 5, true) + "1,2,x\"y\"z,True,a\n" // quotes inside an
+                                                                     // unquoted field are
+                                                                     // literal
+                + "2,3,\"a\"b\"\nc,True,b\n" // text after a closing quote: the next quote
+                                             // is literal too
+                + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n" + "4,5,\"\n\",\"\r\n\",c";
         Path f = write(dir, "s.csv", csv);
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
-        for (long splitSize : new long[] {1, 2, 10, 100, 1000, 100_000}) {
+        for (long splitSize : new long[] { 1, 2, 10, 100, 1000, 100_000 }) {
             List<ByteRange> expected = CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), splitSize, h);
-            for (int buffer : new int[] {4, 5, 13, 64, CsvRangeReader.DEFAULT_BUFFER}) {
+            for (int buffer : new int[] { 4, 5, 13, 64, CsvRangeReader.DEFAULT_BUFFER }) {
                 assertThat(CsvSplitter.scanSplit(f, CsvOptions.defaults(), splitSize, h, buffer))
-                        .as("split size " + splitSize + ", buffer " + buffer).isEqualTo(expected);
+                    .as("split size " + splitSize + ", buffer " + buffer)
+                    .isEqualTo(expected);
             }
         }
         assertSameStats(statsSplit(f, CsvOptions.defaults(), 1, new ArrayList<>()), stats(f));
@@ -182,14 +193,13 @@ class SplitResumeTest {
 
     @Test
     void cutsDecidedLocallyAreTrueRowBoundariesWithTheirLineNumbers() throws Exception {
-        // every offset is a target with split size 1: cuts near doubled quotes, quoted line ends, CRLF, blank lines
-        String csv = nastyCsv(300, 11, true)
-                + "1,2,x\"y\"z,True,a\n"
-                + "2,3,\"a\"b\"\nc,True,b\n"
-                + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n"
-                + "\"\"\"\",\"\"\"\n\"\"\"\"\r\n\r\n\n"
-                + "4,5,\"\n\",\"\r\n\",c\n\n\r\n"
-                + "\"\n"; // closes the quoted field the row before opens (",c and the line ends after it)
+        // every offset is a target with split size 1: cuts near doubled quotes, quoted
+        // line ends, CRLF, blank lines
+        String csv = nastyCsv(300, 11, true) + "1,2,x\"y\"z,True,a\n" + "2,3,\"a\"b\"\nc,True,b\n"
+                + "3,4,\"\"\"\"\"\",True,\"\r\"\r\n" + "\"\"\"\",\"\"\"\n\"\"\"\"\r\n\r\n\n"
+                + "4,5,\"\n\",\"\r\n\",c\n\n\r\n" + "\"\n"; // closes the quoted field the
+                                                            // row before opens (",c and
+                                                            // the line ends after it)
         Path f = write(dir, "cuts.csv", csv);
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         // the tokenizer, one range per row: every true boundary and the line it starts
@@ -197,7 +207,7 @@ class SplitResumeTest {
         for (ByteRange r : CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)) {
             lineAt.put(r.start(), r.firstLine());
         }
-        for (long splitSize : new long[] {1, 2, 3, 7, 50, 1000}) {
+        for (long splitSize : new long[] { 1, 2, 3, 7, 50, 1000 }) {
             List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h);
             assertThat(ranges).as("decided locally, split size " + splitSize).isNotNull();
             assertThat(ranges.get(0).start()).isEqualTo(h.dataStart());
@@ -205,7 +215,7 @@ class SplitResumeTest {
             for (int i = 0; i < ranges.size(); i++) {
                 ByteRange r = ranges.get(i);
                 assertThat(lineAt).as("split size " + splitSize + ": a cut at " + r.start())
-                        .containsEntry(r.start(), r.firstLine());
+                    .containsEntry(r.start(), r.firstLine());
                 if (i > 0) {
                     assertThat(ranges.get(i - 1).end()).isEqualTo(r.start());
                 }
@@ -216,7 +226,8 @@ class SplitResumeTest {
             // without line numbers the same cuts, the lines left to be counted
             List<ByteRange> unnumbered = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h,
                     CsvSplitter.MAX_WINDOW, false);
-            assertThat(unnumbered).extracting(ByteRange::start).isEqualTo(ranges.stream().map(ByteRange::start).toList());
+            assertThat(unnumbered).extracting(ByteRange::start)
+                .isEqualTo(ranges.stream().map(ByteRange::start).toList());
             assertThat(unnumbered.get(0).firstLine()).isEqualTo(h.dataStartLine());
             assertThat(unnumbered.subList(1, unnumbered.size())).allMatch(r -> r.firstLine() == -1);
             assertSameStats(statsSplit(f, CsvOptions.defaults(), splitSize, new ArrayList<>()), stats(f));
@@ -225,23 +236,26 @@ class SplitResumeTest {
 
     @Test
     void lineAtCountsTheLinesBeforeEveryRowBoundary() throws Exception {
-        // CR, LF and CRLF line ends, also in quoted fields; pieces of 1 and 2 bytes cut CRLFs in two
+        // CR, LF and CRLF line ends, also in quoted fields; pieces of 1 and 2 bytes cut
+        // CRLFs in two
         String csv = nastyCsv(200, 5, true) + "1,\"a\r\nb\",c\r\r\n\n2,\"\r\",x\r\n";
         Path f = write(dir, "lines.csv", csv);
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         List<ByteRange> rows = CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h);
         assertThat(rows).hasSizeGreaterThan(150);
         for (ByteRange r : rows) {
-            for (long piece : new long[] {1, 2, 5, CsvSplitter.LINE_COUNT_PIECE}) {
+            for (long piece : new long[] { 1, 2, 5, CsvSplitter.LINE_COUNT_PIECE }) {
                 assertThat(CsvSplitter.lineAt(f, CsvOptions.defaults(), r.start(), piece))
-                        .as("line at " + r.start() + ", pieces of " + piece).isEqualTo(r.firstLine());
+                    .as("line at " + r.start() + ", pieces of " + piece)
+                    .isEqualTo(r.firstLine());
             }
         }
     }
 
     @Test
     void aFailingRowOfARangeWithoutItsFirstLineNamesItsLine() throws Exception {
-        // rows of too many fields, the first after line 300: the range holding it counts the lines before it
+        // rows of too many fields, the first after line 300: the range holding it counts
+        // the lines before it
         StringBuilder csv = new StringBuilder("a,b\r\n");
         for (int i = 0; i < 400; i++) {
             csv.append(i).append(i % 3 == 0 ? ",\"x\ny\"\r\n" : ",z\n");
@@ -260,8 +274,10 @@ class SplitResumeTest {
         }
         assertThat(expected).isGreaterThan(300);
         List<ByteRange> ranges = CsvSplitter.split(f, failFile, 500, false);
-        ByteRange holder = ranges.stream().filter(r -> r.start() < csv.indexOf("1,2,3\n") && r.end() > csv.indexOf("1,2,3\n"))
-                .findFirst().orElseThrow();
+        ByteRange holder = ranges.stream()
+            .filter(r -> r.start() < csv.indexOf("1,2,3\n") && r.end() > csv.indexOf("1,2,3\n"))
+            .findFirst()
+            .orElseThrow();
         assertThat(holder.firstLine()).isEqualTo(-1);
         try (CsvRangeReader r = CsvRangeReader.open(f, failFile, 2, holder.start(), holder.end(), -1)) {
             assertThat(r.lineKnown()).isFalse();
@@ -274,10 +290,12 @@ class SplitResumeTest {
 
     @Test
     void cutsInRandomQuotesAndLineEndsAreTrueBoundaries() throws Exception {
-        // random bytes over quotes, delimiters and line ends: whatever the cuts, they are the tokenizer's boundaries;
-        // each file also with a quote after it, which closes a quoted field left open at its end (a file error)
+        // random bytes over quotes, delimiters and line ends: whatever the cuts, they are
+        // the tokenizer's boundaries;
+        // each file also with a quote after it, which closes a quoted field left open at
+        // its end (a file error)
         Random rnd = new Random(23);
-        char[] alphabet = {'a', 'b', ',', ',', '"', '"', '"', '\n', '\n', '\r'};
+        char[] alphabet = { 'a', 'b', ',', ',', '"', '"', '"', '\n', '\n', '\r' };
         for (int file = 0; file < 150; file++) {
             StringBuilder random = new StringBuilder("a,b\n");
             int n = 20 + rnd.nextInt(300);
@@ -291,12 +309,12 @@ class SplitResumeTest {
                 for (ByteRange r : CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)) {
                     lineAt.put(r.start(), r.firstLine());
                 }
-                for (long splitSize : new long[] {1, 3, 17}) {
+                for (long splitSize : new long[] { 1, 3, 17 }) {
                     List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), splitSize, h);
                     assertThat(ranges).isNotNull();
                     for (ByteRange r : ranges) {
                         assertThat(lineAt).as(csv + "\nsplit size " + splitSize + ": a cut at " + r.start())
-                                .containsEntry(r.start(), r.firstLine());
+                            .containsEntry(r.start(), r.firstLine());
                     }
                     List<BadRow> bad = new ArrayList<>();
                     List<BadRow> wholeBad = new ArrayList<>();
@@ -319,7 +337,8 @@ class SplitResumeTest {
 
     @Test
     void aCutThatTheWindowCannotDecideFallsBackToTheScanFromTheStart() throws Exception {
-        // a quoted field of many lines longer than the window: inside it, no walk can tell a quoted line end
+        // a quoted field of many lines longer than the window: inside it, no walk can
+        // tell a quoted line end
         String field = "line\n".repeat(4000) + "end";
         Path f = write(dir, "long.csv", "a,b\n1,x\n2,\"" + field + "\"\n3,y\n");
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
@@ -327,9 +346,9 @@ class SplitResumeTest {
         // with a window that reaches the end of the field, the cut after it is decided
         long afterField = 8 + 3 + field.length() + 2;
         assertThat(CsvSplitter.parallelSplit(f, CsvOptions.defaults(), 100, h, 64 << 10))
-                .containsExactly(new ByteRange(4, afterField, 2), new ByteRange(afterField, Long.MAX_VALUE, 4004));
+            .containsExactly(new ByteRange(4, afterField, 2), new ByteRange(afterField, Long.MAX_VALUE, 4004));
         assertThat(CsvSplitter.split(f, CsvOptions.defaults(), 100))
-                .isEqualTo(CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 100, h));
+            .isEqualTo(CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 100, h));
     }
 
     @Test
@@ -342,7 +361,7 @@ class SplitResumeTest {
         assertThat(whole.rows()).isEqualTo(4);
         assertThat(whole.columnStats().get(1).max()).isEqualTo("x\ny");
         assertThat(whole.columnStats().get(1).min()).isEqualTo("\"z");
-        for (long splitSize : new long[] {1, 3, 10}) {
+        for (long splitSize : new long[] { 1, 3, 10 }) {
             assertSameStats(statsSplit(f, o, splitSize, new ArrayList<>()), whole);
         }
         assertSameStats(statsResumed(f, o, 1, 16, new ArrayList<>()), whole);
@@ -355,33 +374,34 @@ class SplitResumeTest {
         FileStats whole = stats(f, CsvOptions.defaults(), wholeBad);
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         int columns = h.names().size();
-        for (long splitSize : new long[] {1, 300, 4000}) {
-          for (boolean lineNumbers : new boolean[] {true, false}) {
-            List<BadRow> bad = new ArrayList<>();
-            FileAccumulator total = new FileAccumulator(h.names());
-            List<ByteRange> ranges = CsvSplitter.split(f, CsvOptions.defaults(), splitSize, lineNumbers);
-            assertThat(ranges.stream().anyMatch(r -> r.firstLine() < 0)).as("lines left uncounted")
+        for (long splitSize : new long[] { 1, 300, 4000 }) {
+            for (boolean lineNumbers : new boolean[] { true, false }) {
+                List<BadRow> bad = new ArrayList<>();
+                FileAccumulator total = new FileAccumulator(h.names());
+                List<ByteRange> ranges = CsvSplitter.split(f, CsvOptions.defaults(), splitSize, lineNumbers);
+                assertThat(ranges.stream().anyMatch(r -> r.firstLine() < 0)).as("lines left uncounted")
                     .isEqualTo(!lineNumbers);
-            for (ByteRange range : ranges) {
-                FileAccumulator acc = new FileAccumulator(h.names());
-                long offset = range.start();
-                long line = range.firstLine();
-                boolean done = false;
-                while (!done) {
-                    try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), columns, offset,
-                            range.end(), line, 64)) {
-                        int n = r.read(acc, 2, bad::add);
-                        acc = FileAccumulator.fromBytes(acc.toBytes());
-                        offset = r.offset();
-                        line = r.lineKnown() ? r.line() : -1; // as the step's checkpoint keeps it
-                        done = n == 0 || r.finished();
+                for (ByteRange range : ranges) {
+                    FileAccumulator acc = new FileAccumulator(h.names());
+                    long offset = range.start();
+                    long line = range.firstLine();
+                    boolean done = false;
+                    while (!done) {
+                        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), columns, offset,
+                                range.end(), line, 64)) {
+                            int n = r.read(acc, 2, bad::add);
+                            acc = FileAccumulator.fromBytes(acc.toBytes());
+                            offset = r.offset();
+                            line = r.lineKnown() ? r.line() : -1; // as the step's
+                                                                  // checkpoint keeps it
+                            done = n == 0 || r.finished();
+                        }
                     }
+                    total.merge(FileAccumulator.fromBytes(acc.toBytes()));
                 }
-                total.merge(FileAccumulator.fromBytes(acc.toBytes()));
+                assertSameStats(total.result(), whole);
+                assertThat(bad).as("split " + splitSize + ", line numbers " + lineNumbers).isEqualTo(wholeBad);
             }
-            assertSameStats(total.result(), whole);
-            assertThat(bad).as("split " + splitSize + ", line numbers " + lineNumbers).isEqualTo(wholeBad);
-          }
         }
     }
 
@@ -407,7 +427,7 @@ class SplitResumeTest {
     void smallFileIsOneRange() throws Exception {
         Path f = write(dir, "s.csv", "a\n1\n2\n");
         assertThat(CsvSplitter.split(f, CsvOptions.defaults(), 1 << 20))
-                .containsExactly(new ByteRange(2, Long.MAX_VALUE, 2));
+            .containsExactly(new ByteRange(2, Long.MAX_VALUE, 2));
     }
 
     @Test
@@ -415,19 +435,26 @@ class SplitResumeTest {
         String tail = "999,1.5,\"never\nclosed,True,a\n1000,2,x,True,b\n";
         String csv = nastyCsv(100, 3, false) + tail;
         Path f = write(dir, "u.csv", csv);
-        long lines = csv.chars().filter(c -> c == '\n').count() + csv.replace("\r\n", "").chars().filter(c -> c == '\r').count();
-        String message = "line " + (lines - 2) + ": " + CsvRangeReader.EOF_IN_QUOTE; // three lines before the end
+        long lines = csv.chars().filter(c -> c == '\n').count()
+                + csv.replace("\r\n", "").chars().filter(c -> c == '\r').count();
+        String message = "line " + (lines - 2) + ": " + CsvRangeReader.EOF_IN_QUOTE; // three
+                                                                                     // lines
+                                                                                     // before
+                                                                                     // the
+                                                                                     // end
         long quotedRow = csv.substring(0, csv.length() - tail.length()).getBytes(StandardCharsets.UTF_8).length;
         for (CsvOptions options : List.of(CsvOptions.defaults(), StatsTestSupport.withPolicy(BadRowPolicy.FAIL_FILE))) {
             CsvHeader h = CsvHeader.read(f, options);
             assertThatThrownBy(() -> stats(f, options)).isInstanceOf(CsvFormatException.class).hasMessage(message);
             assertThatThrownBy(() -> statsResumed(f, options, 2, 32, new ArrayList<>()))
-                    .isInstanceOf(CsvFormatException.class).hasMessage(message);
-            for (long splitSize : new long[] {1, 50, 300}) {
-                for (boolean lineNumbers : new boolean[] {true, false}) {
+                .isInstanceOf(CsvFormatException.class)
+                .hasMessage(message);
+            for (long splitSize : new long[] { 1, 50, 300 }) {
+                for (boolean lineNumbers : new boolean[] { true, false }) {
                     List<ByteRange> ranges = CsvSplitter.split(f, options, splitSize, lineNumbers);
                     assertThat(ranges.size()).isGreaterThan(2);
-                    // every range but the last ends at its end; the last meets the end of the file inside the quote
+                    // every range but the last ends at its end; the last meets the end of
+                    // the file inside the quote
                     for (int i = 0; i < ranges.size(); i++) {
                         ByteRange range = ranges.get(i);
                         List<BadRow> bad = new ArrayList<>();
@@ -439,7 +466,8 @@ class SplitResumeTest {
                                     // keep reading
                                 }
                                 assertThat(r.finished()).isTrue();
-                            } else {
+                            }
+                            else {
                                 assertThat(range.start()).isLessThanOrEqualTo(quotedRow);
                                 assertThatThrownBy(() -> {
                                     while (r.read(acc, 7, bad::add) > 0) {
@@ -452,7 +480,8 @@ class SplitResumeTest {
                     }
                 }
             }
-            // a range that ends where the quoted row starts reads to its end, and one that ends inside the quoted
+            // a range that ends where the quoted row starts reads to its end, and one
+            // that ends inside the quoted
             // field holds the row, which it reads to the end of the file
             long before = CsvSplitter.lineAt(f, options, quotedRow);
             try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), h.dataStart(), quotedRow,
@@ -466,10 +495,10 @@ class SplitResumeTest {
                 assertThat(r.line()).isEqualTo(before);
                 assertThat(acc.rows()).isEqualTo(100);
             }
-            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), quotedRow, quotedRow + 12,
-                    -1)) {
+            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), quotedRow, quotedRow + 12, -1)) {
                 assertThatThrownBy(() -> r.read(new FileAccumulator(h.names()), 1000, null))
-                        .isInstanceOf(CsvFormatException.class).hasMessage(message);
+                    .isInstanceOf(CsvFormatException.class)
+                    .hasMessage(message);
             }
         }
     }
@@ -518,4 +547,5 @@ class SplitResumeTest {
         assertThat(acc.rows()).isZero();
         assertThat(Files.size(f)).isEqualTo(6);
     }
+
 }

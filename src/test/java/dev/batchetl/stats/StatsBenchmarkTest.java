@@ -29,22 +29,27 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The statistics benchmark against DuckDB, opt-in (see README, "Benchmarks"):
  * {@code ./mvnw -o test -Dtest=StatsBenchmarkTest -Dstats.benchmark=true}.
  *
- * <p>Generates (once, under {@code target/stats-benchmark/}) 16 files of 250,000 rows (about 444 MB) and one file of
- * about 1 GB, then for each set measures, in the same run: the statistics engine as the step runs it (one partition
- * per file or 64 MB range, 2 at a time, a checkpoint every 50,000 rows); the whole application
- * ({@code batch-etl run dir=...}, embedded database, JVM start included, {@code -Xmx256m}), plainly and with a class
- * data sharing archive of a training run; and DuckDB (JDBC,
- * in-process, 2 threads) computing count, avg, min and max of every column of every file. Two more sets of 256 MB,
- * engine and DuckDB only, have other shapes ({@link BenchmarkData#generateMixed}): long decimals, epoch milliseconds,
- * date-times, booleans, a sparse and a hex column; once as is and once with every field quoted and CRLF line ends.
- * The engine and DuckDB take three turns each, alternately, and their medians are compared.
- * {@code -Dstats.benchmark.scale=0.1} makes every set ten times smaller.
+ * <p>
+ * Generates (once, under {@code target/stats-benchmark/}) 16 files of 250,000 rows (about
+ * 444 MB) and one file of about 1 GB, then for each set measures, in the same run: the
+ * statistics engine as the step runs it (one partition per file or 64 MB range, 2 at a
+ * time, a checkpoint every 50,000 rows); the whole application
+ * ({@code batch-etl run dir=...}, embedded database, JVM start included,
+ * {@code -Xmx256m}), plainly and with a class data sharing archive of a training run; and
+ * DuckDB (JDBC, in-process, 2 threads) computing count, avg, min and max of every column
+ * of every file. Two more sets of 256 MB, engine and DuckDB only, have other shapes
+ * ({@link BenchmarkData#generateMixed}): long decimals, epoch milliseconds, date-times,
+ * booleans, a sparse and a hex column; once as is and once with every field quoted and
+ * CRLF line ends. The engine and DuckDB take three turns each, alternately, and their
+ * medians are compared. {@code -Dstats.benchmark.scale=0.1} makes every set ten times
+ * smaller.
  */
 @Tag("benchmark")
 @EnabledIfSystemProperty(named = "stats.benchmark", matches = "true")
 class StatsBenchmarkTest {
 
     private static final int THREADS = 2;
+
     /** Turns of the engine and DuckDB per set. */
     private static final int TURNS = 3;
 
@@ -75,7 +80,8 @@ class StatsBenchmarkTest {
         if (!Files.exists(big)) {
             BenchmarkData.generate(big, 99, Long.MAX_VALUE, (long) ((1L << 30) * scale));
         }
-        // two more shapes, engine and DuckDB only: long decimals, epoch milliseconds, date-times, booleans, sparse
+        // two more shapes, engine and DuckDB only: long decimals, epoch milliseconds,
+        // date-times, booleans, sparse
         // and hex columns; once as is, once with every field quoted and CRLF line ends
         Path mixed = base.resolve("mixed-" + scale);
         Path quoted = base.resolve("quoted-" + scale);
@@ -90,8 +96,9 @@ class StatsBenchmarkTest {
         StringBuilder report = new StringBuilder();
         for (Path set : List.of(many, one, mixed, quoted)) {
             boolean main = set == many || set == one;
-            String select = main ? selectOf(List.of("id", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8"),
-                    List.of("day", "code", "note"))
+            String select = main
+                    ? selectOf(List.of("id", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8"),
+                            List.of("day", "code", "note"))
                     : selectOf(List.of("id", "ts", "amount", "price", "qty", "sparse"),
                             List.of("created", "name", "city", "flag", "hex"));
             List<Path> files = csvFiles(set);
@@ -99,7 +106,8 @@ class StatsBenchmarkTest {
             for (Path f : files) {
                 bytes += Files.size(f);
             }
-            // warm-up of the engine and DuckDB on the first file; then they take turns, and the medians count
+            // warm-up of the engine and DuckDB on the first file; then they take turns,
+            // and the medians count
             engine(files.subList(0, 1));
             duckDb(files.subList(0, 1), select);
             List<Measure> engines = new ArrayList<>();
@@ -129,7 +137,9 @@ class StatsBenchmarkTest {
                 + THREADS + " threads) ===\n" + report);
     }
 
-    /** The measure of median time (the first of the two middle ones for an even count). */
+    /**
+     * The measure of median time (the first of the two middle ones for an even count).
+     */
     private static Measure median(List<Measure> measures) {
         List<Measure> sorted = new ArrayList<>(measures);
         sorted.sort(java.util.Comparator.comparingDouble(Measure::seconds));
@@ -145,8 +155,8 @@ class StatsBenchmarkTest {
     }
 
     /**
-     * The work of the stats step: partitions of at most 64 MB (a multiple of THREADS of them for a split file), THREADS
-     * at a time, checkpoint every 50,000 rows.
+     * The work of the stats step: partitions of at most 64 MB (a multiple of THREADS of
+     * them for a split file), THREADS at a time, checkpoint every 50,000 rows.
      */
     private static Measure engine(List<Path> files) throws Exception {
         CsvOptions options = CsvOptions.defaults();
@@ -164,10 +174,10 @@ class StatsBenchmarkTest {
             CsvHeader header = CsvHeader.read(file, options);
             headers.add(header);
             long size = Files.size(file);
-            // as the step's partitioner cuts: ranges of at most 64 MB, a multiple of THREADS of them, lines not counted
-            List<ByteRange> ranges = size > (64L << 20)
-                    ? CsvSplitter.split(file, options, CsvFilePartitioner.balancedSplitSize(size, 64L << 20, THREADS),
-                            false)
+            // as the step's partitioner cuts: ranges of at most 64 MB, a multiple of
+            // THREADS of them, lines not counted
+            List<ByteRange> ranges = size > (64L << 20) ? CsvSplitter.split(file, options,
+                    CsvFilePartitioner.balancedSplitSize(size, 64L << 20, THREADS), false)
                     : List.of(new ByteRange(header.dataStart(), Long.MAX_VALUE, header.dataStartLine()));
             List<Future<FileAccumulator>> fileParts = new ArrayList<>();
             for (ByteRange range : ranges) {
@@ -203,13 +213,17 @@ class StatsBenchmarkTest {
         return new Measure("engine, in-process (the stats step's work)", seconds, bytes, rows, peak);
     }
 
-    /** The application's class path, of jars only (a class data sharing archive cannot cover class folders). */
+    /**
+     * The application's class path, of jars only (a class data sharing archive cannot
+     * cover class folders).
+     */
     private static String appClassPath;
 
     private static String applicationClassPath(Path base) throws IOException {
         Path classes = Path.of(BatchEtlApplication.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         Path jar = base.resolve("batch-etl-classes.jar");
-        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(f -> !f.equals(classes)).sorted().toList()) {
                 String name = classes.relativize(file).toString().replace('\\', '/');
                 // folder entries too: Spring's component scan lists packages through them
@@ -230,8 +244,9 @@ class StatsBenchmarkTest {
     }
 
     /**
-     * A class data sharing archive of the application's classes (README, "Faster start"): written by a training run
-     * over an empty folder, as a deployment would do once per build and JDK.
+     * A class data sharing archive of the application's classes (README, "Faster start"):
+     * written by a training run over an empty folder, as a deployment would do once per
+     * build and JDK.
      */
     private static Path classDataArchive(Path base) throws Exception {
         appClassPath = applicationClassPath(base);
@@ -240,10 +255,12 @@ class StatsBenchmarkTest {
         Path work = Files.createTempDirectory("stats-benchmark-cds");
         Path empty = Files.createDirectories(work.resolve("empty"));
         Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:ArchiveClassesAtExit=" + archive, "-cp", appClassPath,
-                BatchEtlApplication.class.getName(), "run", "dir=" + empty, "output=" + work.resolve("results.csv"),
-                "run=training").directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve("training.log").toFile()).start();
+                "-XX:ArchiveClassesAtExit=" + archive, "-cp", appClassPath, BatchEtlApplication.class.getName(), "run",
+                "dir=" + empty, "output=" + work.resolve("results.csv"), "run=training")
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("training.log").toFile())
+            .start();
         if (training.waitFor() != 0 || !Files.exists(archive)) {
             throw new AssertionError("training run failed:\n" + Files.readString(work.resolve("training.log")));
         }
@@ -251,22 +268,24 @@ class StatsBenchmarkTest {
     }
 
     /**
-     * batch-etl run dir=SET in a JVM of its own with -Xmx256m, embedded database: JVM start to exit; with the class
-     * data sharing archive when one is given.
+     * batch-etl run dir=SET in a JVM of its own with -Xmx256m, embedded database: JVM
+     * start to exit; with the class data sharing archive when one is given.
      */
     private static Measure wholeProcess(Path set, long bytes, long rows, Path classData) throws Exception {
         Path work = Files.createTempDirectory("stats-benchmark-run");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m"));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         if (classData != null) {
             command.add("-XX:SharedArchiveFile=" + classData);
         }
-        command.addAll(List.of("-cp", appClassPath, BatchEtlApplication.class.getName(), "run",
-                "dir=" + set, "output=" + work.resolve("results.csv"), "partitions=" + THREADS, "run=bench"));
+        command.addAll(List.of("-cp", appClassPath, BatchEtlApplication.class.getName(), "run", "dir=" + set,
+                "output=" + work.resolve("results.csv"), "partitions=" + THREADS, "run=bench"));
         Path log = work.resolve("run.log");
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command).directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
         long peak = 0;
         while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
             peak = Math.max(peak, residentPeak(p.pid()));
@@ -287,13 +306,17 @@ class StatsBenchmarkTest {
                     return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }
-        } catch (IOException | RuntimeException gone) {
+        }
+        catch (IOException | RuntimeException gone) {
             // the process ended between two polls
         }
         return -1;
     }
 
-    /** The DuckDB query: count(*); count, avg, min and max of the numeric columns; count, min and max of the others. */
+    /**
+     * The DuckDB query: count(*); count, avg, min and max of the numeric columns; count,
+     * min and max of the others.
+     */
     private static String selectOf(List<String> numeric, List<String> others) {
         StringBuilder select = new StringBuilder("SELECT count(*)");
         for (String col : numeric) {
@@ -329,4 +352,5 @@ class StatsBenchmarkTest {
         return new Measure("DuckDB " + version + ", in-process (count/avg/min/max)", (System.nanoTime() - t0) / 1e9,
                 bytes, rows, -1);
     }
+
 }

@@ -52,12 +52,17 @@ final class StatsTestSupport {
         return acc;
     }
 
-    /** The ranges of the splitter, each read into its own accumulator, merged in order. */
+    /**
+     * The ranges of the splitter, each read into its own accumulator, merged in order.
+     */
     static FileStats statsSplit(Path file, CsvOptions options, long splitSize, List<BadRow> bad) throws IOException {
         return statsSplit(file, options, splitSize, bad, true);
     }
 
-    /** As above; without lineNumbers the ranges' first lines are left to the readers, as in the step. */
+    /**
+     * As above; without lineNumbers the ranges' first lines are left to the readers, as
+     * in the step.
+     */
     static FileStats statsSplit(Path file, CsvOptions options, long splitSize, List<BadRow> bad, boolean lineNumbers)
             throws IOException {
         CsvHeader h = CsvHeader.read(file, options);
@@ -76,7 +81,10 @@ final class StatsTestSupport {
         return total.result();
     }
 
-    /** One range, interrupted every {@code every} records, checkpointed and resumed at offset()/line(). */
+    /**
+     * One range, interrupted every {@code every} records, checkpointed and resumed at
+     * offset()/line().
+     */
     static FileStats statsResumed(Path file, CsvOptions options, int every, int bufferSize, List<BadRow> bad)
             throws IOException {
         CsvHeader h = CsvHeader.read(file, options);
@@ -104,12 +112,16 @@ final class StatsTestSupport {
     }
 
     static ColumnStats col(FileStats s, String name) {
-        return s.columnStats().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no column " + name));
+        return s.columnStats()
+            .stream()
+            .filter(c -> c.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no column " + name));
     }
 
     static CsvOptions withPolicy(BadRowPolicy policy) {
         CsvOptions d = CsvOptions.defaults();
         return new CsvOptions(d.delimiter(), d.quote(), d.escape(), d.header(), d.encoding(), d.naValues(), policy);
     }
+
 }
