@@ -151,7 +151,7 @@ final class DistinctCounter {
 
     /**
      * The registers as hash4j's HyperLogLog of precision 12 (its state: 6-bit registers
-     * in order, as it builds one from an UltraLogLog); DistinctCounterTest checks it
+     * in order, as it builds one from an UltraLogLog); DistinctCounterTests checks it
      * against the library's own fed the rotated hashes.
      */
     HyperLogLog sketch() {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import static dev.batchetl.fetch.DownloaderTest.randomBytes;
-import static dev.batchetl.fetch.DownloaderTest.sha256;
+import static dev.batchetl.fetch.DownloaderTests.randomBytes;
+import static dev.batchetl.fetch.DownloaderTests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

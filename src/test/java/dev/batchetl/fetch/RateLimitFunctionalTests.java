@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import static dev.batchetl.fetch.DownloaderTest.randomBytes;
+import static dev.batchetl.fetch.DownloaderTests.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

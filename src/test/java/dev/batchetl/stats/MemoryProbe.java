@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Reads one CSV file through the statistics engine as a partition does (chunks,
  * checkpoint after each) and prints the row count and the largest checkpoint: run in a
- * JVM with a small heap by {@link MemoryTest} and by the benchmark.
+ * JVM with a small heap by {@link MemoryTests} and by the benchmark.
  */
 public final class MemoryProbe {
 
