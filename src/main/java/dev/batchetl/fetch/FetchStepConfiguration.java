@@ -54,7 +54,12 @@ class FetchStepConfiguration {
      * Job-scoped, not a singleton: its chunk size ({@code fetch-chunk}, or 4 x
      * {@code threads}) is a job parameter, read when the step is built. Its reader,
      * processor, writer and listeners share the downloads of this execution, so they are
-     * built with it: one set per job execution, as the step runs once in each.
+     * built with it: one set per job execution, as the step runs once in each. Being
+     * job-scoped, it keeps Spring Batch's {@code JobOperator.stop} from stopping the job:
+     * after marking the execution STOPPING, the operator looks the running step up by
+     * name outside any job scope, and fails (JobOperatorStopTests); the command line's
+     * stop marks the execution STOPPING only, which the step reads at its next chunk
+     * commit.
      */
     @Bean
     @JobScope
