@@ -1,11 +1,9 @@
 package dev.batchetl.fetch;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
-import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlParameters;
 import dev.batchetl.stats.CsvFiles;
 
 import org.springframework.batch.core.step.StepContribution;
@@ -26,19 +24,20 @@ final class FetchPlanTasklet implements Tasklet {
 
     private final FetchItemRepository items;
 
-    FetchPlanTasklet(FetchItemRepository items) {
+    private final EtlParameters parameters;
+
+    FetchPlanTasklet(FetchItemRepository items, EtlParameters parameters) {
         this.items = items;
+        this.parameters = parameters;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        Map<String, Object> parameters = chunkContext.getStepContext().getJobParameters();
-        Files.createDirectories(Path.of((String) parameters.get(EtlKey.DIR.key())));
-        Object sourcesFile = parameters.get(EtlKey.SOURCES.key());
-        if (sourcesFile == null) {
+        Files.createDirectories(this.parameters.dir());
+        if (this.parameters.sources() == null) {
             return RepeatStatus.FINISHED;
         }
-        List<Source> sources = SourceList.read(Path.of((String) sourcesFile));
+        List<Source> sources = SourceList.read(this.parameters.sources());
         List<String> targets = TargetNames.assign(sources.stream().map(Source::uri).toList());
         List<String> notCsv = targets.stream().filter(target -> !CsvFiles.isCsvName(target)).toList();
         if (!notCsv.isEmpty()) {
@@ -51,10 +50,9 @@ final class FetchPlanTasklet implements Tasklet {
         long instanceId = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
         int added = this.items.plan(instanceId, sources, targets);
         contribution.incrementWriteCount(added);
-        Object retryOf = parameters.get(EtlKey.RETRY_OF.key());
-        if (retryOf != null) {
-            long from = Long.parseLong(retryOf.toString());
-            int reused = this.items.reuse(instanceId, from, Path.of((String) parameters.get(EtlKey.DIR.key())));
+        Long from = this.parameters.retryOf();
+        if (from != null) {
+            int reused = this.items.reuse(instanceId, from, this.parameters.dir());
             logger.info(
                     "fetch-plan: {} of {} source(s) reused from execution {} (fetched there, their files unchanged)",
                     reused, sources.size(), from);

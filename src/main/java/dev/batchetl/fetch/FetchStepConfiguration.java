@@ -1,23 +1,22 @@
 package dev.batchetl.fetch;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlParameters;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,34 +40,47 @@ class FetchStepConfiguration {
 
     @Bean
     Step fetchPlanStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            FetchItemRepository items) {
-        return new StepBuilder("fetch-plan", jobRepository).tasklet(new FetchPlanTasklet(items), transactionManager)
-            .build();
+            @Qualifier("fetchPlanTasklet") Tasklet fetchPlanTasklet) {
+        return new StepBuilder("fetch-plan", jobRepository).tasklet(fetchPlanTasklet, transactionManager).build();
     }
 
+    @Bean
+    @StepScope
+    Tasklet fetchPlanTasklet(FetchItemRepository items, @Value("#{jobParameters}") Map<String, Object> parameters) {
+        return new FetchPlanTasklet(items, EtlParameters.from(parameters));
+    }
+
+    /**
+     * Job-scoped, not a singleton: its chunk size ({@code fetch-chunk}, or 4 x
+     * {@code threads}) is a job parameter, read when the step is built. Its reader,
+     * processor, writer and listeners share the downloads of this execution, so they are
+     * built with it: one set per job execution, as the step runs once in each. Being
+     * job-scoped, it keeps Spring Batch's {@code JobOperator.stop} from stopping the job:
+     * after marking the execution STOPPING, the operator looks the running step up by
+     * name outside any job scope, and fails (JobOperatorStopTests); the command line's
+     * stop marks the execution STOPPING only, which the step reads at its next chunk
+     * commit.
+     */
     @Bean
     @JobScope
     Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             FetchItemRepository items, @Value("#{jobParameters}") Map<String, Object> parameters) {
-        int threads = Integer.parseInt(param(parameters, EtlKey.THREADS));
-        DownloadSettings settings = new DownloadSettings(duration(parameters, EtlKey.CONNECT_TIMEOUT),
-                duration(parameters, EtlKey.TIMEOUT), Integer.parseInt(param(parameters, EtlKey.FETCH_ATTEMPTS)),
-                duration(parameters, EtlKey.FETCH_BACKOFF), 2.0, duration(parameters, EtlKey.FETCH_MAX_BACKOFF));
-        Downloader downloader = new Downloader(settings, limits(parameters));
-        String chunkKey = (String) parameters.get(EtlKey.FETCH_CHUNK.key());
-        int chunk = chunkKey != null ? Integer.parseInt(chunkKey) : Math.min(threads * 4, 10_000);
+        EtlParameters run = EtlParameters.from(parameters);
+        EtlParameters.Fetch fetch = run.fetch();
+        DownloadSettings settings = new DownloadSettings(fetch.connectTimeout(), fetch.timeout(), fetch.attempts(),
+                fetch.backoff(), 2.0, fetch.maxBackoff());
+        Downloader downloader = new Downloader(settings, limits(fetch));
         FetchProgress progress = new FetchProgress();
         progress.counting(downloader::received);
-        FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, param(parameters, EtlKey.MAX_FAILED_SOURCES),
-                progress);
+        FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, fetch.maxFailedSources(), progress);
         DownloadAhead downloads = new DownloadAhead(downloader, items, new TransactionTemplate(transactionManager),
-                Path.of(param(parameters, EtlKey.DIR)), progress, failedLimit, threads);
+                run.dir(), progress, failedLimit, fetch.threads());
         // a chunk's worth queued ahead: threads that are done with a chunk go on while
         // its slowest download ends
         PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads,
-                Math.max(threads, chunk));
+                Math.max(fetch.threads(), fetch.chunk()));
         FetchResultWriter writer = new FetchResultWriter();
-        return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(chunk)
+        return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(fetch.chunk())
             .transactionManager(transactionManager)
             .reader(reader)
             .processor(new DownloadProcessor(downloads))
@@ -91,47 +103,11 @@ class FetchStepConfiguration {
             .build();
     }
 
-    /**
-     * The limits of the job's keys; file: sources default to the folder above the source
-     * list's folder, and the working folder.
-     */
-    static FetchLimits limits(Map<String, Object> parameters) {
-        String allowed = param(parameters, EtlKey.ALLOWED_HOSTS);
-        String rate = param(parameters, EtlKey.RATE_LIMIT);
-        List<Path> roots = new ArrayList<>();
-        String rootsKey = (String) parameters.get(EtlKey.FILE_ROOTS.key());
-        if (rootsKey != null) {
-            Arrays.stream(rootsKey.split(",")).map(Path::of).forEach(roots::add);
-        }
-        else {
-            Object sources = parameters.get(EtlKey.SOURCES.key());
-            if (sources != null) {
-                // the folder holding the list's folder: a list in jobs/ may name files in
-                // a sibling such as input-data/
-                Path listFolder = Path.of((String) sources).toAbsolutePath().getParent();
-                roots.add(listFolder.getParent() != null ? listFolder.getParent() : listFolder);
-            }
-            roots.add(Path.of("").toAbsolutePath());
-        }
-        return new FetchLimits(duration(parameters, EtlKey.READ_TIMEOUT),
-                Long.parseLong(param(parameters, EtlKey.MAX_FILE_SIZE)),
-                Integer.parseInt(param(parameters, EtlKey.MAX_REDIRECTS)),
-                Integer.parseInt(param(parameters, EtlKey.PER_HOST)), rate.equals("none") ? 0 : Long.parseLong(rate),
-                allowed.equals("any") ? List.of() : List.of(allowed.split(",")), roots);
-    }
-
-    /**
-     * A key's value, or its default when the execution was started before the key
-     * existed.
-     */
-    private static String param(Map<String, Object> parameters, EtlKey key) {
-        Object value = parameters.get(key.key());
-        return value != null ? value.toString() : key.canonical(key.defaultValue(), Path.of(""));
-    }
-
-    private static java.time.Duration duration(Map<String, Object> parameters, EtlKey key) {
-        String value = param(parameters, key);
-        return EtlKey.parseDuration(value, value);
+    /** The limits of the fetch keys. */
+    static FetchLimits limits(EtlParameters.Fetch fetch) {
+        return new FetchLimits(fetch.readTimeout(), fetch.maxFileSize().toBytes(), fetch.maxRedirects(),
+                fetch.perHost(), fetch.rateLimit() == null ? 0 : fetch.rateLimit().toBytes(), fetch.allowedHosts(),
+                fetch.fileRoots());
     }
 
     /**

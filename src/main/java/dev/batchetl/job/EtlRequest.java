@@ -55,6 +55,17 @@ public record EtlRequest(String definition, Map<String, String> keys) {
                 keys.put(key.key(), key.canonical(key.defaultValue(), cwd));
             }
         }
+        if (!keys.containsKey(EtlKey.FILE_ROOTS.key())) {
+            // recorded as the run starts, so that a restart from another folder reads
+            // from the same folders
+            String sources = keys.get(EtlKey.SOURCES.key());
+            keys.put(EtlKey.FILE_ROOTS.key(),
+                    EtlParameters
+                        .defaultFileRoots(sources == null ? null : Path.of(sources), cwd.toAbsolutePath().normalize())
+                        .stream()
+                        .map(Path::toString)
+                        .collect(java.util.stream.Collectors.joining(",")));
+        }
         if (!keys.containsKey(EtlKey.RUN.key())) {
             keys.put(EtlKey.RUN.key(), freshRunKey());
         }
@@ -108,7 +119,10 @@ public record EtlRequest(String definition, Map<String, String> keys) {
     /**
      * This request with the tuning keys (see {@link EtlKey#tuning()}) that are not in
      * {@code given} taken from {@code started}, the request a run was started with: a
-     * restart keeps the run's tuning unless it sets a key again.
+     * restart keeps the run's tuning unless it sets a key again. So does a
+     * {@code file-roots} not given, whose default the run recorded when it started (from
+     * the folder it started in); a run started before that was recorded derives it again
+     * at step time, as it did.
      */
     public EtlRequest keepingTuning(EtlRequest started, java.util.Set<String> given) {
         Map<String, String> kept = new LinkedHashMap<>(this.keys);
@@ -116,6 +130,15 @@ public record EtlRequest(String definition, Map<String, String> keys) {
             String before = started.get(key);
             if (key.tuning() && !given.contains(key.key()) && before != null) {
                 kept.put(key.key(), before);
+            }
+        }
+        if (!given.contains(EtlKey.FILE_ROOTS.key())) {
+            String recorded = started.get(EtlKey.FILE_ROOTS);
+            if (recorded != null) {
+                kept.put(EtlKey.FILE_ROOTS.key(), recorded);
+            }
+            else {
+                kept.remove(EtlKey.FILE_ROOTS.key());
             }
         }
         return new EtlRequest(this.definition, kept);

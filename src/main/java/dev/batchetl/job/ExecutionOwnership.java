@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +18,9 @@ import org.springframework.stereotype.Component;
  * graceful stop on a signal.
  */
 @Component
+// the one component of every context (job, repository and schedule commands): the
+// settings come with it
+@EnableConfigurationProperties(BatchEtlProperties.class)
 public class ExecutionOwnership implements JobExecutionListener {
 
     private final JdbcTemplate jdbc;
@@ -30,11 +33,11 @@ public class ExecutionOwnership implements JobExecutionListener {
 
     private final Heartbeat heart;
 
-    ExecutionOwnership(JdbcTemplate jdbc, @Value("${batch-etl.heartbeat:5s}") Duration heartbeat,
-            @Value("${batch-etl.lease:30s}") Duration lease) {
+    ExecutionOwnership(JdbcTemplate jdbc, BatchEtlProperties properties) {
         this.jdbc = jdbc;
-        this.lease = lease;
-        this.heart = new Heartbeat(jdbc, "etl_execution_owner", "job_execution_id", "execution", heartbeat);
+        this.lease = properties.lease();
+        this.heart = new Heartbeat(jdbc, "etl_execution_owner", "job_execution_id", "execution",
+                properties.heartbeat());
     }
 
     /** The execution this process is running, or null. */

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.batchetl.job.Heartbeat;
+import dev.batchetl.job.BatchEtlProperties;
 import dev.batchetl.job.ProcessIdentity;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,12 +30,12 @@ class PartitionOwnership implements DisposableBean {
     private final Heartbeat heart;
 
     PartitionOwnership(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-            @Value("${batch-etl.heartbeat:5s}") Duration heartbeat, @Value("${batch-etl.lease:30s}") Duration lease) {
+            BatchEtlProperties properties) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactionManager);
-        this.lease = lease;
+        this.lease = properties.lease();
         this.heart = new Heartbeat(jdbc, "etl_partition_owner", "step_execution_id", "partition step execution",
-                heartbeat);
+                properties.heartbeat());
     }
 
     /**

@@ -54,8 +54,8 @@ public class RemoteContext implements DisposableBean {
             AnnotationConfigApplicationContext child = new AnnotationConfigApplicationContext();
             child.setParent(this.parent);
             child.setEnvironment(this.parent.getEnvironment());
-            // Spring Boot's conversions (5s, 10m as durations) for the @Value settings,
-            // as in the parent
+            // Spring Boot's conversions, as in the parent (the batch-etl.* settings are
+            // the parent's BatchEtlProperties)
             child.getBeanFactory().setConversionService(this.parent.getBeanFactory().getConversionService());
             child.register(RemoteInfrastructure.class);
             child.refresh();

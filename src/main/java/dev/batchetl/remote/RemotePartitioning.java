@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.batchetl.job.BatchEtlProperties;
 import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlKey;
 
@@ -29,7 +30,6 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.MessageChannelPartitionHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.integration.core.MessagingTemplate;
 import org.springframework.messaging.MessageChannel;
@@ -62,12 +62,12 @@ public class RemotePartitioning {
     private final ObjectProvider<AmqpAdmin> admin;
 
     RemotePartitioning(@Qualifier("partitionRequests") MessageChannel requests, JobRepository jobRepository,
-            PartitionOwnership ownership, @Value("${batch-etl.remote.poll-interval:1s}") Duration pollInterval,
-            @Qualifier("partitionQueue") Queue queue, ObjectProvider<AmqpAdmin> admin) {
+            PartitionOwnership ownership, BatchEtlProperties properties, @Qualifier("partitionQueue") Queue queue,
+            ObjectProvider<AmqpAdmin> admin) {
         this.requests = requests;
         this.jobRepository = jobRepository;
         this.ownership = ownership;
-        this.pollInterval = pollInterval;
+        this.pollInterval = properties.remote().pollInterval();
         this.queue = queue.getName();
         this.admin = admin;
     }

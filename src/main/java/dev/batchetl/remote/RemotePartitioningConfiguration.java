@@ -4,9 +4,10 @@ import org.springframework.amqp.core.AmqpTemplate;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import dev.batchetl.job.BatchEtlProperties;
+
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.channel.DirectChannel;
@@ -23,8 +24,8 @@ import org.springframework.messaging.MessageHeaders;
 class RemotePartitioningConfiguration {
 
     @Bean
-    Queue partitionQueue(@Value("${batch-etl.remote.queue:batch-etl.partitions}") String name) {
-        return QueueBuilder.durable(name).build();
+    Queue partitionQueue(BatchEtlProperties properties) {
+        return QueueBuilder.durable(properties.remote().queue()).build();
     }
 
     @Bean

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import dev.batchetl.cli.UsageException;
+import dev.batchetl.job.BatchEtlProperties;
 import dev.batchetl.job.ProcessIdentity;
 import dev.batchetl.storage.DatabasePlatform;
 import org.slf4j.Logger;
@@ -40,7 +41,6 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
@@ -127,20 +127,19 @@ public class RemoteWorker {
 
     RemoteWorker(ConnectionFactory connectionFactory, IntegrationFlowContext flows, JobRepository jobRepository,
             @Qualifier("statsFileStep") Step workerStep, PartitionOwnership ownership,
-            @Qualifier("partitionQueue") Queue queue, @Value("${batch-etl.worker.concurrency:1}") int concurrency,
-            @Value("${batch-etl.worker.stop-timeout:10m}") Duration stopTimeout, DataSource dataSource,
-            RepositoryIdentity repository, @Value("${batch-etl.worker.requeue-delay:5s}") Duration requeueDelay) {
+            @Qualifier("partitionQueue") Queue queue, BatchEtlProperties properties, DataSource dataSource,
+            RepositoryIdentity repository) {
         this.connectionFactory = connectionFactory;
         this.flows = flows;
         this.jobRepository = jobRepository;
         this.workerStep = workerStep;
         this.ownership = ownership;
         this.queue = queue.getName();
-        this.concurrency = concurrency;
-        this.stopTimeout = stopTimeout;
+        this.concurrency = properties.worker().concurrency();
+        this.stopTimeout = properties.worker().stopTimeout();
         this.dataSource = dataSource;
         this.repository = repository;
-        this.requeueDelay = requeueDelay;
+        this.requeueDelay = properties.worker().requeueDelay();
     }
 
     /**

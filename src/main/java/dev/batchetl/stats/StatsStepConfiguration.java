@@ -1,15 +1,14 @@
 package dev.batchetl.stats;
 
-import java.nio.charset.Charset;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
-import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlParameters;
 import dev.batchetl.remote.RemoteContext;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -30,35 +29,49 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class StatsStepConfiguration {
 
+    /**
+     * Job-scoped, not a singleton: its shape is read from the job parameters when it is
+     * built, the grid size ({@code partitions}) and whether local threads or worker
+     * processes run the partitions ({@code partitioning}).
+     */
     @Bean
     @JobScope
     Step statsStep(JobRepository jobRepository, @Qualifier("statsFileStep") Step statsFileStep,
-            @Value("#{jobParameters}") Map<String, Object> parameters,
-            @Value("#{jobExecution}") org.springframework.batch.core.job.JobExecution jobExecution,
-            RemoteContext remote, PartitionResultRepository results, StatsProgress progress) {
-        int partitions = Integer.parseInt(string(parameters, EtlKey.PARTITIONS));
-        Object retryOf = parameters.get(EtlKey.RETRY_OF.key());
-        CsvFilePartitioner.Reuse reuse = retryOf == null ? null
-                : results.reuse(jobExecution.getJobInstance().getInstanceId(), Long.parseLong(retryOf.toString()));
-        CsvFilePartitioner partitioner = new CsvFilePartitioner(Path.of(string(parameters, EtlKey.DIR)),
-                csvOptions(parameters), Long.parseLong(string(parameters, EtlKey.SPLIT_SIZE)), reuse, progress);
-        if ("remote".equals(string(parameters, EtlKey.PARTITIONING))) {
+            @Qualifier("csvFilePartitioner") Partitioner partitioner,
+            @Value("#{jobParameters}") Map<String, Object> parameters, RemoteContext remote, StatsProgress progress) {
+        EtlParameters.Stats stats = EtlParameters.from(parameters).stats();
+        if (stats.remote()) {
             // the same partitions, run by worker processes (batch-etl worker) that take
             // them from RabbitMQ
-            Duration timeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_TIMEOUT), "");
-            Duration pickupTimeout = EtlKey.parseDuration(string(parameters, EtlKey.PARTITION_PICKUP_TIMEOUT), "");
             return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
                 .splitter(new PlanKeepingSplitter(jobRepository, "stats-file", partitioner))
-                .partitionHandler(remote.partitionHandler("stats-file", partitions, timeout, pickupTimeout))
+                .partitionHandler(remote.partitionHandler("stats-file", stats.partitions(), stats.partitionTimeout(),
+                        stats.pickupTimeout()))
                 .build();
         }
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
-        executor.setConcurrencyLimit(partitions);
+        executor.setConcurrencyLimit(stats.partitions());
         return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
             .splitter(new PlanKeepingSplitter(jobRepository, "stats-file", partitioner))
-            .partitionHandler(new RestartFirstPartitionHandler(statsFileStep, executor, partitions))
+            .partitionHandler(new RestartFirstPartitionHandler(statsFileStep, executor, stats.partitions()))
             .listener(progress)
             .build();
+    }
+
+    /**
+     * The partitions of the files under {@code dir}; with {@code retry-of}, the files
+     * that execution read are taken over where they are unchanged.
+     */
+    @Bean
+    @StepScope
+    Partitioner csvFilePartitioner(@Value("#{stepExecution}") StepExecution stepExecution,
+            @Value("#{jobParameters}") Map<String, Object> parameters, PartitionResultRepository results,
+            StatsProgress progress) {
+        EtlParameters run = EtlParameters.from(parameters);
+        CsvFilePartitioner.Reuse reuse = run.retryOf() == null ? null
+                : results.reuse(stepExecution.getJobExecution().getJobInstance().getInstanceId(), run.retryOf());
+        return new CsvFilePartitioner(run.dir(), csvOptions(run.csv()), run.stats().splitSize().toBytes(), reuse,
+                progress);
     }
 
     /**
@@ -92,26 +105,16 @@ class StatsStepConfiguration {
                 context.containsKey(CsvFilePartitioner.ERROR) ? context.getString(CsvFilePartitioner.ERROR) : null,
                 context.containsKey(PartitionKeys.FILE_BYTES) ? context.getLong(PartitionKeys.FILE_BYTES) : null,
                 context.containsKey(PartitionKeys.FILE_MODIFIED) ? context.getLong(PartitionKeys.FILE_MODIFIED) : null);
-        return new CsvStatsTasklet(partition, csvOptions(parameters),
-                Integer.parseInt(string(parameters, EtlKey.COMMIT_ROWS)), results, progress);
+        EtlParameters run = EtlParameters.from(parameters);
+        return new CsvStatsTasklet(partition, csvOptions(run.csv()), run.stats().commitRows(), results, progress);
     }
 
-    /** The CSV dialect and policies of a run, from its job parameters. */
-    static CsvOptions csvOptions(Map<String, Object> parameters) {
-        String escape = string(parameters, EtlKey.ESCAPE);
-        return new CsvOptions(string(parameters, EtlKey.DELIMITER).charAt(0),
-                string(parameters, EtlKey.QUOTE).charAt(0), "none".equals(escape) ? null : escape.charAt(0),
-                Boolean.parseBoolean(string(parameters, EtlKey.HEADER)),
-                Charset.forName(string(parameters, EtlKey.ENCODING)),
-                CsvOptions.parseNaValues(string(parameters, EtlKey.NA_VALUES)),
-                "fail-file".equals(string(parameters, EtlKey.BAD_ROWS)) ? BadRowPolicy.FAIL_FILE : BadRowPolicy.SKIP,
-                "replace".equals(string(parameters, EtlKey.INVALID_BYTES)) ? InvalidBytePolicy.REPLACE
-                        : InvalidBytePolicy.FAIL_FILE);
-    }
-
-    private static String string(Map<String, Object> parameters, EtlKey key) {
-        Object value = parameters.get(key.key());
-        return value == null ? key.defaultValue() : value.toString();
+    /** The CSV dialect and policies of a run. */
+    static CsvOptions csvOptions(EtlParameters.Csv csv) {
+        return new CsvOptions(csv.delimiter(), csv.quote(), csv.escape(), csv.header(), csv.encoding(),
+                CsvOptions.parseNaValues(csv.naValues()),
+                csv.failFileOnBadRow() ? BadRowPolicy.FAIL_FILE : BadRowPolicy.SKIP,
+                csv.replaceInvalidBytes() ? InvalidBytePolicy.REPLACE : InvalidBytePolicy.FAIL_FILE);
     }
 
 }

@@ -90,6 +90,7 @@ class InspectionFunctionalTests {
                   per-host                  16
                   rate-limit                none
                   allowed-hosts             any
+                  file-roots                %6$s,%7$s
                   delimiter                 ,
                   quote                     "
                   escape                    none
@@ -117,7 +118,8 @@ class InspectionFunctionalTests {
                 bad rows (set aside, not counted in the statistics):
                   two.csv line 3: expected 2 fields, saw 3
                 a restart would redo: nothing (completed)
-                """.formatted(execution, this.run, instance, this.work, this.server.uri("/missing.csv")));
+                """.formatted(execution, this.run, instance, this.work, this.server.uri("/missing.csv"),
+                this.work.getParent(), Path.of("").toAbsolutePath()));
     }
 
     @Test

@@ -82,6 +82,73 @@ class EtlKeyTests {
     }
 
     @Test
+    void everySpellingUsersWriteIsTakenAndStoredAsBefore() {
+        Path base = Path.of("/work/run");
+        assertThat(EtlKey.TIMEOUT.canonical("5 m", base)).isEqualTo("300000ms");
+        assertThat(EtlKey.TIMEOUT.canonical(" 10S ", base)).isEqualTo("10000ms");
+        assertThat(EtlKey.FETCH_BACKOFF.canonical("250MS", base)).isEqualTo("250ms");
+        assertThat(EtlKey.SPLIT_SIZE.canonical("2g", base)).isEqualTo(Long.toString(2L << 30));
+        assertThat(EtlKey.SPLIT_SIZE.canonical("7b", base)).isEqualTo("7");
+        assertThat(EtlKey.SPLIT_SIZE.canonical("3 K", base)).isEqualTo(Long.toString(3L << 10));
+        assertThat(EtlKey.RATE_LIMIT.canonical("NONE", base)).isEqualTo("none");
+        assertThat(EtlKey.DELIMITER.canonical("\\t", base)).isEqualTo("\t");
+        assertThat(EtlKey.DELIMITER.canonical("TAB", base)).isEqualTo("\t");
+        assertThat(EtlKey.DELIMITER.canonical(" ", base)).isEqualTo(" ");
+        assertThat(EtlKey.ESCAPE.canonical("None", base)).isEqualTo("none");
+        assertThat(EtlKey.ESCAPE.canonical("\\", base)).isEqualTo("\\");
+        assertThat(EtlKey.HEADER.canonical("YES", base)).isEqualTo("true");
+        assertThat(EtlKey.HEADER.canonical("no", base)).isEqualTo("false");
+        assertThat(EtlKey.ENCODING.canonical("utf8", base)).isEqualTo("UTF-8");
+        assertThat(EtlKey.ENCODING.canonical("latin1", base)).isEqualTo("ISO-8859-1");
+        assertThat(EtlKey.ALLOWED_HOSTS.canonical("*", base)).isEqualTo("any");
+        assertThat(EtlKey.ALLOWED_HOSTS.canonical("Example.ORG, *.cdn.example.net,[::1]", base))
+            .isEqualTo("example.org,*.cdn.example.net,[::1]");
+        assertThat(EtlKey.MAX_FAILED_SOURCES.canonical("007", base)).isEqualTo("7");
+        assertThat(EtlKey.MAX_FAILED_SOURCES.canonical("100%", base)).isEqualTo("100%");
+        assertThat(EtlKey.NA_VALUES.canonical(" NA, ,null", base)).isEqualTo(" NA, ,null");
+        assertThat(EtlKey.FILE_ROOTS.canonical("a, ../b/./c", base)).isEqualTo("/work/run/a,/work/b/c");
+        assertThat(EtlKey.DIR.canonical(" data ", base)).isEqualTo("/work/run/data");
+        assertThat(EtlKey.RUN.canonical(" nightly-2024.01:1+x ", base)).isEqualTo("nightly-2024.01:1+x");
+        assertThat(EtlKey.THREADS.canonical(" 08 ", base)).isEqualTo("8");
+    }
+
+    @Test
+    void spellingsOutsideTheSyntaxAreRefusedWithTheirReason() {
+        Path base = Path.of("");
+        assertThat(catchThrowable(() -> EtlKey.TIMEOUT.canonical("1d", base)))
+            .hasMessage("expected a duration such as 500ms, 10s, 5m or 1h, got '1d'");
+        assertThat(catchThrowable(() -> EtlKey.TIMEOUT.canonical("PT5M", base)))
+            .hasMessage("expected a duration such as 500ms, 10s, 5m or 1h, got 'PT5M'");
+        assertThat(catchThrowable(() -> EtlKey.SPLIT_SIZE.canonical("1TB", base)))
+            .hasMessage("expected a size such as 64MB, 512KB or 1GB, got '1TB'");
+        assertThat(catchThrowable(() -> EtlKey.BAD_ROWS.canonical("SKIP", base)))
+            .hasMessage("expected skip or fail-file, got 'SKIP'");
+        assertThat(catchThrowable(() -> EtlKey.PARTITIONING.canonical("both", base)))
+            .hasMessage("expected local or remote, got 'both'");
+        assertThat(catchThrowable(() -> EtlKey.RETRY_OF.canonical("0", base)))
+            .hasMessage("expected a job execution id (see: batch-etl list), got '0'");
+        assertThat(catchThrowable(() -> EtlKey.RUN.canonical("-x", base)))
+            .hasMessage("expected 1 to 100 of A-Z a-z 0-9 . _ : + - (starting with a letter or digit), got '-x'");
+        assertThat(catchThrowable(() -> EtlKey.SOURCES.canonical(" ", base)))
+            .hasMessage("expected a path, got nothing");
+    }
+
+    @Test
+    void storedDurationsAndSizesAreShownInTheirLargestExactUnit() {
+        assertThat(EtlKey.TIMEOUT.display("300000ms")).isEqualTo("5m");
+        assertThat(EtlKey.PARTITION_TIMEOUT.display("86400000ms")).isEqualTo("24h");
+        assertThat(EtlKey.FETCH_BACKOFF.display("1500ms")).isEqualTo("1500ms");
+        assertThat(EtlKey.READ_TIMEOUT.display("30000ms")).isEqualTo("30s");
+        assertThat(EtlKey.MAX_FILE_SIZE.display(Long.toString(64L << 30))).isEqualTo("64GB");
+        assertThat(EtlKey.SPLIT_SIZE.display(Long.toString(3L << 20))).isEqualTo("3MB");
+        assertThat(EtlKey.SPLIT_SIZE.display("1536")).isEqualTo("1536B");
+        assertThat(EtlKey.RATE_LIMIT.display("none")).isEqualTo("none");
+        assertThat(EtlKey.TIMEOUT.display("5m")).as("not written by this version").isEqualTo("5m");
+        assertThat(EtlKey.THREADS.display("8")).isEqualTo("8");
+        assertThat(EtlKey.THREADS.display(null)).isNull();
+    }
+
+    @Test
     void theReadmeListsTheKeysARestartMayChangeAsTheCodeHasThem() throws Exception {
         String readme = java.nio.file.Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
         var matcher = java.util.regex.Pattern.compile("say where its results go – (.*?) – may change").matcher(readme);
