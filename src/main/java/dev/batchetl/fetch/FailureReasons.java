@@ -6,6 +6,8 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Locale;
 
+import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
+
 /**
  * The one-line texts a failed download is reported with
  * ({@link FetchException#reason()}): status lines, connect failures, exceptions and
@@ -21,55 +23,8 @@ final class FailureReasons {
      * "HTTP 404 Not Found".
      */
     static String statusLine(int status) {
-        String phrase = reasonPhrase(status);
-        return "HTTP " + status + (phrase.isEmpty() ? "" : " " + phrase);
-    }
-
-    private static String reasonPhrase(int status) {
-        return switch (status) {
-            case 300 -> "Multiple Choices";
-            case 301 -> "Moved Permanently";
-            case 302 -> "Found";
-            case 303 -> "See Other";
-            case 304 -> "Not Modified";
-            case 307 -> "Temporary Redirect";
-            case 308 -> "Permanent Redirect";
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 402 -> "Payment Required";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 406 -> "Not Acceptable";
-            case 407 -> "Proxy Authentication Required";
-            case 408 -> "Request Timeout";
-            case 409 -> "Conflict";
-            case 410 -> "Gone";
-            case 411 -> "Length Required";
-            case 412 -> "Precondition Failed";
-            case 413 -> "Content Too Large";
-            case 414 -> "URI Too Long";
-            case 415 -> "Unsupported Media Type";
-            case 416 -> "Range Not Satisfiable";
-            case 421 -> "Misdirected Request";
-            case 422 -> "Unprocessable Content";
-            case 425 -> "Too Early";
-            case 426 -> "Upgrade Required";
-            case 428 -> "Precondition Required";
-            case 429 -> "Too Many Requests";
-            case 431 -> "Request Header Fields Too Large";
-            case 451 -> "Unavailable For Legal Reasons";
-            case 500 -> "Internal Server Error";
-            case 501 -> "Not Implemented";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            case 505 -> "HTTP Version Not Supported";
-            case 507 -> "Insufficient Storage";
-            case 508 -> "Loop Detected";
-            case 511 -> "Network Authentication Required";
-            default -> "";
-        };
+        String phrase = EnglishReasonPhraseCatalog.INSTANCE.getReason(status, Locale.ENGLISH);
+        return "HTTP " + status + (phrase == null || phrase.isEmpty() ? "" : " " + phrase);
     }
 
     static FetchException tooLarge(long maxFileSize) {
