@@ -75,7 +75,7 @@ record Completion(long length, String sha256, Integer httpStatus, String etag, S
 
     /** The job repository holds the result: the record goes (attribute and file). */
     static void settle(Path target) {
-        Downloader.deleteQuietly(of(target));
+        PartFile.deleteQuietly(of(target));
         UserAttributes.remove(target, ATTRIBUTE);
     }
 
@@ -108,7 +108,7 @@ record Completion(long length, String sha256, Integer httpStatus, String etag, S
         Path record = of(target);
         if (claim == null || !Files.isRegularFile(target)) {
             if (claim != null) {
-                Downloader.deleteQuietly(record);
+                PartFile.deleteQuietly(record);
             }
             return null;
         }
@@ -124,7 +124,7 @@ record Completion(long length, String sha256, Integer httpStatus, String etag, S
                     && uri.toString().equals(props.getProperty("uri")) && Files.isRegularFile(target)) {
                 long length = Long.parseLong(props.getProperty("length", ""));
                 String sha256 = props.getProperty("sha256", "");
-                if (Files.size(target) == length && sha256.equals(Downloader.sha256Of(target))) {
+                if (Files.size(target) == length && sha256.equals(Sha256.of(target))) {
                     String status = props.getProperty("httpStatus");
                     return new Completion(length, sha256, status == null ? null : Integer.valueOf(status),
                             props.getProperty("etag"), props.getProperty("lastModified"));

@@ -7,8 +7,8 @@ import java.util.Objects;
  * Timeouts and retry behaviour of a {@link Downloader}.
  *
  * @param connectTimeout time allowed to establish a connection
- * @param readTimeout total time allowed for one attempt, from sending the request to the
- * last byte of the body
+ * @param readTimeout time allowed for the whole fetch of a source, all attempts and the
+ * waits between them included
  * @param maxAttempts attempts in total (1 = no retry)
  * @param initialBackoff wait before the first retry
  * @param backoffMultiplier factor applied to the wait after each retry (at least 1.0)
@@ -36,15 +36,6 @@ public record DownloadSettings(Duration connectTimeout, Duration readTimeout, in
             throw new IllegalArgumentException(
                     "backoffMultiplier must be a finite number >= 1.0: " + backoffMultiplier);
         }
-    }
-
-    /**
-     * 10s connect, 5min per attempt, 3 attempts, 500ms initial backoff doubling up to
-     * 10s.
-     */
-    public static DownloadSettings defaults() {
-        return new DownloadSettings(Duration.ofSeconds(10), Duration.ofMinutes(5), 3, Duration.ofMillis(500), 2.0,
-                Duration.ofSeconds(10));
     }
 
     private static void requirePositive(Duration d, String name) {

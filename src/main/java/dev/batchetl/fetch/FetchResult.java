@@ -5,7 +5,7 @@ record FetchResult(FetchItem item, Status status, FetchOutcome outcome, String e
 
     enum Status {
 
-        PENDING, DONE, NOT_MODIFIED, FAILED
+        DONE, NOT_MODIFIED, FAILED
 
     }
 

@@ -38,9 +38,9 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * HTTP GETs with blocking I/O (Apache HttpClient 5, classic API): each download thread
  * reads its own socket straight into its buffer, so a fast transfer costs little more CPU
- * than the copy to disk. Connections are pooled and kept alive per host; redirects,
- * retries and content decoding are left to {@link Downloader}; TLS certificates and host
- * names are always verified (the JVM's trust store).
+ * than the copy to disk. Connections are pooled and kept alive per host; redirects and
+ * content decoding are left to {@link HttpDownload}, retries to {@link Downloader}; TLS
+ * certificates and host names are always verified (the JVM's trust store).
  *
  * <p>
  * Every exchange has a deadline: when it passes, a watchdog aborts the exchange, which

@@ -64,6 +64,14 @@ record Resume(long offset, long length, String etag, String lastModified) {
     }
 
     /**
+     * The sidecar of a part file: its resume data where the file system holds no
+     * attribute.
+     */
+    static Path sidecar(Path part) {
+        return part.resolveSibling(part.getFileName() + ".meta");
+    }
+
+    /**
      * The resume of {@code part} from {@code uri}, or null when there is nothing that can
      * be resumed safely. The part file's attribute is read first, then its sidecar
      * {@code meta}.
@@ -133,7 +141,7 @@ record Resume(long offset, long length, String etag, String lastModified) {
             out.force(true);
         }
         catch (IOException e) {
-            Downloader.deleteQuietly(meta);
+            PartFile.deleteQuietly(meta);
         }
     }
 
@@ -149,7 +157,7 @@ record Resume(long offset, long length, String etag, String lastModified) {
      * longer be resumed.
      */
     static void discard(Path part, Path meta) {
-        Downloader.deleteQuietly(meta);
+        PartFile.deleteQuietly(meta);
         detach(part);
     }
 
@@ -198,7 +206,7 @@ record Resume(long offset, long length, String etag, String lastModified) {
         if (start != offset || total != length || end != total - 1) {
             return false;
         }
-        OptionalLong declared = Downloader.contentLength(headers);
+        OptionalLong declared = HttpDownload.contentLength(headers);
         return declared.isEmpty() || declared.getAsLong() == total - offset;
     }
 }

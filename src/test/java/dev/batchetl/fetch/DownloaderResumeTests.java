@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Resuming cut-off downloads with Range requests. The evidence is what the server
@@ -144,48 +146,6 @@ class DownloaderResumeTests {
     }
 
     @Test
-    void partLeftByAKilledProcessIsResumedByANewDownloader() throws Exception {
-        byte[] body = randomBytes(600_000, 22);
-        int cut = 250_000;
-        server.serveRanged("/data.csv", body, V1);
-        leaveCutDownload("/data.csv", "data.csv", cut, body.length);
-        assertThat(Files.readAllBytes(part("data.csv"))).isEqualTo(Arrays.copyOf(body, cut));
-
-        FetchOutcome outcome;
-        try (Downloader later = downloader(FAST)) {
-            outcome = later.fetch(server.uri("/data.csv"), null, target("data.csv"));
-        }
-
-        assertThat(server.rangeHeaders("/data.csv")).containsExactly(null, "bytes=" + cut + "-");
-        assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(body);
-        assertThat(outcome.sha256()).isEqualTo(sha256(body));
-        assertThat(outcome.bytes()).isEqualTo(body.length);
-        assertThat(outcome.attempts()).isEqualTo(1);
-        assertOnly(target("data.csv"));
-    }
-
-    @Test
-    void changedEtagGetsTheWholeNewBody() throws Exception {
-        byte[] old = randomBytes(400_000, 23);
-        byte[] changed = randomBytes(350_000, 24);
-        int cut = 200_000;
-        server.serveRanged("/data.csv", old, V1);
-        leaveCutDownload("/data.csv", "data.csv", cut, old.length);
-        server.serveRanged("/data.csv", changed, V2);
-
-        FetchOutcome outcome = downloader.fetch(server.uri("/data.csv"), sha256(changed), target("data.csv"));
-
-        // the resume was asked for, the If-Range with the old ETag no longer matched: the
-        // whole new body came
-        assertThat(server.rangeHeaders("/data.csv")).containsExactly(null, "bytes=" + cut + "-");
-        assertThat(outcome.httpStatus()).isEqualTo(200);
-        assertThat(outcome.etag()).isEqualTo(V2);
-        assertThat(outcome.bytes()).isEqualTo(changed.length);
-        assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(changed);
-        assertOnly(target("data.csv"));
-    }
-
-    @Test
     void lastModifiedValidatesWhenThereIsNoEtag() throws Exception {
         byte[] body = randomBytes(300_000, 25);
         int cut = 123_456;
@@ -221,6 +181,94 @@ class DownloaderResumeTests {
         assertOnly(target("plain.csv"));
     }
 
+    /**
+     * What happens between a kill and the next fetch: to what the server sends, or to the
+     * part file left behind.
+     */
+    @FunctionalInterface
+    interface Change {
+
+        Change NONE = (server, part) -> {
+        };
+
+        void apply(TestHttpServer server, Path part) throws IOException;
+
+    }
+
+    /**
+     * A download killed after {@code cut} bytes of {@code body} from {@code path}, a
+     * change, and what the next fetch of {@code fetchPath} must do: the Range headers
+     * {@code fetchPath} saw in all, the final status and the file.
+     */
+    record KilledDownload(String name, String path, byte[] body, int cut, Change change, String fetchPath,
+            List<String> ranges, int status, byte[] expected) {
+
+        @Override
+        public String toString() {
+            return name;
+        }
+
+    }
+
+    static Stream<KilledDownload> killedDownloads() {
+        byte[] resumed = randomBytes(600_000, 22);
+        byte[] old = randomBytes(400_000, 23);
+        byte[] changed = randomBytes(350_000, 24);
+        byte[] stale = randomBytes(200_000, 28);
+        byte[] first = randomBytes(200_000, 30);
+        byte[] second = randomBytes(220_000, 31);
+        byte[] beforeShrinking = randomBytes(300_000, 32);
+        byte[] shorter = randomBytes(100_000, 33);
+        byte[] beforeGrowing = randomBytes(300_000, 34);
+        byte[] longer = randomBytes(400_000, 35);
+        return Stream.of(
+                new KilledDownload("unchanged: a new downloader resumes at the cut", "/data.csv", resumed, 250_000,
+                        Change.NONE, "/data.csv", Arrays.asList(null, "bytes=250000-"), 206, resumed),
+                // the resume is asked for; the If-Range with the old ETag no longer
+                // matches
+                new KilledDownload("another ETag: the whole new body comes", "/data.csv", old, 200_000,
+                        (server, part) -> server.serveRanged("/data.csv", changed, V2), "/data.csv",
+                        Arrays.asList(null, "bytes=200000-"), 200, changed),
+                new KilledDownload("a part longer than the body: not resumed", "/data.csv", stale, 50_000,
+                        (server, part) -> Files.write(part, randomBytes(stale.length, 29), StandardOpenOption.APPEND),
+                        "/data.csv", Arrays.asList(null, null), 200, stale),
+                new KilledDownload("resume data of another URI: not used", "/a/data.csv", first, 80_000,
+                        (server, part) -> server.serveRanged("/b/data.csv", second, V1), "/b/data.csv",
+                        Arrays.asList((String) null), 200, second),
+                // a server that changed the body but not the ETag: the range now lies
+                // beyond the end (416)
+                new KilledDownload("an unsatisfiable range: starts over within the same attempt", "/data.csv",
+                        beforeShrinking, 150_000, (server, part) -> server.serveRanged("/data.csv", shorter, V1),
+                        "/data.csv", Arrays.asList(null, "bytes=150000-", null), 200, shorter),
+                // same ETag, other length: the 206's Content-Range total differs from the
+                // recorded length
+                new KilledDownload("a partial response that does not fit: starts over", "/data.csv", beforeGrowing,
+                        150_000, (server, part) -> server.serveRanged("/data.csv", longer, V1), "/data.csv",
+                        Arrays.asList(null, "bytes=150000-", null), 200, longer));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("killedDownloads")
+    void partLeftByAKilledProcessIsResumedOnlyWhenItFits(KilledDownload killed) throws Exception {
+        server.serveRanged(killed.path(), killed.body(), V1);
+        leaveCutDownload(killed.path(), "data.csv", killed.cut(), killed.body().length);
+        assertThat(Files.readAllBytes(part("data.csv"))).isEqualTo(Arrays.copyOf(killed.body(), killed.cut()));
+        killed.change().apply(server, part("data.csv"));
+
+        FetchOutcome outcome;
+        try (Downloader later = downloader(FAST)) {
+            outcome = later.fetch(server.uri(killed.fetchPath()), sha256(killed.expected()), target("data.csv"));
+        }
+
+        assertThat(server.rangeHeaders(killed.fetchPath())).containsExactlyElementsOf(killed.ranges());
+        assertThat(outcome.attempts()).isEqualTo(1);
+        assertThat(outcome.httpStatus()).isEqualTo(killed.status());
+        assertThat(outcome.bytes()).isEqualTo(killed.expected().length);
+        assertThat(outcome.sha256()).isEqualTo(sha256(killed.expected()));
+        assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(killed.expected());
+        assertOnly(target("data.csv"));
+    }
+
     @Test
     void eachRetryContinuesWhereTheLastOneBrokeOff() throws Exception {
         byte[] body = randomBytes(1_000_000, 27);
@@ -244,77 +292,6 @@ class DownloaderResumeTests {
         assertThat(outcome.bytes()).isEqualTo(body.length);
         assertThat(Files.readAllBytes(target("slow.csv"))).isEqualTo(body);
         assertOnly(target("slow.csv"));
-    }
-
-    @Test
-    void stalePartLongerThanTheBodyIsIgnored() throws Exception {
-        byte[] body = randomBytes(200_000, 28);
-        server.serveRanged("/data.csv", body, V1);
-        leaveCutDownload("/data.csv", "data.csv", 50_000, body.length);
-        Files.write(part("data.csv"), randomBytes(body.length, 29), StandardOpenOption.APPEND);
-
-        FetchOutcome outcome = downloader.fetch(server.uri("/data.csv"), sha256(body), target("data.csv"));
-
-        assertThat(server.rangeHeaders("/data.csv")).containsExactly(null, null);
-        assertThat(outcome.httpStatus()).isEqualTo(200);
-        assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(body);
-        assertOnly(target("data.csv"));
-    }
-
-    @Test
-    void resumeDataOfAnotherUriIsIgnored() throws Exception {
-        byte[] first = randomBytes(200_000, 30);
-        byte[] second = randomBytes(220_000, 31);
-        server.serveRanged("/a/data.csv", first, V1);
-        server.serveRanged("/b/data.csv", second, V1);
-        leaveCutDownload("/a/data.csv", "data.csv", 80_000, first.length);
-
-        FetchOutcome outcome = downloader.fetch(server.uri("/b/data.csv"), null, target("data.csv"));
-
-        assertThat(server.rangeHeaders("/b/data.csv")).containsExactly((String) null);
-        assertThat(outcome.sha256()).isEqualTo(sha256(second));
-        assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(second);
-        assertOnly(target("data.csv"));
-    }
-
-    @Test
-    void unsatisfiableRangeStartsOverWithinTheSameAttempt() throws Exception {
-        byte[] old = randomBytes(300_000, 32);
-        byte[] shorter = randomBytes(100_000, 33);
-        int cut = 150_000;
-        server.serveRanged("/data.csv", old, V1);
-        leaveCutDownload("/data.csv", "data.csv", cut, old.length);
-        // a server that changed the body but not the ETag: the range now lies beyond the
-        // end (416)
-        server.serveRanged("/data.csv", shorter, V1);
-
-        FetchOutcome outcome = downloader.fetch(server.uri("/data.csv"), null, target("data.csv"));
-
-        assertThat(server.rangeHeaders("/data.csv")).containsExactly(null, "bytes=" + cut + "-", null);
-        assertThat(outcome.attempts()).isEqualTo(1);
-        assertThat(outcome.httpStatus()).isEqualTo(200);
-        assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(shorter);
-        assertOnly(target("data.csv"));
-    }
-
-    @Test
-    void partialResponseThatDoesNotFitStartsOver() throws Exception {
-        byte[] old = randomBytes(300_000, 34);
-        byte[] longer = randomBytes(400_000, 35);
-        int cut = 150_000;
-        server.serveRanged("/data.csv", old, V1);
-        leaveCutDownload("/data.csv", "data.csv", cut, old.length);
-        // same ETag, other length: the 206's Content-Range total differs from the
-        // recorded length
-        server.serveRanged("/data.csv", longer, V1);
-
-        FetchOutcome outcome = downloader.fetch(server.uri("/data.csv"), null, target("data.csv"));
-
-        assertThat(server.rangeHeaders("/data.csv")).containsExactly(null, "bytes=" + cut + "-", null);
-        assertThat(outcome.attempts()).isEqualTo(1);
-        assertThat(outcome.sha256()).isEqualTo(sha256(longer));
-        assertThat(Files.readAllBytes(target("data.csv"))).isEqualTo(longer);
-        assertOnly(target("data.csv"));
     }
 
     @Test

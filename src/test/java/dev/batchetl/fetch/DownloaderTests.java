@@ -347,13 +347,19 @@ class DownloaderTests {
     void retryAfterIsCappedAtMaxBackoff() throws Exception {
         byte[] body = randomBytes(100, 14);
         server.retryAfter("/busy.csv", body, 3600);
+        Duration cap = Duration.ofSeconds(1);
+        try (Downloader capped = new Downloader(new DownloadSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), 3,
+                Duration.ofMillis(10), 2.0, cap))) {
 
-        FetchOutcome outcome = downloader.fetch(server.uri("/busy.csv"), null, target("busy.csv"));
+            FetchOutcome outcome = capped.fetch(server.uri("/busy.csv"), null, target("busy.csv"));
 
-        assertThat(outcome.attempts()).isEqualTo(2);
-        // the server asked for an hour; the wait was capped at maxBackoff (a minute is
-        // far more than that cap)
-        assertThat(outcome.elapsed()).isLessThan(Duration.ofMinutes(1));
+            // the server asked for an hour: the retry came after the cap, neither sooner
+            // nor when the 30 s for the whole fetch were nearly up
+            assertThat(outcome.attempts()).isEqualTo(2);
+            assertThat(outcome.elapsed()).isGreaterThanOrEqualTo(cap).isLessThan(cap.multipliedBy(3));
+            assertThat(server.requests("/busy.csv")).isEqualTo(2);
+            assertThat(Files.readAllBytes(target("busy.csv"))).isEqualTo(body);
+        }
     }
 
     @Test
