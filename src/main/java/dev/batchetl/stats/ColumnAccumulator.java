@@ -13,11 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Mergeable statistics of one column. Every non-null value updates the raw (text) min/max
- * and lengths; values are classified as integer, float, boolean or other, and numeric
- * values feed an exact integer sum, a compensated double sum and Welford's variance. Once
- * a value that is not numeric/boolean has been seen the column can only be text, so the
- * classification stops.
+ * Mergeable statistics of one column. Every non-null value updates the raw (text)
+ * min/max, the lengths and the distinct counts, and is classified (integer, float,
+ * boolean, date or date-time, else text) also once the column is text, so that whether it
+ * is counted by value does not depend on what came before it. Until the first text,
+ * numeric values feed an exact integer sum, a compensated double sum, Welford's variance
+ * and the quartiles, and dates the temporal range.
  */
 final class ColumnAccumulator {
 
@@ -141,13 +142,9 @@ final class ColumnAccumulator {
     }
 
     /**
-     * A non-null value: UTF-8 bytes a[s, e), its length in code points, and its
-     * classification.
+     * A non-null value: UTF-8 bytes a[s, e) and its length in code points; the parsers
+     * are the reader's, reused.
      */
-    void add(byte[] a, int s, int e, int cpLen, NumberParser parser) {
-        add(a, s, e, cpLen, parser, null);
-    }
-
     void add(byte[] a, int s, int e, int cpLen, NumberParser parser, DateTimeParser dates) {
         count++;
         if (cpLen < minLen) {
@@ -177,7 +174,7 @@ final class ColumnAccumulator {
         if (n >= 10 && a[s + 4] == '-' && a[s + 7] == '-') {
             // four digits and a '-' (which the date parser checks): no number looks like
             // that
-            DateTimeParser dp = dates == null ? new DateTimeParser() : dates;
+            DateTimeParser dp = dates;
             int temporal = dp.parse(a, s, e);
             if (temporal == DateTimeParser.DATE) {
                 // a date written YYYY-MM-DD is, like a canonical number, one text and one
@@ -223,7 +220,7 @@ final class ColumnAccumulator {
                 distinctTyped.add(DistinctCounter.hashTagged(0, 0xB001L));
                 break;
             default:
-                if (!addTemporal(a, s, e, dates == null ? new DateTimeParser() : dates)) {
+                if (!addTemporal(a, s, e, dates)) {
                     becomeText();
                 }
         }

@@ -166,13 +166,6 @@ public class PartitionResultRepository {
         return line.startsWith("ERROR: ") ? line.substring("ERROR: ".length()) : line;
     }
 
-    /** The set-aside rows of the instance, by file then line. */
-    public List<Map<String, Object>> badRows(long jobInstanceId) {
-        return this.jdbc.queryForList("""
-                SELECT file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? ORDER BY file, line""",
-                jobInstanceId);
-    }
-
     /** Outcome for one file: statistics, or the reason it could not be read. */
     public record FileResult(String file, FileStats stats, String error) {
 
