@@ -2,7 +2,6 @@ package dev.batchetl.stats;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 
 /** Splits the data part of a CSV file into ranges that start at true row boundaries. */
 public final class CsvSplitter {
@@ -187,7 +185,7 @@ public final class CsvSplitter {
         byte quote = (byte) options.quote();
         byte delim = (byte) options.delimiter();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long[] cuts = parallel(targets.size(),
+            long[] cuts = ParallelReads.run(targets.size(),
                     k -> cutNear(ch, targets.get(k), dataStart, size, quote, delim, maxWindow));
             TreeSet<Long> sorted = new TreeSet<>();
             for (long cut : cuts) {
@@ -202,7 +200,8 @@ public final class CsvSplitter {
             starts.add(dataStart);
             starts.addAll(sorted);
             long[] lines = lineNumbers
-                    ? parallel(starts.size() - 1, k -> countLines(ch, starts.get(k), starts.get(k + 1))) : null;
+                    ? ParallelReads.run(starts.size() - 1, k -> countLines(ch, starts.get(k), starts.get(k + 1)))
+                    : null;
             List<ByteRange> ranges = new ArrayList<>(starts.size());
             long line = header.dataStartLine();
             for (int k = 0; k < starts.size(); k++) {
@@ -237,7 +236,7 @@ public final class CsvSplitter {
         }
         int pieces = (int) Math.min(Integer.MAX_VALUE, (offset - from + piece - 1) / piece);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long[] lines = parallel(pieces, k -> {
+            long[] lines = ParallelReads.run(pieces, k -> {
                 long s = from + k * piece;
                 long n = countLines(ch, s, Math.min(offset, s + piece));
                 // a CRLF cut by the piece's start was counted at its CR
@@ -249,31 +248,6 @@ public final class CsvSplitter {
             }
             return line;
         }
-    }
-
-    private interface IndexedIo {
-
-        long apply(int k) throws IOException;
-
-    }
-
-    /** f(0), ..., f(n - 1), computed on the common pool. */
-    private static long[] parallel(int n, IndexedIo f) throws IOException {
-        long[] out = new long[n];
-        try {
-            IntStream.range(0, n).parallel().forEach(k -> {
-                try {
-                    out[k] = f.apply(k);
-                }
-                catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return out;
     }
 
     /**
