@@ -30,7 +30,8 @@ public record CsvHeader(List<String> names, long dataStart, long dataStartLine) 
     public static CsvHeader read(Path file, CsvOptions options) throws IOException {
         // a small first read (the buffer grows for a longer header): every partition
         // reads its file's header
-        try (CsvRangeReader reader = CsvRangeReader.open(file, options, 0, 0, Long.MAX_VALUE, 1, HEADER_BUFFER)) {
+        try (CsvRangeReader reader = CsvRangeReader.open(file, options, 0, new ByteRange(0, Long.MAX_VALUE, 1),
+                ReaderTuning.DEFAULT.withBuffer(HEADER_BUFFER))) {
             long start = reader.offset(); // after a BOM
             List<String> first = reader.readRecordStrings();
             if (first == null) {

@@ -183,26 +183,31 @@ public final class CsvRangeReader implements Closeable {
      * Whether numeric columns take {@link ColumnAccumulator#addNumbers} (false only in
      * tests, for comparison).
      */
-    private boolean numbersPath = true;
+    private final boolean numbersPath;
 
     /**
      * Whether plain fields take {@link #plainFields} (false only in tests, for
      * comparison).
      */
-    private boolean fieldsPath = true;
+    private final boolean fieldsPath;
 
     private byte[] scratch = new byte[256];
 
     private byte[] scratch2 = new byte[256];
 
-    private CsvRangeReader(ByteSource channel, Path file, CsvOptions options, int columns, long start, long end,
-            long firstLine, int bufferSize, int batch, int maxRow) {
+    private CsvRangeReader(ByteSource channel, Path file, CsvOptions options, int columns, ByteRange range,
+            ReaderTuning tuning) {
         this.channel = channel;
         this.file = file;
-        this.start = start;
+        this.start = range.start();
         this.options = options;
         this.columns = columns;
-        this.end = end;
+        this.end = range.end();
+        this.numbersPath = tuning.numbersPath();
+        this.fieldsPath = tuning.fieldsPath();
+        int batch = tuning.batch();
+        int maxRow = tuning.maxRow();
+        long firstLine = range.firstLine();
         this.delim = (byte) options.delimiter();
         this.quote = (byte) options.quote();
         this.escape = options.escape() == null ? -1 : options.escape();
@@ -233,8 +238,9 @@ public final class CsvRangeReader implements Closeable {
         this.binvalid = new boolean[batch];
         this.bhigh = new long[batch];
         this.maxRow = maxRow;
-        this.buf = new byte[Math.min(bufferSize, maxRow)]; // rows in a buffer of at most
-                                                           // maxRow bytes are not longer
+        this.buf = new byte[Math.min(tuning.bufferSize(), maxRow)]; // rows in a buffer of
+                                                                    // at most
+        // maxRow bytes are not longer
         this.bufOffset = start;
         this.readPos = start;
         this.lineKnown = firstLine >= 0;
@@ -242,69 +248,29 @@ public final class CsvRangeReader implements Closeable {
     }
 
     /**
-     * Reads rows whose first byte lies in [start, end) (end = Long.MAX_VALUE: to end of
-     * file). start must be a row boundary (dataStart, or an offset this reader reported,
-     * or a split point from CsvSplitter); firstLine is the physical line number at start,
-     * or -1 when not known: then it is counted, once, when a bad row or an error needs it
-     * (or {@link #line()} is called), and not at all for a range without either.
+     * Reads the rows whose first byte lies in [range.start, range.end) (end =
+     * Long.MAX_VALUE: to the end of the file). The start must be a row boundary
+     * (dataStart, an offset this reader reported, or a split point from CsvSplitter);
+     * range.firstLine is the physical line number at the start, or -1 when not known:
+     * then it is counted, once, when a bad row or an error needs it (or {@link #line()}
+     * is called), and not at all for a range without either.
      */
-    public static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine)
+    public static CsvRangeReader open(Path file, CsvOptions options, int columns, ByteRange range) throws IOException {
+        return open(file, options, columns, range, ReaderTuning.DEFAULT);
+    }
+
+    /**
+     * As {@link #open(Path, CsvOptions, int, ByteRange)}, tuned (for tests, the header).
+     */
+    static CsvRangeReader open(Path file, CsvOptions options, int columns, ByteRange range, ReaderTuning tuning)
             throws IOException {
-        return open(file, options, columns, start, end, firstLine, DEFAULT_BUFFER);
-    }
-
-    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-            int bufferSize) throws IOException {
-        return open(file, options, columns, start, end, firstLine, bufferSize, DEFAULT_BATCH);
-    }
-
-    /**
-     * With a buffer of bufferSize bytes (it grows for a longer record), batches of
-     * {@code batch} records, and numeric columns through the general path when
-     * {@code numbersPath} is false (for tests).
-     */
-    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-            int bufferSize, int batch, boolean numbersPath) throws IOException {
-        return open(file, options, columns, start, end, firstLine, bufferSize, batch, numbersPath, true);
-    }
-
-    /**
-     * As above, and plain fields through the general loop when {@code fieldsPath} is
-     * false (for tests).
-     */
-    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-            int bufferSize, int batch, boolean numbersPath, boolean fieldsPath) throws IOException {
-        CsvRangeReader r = open(file, options, columns, start, end, firstLine, bufferSize, batch);
-        r.numbersPath = numbersPath;
-        r.fieldsPath = fieldsPath;
-        return r;
-    }
-
-    /**
-     * With a buffer of bufferSize bytes (it grows for a longer record) and batches of
-     * {@code batch} records.
-     */
-    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-            int bufferSize, int batch) throws IOException {
-        return open(file, options, columns, start, end, firstLine, bufferSize, batch, MAX_ROW);
-    }
-
-    /**
-     * As above, with rows of at most maxRow bytes (at least 16) rather than
-     * {@link #MAX_ROW} (for tests).
-     */
-    static CsvRangeReader open(Path file, CsvOptions options, int columns, long start, long end, long firstLine,
-            int bufferSize, int batch, int maxRow) throws IOException {
-        if (maxRow < 16 || maxRow > MAX_ROW) {
-            throw new IllegalArgumentException("bad row limit " + maxRow);
-        }
-        if (start < 0 || end < start) {
-            throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
+        long start = range.start();
+        if (start < 0 || range.end() < start) {
+            throw new IllegalArgumentException("bad range [" + start + ", " + range.end() + ")");
         }
         ByteSource ch = ByteSource.open(file, start);
         try {
-            CsvRangeReader r = new CsvRangeReader(ch, file, options, columns, start, end, firstLine,
-                    Math.max(16, bufferSize), Math.max(1, batch), maxRow);
+            CsvRangeReader r = new CsvRangeReader(ch, file, options, columns, range, tuning);
             if (start == 0 && r.utf8) {
                 r.skipBom();
             }

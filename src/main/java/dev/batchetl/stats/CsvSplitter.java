@@ -62,8 +62,8 @@ public final class CsvSplitter {
     static List<ByteRange> tokenizerSplit(Path file, CsvOptions options, long splitSize, CsvHeader header)
             throws IOException {
         Ranges ranges = new Ranges(header.dataStart(), header.dataStartLine(), splitSize);
-        try (CsvRangeReader reader = CsvRangeReader.open(file, options, header.names().size(), header.dataStart(),
-                Long.MAX_VALUE, header.dataStartLine())) {
+        try (CsvRangeReader reader = CsvRangeReader.open(file, options, header.names().size(),
+                new ByteRange(header.dataStart(), Long.MAX_VALUE, header.dataStartLine()))) {
             while (reader.skipRecord()) {
                 ranges.confirm(); // another row follows the candidate
                 ranges.boundary(reader.offset(), reader.line());

@@ -356,8 +356,12 @@ class BatchedReadTests {
             boolean fieldsPath, List<BadRow> bad) throws Exception {
         CsvHeader h = CsvHeader.read(f, options);
         FileAccumulator acc = new FileAccumulator(h.names());
-        try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), h.dataStart(), Long.MAX_VALUE,
-                h.dataStartLine(), buffer, batch, numbersPath, fieldsPath)) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(),
+                new ByteRange(h.dataStart(), Long.MAX_VALUE, h.dataStartLine()),
+                ReaderTuning.DEFAULT.withBuffer(buffer)
+                    .withBatch(batch)
+                    .withNumbersPath(numbersPath)
+                    .withFieldsPath(fieldsPath))) {
             while (r.read(acc, every, bad::add) > 0) {
                 // keep reading
             }

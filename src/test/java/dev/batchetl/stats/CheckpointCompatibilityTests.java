@@ -84,8 +84,8 @@ class CheckpointCompatibilityTests {
         Path f = write(dir, "six.csv", csv());
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         FileAccumulator acc = new FileAccumulator(h.names());
-        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6, h.dataStart(), Long.MAX_VALUE,
-                h.dataStartLine())) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6,
+                new ByteRange(h.dataStart(), Long.MAX_VALUE, h.dataStartLine()))) {
             assertThat(r.read(acc, CHECKPOINT_ROWS, null)).isEqualTo(CHECKPOINT_ROWS);
             assertThat(r.offset()).isEqualTo(checkpointOffset(csv()));
         }
@@ -112,8 +112,8 @@ class CheckpointCompatibilityTests {
         String csv = csv();
         Path f = write(dir, "six.csv", csv);
         FileAccumulator acc = FileAccumulator.fromBytes(fixture());
-        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6, checkpointOffset(csv), Long.MAX_VALUE,
-                2 + CHECKPOINT_ROWS)) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6,
+                new ByteRange(checkpointOffset(csv), Long.MAX_VALUE, 2 + CHECKPOINT_ROWS))) {
             while (r.read(acc, 1000, null) > 0) {
                 acc = FileAccumulator.fromBytes(acc.toBytes()); // checkpointed again
                                                                 // every 1,000 rows
@@ -127,8 +127,8 @@ class CheckpointCompatibilityTests {
         String csv = csv();
         Path f = write(dir, "six.csv", csv);
         FileAccumulator rest = new FileAccumulator(FileAccumulator.fromBytes(fixture()).columnNames());
-        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6, checkpointOffset(csv), Long.MAX_VALUE,
-                2 + CHECKPOINT_ROWS)) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 6,
+                new ByteRange(checkpointOffset(csv), Long.MAX_VALUE, 2 + CHECKPOINT_ROWS))) {
             while (r.read(rest, 1000, null) > 0) {
                 // keep reading
             }

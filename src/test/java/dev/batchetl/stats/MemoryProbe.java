@@ -18,8 +18,8 @@ public final class MemoryProbe {
         CsvHeader header = CsvHeader.read(file, options);
         FileAccumulator acc = new FileAccumulator(header.names());
         int largest = 0;
-        try (CsvRangeReader reader = CsvRangeReader.open(file, options, header.names().size(), header.dataStart(),
-                Long.MAX_VALUE, header.dataStartLine())) {
+        try (CsvRangeReader reader = CsvRangeReader.open(file, options, header.names().size(),
+                new ByteRange(header.dataStart(), Long.MAX_VALUE, header.dataStartLine()))) {
             while (reader.read(acc, 50_000, null) > 0) {
                 largest = Math.max(largest, acc.toBytes().length);
             }

@@ -177,8 +177,9 @@ class RowLimitTests {
     private static FileAccumulator read(Path f, int buffer, int maxRow) throws IOException {
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         FileAccumulator acc = new FileAccumulator(h.names());
-        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), h.names().size(), h.dataStart(),
-                Long.MAX_VALUE, h.dataStartLine(), buffer, CsvRangeReader.DEFAULT_BATCH, maxRow)) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), h.names().size(),
+                new ByteRange(h.dataStart(), Long.MAX_VALUE, h.dataStartLine()),
+                ReaderTuning.DEFAULT.withBuffer(buffer).withBatch(CsvRangeReader.DEFAULT_BATCH).withMaxRow(maxRow))) {
             while (r.read(acc, 5, null) > 0) {
                 assertThat(r.bufferLength()).isLessThanOrEqualTo(maxRow + 1);
             }
@@ -189,8 +190,8 @@ class RowLimitTests {
     /** Fails at the given line, the buffer at most the bound and one byte. */
     private static void assertFailsBounded(Path f, long line, String message) throws IOException {
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
-        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), h.names().size(), h.dataStart(),
-                Long.MAX_VALUE, h.dataStartLine())) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), h.names().size(),
+                new ByteRange(h.dataStart(), Long.MAX_VALUE, h.dataStartLine()))) {
             FileAccumulator acc = new FileAccumulator(h.names());
             assertThatThrownBy(() -> {
                 while (r.read(acc, 1000, null) > 0) {

@@ -267,7 +267,8 @@ class SplitResumeTests {
         CsvOptions failFile = StatsTestSupport.withPolicy(BadRowPolicy.FAIL_FILE);
         CsvHeader h = CsvHeader.read(f, failFile);
         long expected;
-        try (CsvRangeReader r = CsvRangeReader.open(f, failFile, 2, h.dataStart(), Long.MAX_VALUE, h.dataStartLine())) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, failFile, 2,
+                new ByteRange(h.dataStart(), Long.MAX_VALUE, h.dataStartLine()))) {
             CsvFormatException e = catchThrowableOfType(() -> r.read(new FileAccumulator(h.names()), 10_000, null),
                     CsvFormatException.class);
             expected = e.line();
@@ -279,7 +280,7 @@ class SplitResumeTests {
             .findFirst()
             .orElseThrow();
         assertThat(holder.firstLine()).isEqualTo(-1);
-        try (CsvRangeReader r = CsvRangeReader.open(f, failFile, 2, holder.start(), holder.end(), -1)) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, failFile, 2, new ByteRange(holder.start(), holder.end(), -1))) {
             assertThat(r.lineKnown()).isFalse();
             CsvFormatException e = catchThrowableOfType(() -> r.read(new FileAccumulator(h.names()), 10_000, null),
                     CsvFormatException.class);
@@ -387,8 +388,8 @@ class SplitResumeTests {
                     long line = range.firstLine();
                     boolean done = false;
                     while (!done) {
-                        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), columns, offset,
-                                range.end(), line, 64)) {
+                        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), columns,
+                                new ByteRange(offset, range.end(), line), ReaderTuning.DEFAULT.withBuffer(64))) {
                             int n = r.read(acc, 2, bad::add);
                             acc = FileAccumulator.fromBytes(acc.toBytes());
                             offset = r.offset();
@@ -458,8 +459,8 @@ class SplitResumeTests {
                     for (int i = 0; i < ranges.size(); i++) {
                         ByteRange range = ranges.get(i);
                         List<BadRow> bad = new ArrayList<>();
-                        try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), range.start(),
-                                range.end(), range.firstLine())) {
+                        try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(),
+                                new ByteRange(range.start(), range.end(), range.firstLine()))) {
                             FileAccumulator acc = new FileAccumulator(h.names());
                             if (i < ranges.size() - 1) {
                                 while (r.read(acc, 7, bad::add) > 0) {
@@ -484,8 +485,8 @@ class SplitResumeTests {
             // that ends inside the quoted
             // field holds the row, which it reads to the end of the file
             long before = CsvSplitter.lineAt(f, options, quotedRow);
-            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), h.dataStart(), quotedRow,
-                    h.dataStartLine())) {
+            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(),
+                    new ByteRange(h.dataStart(), quotedRow, h.dataStartLine()))) {
                 FileAccumulator acc = new FileAccumulator(h.names());
                 while (r.read(acc, 1000, null) > 0) {
                     // keep reading
@@ -495,7 +496,8 @@ class SplitResumeTests {
                 assertThat(r.line()).isEqualTo(before);
                 assertThat(acc.rows()).isEqualTo(100);
             }
-            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(), quotedRow, quotedRow + 12, -1)) {
+            try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(),
+                    new ByteRange(quotedRow, quotedRow + 12, -1))) {
                 assertThatThrownBy(() -> r.read(new FileAccumulator(h.names()), 1000, null))
                     .isInstanceOf(CsvFormatException.class)
                     .hasMessage(message);
@@ -540,7 +542,7 @@ class SplitResumeTests {
     void rangeEndingBeforeDataReadsNothing() throws Exception {
         Path f = write(dir, "r.csv", "a\n1\n2\n");
         FileAccumulator acc = new FileAccumulator(List.of("a"));
-        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 1, 2, 2, 2)) {
+        try (CsvRangeReader r = CsvRangeReader.open(f, CsvOptions.defaults(), 1, new ByteRange(2, 2, 2))) {
             assertThat(r.read(acc, 10, null)).isZero();
             assertThat(r.finished()).isTrue();
         }

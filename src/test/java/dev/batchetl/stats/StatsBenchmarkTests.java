@@ -184,7 +184,7 @@ class StatsBenchmarkTests {
                 fileParts.add(executor.submit(() -> {
                     FileAccumulator acc = new FileAccumulator(header.names());
                     try (CsvRangeReader reader = CsvRangeReader.open(file, options, header.names().size(),
-                            range.start(), range.end(), range.firstLine())) {
+                            new ByteRange(range.start(), range.end(), range.firstLine()))) {
                         while (reader.read(acc, 50_000, null) > 0) {
                             acc.toBytes(); // the checkpoint of each chunk
                         }

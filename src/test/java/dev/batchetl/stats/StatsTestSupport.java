@@ -40,8 +40,9 @@ final class StatsTestSupport {
             throws IOException {
         CsvHeader h = CsvHeader.read(file, options);
         FileAccumulator acc = new FileAccumulator(h.names());
-        try (CsvRangeReader r = CsvRangeReader.open(file, options, h.names().size(), h.dataStart(), Long.MAX_VALUE,
-                h.dataStartLine(), bufferSize)) {
+        try (CsvRangeReader r = CsvRangeReader.open(file, options, h.names().size(),
+                new ByteRange(h.dataStart(), Long.MAX_VALUE, h.dataStartLine()),
+                ReaderTuning.DEFAULT.withBuffer(bufferSize))) {
             while (r.read(acc, 1000, bad::add) > 0) {
                 // keep reading
             }
@@ -70,8 +71,8 @@ final class StatsTestSupport {
         FileAccumulator total = new FileAccumulator(h.names());
         for (ByteRange range : ranges) {
             FileAccumulator acc = new FileAccumulator(h.names());
-            try (CsvRangeReader r = CsvRangeReader.open(file, options, h.names().size(), range.start(), range.end(),
-                    range.firstLine())) {
+            try (CsvRangeReader r = CsvRangeReader.open(file, options, h.names().size(),
+                    new ByteRange(range.start(), range.end(), range.firstLine()))) {
                 while (r.read(acc, 7, bad::add) > 0) {
                     // keep reading
                 }
@@ -93,8 +94,8 @@ final class StatsTestSupport {
         long offset = h.dataStart();
         long line = h.dataStartLine();
         for (;;) {
-            try (CsvRangeReader r = CsvRangeReader.open(file, options, columns, offset, Long.MAX_VALUE, line,
-                    bufferSize)) {
+            try (CsvRangeReader r = CsvRangeReader.open(file, options, columns,
+                    new ByteRange(offset, Long.MAX_VALUE, line), ReaderTuning.DEFAULT.withBuffer(bufferSize))) {
                 int n = r.read(acc, every, bad::add);
                 acc = FileAccumulator.fromBytes(acc.toBytes());
                 offset = r.offset();
