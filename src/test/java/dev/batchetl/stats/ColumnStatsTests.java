@@ -108,12 +108,12 @@ class ColumnStatsTests {
         assertThat(x.min()).isEqualTo("1");
         assertThat(x.max()).isEqualTo("18446744073709551615");
         assertThat(x.sum()).isEqualTo("18446744073709551616");
-        assertThat(fmt(x.mean())).isEqualTo(ColumnAccumulator.format(9223372036854775808.0));
+        assertThat(fmt(x.mean())).isEqualTo("9223372036854776000.0"); // 2^64 / 2 = 2^63
         ColumnStats y = col(s, "y");
         assertThat(y.type()).isEqualTo(ColumnType.INTEGER);
         assertThat(y.max()).isEqualTo("9223372036854775807");
         assertThat(y.sum()).isEqualTo("18446744073709551614");
-        assertThat(fmt(y.mean())).isEqualTo(ColumnAccumulator.format(9223372036854775807.0));
+        assertThat(fmt(y.mean())).isEqualTo("9223372036854776000.0"); // 2^63 - 1, rounded
         ColumnStats z = col(s, "z");
         assertThat(z.type()).isEqualTo(ColumnType.TEXT);
         assertThat(z.min()).isEqualTo("18446744073709551616");
@@ -162,7 +162,7 @@ class ColumnStatsTests {
         assertThat(a.min()).isEqualTo("False");
         assertThat(a.max()).isEqualTo("True");
         // 0/1 values 1,0,0,1: variance 1/3
-        assertThat(fmt(a.variance())).isEqualTo(ColumnAccumulator.format(1.0 / 3));
+        assertThat(fmt(a.variance())).isEqualTo("0.3333333333333333");
         ColumnStats b = col(s, "b");
         assertThat(b.type()).isEqualTo(ColumnType.BOOLEAN);
         assertThat(fmt(b.mean())).isEqualTo("1.0");
@@ -279,7 +279,8 @@ class ColumnStatsTests {
         // values whose sum overflows a double: no exception, the variance is infinite as
         // in pandas
         ColumnStats huge = col(stats(write(dir, "huge.csv", "x\n1e308\n1.5e308\n-1e308\n1e308\n")), "x");
-        assertThat(huge.max()).isEqualTo(ColumnAccumulator.format(1.5e308));
+        assertThat(huge.max()).isEqualTo("15" + "0".repeat(307) + ".0");
+        assertThat(huge.variance()).isEqualTo(Double.POSITIVE_INFINITY);
     }
 
 }

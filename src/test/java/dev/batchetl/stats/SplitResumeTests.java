@@ -32,6 +32,39 @@ class SplitResumeTests {
      * text, mixed line ends.
      */
     static String nastyCsv(int rows, long seed, boolean withBadRows) {
+        return nastyCsv(rows, seed, withBadRows, new NastyTotals());
+    }
+
+    /**
+     * What {@link #nastyCsv} wrote, counted as it writes it: the expected figures of the
+     * whole file, not read back by the engine.
+     */
+    static final class NastyTotals {
+
+        long rows;
+
+        long badRows;
+
+        long idSum;
+
+        long trues;
+
+        void assertMatch(FileStats stats) {
+            assertThat(stats.rows()).as("rows").isEqualTo(this.rows);
+            assertThat(stats.badRows()).as("bad rows").isEqualTo(this.badRows);
+            ColumnStats id = stats.columnStats().get(0);
+            assertThat(id.type()).isEqualTo(ColumnType.INTEGER);
+            assertThat(id.count()).isEqualTo(this.rows);
+            assertThat(id.sum()).isEqualTo(Long.toString(this.idSum));
+            ColumnStats flag = stats.columnStats().get(3);
+            assertThat(flag.type()).isEqualTo(ColumnType.BOOLEAN);
+            assertThat(flag.count()).isEqualTo(this.rows);
+            assertThat(flag.sum()).isEqualTo(Long.toString(this.trues));
+        }
+
+    }
+
+    static String nastyCsv(int rows, long seed, boolean withBadRows, NastyTotals totals) {
         Random rnd = new Random(seed);
         String[] ends = { "\n", "\r\n", "\r" };
         StringBuilder sb = new StringBuilder("id,x,note,flag,word\r\n");
@@ -42,8 +75,11 @@ class SplitResumeTests {
             }
             if (withBadRows && rnd.nextInt(25) == 0) {
                 sb.append(i).append(",1,2,3,4,5").append(end);
+                totals.badRows++;
                 continue;
             }
+            totals.rows++;
+            totals.idSum += i;
             sb.append(i).append(',');
             int kind = rnd.nextInt(10);
             if (kind == 0) {
@@ -72,7 +108,9 @@ class SplitResumeTests {
                 default:
                     sb.append("plain").append(rnd.nextInt(50));
             }
-            sb.append(',').append(rnd.nextBoolean() ? "True" : "false");
+            boolean flag = rnd.nextBoolean();
+            totals.trues += flag ? 1 : 0;
+            sb.append(',').append(flag ? "True" : "false");
             if (rnd.nextInt(7) != 0) { // sometimes a short row
                 sb.append(',').append("\u00e9\u00e8".repeat(rnd.nextInt(3))).append((char) ('a' + rnd.nextInt(26)));
             }
@@ -142,11 +180,15 @@ class SplitResumeTests {
 
     @Test
     void splitAndResumedReadsEqualTheWholeFile() throws Exception {
-        Path f = write(dir, "nasty.csv", nastyCsv(600, 7, true));
+        NastyTotals written = new NastyTotals();
+        Path f = write(dir, "nasty.csv", nastyCsv(600, 7, true, written));
         List<BadRow> wholeBad = new ArrayList<>();
         FileStats whole = stats(f, CsvOptions.defaults(), wholeBad);
-        assertThat(whole.rows()).isGreaterThan(500);
-        assertThat(whole.badRows()).isGreaterThan(5);
+        assertThat(written.rows).isGreaterThan(500);
+        assertThat(written.badRows).isGreaterThan(5);
+        written.assertMatch(whole);
+        assertThat(wholeBad).hasSize((int) written.badRows)
+            .allSatisfy(b -> assertThat(b.reason()).isEqualTo("expected 5 fields, saw 6"));
         assertThat(whole.columnStats().get(2).maxLength()).isGreaterThan(20);
 
         for (long splitSize : new long[] { 1, 5, 64, 1000, 1 << 20 }) {
@@ -204,7 +246,9 @@ class SplitResumeTests {
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         // the tokenizer, one range per row: every true boundary and the line it starts
         Map<Long, Long> lineAt = new HashMap<>();
+        byte[] bytes = Files.readAllBytes(f);
         for (ByteRange r : CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)) {
+            assertThat(r.firstLine()).as("line at " + r.start()).isEqualTo(linesBefore(bytes, r.start()));
             lineAt.put(r.start(), r.firstLine());
         }
         for (long splitSize : new long[] { 1, 2, 3, 7, 50, 1000 }) {
@@ -243,7 +287,9 @@ class SplitResumeTests {
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         List<ByteRange> rows = CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h);
         assertThat(rows).hasSizeGreaterThan(150);
+        byte[] bytes = Files.readAllBytes(f);
         for (ByteRange r : rows) {
+            assertThat(r.firstLine()).as("lines before " + r.start()).isEqualTo(linesBefore(bytes, r.start()));
             for (long piece : new long[] { 1, 2, 5, CsvSplitter.LINE_COUNT_PIECE }) {
                 assertThat(CsvSplitter.lineAt(f, CsvOptions.defaults(), r.start(), piece))
                     .as("line at " + r.start() + ", pieces of " + piece)
@@ -333,7 +379,34 @@ class SplitResumeTests {
         BenchmarkData.generate(f, 3, 500, Long.MAX_VALUE);
         CsvHeader h = CsvHeader.read(f, CsvOptions.defaults());
         List<ByteRange> ranges = CsvSplitter.parallelSplit(f, CsvOptions.defaults(), 1, h);
-        assertThat(ranges).isEqualTo(CsvSplitter.tokenizerSplit(f, CsvOptions.defaults(), 1, h)).hasSize(500);
+        // no quotes: a range after every LF, found by a plain byte scan
+        byte[] bytes = Files.readAllBytes(f);
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i < bytes.length - 1; i++) {
+            if (bytes[i] == '\n') {
+                starts.add(i + 1L);
+            }
+        }
+        List<ByteRange> expected = new ArrayList<>();
+        for (int k = 0; k < starts.size(); k++) {
+            long end = k + 1 < starts.size() ? starts.get(k + 1) : Long.MAX_VALUE;
+            expected.add(new ByteRange(starts.get(k), end, 2 + k));
+        }
+        assertThat(ranges).isEqualTo(expected).hasSize(500);
+    }
+
+    /**
+     * The physical line number at offset, counted independently of the engine: 1 plus the
+     * LF, CR and CRLF line ends before it.
+     */
+    static long linesBefore(byte[] bytes, long offset) {
+        long line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n'))) {
+                line++;
+            }
+        }
+        return line;
     }
 
     @Test
