@@ -32,11 +32,11 @@ class PrefixKeyTests {
             byte[] roomy = new byte[x.length + 12];
             java.util.Arrays.fill(roomy, (byte) 0xA5);
             System.arraycopy(x, 0, roomy, 2, x.length);
-            assertThat(ColumnAccumulator.prefixKey(roomy, 2, 2 + x.length))
-                .isEqualTo(ColumnAccumulator.prefixKey(x, 0, x.length));
+            assertThat(TextExtremes.prefixKey(roomy, 2, 2 + x.length))
+                .isEqualTo(TextExtremes.prefixKey(x, 0, x.length));
             for (byte[] y : values) {
-                int keys = Long.compareUnsigned(ColumnAccumulator.prefixKey(x, 0, x.length),
-                        ColumnAccumulator.prefixKey(y, 0, y.length));
+                int keys = Long.compareUnsigned(TextExtremes.prefixKey(x, 0, x.length),
+                        TextExtremes.prefixKey(y, 0, y.length));
                 int bytes = Arrays.compareUnsigned(x, y);
                 if (keys != 0) {
                     assertThat(Integer.signum(bytes)).isEqualTo(Integer.signum(keys));
