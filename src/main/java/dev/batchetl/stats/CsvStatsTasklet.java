@@ -7,6 +7,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import dev.batchetl.stats.engine.BadRow;
+import dev.batchetl.stats.engine.ByteRange;
+import dev.batchetl.stats.engine.CsvFormatException;
+import dev.batchetl.stats.engine.CsvHeader;
+import dev.batchetl.stats.engine.CsvOptions;
+import dev.batchetl.stats.engine.CsvRangeReader;
+import dev.batchetl.stats.engine.FileAccumulator;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

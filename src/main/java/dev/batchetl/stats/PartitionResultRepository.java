@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.batchetl.stats.engine.BadRow;
+import dev.batchetl.stats.engine.FileAccumulator;
+import dev.batchetl.stats.engine.FileStats;
 import dev.batchetl.storage.StoredText;
 
 import org.springframework.jdbc.core.JdbcTemplate;
