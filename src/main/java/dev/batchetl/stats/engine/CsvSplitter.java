@@ -1,6 +1,5 @@
 package dev.batchetl.stats.engine;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -54,7 +53,7 @@ public final class CsvSplitter {
      * As {@link #split(Path, CsvOptions, long)}; without {@code lineNumbers} the first
      * line of a range after the first may be -1 (not counted): the cuts need not read the
      * whole file then, and a reader counts the lines before its range only if a bad row
-     * or an error needs them ({@link #lineAt}).
+     * or an error needs them ({@link LineCounter#lineAt}).
      */
     public static List<ByteRange> split(Path file, CsvOptions options, long splitSize, boolean lineNumbers)
             throws IOException {
@@ -152,8 +151,6 @@ public final class CsvSplitter {
      */
     private static final long MAX_TARGETS = 100_000;
 
-    private static final int COUNT_BUFFER = 1 << 20;
-
     private static final long NO_CUT = Long.MAX_VALUE;
 
     private static final long UNDECIDED = -1;
@@ -213,9 +210,8 @@ public final class CsvSplitter {
             List<Long> starts = new ArrayList<>();
             starts.add(dataStart);
             starts.addAll(sorted);
-            long[] lines = lineNumbers
-                    ? ParallelReads.run(starts.size() - 1, k -> countLines(ch, starts.get(k), starts.get(k + 1)))
-                    : null;
+            long[] lines = lineNumbers ? ParallelReads.run(starts.size() - 1,
+                    k -> LineCounter.countLines(ch, starts.get(k), starts.get(k + 1))) : null;
             List<ByteRange> ranges = new ArrayList<>(starts.size());
             long line = header.dataStartLine();
             for (int k = 0; k < starts.size(); k++) {
@@ -227,40 +223,6 @@ public final class CsvSplitter {
                 }
             }
             return ranges;
-        }
-    }
-
-    /** Bytes per task when {@link #lineAt} counts in parallel. */
-    static final long LINE_COUNT_PIECE = 32L << 20;
-
-    /**
-     * The physical line number at offset, a row boundary at or after the data start: the
-     * header's line count plus the LF, CR and CRLF line ends between the data start and
-     * offset, counted in parallel pieces.
-     */
-    static long lineAt(Path file, CsvOptions options, long offset) throws IOException {
-        return lineAt(file, options, offset, LINE_COUNT_PIECE);
-    }
-
-    static long lineAt(Path file, CsvOptions options, long offset, long piece) throws IOException {
-        CsvHeader header = CsvHeader.read(file, options);
-        long from = header.dataStart();
-        if (offset <= from) {
-            return header.dataStartLine();
-        }
-        int pieces = (int) Math.min(Integer.MAX_VALUE, (offset - from + piece - 1) / piece);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long[] lines = ParallelReads.run(pieces, k -> {
-                long s = from + k * piece;
-                long n = countLines(ch, s, Math.min(offset, s + piece));
-                // a CRLF cut by the piece's start was counted at its CR
-                return k > 0 && readByte(ch, s - 1) == '\r' && readByte(ch, s) == '\n' ? n - 1 : n;
-            });
-            long line = header.dataStartLine();
-            for (long n : lines) {
-                line += n;
-            }
-            return line;
         }
     }
 
@@ -276,11 +238,12 @@ public final class CsvSplitter {
         for (int window = Math.min(FIRST_WINDOW, maxWindow); window <= maxWindow; window *= 4) {
             int len = (int) Math.min(window, size - from);
             byte[] b = new byte[len + 1];
-            b[0] = from == dataStart ? (byte) '\n' : readByte(ch, from - 1); // a virtual
-                                                                             // line end
-                                                                             // precedes
-                                                                             // the data
-            readFully(ch, b, 1, len, from);
+            b[0] = from == dataStart ? (byte) '\n' : FileBytes.readByte(ch, from - 1); // a
+                                                                                       // virtual
+            // line end
+            // precedes
+            // the data
+            FileBytes.readFully(ch, b, 1, len, from);
             boolean eof = from + len >= size;
             long cut = commonBoundary(b, len + 1, eof, quote, delim);
             if (cut == NO_CUT || cut == UNDECIDED) {
@@ -391,61 +354,6 @@ public final class CsvSplitter {
             return eof ? NO_CUT : UNDECIDED;
         }
 
-    }
-
-    private static byte readByte(FileChannel ch, long at) throws IOException {
-        byte[] one = new byte[1];
-        readFully(ch, one, 0, 1, at);
-        return one[0];
-    }
-
-    private static void readFully(FileChannel ch, byte[] b, int off, int len, long at) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf, at + buf.position() - off) < 0) {
-                throw new EOFException("the file shrank while it was split");
-            }
-        }
-    }
-
-    /**
-     * Line ends (LF, CR, CRLF) in [s, e), which never splits a CRLF: read in blocks,
-     * eight bytes at a time, exact per byte. (Not memory-mapped: mapped pages would count
-     * in the process's resident memory.)
-     */
-    private static long countLines(FileChannel ch, long s, long e) throws IOException {
-        byte[] b = new byte[(int) Math.min(COUNT_BUFFER, e - s)];
-        long lines = 0;
-        boolean crBefore = false; // the byte before the current one is a CR
-        for (long at = s; at < e;) {
-            int n = (int) Math.min(b.length, e - at);
-            readFully(ch, b, 0, n, at);
-            at += n;
-            int i = 0;
-            for (; i + 8 <= n; i += 8) {
-                long w = (long) LONG_LE.get(b, i);
-                long lf = Swar.matches(w, LF);
-                long cr = Swar.matches(w, CR);
-                lines += Long.bitCount(lf) + Long.bitCount(cr) - Long.bitCount(cr & (lf >>> 8));
-                if (crBefore && (lf & 0x80) != 0) {
-                    lines--;
-                }
-                crBefore = cr < 0;
-            }
-            for (; i < n; i++) {
-                byte c = b[i];
-                if (c == '\n') {
-                    if (!crBefore) {
-                        lines++;
-                    }
-                }
-                else if (c == '\r') {
-                    lines++;
-                }
-                crBefore = c == '\r';
-            }
-        }
-        return lines;
     }
 
     /**

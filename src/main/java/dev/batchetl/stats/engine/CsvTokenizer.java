@@ -714,7 +714,7 @@ final class CsvTokenizer implements Closeable {
     long absolute(long counted) {
         if (!lineKnown) {
             try {
-                lineAtStart = CsvSplitter.lineAt(file, options, start);
+                lineAtStart = LineCounter.lineAt(file, options, start);
             }
             catch (IOException e) {
                 throw new UncheckedIOException("cannot count the lines of " + file + " before byte " + start, e);

@@ -290,8 +290,8 @@ class SplitResumeTests {
         byte[] bytes = Files.readAllBytes(f);
         for (ByteRange r : rows) {
             assertThat(r.firstLine()).as("lines before " + r.start()).isEqualTo(linesBefore(bytes, r.start()));
-            for (long piece : new long[] { 1, 2, 5, CsvSplitter.LINE_COUNT_PIECE }) {
-                assertThat(CsvSplitter.lineAt(f, CsvOptions.defaults(), r.start(), piece))
+            for (long piece : new long[] { 1, 2, 5, LineCounter.LINE_COUNT_PIECE }) {
+                assertThat(LineCounter.lineAt(f, CsvOptions.defaults(), r.start(), piece))
                     .as("line at " + r.start() + ", pieces of " + piece)
                     .isEqualTo(r.firstLine());
             }
@@ -557,7 +557,7 @@ class SplitResumeTests {
             // a range that ends where the quoted row starts reads to its end, and one
             // that ends inside the quoted
             // field holds the row, which it reads to the end of the file
-            long before = CsvSplitter.lineAt(f, options, quotedRow);
+            long before = LineCounter.lineAt(f, options, quotedRow);
             try (CsvRangeReader r = CsvRangeReader.open(f, options, h.names().size(),
                     new ByteRange(h.dataStart(), quotedRow, h.dataStartLine()))) {
                 FileAccumulator acc = new FileAccumulator(h.names());
