@@ -17,8 +17,8 @@ import dev.batchetl.fetch.SourceListException;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
 import dev.batchetl.schedule.ScheduleSettings;
-import dev.batchetl.stats.CsvEncoding;
 import dev.batchetl.stats.CsvFiles;
+import dev.batchetl.stats.engine.CsvEncoding;
 
 /**
  * Parses the command line before any database is touched, so that a usage error costs

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import dev.batchetl.job.EtlJobConfiguration;
-import dev.batchetl.stats.ColumnStats;
 import dev.batchetl.stats.PartitionResultRepository;
 import dev.batchetl.stats.PartitionResultRepository.FileResult;
+import dev.batchetl.stats.engine.ColumnStats;
 import dev.batchetl.storage.StorageFaults;
 import dev.batchetl.storage.StoredText;
 import org.slf4j.Logger;

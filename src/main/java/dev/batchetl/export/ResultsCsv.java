@@ -11,8 +11,8 @@ import java.util.List;
 
 import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
-import dev.batchetl.stats.ColumnStats;
 import dev.batchetl.stats.PartitionResultRepository.FileResult;
+import dev.batchetl.stats.engine.ColumnStats;
 
 /**
  * Writes {@code results.csv}: UTF-8, commas, RFC 4180 quoting, a header, then one row per

@@ -9,6 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.batchetl.stats.engine.ByteRange;
+import dev.batchetl.stats.engine.ByteSource;
+import dev.batchetl.stats.engine.CsvFormatException;
+import dev.batchetl.stats.engine.CsvOptions;
+import dev.batchetl.stats.engine.CsvSplitter;
+
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -91,7 +97,7 @@ final class CsvFilePartitioner implements Partitioner {
                     // a compressed file is read from its start: one partition, whatever
                     // its size
                     ranges = !ByteSource.isGzip(file) && size > this.splitSize ? CsvSplitter.split(file, this.options,
-                            balancedSplitSize(size, this.splitSize, gridSize), false) : List.of();
+                            CsvSplitter.balancedSplitSize(size, this.splitSize, gridSize), false) : List.of();
                 }
                 else {
                     continue; // its statistics are an earlier execution's
@@ -128,20 +134,6 @@ final class CsvFilePartitioner implements Partitioner {
             this.progress.planned(partitions.size(), bytes);
         }
         return partitions;
-    }
-
-    /**
-     * The size of the ranges of a file of {@code size} bytes split for {@code ways}
-     * partitions at a time: at most splitSize, in a number of ranges that is a multiple
-     * of ways (17 ranges on 2 threads would leave one running alone at the end, 18 keep
-     * both busy).
-     */
-    static long balancedSplitSize(long size, long splitSize, int ways) {
-        long ranges = (size + splitSize - 1) / splitSize;
-        if (ways > 1) {
-            ranges = (ranges + ways - 1) / ways * ways;
-        }
-        return Math.max(1, (size + ranges - 1) / ranges);
     }
 
     static String describe(Throwable ex) {

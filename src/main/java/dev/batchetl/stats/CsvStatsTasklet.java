@@ -7,6 +7,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import dev.batchetl.stats.engine.BadRow;
+import dev.batchetl.stats.engine.ByteRange;
+import dev.batchetl.stats.engine.CsvFormatException;
+import dev.batchetl.stats.engine.CsvHeader;
+import dev.batchetl.stats.engine.CsvOptions;
+import dev.batchetl.stats.engine.CsvRangeReader;
+import dev.batchetl.stats.engine.FileAccumulator;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,15 +85,15 @@ class CsvStatsTasklet implements Tasklet, ItemStream {
             int columns = header.names().size();
             if (context.containsKey(OFFSET)) {
                 this.accumulator = FileAccumulator.fromBytes(Base64.getDecoder().decode(context.getString(STATE)));
-                this.reader = CsvRangeReader.open(this.partition.file(), this.options, columns, context.getLong(OFFSET),
-                        this.partition.end(), context.getLong(LINE));
+                this.reader = CsvRangeReader.open(this.partition.file(), this.options, columns,
+                        new ByteRange(context.getLong(OFFSET), this.partition.end(), context.getLong(LINE)));
             }
             else {
                 boolean fromHeader = this.partition.start() < 0;
                 this.accumulator = new FileAccumulator(header.names());
                 this.reader = CsvRangeReader.open(this.partition.file(), this.options, columns,
-                        fromHeader ? header.dataStart() : this.partition.start(), this.partition.end(),
-                        fromHeader ? header.dataStartLine() : this.partition.firstLine());
+                        new ByteRange(fromHeader ? header.dataStart() : this.partition.start(), this.partition.end(),
+                                fromHeader ? header.dataStartLine() : this.partition.firstLine()));
             }
         }
         catch (IOException | RuntimeException ex) {

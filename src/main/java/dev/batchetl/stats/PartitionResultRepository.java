@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.batchetl.stats.engine.BadRow;
+import dev.batchetl.stats.engine.FileAccumulator;
+import dev.batchetl.stats.engine.FileStats;
 import dev.batchetl.storage.StoredText;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -164,13 +167,6 @@ public class PartitionResultRepository {
         }
         String line = message.strip().lines().findFirst().orElse("").strip();
         return line.startsWith("ERROR: ") ? line.substring("ERROR: ".length()) : line;
-    }
-
-    /** The set-aside rows of the instance, by file then line. */
-    public List<Map<String, Object>> badRows(long jobInstanceId) {
-        return this.jdbc.queryForList("""
-                SELECT file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? ORDER BY file, line""",
-                jobInstanceId);
     }
 
     /** Outcome for one file: statistics, or the reason it could not be read. */

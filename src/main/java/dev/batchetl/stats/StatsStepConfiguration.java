@@ -5,6 +5,9 @@ import java.util.Map;
 
 import dev.batchetl.job.EtlParameters;
 import dev.batchetl.remote.RemoteContext;
+import dev.batchetl.stats.engine.BadRowPolicy;
+import dev.batchetl.stats.engine.CsvOptions;
+import dev.batchetl.stats.engine.InvalidBytePolicy;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;

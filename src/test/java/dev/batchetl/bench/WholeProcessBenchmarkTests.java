@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.batchetl.fetch.NginxServer;
-import dev.batchetl.stats.BenchmarkData;
+import dev.batchetl.stats.engine.BenchmarkData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

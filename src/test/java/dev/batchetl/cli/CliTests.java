@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.batchetl.EtlCli;
-import dev.batchetl.stats.CsvEncoding;
+import dev.batchetl.stats.engine.CsvEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,11 +1,13 @@
 package dev.batchetl.stats;
 
-import static dev.batchetl.stats.StatsTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+
+import dev.batchetl.stats.engine.CsvOptions;
+import dev.batchetl.stats.engine.CsvSplitter;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +24,13 @@ class CsvFilePartitionerTests {
         // 1,074 MB in 64 MB: 17 ranges, which 2 at a time would end with one alone; 18 of
         // 59.7 MB
         long size = 1074 * mb;
-        long balanced = CsvFilePartitioner.balancedSplitSize(size, 64 * mb, 2);
+        long balanced = CsvSplitter.balancedSplitSize(size, 64 * mb, 2);
         assertThat((size + balanced - 1) / balanced).isEqualTo(18);
         assertThat(balanced).isLessThanOrEqualTo(64 * mb);
-        assertThat(CsvFilePartitioner.balancedSplitSize(size, 64 * mb, 1)).isEqualTo((size + 16) / 17);
-        assertThat(CsvFilePartitioner.balancedSplitSize(size, 64 * mb, 4)).isEqualTo((size + 19) / 20);
-        assertThat(CsvFilePartitioner.balancedSplitSize(100, 1000, 2)).isEqualTo(50);
-        assertThat(CsvFilePartitioner.balancedSplitSize(1, 1, 8)).isEqualTo(1);
+        assertThat(CsvSplitter.balancedSplitSize(size, 64 * mb, 1)).isEqualTo((size + 16) / 17);
+        assertThat(CsvSplitter.balancedSplitSize(size, 64 * mb, 4)).isEqualTo((size + 19) / 20);
+        assertThat(CsvSplitter.balancedSplitSize(100, 1000, 2)).isEqualTo(50);
+        assertThat(CsvSplitter.balancedSplitSize(1, 1, 8)).isEqualTo(1);
     }
 
     @Test
@@ -37,7 +39,7 @@ class CsvFilePartitionerTests {
         for (int i = 0; i < 2000; i++) {
             csv.append(i).append(",\"n ").append(i).append("\"\n");
         }
-        Path f = write(dir, "a.csv", csv.toString());
+        Path f = Files.writeString(dir.resolve("a.csv"), csv.toString());
         long size = Files.size(f);
         for (int grid : new int[] { 1, 2, 3 }) {
             Map<String, ExecutionContext> partitions = new CsvFilePartitioner(dir, CsvOptions.defaults(), size * 2 / 9)

@@ -1,8 +1,0 @@
-package dev.batchetl.stats;
-
-/**
- * A skipped row: its physical 1-based line number (where the row starts) and why it was
- * rejected.
- */
-public record BadRow(long line, String reason) {
-}

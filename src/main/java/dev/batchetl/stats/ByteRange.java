@@ -1,8 +1,0 @@
-package dev.batchetl.stats;
-
-/**
- * Rows whose first byte lies in [start, end); firstLine is the physical line number at
- * start.
- */
-public record ByteRange(long start, long end, long firstLine) {
-}
