@@ -134,8 +134,8 @@ final class ExportTasklet implements Tasklet {
         this.jdbc.batchUpdate("""
                 INSERT INTO etl_column_stats (job_execution_id, file, column_index, column_name, column_type,
                        non_null_count, null_count, mean, min_value, max_value, variance, std, min_length, max_length,
-                       sum_value, distinct_count, distinct_exact, q1, median, q3, quartiles_exact)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       sum_value, distinct_count, distinct_exact, q1, median, q3, quartiles_exact, distribution)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 IntStream.range(0, columns.size()).boxed().toList(), 500, (ps, index) -> {
                     ColumnStats column = columns.get(index);
                     ps.setLong(1, executionId);
@@ -159,6 +159,7 @@ final class ExportTasklet implements Tasklet {
                     ps.setObject(19, column.median(), Types.DOUBLE);
                     ps.setObject(20, column.q3(), Types.DOUBLE);
                     ps.setObject(21, column.hasQuartiles() ? column.quantilesExact() : null, Types.BOOLEAN);
+                    ps.setString(22, column.distribution());
                 });
     }
 

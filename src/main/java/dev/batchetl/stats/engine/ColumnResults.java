@@ -80,7 +80,8 @@ final class ColumnResults {
         Double std = variance == null ? null : Math.sqrt(variance);
         return new ColumnStats(name, type, count, c.nulls, number(mean), min, max, variance, std, minLength, maxLength,
                 sum, distinct, d.exact(), q == null ? null : number(q[0]), q == null ? null : number(q[1]),
-                q == null ? null : number(q[2]), quantilesExact);
+                q == null ? null : number(q[2]), quantilesExact,
+                q == null ? null : c.quantiles.distribution(ColumnStats.DISTRIBUTION_BINS));
     }
 
     /** null for NaN: a statistic pandas gives as NaN is empty. */

@@ -19,10 +19,16 @@ import java.math.BigDecimal;
  * @param q1 25% quantile (numeric columns), interpolated linearly as pandas does when
  * exact
  * @param quantilesExact whether the quartiles are exact or a sketch estimate
+ * @param distribution numeric columns: the values in {@link #DISTRIBUTION_BINS} equal
+ * bins from the smallest to the largest finite value, {@code "LOW HIGH C1 C2 ..."} (for
+ * the report's plot); null otherwise
  */
 public record ColumnStats(String name, ColumnType type, long count, long nulls, Double mean, String min, String max,
         Double variance, Double std, Integer minLength, Integer maxLength, String sum, long distinct,
-        boolean distinctExact, Double q1, Double median, Double q3, boolean quantilesExact) {
+        boolean distinctExact, Double q1, Double median, Double q3, boolean quantilesExact, String distribution) {
+
+    /** Bins of {@link #distribution()}. */
+    public static final int DISTRIBUTION_BINS = 24;
 
     /**
      * Whether the column is numeric with values, so that it has quartiles (which may be

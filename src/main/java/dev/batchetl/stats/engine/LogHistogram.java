@@ -195,6 +195,32 @@ final class LogHistogram {
         }
     }
 
+    /** Visits each finite value's bucket, as its representative and its count. */
+    void forEachFinite(ValueCounts visitor) {
+        if (zeros > 0) {
+            visitor.accept(0.0, zeros);
+        }
+        for (int s = 0; s < 2; s++) {
+            if (tops[s] == EMPTY) {
+                continue;
+            }
+            for (int k = 0; k < BUCKETS; k++) {
+                long c = counts[s * BUCKETS + k];
+                if (c != 0) {
+                    double v = value(tops[s] - k);
+                    visitor.accept(s == 0 ? v : -v, c);
+                }
+            }
+        }
+    }
+
+    /** A value and how often it occurs. */
+    interface ValueCounts {
+
+        void accept(double value, long count);
+
+    }
+
     /** Approximate value at 0-based rank r of the sorted values. */
     double orderStatistic(long r) {
         if (r < 0 || r >= total()) {

@@ -109,6 +109,52 @@ final class QuantileAccumulator {
         hist.merge(o.hist);
     }
 
+    /**
+     * The distribution of the finite values in {@code bins} equal bins from the smallest
+     * to the largest, as text: {@code "LOW HIGH C1 C2 ..."}; exact while the values are
+     * counted exactly, then from the histogram's buckets (each value within 1%). Null
+     * without a finite value. For a plot, not a statistic: no second pass over the data.
+     */
+    String distribution(int bins) {
+        double[] range = { Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY };
+        LogHistogram.ValueCounts extent = (v, c) -> {
+            if (Double.isFinite(v)) {
+                range[0] = Math.min(range[0], v);
+                range[1] = Math.max(range[1], v);
+            }
+        };
+        forEachValue(extent);
+        if (range[0] > range[1]) {
+            return null;
+        }
+        double low = range[0];
+        double width = range[1] - low;
+        long[] counts = new long[bins];
+        forEachValue((v, c) -> {
+            if (Double.isFinite(v)) {
+                int bin = width > 0 && Double.isFinite(width) ? (int) ((v - low) / width * bins) : 0;
+                counts[Math.max(0, Math.min(bins - 1, bin))] += c;
+            }
+        });
+        StringBuilder text = new StringBuilder().append(low).append(' ').append(range[1]);
+        for (long c : counts) {
+            text.append(' ').append(c);
+        }
+        return text.toString();
+    }
+
+    private void forEachValue(LogHistogram.ValueCounts visitor) {
+        if (hist != null) {
+            hist.forEachFinite(visitor);
+            return;
+        }
+        for (int i = 0; i < keys.length; i++) {
+            if (counts[i] != 0) {
+                visitor.accept(Double.longBitsToDouble(keys[i]), counts[i]);
+            }
+        }
+    }
+
     /** The q-quantiles (0..1) of the values, or null when there are none. */
     double[] quantiles(double... qs) {
         if (hist != null) {
