@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.UsageException;
+import dev.batchetl.job.Messages;
 import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
@@ -166,7 +169,7 @@ class Inspection {
         out.println("execution " + execution.getId() + ": " + request.name() + " (instance "
                 + execution.getJobInstance().getInstanceId() + ")");
         String code = exitCode(status, exit.getExitCode());
-        String description = readable(firstLine(exit.getExitDescription()));
+        String description = readable(Messages.firstException(exit.getExitDescription()));
         out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
                 + (description.isEmpty() ? "" : ": " + description) + ")");
         String death = deathOf(execution);
@@ -253,14 +256,14 @@ class Inspection {
      */
     private static void printFailure(StepExecution step, String indent, PrintStream out) {
         String description = step.getExitStatus().getExitDescription();
-        out.println(indent + "failed: " + orNone(readable(firstLine(description))));
+        out.println(indent + "failed: " + orNone(readable(Messages.firstException(description))));
         if (description != null) {
             description.lines()
                 .map(String::strip)
                 .filter(line -> line.startsWith(CAUSED_BY))
                 .reduce((first, second) -> second)
-                .map(cause -> readable(firstLine(cause.substring(CAUSED_BY.length()))))
-                .filter(cause -> !cause.isEmpty() && !cause.equals(readable(firstLine(description))))
+                .map(cause -> readable(Messages.firstException(cause.substring(CAUSED_BY.length()))))
+                .filter(cause -> !cause.isEmpty() && !cause.equals(readable(Messages.firstException(description))))
                 .ifPresent(cause -> out.println(indent + "cause:  " + cause));
         }
     }
@@ -478,28 +481,6 @@ class Inspection {
             return String.format("%dm%02ds", seconds / 60, seconds % 60);
         }
         return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
-    }
-
-    /**
-     * The first line of an exit description: for a stack trace, its first exception with
-     * its whole message (which may span lines), made one line.
-     */
-    private static String firstLine(String text) {
-        if (text == null || text.isBlank()) {
-            return "";
-        }
-        StringBuilder message = new StringBuilder();
-        for (String line : (Iterable<String>) text.strip().lines()::iterator) {
-            if (line.startsWith("\tat ") || line.strip().startsWith("at ") && !message.isEmpty()) {
-                break;
-            }
-            message.append(message.isEmpty() ? "" : " ").append(line.strip());
-            if (!text.contains("\tat ")) {
-                break;
-            }
-        }
-        String line = message.toString();
-        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 
     private static final java.util.regex.Pattern EXCEPTION_CLASS = java.util.regex.Pattern

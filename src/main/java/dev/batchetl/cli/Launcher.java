@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.batchetl.JobApplication;
 import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.Messages;
+import dev.batchetl.job.UsageException;
 import dev.batchetl.schedule.Scheduler;
 import dev.batchetl.storage.StorageFaults;
 
@@ -137,11 +140,11 @@ public final class Launcher {
                                 + (location.startsWith("the embedded") ? location
                                         : "the database at " + location
                                                 + (unreachable ? " (spring.datasource.url)" : ""))
-                                + ": " + oneLine(database));
+                                + ": " + Messages.oneLine(database));
                 debug(invocation, ex, err);
                 return ExitCode.USAGE.code();
             }
-            err.println("error: " + oneLine(rootCause(ex)));
+            err.println("error: " + Messages.oneLine(Messages.rootCause(ex)));
             debug(invocation, ex, err);
             if (!invocation.debug()) {
                 err.println("(run again with --debug for details)");
@@ -230,20 +233,6 @@ public final class Launcher {
             }
         }
         return null;
-    }
-
-    static Throwable rootCause(Throwable ex) {
-        Throwable t = ex;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /** An exception's message on one line (its class name when it has none). */
-    public static String oneLine(Throwable t) {
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import dev.batchetl.cli.UsageException;
+import dev.batchetl.job.UsageException;
 import dev.batchetl.job.ProcessIdentity;
 import dev.batchetl.storage.DatabasePlatform;
 import org.slf4j.Logger;

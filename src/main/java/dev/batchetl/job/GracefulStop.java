@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.job;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;

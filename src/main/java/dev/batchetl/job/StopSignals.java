@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.job;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
