@@ -12,9 +12,9 @@ import org.springframework.batch.core.job.JobExecution;
  * SIGTERM or Ctrl-C while a job runs: asks the job to stop at its next chunk boundary
  * (the execution ends STOPPED and can be restarted). The run then ends as any run does,
  * with its summary and its exit code (4 for stopped), and the database is closed only
- * after that (see {@link StopSignals}: the JVM does not start its shutdown on the
- * signal). Installed for the duration of one job run. A signal that comes before the
- * execution is running asks for the stop as soon as it is.
+ * after that (see {@link Shutdown}: the JVM does not start its shutdown on the signal).
+ * Installed for the duration of one job run. A signal that comes before the execution is
+ * running asks for the stop as soon as it is.
  */
 final class GracefulStop implements AutoCloseable {
 
@@ -26,55 +26,50 @@ final class GracefulStop implements AutoCloseable {
 
     private static final long POLL_MILLIS = 100;
 
-    private final StopSignals signals;
-
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    private volatile int exitCode = ExitCode.STOPPED.code();
+    private final Shutdown.Registration registration;
 
     GracefulStop(Consumer<JobExecution> requestStop, Supplier<JobExecution> running, PrintStream out) {
-        this.signals = StopSignals.install(() -> stop(requestStop, running, out));
+        this.registration = Shutdown.process().register(() -> stop(requestStop, running, out), ExitCode.STOPPED);
     }
 
-    private void stop(Consumer<JobExecution> requestStop, Supplier<JobExecution> running, PrintStream out) {
+    /** Whether the run ended in time: if not, the process is halted. */
+    private boolean stop(Consumer<JobExecution> requestStop, Supplier<JobExecution> running, PrintStream out)
+            throws InterruptedException {
+        JobExecution execution = running.get();
+        while (execution == null || !execution.isRunning()) {
+            if (this.finished.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            execution = running.get();
+        }
+        out.println("stop requested: execution " + execution.getId()
+                + " stops at its next chunk boundary, then it can be restarted");
+        out.flush();
         try {
-            JobExecution execution = running.get();
-            while (execution == null || !execution.isRunning()) {
-                if (this.finished.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-                execution = running.get();
-            }
-            out.println("stop requested: execution " + execution.getId()
-                    + " stops at its next chunk boundary, then it can be restarted");
+            requestStop.accept(execution);
+        }
+        catch (Exception ex) {
+            out.println("could not request the stop: " + ex.getMessage());
+        }
+        if (!this.finished.await(WAIT_MINUTES, TimeUnit.MINUTES)) {
+            out.println("the run did not stop within " + WAIT_MINUTES + " minutes: ending the process");
             out.flush();
-            try {
-                requestStop.accept(execution);
-            }
-            catch (Exception ex) {
-                out.println("could not request the stop: " + ex.getMessage());
-            }
-            if (!this.finished.await(WAIT_MINUTES, TimeUnit.MINUTES)) {
-                out.println("the run did not stop within " + WAIT_MINUTES + " minutes: ending the process");
-                out.flush();
-                System.err.flush();
-                Runtime.getRuntime().halt(this.exitCode);
-            }
+            return false;
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        return true;
     }
 
     /** The run is over and its outcome printed. */
     void finished(ExitCode code) {
-        this.exitCode = code.code();
+        this.registration.exitCode(code);
         this.finished.countDown();
     }
 
     @Override
     public void close() {
-        this.signals.close();
+        this.registration.close();
     }
 
 }

@@ -19,7 +19,7 @@ import dev.batchetl.job.EtlRequest;
 import dev.batchetl.job.EtlRunner;
 import dev.batchetl.job.ExitCode;
 import dev.batchetl.job.Messages;
-import dev.batchetl.job.StopSignals;
+import dev.batchetl.job.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,15 +104,18 @@ public class Scheduler {
      * Fires until the process gets SIGTERM (or Ctrl-C): then no new fire starts, a
      * running job is stopped at its next chunk boundary (it ends STOPPED and
      * restartable), and this returns 0. The signal does not start the JVM's shutdown
-     * ({@link StopSignals}): the job repository, the embedded database included, stays
-     * open until the running job has recorded its stop, and the command line closes the
+     * ({@link Shutdown}): the job repository, the embedded database included, stays open
+     * until the running job has recorded its stop, and the command line closes the
      * context afterwards.
      */
     public ExitCode run(EtlRequest template, ScheduleSettings settings) {
         this.template = template;
         this.settings = settings;
         this.cron = settings.expression();
-        StopSignals signals = StopSignals.install(this::shutdown);
+        Shutdown.Registration signals = Shutdown.process().register(() -> {
+            shutdown();
+            return true;
+        }, ExitCode.OK);
         log.info(
                 "schedule {}: cron '{}' in {}, overlap={}, catch-up={}, retry-failed={}; run keys are fire times in UTC",
                 template.definition(), settings.cron(), settings.zone(), lower(settings.overlap()),
