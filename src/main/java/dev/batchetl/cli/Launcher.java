@@ -16,12 +16,14 @@ import dev.batchetl.job.Messages;
 import dev.batchetl.job.UsageException;
 import dev.batchetl.schedule.Scheduler;
 import dev.batchetl.storage.StorageFaults;
+import org.flywaydb.core.api.FlywayException;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Runs one command: parses the command line (usage errors stop here, before any database
@@ -219,11 +221,15 @@ public final class Launcher {
         return null;
     }
 
-    /** The connection or SQL problem behind a failed start, if that is what it was. */
+    /**
+     * The connection or SQL problem behind a failed start, if that is what it was: an SQL
+     * exception, a migration's (Flyway is a dependency of the application, always on the
+     * class path) or a connection the pool could not get.
+     */
     private static Throwable databaseCause(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof SQLException || t.getClass().getName().startsWith("org.flywaydb")
-                    || t.getClass().getSimpleName().equals("CannotGetJdbcConnectionException")) {
+            if (t instanceof SQLException || t instanceof FlywayException
+                    || t instanceof CannotGetJdbcConnectionException) {
                 Throwable deepest = t;
                 while (deepest.getCause() != null && deepest.getCause() != deepest) {
                     deepest = deepest.getCause();
