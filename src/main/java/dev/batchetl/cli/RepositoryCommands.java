@@ -67,7 +67,8 @@ final class RepositoryCommands {
             TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, BatchAutoConfiguration.class,
             BatchJdbcAutoConfiguration.class })
     @Import({ dev.batchetl.storage.StorageConfiguration.class, ExecutionOwnership.class, ExecutionRecovery.class,
-            Inspection.class, RepositoryCommands.class })
+            Inspection.class, ExecutionHistory.class, FetchItemRecords.class, PartitionResultRecords.class,
+            BadRowRecords.class, RestartPlanner.class, RepositoryCommands.class })
     static final class Context {
 
     }
