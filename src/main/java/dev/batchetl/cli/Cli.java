@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.batchetl.job.UsageException;
 import dev.batchetl.fetch.SourceList;
 import dev.batchetl.fetch.SourceListException;
 import dev.batchetl.job.EtlKey;

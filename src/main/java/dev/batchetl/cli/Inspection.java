@@ -1,8 +1,6 @@
 package dev.batchetl.cli;
 
 import java.io.PrintStream;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.UsageException;
+import dev.batchetl.job.Messages;
 import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
@@ -27,7 +28,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.dao.EmptyResultDataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The read-only commands {@code list} and {@code show}: what ran, how far it got, and
@@ -67,45 +67,45 @@ class Inspection {
 
     private final JobRepository jobRepository;
 
-    private final JdbcTemplate jdbc;
-
     private final dev.batchetl.job.ExecutionOwnership ownership;
 
-    Inspection(JobRepository jobRepository, JdbcTemplate jdbc, dev.batchetl.job.ExecutionOwnership ownership) {
+    private final ExecutionHistory history;
+
+    private final FetchItemRecords fetchItems;
+
+    private final PartitionResultRecords partitionResults;
+
+    private final BadRowRecords badRows;
+
+    private final RestartPlanner restartPlanner;
+
+    Inspection(JobRepository jobRepository, dev.batchetl.job.ExecutionOwnership ownership, ExecutionHistory history,
+            FetchItemRecords fetchItems, PartitionResultRecords partitionResults, BadRowRecords badRows,
+            RestartPlanner restartPlanner) {
+        this.restartPlanner = restartPlanner;
         this.jobRepository = jobRepository;
-        this.jdbc = jdbc;
         this.ownership = ownership;
+        this.history = history;
+        this.fetchItems = fetchItems;
+        this.partitionResults = partitionResults;
+        this.badRows = badRows;
     }
 
     /**
      * Why an execution the job repository shows as running is dead (its owner is gone,
      * its lease ran out), or null while its process may be alive or it is not running.
      */
-    private String deathOf(JobExecution execution) {
+    static String deathOf(dev.batchetl.job.ExecutionOwnership ownership, JobExecution execution) {
         if (execution == null || !execution.getStatus().isRunning()) {
             return null;
         }
-        dev.batchetl.job.ExecutionOwnership.Liveness liveness = this.ownership.liveness(execution);
+        dev.batchetl.job.ExecutionOwnership.Liveness liveness = ownership.liveness(execution);
         return liveness.dead() ? liveness.description() : null;
     }
 
     /** Prints the latest {@code limit} executions of the etl job, newest first. */
     void list(int limit, PrintStream out) {
-        // The job repository has no query for the latest executions across instances:
-        // read its tables.
-        List<Listed> executions = this.jdbc.query("""
-                SELECT e.job_execution_id, e.job_instance_id, e.status, e.exit_code, e.start_time, e.end_time,
-                       d.parameter_value AS definition, r.parameter_value AS run_key
-                FROM batch_job_execution e
-                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-                LEFT JOIN batch_job_execution_params d
-                       ON d.job_execution_id = e.job_execution_id AND d.parameter_name = ?
-                LEFT JOIN batch_job_execution_params r
-                       ON r.job_execution_id = e.job_execution_id AND r.parameter_name = ?
-                WHERE i.job_name = ?
-                ORDER BY e.job_execution_id DESC
-                LIMIT ?""", Inspection::listed, EtlRequest.DEFINITION, EtlKey.RUN.key(), EtlJobConfiguration.JOB_NAME,
-                limit);
+        List<ExecutionHistory.Listed> executions = this.history.latest(limit);
         if (executions.isEmpty()) {
             out.println("no executions yet");
             return;
@@ -113,26 +113,16 @@ class Inspection {
         LocalDateTime now = LocalDateTime.now();
         TextTable table = new TextTable("", ">EXECUTION", ">INSTANCE", "DEFINITION", "RUN", "STATUS", "STARTED",
                 "DURATION", "EXIT");
-        for (Listed e : executions) {
+        for (ExecutionHistory.Listed e : executions) {
             // a run whose process died is still STARTED in the job repository: say so
             // instead of "running"
-            boolean dead = e.status().isRunning() && deathOf(this.jobRepository.getJobExecution(e.id())) != null;
+            boolean dead = e.status().isRunning()
+                    && deathOf(this.ownership, this.jobRepository.getJobExecution(e.id())) != null;
             table.row(e.id(), e.instanceId(), e.definition(), e.runKey(), e.status() + (dead ? " (dead)" : ""),
                     time(e.start()), dead ? "died" : duration(e.status(), e.start(), e.end(), now),
                     exitCode(e.status(), e.exitCode()));
         }
         table.lines().forEach(out::println);
-    }
-
-    private record Listed(long id, long instanceId, BatchStatus status, String exitCode, LocalDateTime start,
-            LocalDateTime end, String definition, String runKey) {
-    }
-
-    private static Listed listed(ResultSet rs, int row) throws SQLException {
-        return new Listed(rs.getLong("job_execution_id"), rs.getLong("job_instance_id"),
-                BatchStatus.valueOf(rs.getString("status")), rs.getString("exit_code"),
-                rs.getObject("start_time", LocalDateTime.class), rs.getObject("end_time", LocalDateTime.class),
-                rs.getString("definition"), rs.getString("run_key"));
     }
 
     /**
@@ -166,10 +156,10 @@ class Inspection {
         out.println("execution " + execution.getId() + ": " + request.name() + " (instance "
                 + execution.getJobInstance().getInstanceId() + ")");
         String code = exitCode(status, exit.getExitCode());
-        String description = readable(firstLine(exit.getExitDescription()));
+        String description = readable(Messages.firstException(exit.getExitDescription()));
         out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
                 + (description.isEmpty() ? "" : ": " + description) + ")");
-        String death = deathOf(execution);
+        String death = deathOf(this.ownership, execution);
         String took = death != null ? "" : duration(status, execution.getStartTime(), execution.getEndTime(), now);
         out.println("started  " + time(execution.getStartTime())
                 + (execution.getEndTime() == null ? "" : ", ended " + time(execution.getEndTime()))
@@ -253,14 +243,14 @@ class Inspection {
      */
     private static void printFailure(StepExecution step, String indent, PrintStream out) {
         String description = step.getExitStatus().getExitDescription();
-        out.println(indent + "failed: " + orNone(readable(firstLine(description))));
+        out.println(indent + "failed: " + orNone(readable(Messages.firstException(description))));
         if (description != null) {
             description.lines()
                 .map(String::strip)
                 .filter(line -> line.startsWith(CAUSED_BY))
                 .reduce((first, second) -> second)
-                .map(cause -> readable(firstLine(cause.substring(CAUSED_BY.length()))))
-                .filter(cause -> !cause.isEmpty() && !cause.equals(readable(firstLine(description))))
+                .map(cause -> readable(Messages.firstException(cause.substring(CAUSED_BY.length()))))
+                .filter(cause -> !cause.isEmpty() && !cause.equals(readable(Messages.firstException(description))))
                 .ifPresent(cause -> out.println(indent + "cause:  " + cause));
         }
     }
@@ -268,7 +258,7 @@ class Inspection {
     /**
      * The partition's file relative to dir, with its byte range when the file is split.
      */
-    private static String file(ExecutionContext context) {
+    static String file(ExecutionContext context) {
         String relative = context.containsKey(RELATIVE) ? context.getString(RELATIVE) : "?";
         if (context.containsKey(START) && context.getLong(START) >= 0) {
             long end = context.getLong(END);
@@ -277,7 +267,7 @@ class Inspection {
         return relative;
     }
 
-    private static String checkpoint(ExecutionContext context) {
+    static String checkpoint(ExecutionContext context) {
         if (context.containsKey(CHECKPOINT_LINE) && context.containsKey(CHECKPOINT_OFFSET)) {
             long line = context.getLong(CHECKPOINT_LINE);
             // -1: a range that started mid-file and has not yet met a row whose line it
@@ -293,17 +283,14 @@ class Inspection {
      */
     private void printBadRows(JobInstance instance, PrintStream out) {
         long instanceId = instance.getInstanceId();
-        long count = this.jdbc.queryForObject("SELECT COUNT(*) FROM etl_bad_row_stage WHERE job_instance_id = ?",
-                Long.class, instanceId);
+        long count = this.badRows.count(instanceId);
         if (count == 0) {
             return;
         }
         out.println("bad rows (set aside, not counted in the statistics):");
-        this.jdbc.query("""
-                SELECT file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? ORDER BY file, line
-                LIMIT ?""", rs -> {
-            out.println("  " + rs.getString(1) + " line " + rs.getLong(2) + ": " + rs.getString(3));
-        }, instanceId, LISTED);
+        for (BadRowRecords.BadRow row : this.badRows.first(instanceId, LISTED)) {
+            out.println("  " + row.file() + " line " + row.line() + ": " + row.reason());
+        }
         if (count > LISTED) {
             out.println("  ... and " + (count - LISTED) + " more (etl_bad_row: job_execution_id of the run)");
         }
@@ -312,13 +299,8 @@ class Inspection {
     private void printFailures(JobInstance instance, PrintStream out) {
         long instanceId = instance.getInstanceId();
         List<String> failures = new ArrayList<>();
-        failures.addAll(this.jdbc.queryForList("""
-                SELECT 'source ' || source || ': ' || COALESCE(error, 'failed') FROM etl_fetch_item
-                WHERE job_instance_id = ? AND status = 'FAILED' ORDER BY line""", String.class, instanceId));
-        failures.addAll(this.jdbc.queryForList("""
-                SELECT 'file ' || file || ': ' || error FROM etl_partition_result
-                WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index""", String.class,
-                instanceId));
+        failures.addAll(this.fetchItems.failures(instanceId));
+        failures.addAll(this.partitionResults.failures(instanceId));
         if (failures.isEmpty()) {
             out.println("failures: none");
             return;
@@ -333,112 +315,22 @@ class Inspection {
 
     private void printRestart(JobExecution execution, PrintStream out) {
         String label = "a restart would redo: ";
-        long id = execution.getId();
-        BatchStatus status = execution.getStatus();
-        if (status == BatchStatus.COMPLETED) {
-            out.println(label + "nothing (completed)");
-            return;
-        }
-        JobInstance instance = execution.getJobInstance();
-        JobExecution latest = this.jobRepository.getLastJobExecution(instance);
-        if (latest != null && latest.getId() != id && latest.getStatus() == BatchStatus.COMPLETED) {
-            out.println(label + "nothing, this run completed in execution " + latest.getId() + ", its latest");
-            return;
-        }
-        if (latest != null && latest.getId() != id) {
-            out.println(label + "see execution " + latest.getId() + ", the latest of this run (" + latest.getStatus()
-                    + "): only it can be restarted (" + CommandName.get() + " show " + latest.getId() + ")");
-            return;
-        }
-        if (status.isRunning() && deathOf(execution) == null) {
-            out.println(label + "nothing, it is still running (stop it with: " + CommandName.get() + " stop " + id
-                    + "; if its process died: " + CommandName.get() + " recover " + id + ")");
-            return;
-        }
-        if (status == BatchStatus.ABANDONED) {
-            out.println(label + "nothing, an execution that is " + status + " cannot be restarted (start a new run)");
+        RestartPlan plan = this.restartPlanner.plan(execution);
+        if (plan.nothing() != null) {
+            out.println(label + plan.nothing());
             return;
         }
         out.println(label.strip());
         TextTable table = new TextTable("  ", "", "", "");
-        List<String> partitionLines = List.of();
-        int statsRow = -1;
-        for (String name : STEPS) {
-            StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
-            String why = last == null ? "not run yet" : last.getStatus() + " in execution " + last.getJobExecutionId();
-            if (last != null
-                    && (last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED)) {
-                table.row(name, "skip", why);
-                continue;
-            }
-            switch (name) {
-                case "fetch" -> why += "; " + fetchRedo(instance.getInstanceId());
-                case "stats" -> {
-                    Redo redo = statsRedo(instance);
-                    why += "; " + redo.summary();
-                    partitionLines = redo.lines();
-                    statsRow = STEPS.indexOf(name);
-                }
-                default -> {
-                }
-            }
-            table.row(name, "redo", why);
+        for (RestartPlan.Step step : plan.steps()) {
+            table.row(step.name(), step.redo() ? "redo" : "skip", step.why());
         }
         List<String> lines = table.lines();
         for (int i = 1; i < lines.size(); i++) {
             out.println(lines.get(i));
-            if (i - 1 == statsRow) {
-                partitionLines.forEach(out::println);
-            }
+            plan.steps().get(i - 1).partitions().forEach(out::println);
         }
-        out.println("  command: " + CommandName.get() + " restart " + id);
-    }
-
-    private String fetchRedo(long instanceId) {
-        Map<String, Object> counts = this.jdbc.queryForMap(
-                """
-                        SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status NOT IN ('DONE', 'NOT_MODIFIED') THEN 1 ELSE 0 END), 0) AS pending
-                        FROM etl_fetch_item WHERE job_instance_id = ?""",
-                instanceId);
-        long total = ((Number) counts.get("total")).longValue();
-        long pending = ((Number) counts.get("pending")).longValue();
-        if (total == 0) {
-            return "fetches the sources fetch-plan records";
-        }
-        return "fetches " + pending + " of " + total + " sources (those not DONE or NOT_MODIFIED)";
-    }
-
-    private record Redo(String summary, List<String> lines) {
-    }
-
-    /** Which partitions of the instance a restart runs again, and from where. */
-    private Redo statsRedo(JobInstance instance) {
-        TreeSet<String> names = new TreeSet<>();
-        for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
-            for (StepExecution step : execution.getStepExecutions()) {
-                if (step.getStepName().startsWith(PARTITION_PREFIX)) {
-                    names.add(step.getStepName());
-                }
-            }
-        }
-        if (names.isEmpty()) {
-            return new Redo("runs a partition per CSV file in dir", List.of());
-        }
-        TextTable table = new TextTable("    ", "PARTITION", "FROM", "FILE");
-        int again = 0;
-        for (String name : names) {
-            StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
-            if (last == null || last.getStatus() == BatchStatus.COMPLETED) {
-                continue;
-            }
-            again++;
-            String checkpoint = checkpoint(last.getExecutionContext());
-            table.row(name.substring(PARTITION_PREFIX.length()),
-                    checkpoint.equals("not started") ? "the start (not started)" : checkpoint,
-                    file(last.getExecutionContext()));
-        }
-        String summary = again + " of " + names.size() + " partitions again, the COMPLETED ones are skipped";
-        return new Redo(summary, again == 0 ? List.of() : table.lines());
+        out.println("  command: " + CommandName.get() + " restart " + plan.executionId());
     }
 
     /**
@@ -478,28 +370,6 @@ class Inspection {
             return String.format("%dm%02ds", seconds / 60, seconds % 60);
         }
         return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
-    }
-
-    /**
-     * The first line of an exit description: for a stack trace, its first exception with
-     * its whole message (which may span lines), made one line.
-     */
-    private static String firstLine(String text) {
-        if (text == null || text.isBlank()) {
-            return "";
-        }
-        StringBuilder message = new StringBuilder();
-        for (String line : (Iterable<String>) text.strip().lines()::iterator) {
-            if (line.startsWith("\tat ") || line.strip().startsWith("at ") && !message.isEmpty()) {
-                break;
-            }
-            message.append(message.isEmpty() ? "" : " ").append(line.strip());
-            if (!text.contains("\tat ")) {
-                break;
-            }
-        }
-        String line = message.toString();
-        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 
     private static final java.util.regex.Pattern EXCEPTION_CLASS = java.util.regex.Pattern

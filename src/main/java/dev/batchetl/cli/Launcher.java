@@ -11,14 +11,19 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.batchetl.JobApplication;
 import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.Messages;
+import dev.batchetl.job.UsageException;
 import dev.batchetl.schedule.Scheduler;
 import dev.batchetl.storage.StorageFaults;
+import org.flywaydb.core.api.FlywayException;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Runs one command: parses the command line (usage errors stop here, before any database
@@ -137,11 +142,11 @@ public final class Launcher {
                                 + (location.startsWith("the embedded") ? location
                                         : "the database at " + location
                                                 + (unreachable ? " (spring.datasource.url)" : ""))
-                                + ": " + oneLine(database));
+                                + ": " + Messages.oneLine(database));
                 debug(invocation, ex, err);
                 return ExitCode.USAGE.code();
             }
-            err.println("error: " + oneLine(rootCause(ex)));
+            err.println("error: " + Messages.oneLine(Messages.rootCause(ex)));
             debug(invocation, ex, err);
             if (!invocation.debug()) {
                 err.println("(run again with --debug for details)");
@@ -216,11 +221,15 @@ public final class Launcher {
         return null;
     }
 
-    /** The connection or SQL problem behind a failed start, if that is what it was. */
+    /**
+     * The connection or SQL problem behind a failed start, if that is what it was: an SQL
+     * exception, a migration's (Flyway is a dependency of the application, always on the
+     * class path) or a connection the pool could not get.
+     */
     private static Throwable databaseCause(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof SQLException || t.getClass().getName().startsWith("org.flywaydb")
-                    || t.getClass().getSimpleName().equals("CannotGetJdbcConnectionException")) {
+            if (t instanceof SQLException || t instanceof FlywayException
+                    || t instanceof CannotGetJdbcConnectionException) {
                 Throwable deepest = t;
                 while (deepest.getCause() != null && deepest.getCause() != deepest) {
                     deepest = deepest.getCause();
@@ -230,20 +239,6 @@ public final class Launcher {
             }
         }
         return null;
-    }
-
-    static Throwable rootCause(Throwable ex) {
-        Throwable t = ex;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /** An exception's message on one line (its class name when it has none). */
-    public static String oneLine(Throwable t) {
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
 }

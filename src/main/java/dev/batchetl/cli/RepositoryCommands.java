@@ -2,6 +2,8 @@ package dev.batchetl.cli;
 
 import java.io.PrintStream;
 
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.ExecutionRecovery;
 import dev.batchetl.job.ExecutionOwnership;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -24,9 +26,9 @@ final class RepositoryCommands {
 
     private final Inspection inspection;
 
-    private final ExecutionControl control;
+    private final ExecutionRecovery control;
 
-    RepositoryCommands(Inspection inspection, ExecutionControl control) {
+    RepositoryCommands(Inspection inspection, ExecutionRecovery control) {
         this.inspection = inspection;
         this.control = control;
     }
@@ -64,8 +66,9 @@ final class RepositoryCommands {
     @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, BatchAutoConfiguration.class,
             BatchJdbcAutoConfiguration.class })
-    @Import({ dev.batchetl.storage.StorageConfiguration.class, ExecutionOwnership.class, ExecutionControl.class,
-            Inspection.class, RepositoryCommands.class })
+    @Import({ dev.batchetl.storage.StorageConfiguration.class, ExecutionOwnership.class, ExecutionRecovery.class,
+            Inspection.class, ExecutionHistory.class, FetchItemRecords.class, PartitionResultRecords.class,
+            BadRowRecords.class, RestartPlanner.class, RepositoryCommands.class })
     static final class Context {
 
     }

@@ -37,7 +37,15 @@ public final class RunLock implements AutoCloseable {
     public static RunLock tryAcquire(DataSource dataSource, String key) {
         try {
             Connection connection = dataSource.getConnection();
-            if (DatabasePlatform.of(connection) == DatabasePlatform.POSTGRESQL) {
+            boolean postgres;
+            try {
+                postgres = DatabasePlatform.of(connection) == DatabasePlatform.POSTGRESQL;
+            }
+            catch (SQLException | RuntimeException ex) {
+                connection.close();
+                throw ex;
+            }
+            if (postgres) {
                 return advisory(connection, hash(key));
             }
             connection.close();
@@ -48,7 +56,26 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /**
+     * The advisory lock on {@code connection}, which is kept open while the lock is held
+     * and closed otherwise, the query's failure included.
+     */
     private static RunLock advisory(Connection connection, long key) throws SQLException {
+        RunLock lock;
+        try {
+            lock = tryAdvisory(connection, key);
+        }
+        catch (SQLException | RuntimeException ex) {
+            connection.close();
+            throw ex;
+        }
+        if (lock == null) {
+            connection.close();
+        }
+        return lock;
+    }
+
+    private static RunLock tryAdvisory(Connection connection, long key) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
             statement.setLong(1, key);
             try (ResultSet rs = statement.executeQuery()) {
@@ -67,7 +94,6 @@ public final class RunLock implements AutoCloseable {
                 }
             }
         }
-        connection.close();
         return null;
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import dev.batchetl.job.BatchEtlProperties;
 import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.Messages;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +180,7 @@ public class RemotePartitioning {
             for (StepExecution execution : finished) {
                 if (execution.getStatus() == BatchStatus.FAILED) {
                     failures.add(partitionName(execution) + ": "
-                            + firstLine(execution.getExitStatus().getExitDescription()));
+                            + Messages.firstLine(execution.getExitStatus().getExitDescription(), "failed"));
                 }
             }
             if (!failures.isEmpty()) {
@@ -317,14 +318,6 @@ public class RemotePartitioning {
         }
         execution.setEndTime(LocalDateTime.now());
         this.jobRepository.update(execution);
-    }
-
-    private static String firstLine(String text) {
-        if (text == null || text.isBlank()) {
-            return "failed";
-        }
-        String line = text.strip().lines().findFirst().orElse("failed");
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
     /** The remote partitions did not all complete. */

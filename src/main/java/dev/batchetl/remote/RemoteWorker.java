@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import dev.batchetl.cli.UsageException;
 import dev.batchetl.job.BatchEtlProperties;
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.Shutdown;
+import dev.batchetl.job.UsageException;
 import dev.batchetl.job.ProcessIdentity;
 import dev.batchetl.storage.DatabasePlatform;
 import org.slf4j.Logger;
@@ -158,8 +160,8 @@ public class RemoteWorker {
                     + " process");
         }
         this.repositoryName = this.repository.get();
-        Thread hook = new Thread(this::signalled, "worker-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // a worker ends only by a signal: its registration stays until the process ends
+        Shutdown.process().register(this::signalled, ExitCode.OK);
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
         container.setQueueNames(this.queue);
         container.setConcurrentConsumers(this.concurrency);
@@ -190,24 +192,17 @@ public class RemoteWorker {
     }
 
     /**
-     * SIGTERM: stop the running partitions at their next checkpoint, stop consuming, then
-     * end the process.
+     * SIGTERM: stop the running partitions at their next checkpoint and stop consuming;
+     * {@link #run} then returns and the process ends. Whether that happened in time.
      */
-    private void signalled() {
+    private boolean signalled() throws InterruptedException {
         this.stopping = true;
         for (StepExecution execution : this.running.values()) {
             log.info("stopping partition {} at its next checkpoint", execution.getStepName());
             execution.setTerminateOnly();
         }
         this.stopSignal.countDown();
-        try {
-            this.stopped.await(this.stopTimeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        return this.stopped.await(this.stopTimeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
     }
 
     private void handle(Message<?> message) {

@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.batchetl.cli.EtlCommands;
-import dev.batchetl.cli.Launcher;
-import dev.batchetl.cli.ExitCode;
-import dev.batchetl.cli.StopSignals;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
+import dev.batchetl.job.EtlRunner;
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.Messages;
+import dev.batchetl.job.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@code batch-etl schedule}: runs the job at every fire of a cron expression until
  * SIGTERM, with the fire time as the run key (see {@link FireTime}). Every node computes
- * the same key for a fire, and a fire runs through {@link EtlCommands#runIfNew}: under
- * the instance's run lock, and only if the job repository has no instance of it yet. So
+ * the same key for a fire, and a fire runs through {@link EtlRunner#runIfNew}: under the
+ * instance's run lock, and only if the job repository has no instance of it yet. So
  * however many schedulers share the database, and however often one fires late or twice,
  * each fire runs once.
  * <p>
@@ -56,7 +56,7 @@ public class Scheduler {
 
     private static final Duration STOP_WAIT = Duration.ofMinutes(10);
 
-    private final EtlCommands commands;
+    private final EtlRunner runner;
 
     private final FireHistory history;
 
@@ -93,8 +93,8 @@ public class Scheduler {
 
     private ScheduledFuture<?> timed;
 
-    Scheduler(EtlCommands commands, FireHistory history, JobRepository jobRepository, Environment environment) {
-        this.commands = commands;
+    Scheduler(EtlRunner runner, FireHistory history, JobRepository jobRepository, Environment environment) {
+        this.runner = runner;
         this.history = history;
         this.jobRepository = jobRepository;
         this.environment = environment;
@@ -104,15 +104,18 @@ public class Scheduler {
      * Fires until the process gets SIGTERM (or Ctrl-C): then no new fire starts, a
      * running job is stopped at its next chunk boundary (it ends STOPPED and
      * restartable), and this returns 0. The signal does not start the JVM's shutdown
-     * ({@link StopSignals}): the job repository, the embedded database included, stays
-     * open until the running job has recorded its stop, and the command line closes the
+     * ({@link Shutdown}): the job repository, the embedded database included, stays open
+     * until the running job has recorded its stop, and the command line closes the
      * context afterwards.
      */
     public ExitCode run(EtlRequest template, ScheduleSettings settings) {
         this.template = template;
         this.settings = settings;
         this.cron = settings.expression();
-        StopSignals signals = StopSignals.install(this::shutdown);
+        Shutdown.Registration signals = Shutdown.process().register(() -> {
+            shutdown();
+            return true;
+        }, ExitCode.OK);
         log.info(
                 "schedule {}: cron '{}' in {}, overlap={}, catch-up={}, retry-failed={}; run keys are fire times in UTC",
                 template.definition(), settings.cron(), settings.zone(), lower(settings.overlap()),
@@ -190,7 +193,7 @@ public class Scheduler {
                 }
             }
             catch (RuntimeException ex) {
-                log.warn("{}", Launcher.oneLine(ex));
+                log.warn("{}", Messages.oneLine(ex));
             }
             finally {
                 this.runningFire = null;
@@ -265,7 +268,7 @@ public class Scheduler {
         this.runningFire = fire;
         Map<String, String> keys = new LinkedHashMap<>(this.template.keys());
         keys.put(EtlKey.RUN.key(), FireTime.runKey(fire));
-        this.commands.runIfNew(new EtlRequest(this.template.definition(), keys), this.out);
+        this.runner.runIfNew(new EtlRequest(this.template.definition(), keys), this.out);
     }
 
     /**
@@ -286,11 +289,11 @@ public class Scheduler {
                     fire.executionId());
             this.runningFire = fire.time();
             try {
-                this.commands.continueRun(EtlRequest.from(last.getJobParameters()), this.out);
+                this.runner.continueRun(EtlRequest.from(last.getJobParameters()), this.out);
                 return;
             }
             catch (RuntimeException ex) {
-                log.info("retry-failed: fire {} not continued: {}", fire.runKey(), Launcher.oneLine(ex));
+                log.info("retry-failed: fire {} not continued: {}", fire.runKey(), Messages.oneLine(ex));
                 if (!fire.running()) {
                     return;
                 }
@@ -320,7 +323,7 @@ public class Scheduler {
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         try {
             do {
-                this.commands.stopCurrent(this.out);
+                this.runner.stopCurrent(this.out);
             }
             while (!this.worker.awaitTermination(1, TimeUnit.SECONDS) && System.nanoTime() < deadline);
         }
@@ -328,7 +331,7 @@ public class Scheduler {
             Thread.currentThread().interrupt();
         }
         catch (RuntimeException ex) {
-            log.warn("could not stop the running job: {}", Launcher.oneLine(ex));
+            log.warn("could not stop the running job: {}", Messages.oneLine(ex));
         }
         log.info("schedule stopped");
         this.done.countDown();

@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.batchetl.job.UsageException;
 import dev.batchetl.EtlCli;
 import dev.batchetl.stats.engine.CsvEncoding;
 import org.junit.jupiter.api.Test;

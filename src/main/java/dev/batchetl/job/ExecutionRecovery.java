@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.job;
 
 import java.io.PrintStream;
 import java.time.LocalDateTime;
@@ -26,10 +26,10 @@ import org.springframework.stereotype.Component;
  * What {@code stop} and {@code recover} do to an execution in the job repository, and the
  * run lock and liveness checks that {@code run} and {@code restart} share with them.
  * Needs only the job repository and the database, not the job: the repository commands
- * run it in a context of their own (see {@link RepositoryCommands}).
+ * run it in a context of their own (the command line's RepositoryCommands).
  */
 @Component
-class ExecutionControl {
+public class ExecutionRecovery {
 
     private final JobOperator jobOperator;
 
@@ -39,7 +39,7 @@ class ExecutionControl {
 
     private final DataSource dataSource;
 
-    ExecutionControl(JobOperator jobOperator, JobRepository jobRepository, ExecutionOwnership ownership,
+    ExecutionRecovery(JobOperator jobOperator, JobRepository jobRepository, ExecutionOwnership ownership,
             DataSource dataSource) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -98,7 +98,7 @@ class ExecutionControl {
                 EtlJobConfiguration.JOB_NAME + "/" + request.definition() + "/" + request.runKey());
     }
 
-    ExitCode stop(long executionId, PrintStream out) {
+    public ExitCode stop(long executionId, PrintStream out) {
         JobExecution execution = execution(executionId);
         if (!execution.isRunning()) {
             throw new UsageException("execution " + executionId + " is not running (" + execution.getStatus() + ")");
@@ -142,7 +142,7 @@ class ExecutionControl {
         }
     }
 
-    ExitCode recover(Long executionId, PrintStream out) {
+    public ExitCode recover(Long executionId, PrintStream out) {
         List<JobExecution> running = executionId != null ? List.of(execution(executionId))
                 : this.jobRepository.findRunningJobExecutions(EtlJobConfiguration.JOB_NAME)
                     .stream()

@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.job;
 
 /**
  * A usage or configuration problem: reported as one line, exit code 2, no stack trace.

@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.job;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +18,10 @@ import sun.misc.SignalHandler;
  * (before they are installed, after they are closed, or when the JVM keeps a signal for
  * itself, as with {@code -Xrs}) a signal ends the JVM as usual. Once a signal came, later
  * ones are ignored until the process ends, closing included: a second Ctrl-C must not
- * turn the stopped run's exit code 4 into the JVM's 130.
+ * turn the stopped run's exit code 4 into the JVM's 130. Installed by {@link Shutdown}
+ * only.
  */
-public final class StopSignals implements AutoCloseable {
+final class StopSignals implements AutoCloseable {
 
     private static final String[] NAMES = { "TERM", "INT" };
 
@@ -49,7 +50,7 @@ public final class StopSignals implements AutoCloseable {
      * Runs {@code onStop} at the first SIGTERM or SIGINT, in a thread of its own (it may
      * block until the stop is done), until {@link #close}.
      */
-    public static StopSignals install(Runnable onStop) {
+    static StopSignals install(Runnable onStop) {
         return new StopSignals(onStop);
     }
 

@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.job;
 
 import dev.batchetl.job.EtlJobConfiguration;
 
@@ -36,7 +36,7 @@ public enum ExitCode {
      * The exit code of a finished job execution, from its status and Spring Batch exit
      * code; null while it runs.
      */
-    static ExitCode of(BatchStatus status, String springExitCode) {
+    public static ExitCode of(BatchStatus status, String springExitCode) {
         if (status.isRunning()) {
             return null;
         }

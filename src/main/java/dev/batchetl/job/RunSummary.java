@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.job;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -32,7 +32,7 @@ final class RunSummary {
             if ((step.getStatus() == BatchStatus.FAILED || step.getStatus() == BatchStatus.UNKNOWN)
                     && !step.getStepName().contains(":")) {
                 out.println("step " + step.getStepName() + " failed: "
-                        + firstLine(step.getExitStatus().getExitDescription()));
+                        + Messages.firstLine(step.getExitStatus().getExitDescription(), "(no description)"));
             }
         }
         if (execution.getStatus() == BatchStatus.UNKNOWN) {
@@ -106,14 +106,6 @@ final class RunSummary {
         if (lines.size() > LISTED) {
             out.println("  ... and " + (lines.size() - LISTED) + " more (see the etl_* tables)");
         }
-    }
-
-    private static String firstLine(String text) {
-        if (text == null || text.isBlank()) {
-            return "(no description)";
-        }
-        String line = text.strip().lines().findFirst().orElse("");
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
     private static String bytes(long n) {

@@ -1,0 +1,35 @@
+package dev.batchetl.cli;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What {@code show} reads of the rows an instance set aside, in
+ * {@code etl_bad_row_stage}.
+ */
+class BadRowRecords {
+
+    private final JdbcTemplate jdbc;
+
+    BadRowRecords(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    long count(long instanceId) {
+        return this.jdbc.queryForObject("SELECT COUNT(*) FROM etl_bad_row_stage WHERE job_instance_id = ?", Long.class,
+                instanceId);
+    }
+
+    /** The first {@code limit} rows set aside, by file and line. */
+    List<BadRow> first(long instanceId, int limit) {
+        return this.jdbc.query("""
+                SELECT file, line, reason FROM etl_bad_row_stage WHERE job_instance_id = ? ORDER BY file, line
+                LIMIT ?""", (rs, n) -> new BadRow(rs.getString(1), rs.getLong(2), rs.getString(3)), instanceId, limit);
+    }
+
+    /** A row set aside: where it is and why. */
+    record BadRow(String file, long line, String reason) {
+    }
+
+}

@@ -1,0 +1,26 @@
+package dev.batchetl.cli;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What {@code show} reads of an instance's statistics in {@code etl_partition_result}.
+ */
+class PartitionResultRecords {
+
+    private final JdbcTemplate jdbc;
+
+    PartitionResultRecords(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The files that failed, as "file NAME: ERROR", by file and range. */
+    List<String> failures(long instanceId) {
+        return this.jdbc.queryForList("""
+                SELECT 'file ' || file || ': ' || error FROM etl_partition_result
+                WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index""", String.class,
+                instanceId);
+    }
+
+}
