@@ -48,6 +48,9 @@ final class Cli {
                                                  as the new run KEY.retry1
               list [N]                           the latest N executions (default 20)
               show EXECUTION_ID                  steps, partitions, checkpoints, failures, what a restart redoes
+              report EXECUTION_ID [output=FILE]  the run as one self-contained HTML page: timeline, fetch,
+                                                 statistics with plots, changes since the previous run
+                                                 (default report-ID.html)
               stop EXECUTION_ID                  stop a running execution at its next chunk boundary
               recover [EXECUTION_ID]             mark executions whose process died as FAILED (all, or one)
               worker                             run statistics partitions of partitioning=remote runs,
@@ -93,6 +96,7 @@ final class Cli {
             case "retry" -> new Command.Retry(parseExecutionId(name, rest));
             case "list" -> new Command.ListExecutions(parseLimit(rest));
             case "show" -> new Command.Show(parseExecutionId(name, rest));
+            case "report" -> parseReport(rest, cwd);
             case "stop" -> new Command.Stop(parseExecutionId(name, rest));
             case "recover" -> new Command.Recover(rest.isEmpty() ? null : parseExecutionId(name, rest));
             case "worker" -> {
@@ -304,6 +308,21 @@ final class Cli {
             return Integer.parseInt(args.get(0));
         }
         throw new UsageException("list takes at most one number: how many executions to show");
+    }
+
+    /** {@code report EXECUTION_ID [output=FILE]}; the file defaults to report-ID.html. */
+    private static Command.Report parseReport(List<String> args, Path cwd) {
+        List<String> ids = args.stream().filter(arg -> !arg.startsWith("output=")).toList();
+        long id = parseExecutionId("report", ids);
+        List<String> outputs = args.stream().filter(arg -> arg.startsWith("output=")).toList();
+        if (outputs.size() > 1 || (outputs.size() == 1 && outputs.get(0).length() == "output=".length())) {
+            throw new UsageException("report takes at most one output=FILE");
+        }
+        Path output = cwd.resolve(outputs.isEmpty() ? "report-" + id + ".html" : outputs.get(0).substring(7));
+        if (java.nio.file.Files.isDirectory(output)) {
+            output = output.resolve("report-" + id + ".html");
+        }
+        return new Command.Report(id, output.toAbsolutePath().normalize());
     }
 
     private static long parseExecutionId(String command, List<String> args) {

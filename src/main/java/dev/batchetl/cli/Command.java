@@ -36,6 +36,10 @@ sealed interface Command {
     record ListExecutions(int limit) implements Command {
     }
 
+    /** {@code report EXECUTION_ID [output=FILE]}: the page of a run, as one HTML file. */
+    record Report(long executionId, java.nio.file.Path output) implements Command {
+    }
+
     /** {@code show EXECUTION_ID}. */
     record Show(long executionId) implements Command {
     }

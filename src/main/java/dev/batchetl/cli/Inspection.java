@@ -296,6 +296,33 @@ class Inspection {
         }
     }
 
+    /**
+     * The report of the run of {@code executionId}, with the failures and the restart
+     * plan as {@code show} prints them; null when there is no such execution.
+     */
+    dev.batchetl.report.RunReport report(long executionId, dev.batchetl.report.RunReportReader reader) {
+        JobExecution execution;
+        try {
+            execution = this.jobRepository.getJobExecution(executionId);
+        }
+        catch (EmptyResultDataAccessException ex) {
+            execution = null;
+        }
+        if (execution == null || !EtlJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
+            throw new UsageException("no job execution with id " + executionId);
+        }
+        return reader.read(executionId, linesOf(out -> printFailures(execution.getJobInstance(), out)),
+                linesOf(out -> printRestart(execution, out)));
+    }
+
+    private static List<String> linesOf(java.util.function.Consumer<PrintStream> printer) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            printer.accept(out);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+
     private void printFailures(JobInstance instance, PrintStream out) {
         long instanceId = instance.getInstanceId();
         List<String> failures = new ArrayList<>();

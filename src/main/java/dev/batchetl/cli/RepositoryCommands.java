@@ -28,15 +28,21 @@ final class RepositoryCommands {
 
     private final ExecutionRecovery control;
 
-    RepositoryCommands(Inspection inspection, ExecutionRecovery control) {
+    private final dev.batchetl.report.RunReportReader reports;
+
+    RepositoryCommands(Inspection inspection, ExecutionRecovery control,
+            org.springframework.batch.core.repository.JobRepository jobRepository,
+            org.springframework.jdbc.core.JdbcTemplate jdbc) {
         this.inspection = inspection;
         this.control = control;
+        this.reports = new dev.batchetl.report.RunReportReader(jobRepository, jdbc);
     }
 
     /** Whether {@code command} is one of these (and so is run in {@link Context}). */
     static boolean handles(Command command) {
         return command instanceof Command.ListExecutions || command instanceof Command.Show
-                || command instanceof Command.Stop || command instanceof Command.Recover;
+                || command instanceof Command.Stop || command instanceof Command.Recover
+                || command instanceof Command.Report;
     }
 
     ExitCode execute(Command command, PrintStream out) {
@@ -48,6 +54,9 @@ final class RepositoryCommands {
             this.inspection.show(show.executionId(), out);
             return ExitCode.OK;
         }
+        if (command instanceof Command.Report report) {
+            return report(report, out);
+        }
         if (command instanceof Command.Stop stop) {
             return this.control.stop(stop.executionId(), out);
         }
@@ -55,6 +64,22 @@ final class RepositoryCommands {
             return this.control.recover(recover.executionId(), out);
         }
         throw new IllegalArgumentException("not a repository command: " + command);
+    }
+
+    private ExitCode report(Command.Report command, PrintStream out) {
+        dev.batchetl.report.RunReport report = this.inspection.report(command.executionId(), this.reports);
+        if (report == null) {
+            throw new dev.batchetl.job.UsageException("no execution " + command.executionId());
+        }
+        try {
+            dev.batchetl.report.ReportPage.write(report, command.output());
+        }
+        catch (java.io.IOException ex) {
+            throw new dev.batchetl.job.UsageException(
+                    "cannot write the report to " + command.output() + ": " + ex.getMessage());
+        }
+        out.println("report of execution " + command.executionId() + ": " + command.output().toAbsolutePath());
+        return ExitCode.OK;
     }
 
     /**

@@ -1,0 +1,251 @@
+package dev.batchetl.report;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.batchetl.job.EtlJobConfiguration;
+import dev.batchetl.job.EtlKey;
+import dev.batchetl.job.EtlRequest;
+import dev.batchetl.job.ExitCode;
+import dev.batchetl.report.RunReport.BadRow;
+import dev.batchetl.report.RunReport.Bar;
+import dev.batchetl.report.RunReport.Column;
+import dev.batchetl.report.RunReport.Execution;
+import dev.batchetl.report.RunReport.Fetch;
+import dev.batchetl.report.RunReport.FileStats;
+import dev.batchetl.report.RunReport.Histogram;
+import dev.batchetl.report.RunReport.Run;
+import dev.batchetl.report.RunReport.Source;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Reads what the page of a run shows from the job repository (executions, steps and
+ * partitions through Spring Batch's own API) and the result tables of the execution
+ * ({@code etl_source}, {@code etl_file_stats}, {@code etl_column_stats},
+ * {@code etl_bad_row}), and compares them with the previous completed run of the same
+ * definition ({@link Drifts}).
+ */
+public final class RunReportReader {
+
+    /** Bad rows shown per file; all of them are in {@code etl_bad_row}. */
+    static final int BAD_ROWS_SHOWN = 20;
+
+    private final JobRepository jobRepository;
+
+    private final JdbcTemplate jdbc;
+
+    public RunReportReader(JobRepository jobRepository, JdbcTemplate jdbc) {
+        this.jobRepository = jobRepository;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * The report of the run of {@code executionId}, as of now; null when there is no such
+     * execution. {@code failures} and {@code restart} are the lines {@code show} prints.
+     */
+    public RunReport read(long executionId, List<String> failures, List<String> restart) {
+        JobExecution execution = this.jobRepository.getJobExecution(executionId);
+        if (execution == null) {
+            return null;
+        }
+        JobInstance instance = execution.getJobInstance();
+        List<JobExecution> executions = new ArrayList<>(this.jobRepository.getJobExecutions(instance));
+        executions.sort(Comparator.comparingLong(JobExecution::getId));
+        String definition = execution.getJobParameters().getString(EtlRequest.DEFINITION);
+        String runKey = execution.getJobParameters().getString(EtlKey.RUN.key());
+        List<Execution> attempts = new ArrayList<>();
+        List<Bar> timeline = new ArrayList<>();
+        Long fetchMs = null;
+        for (JobExecution e : executions) {
+            ExitCode exit = ExitCode.of(e.getStatus(), e.getExitStatus().getExitCode());
+            attempts.add(new Execution(e.getId(), e.getStatus().name(), exit == null ? null : exit.code(),
+                    millis(e.getStartTime()), millis(e.getEndTime()), owner(e.getId()), summary(e)));
+            for (StepExecution step : e.getStepExecutions()) {
+                if (step.getStartTime() == null) {
+                    continue;
+                }
+                timeline.add(new Bar(e.getId(), step.getStepName(), step.getStatus().name(),
+                        millis(step.getStartTime()), millis(step.getEndTime()), note(step)));
+                if (e.getId() == executionId && step.getStepName().equals("fetch") && step.getEndTime() != null) {
+                    fetchMs = millis(step.getEndTime()) - millis(step.getStartTime());
+                }
+            }
+        }
+        timeline.sort(Comparator.comparingLong(Bar::start));
+        ExitCode exit = ExitCode.of(execution.getStatus(), execution.getExitStatus().getExitCode());
+        Long start = millis(execution.getStartTime());
+        Long end = millis(execution.getEndTime());
+        Run run = new Run(definition == null ? EtlRequest.ADHOC : definition, runKey, instance.getInstanceId(),
+                executionId, execution.getStatus().name(), exit == null ? null : exit.code(), meaning(exit),
+                start == null ? null : (end == null ? System.currentTimeMillis() : end) - start, host(executionId));
+        List<Source> sources = sources(executionId);
+        List<FileStats> files = files(this.jdbc, executionId);
+        RunReport.Drift drift = new Drifts(this.jdbc).against(previousCompleted(definition, executionId), files);
+        return new RunReport(run, attempts, timeline, sources.isEmpty() ? null : new Fetch(fetchMs, sources), files,
+                drift, failures, restart, System.currentTimeMillis());
+    }
+
+    private List<Source> sources(long executionId) {
+        return this.jdbc.query("""
+                SELECT line, source, target, status, bytes, duration_ms, attempts, http_status, error
+                FROM etl_source WHERE job_execution_id = ? ORDER BY line""",
+                (rs, i) -> new Source(rs.getInt("line"), rs.getString("source"), rs.getString("target"),
+                        rs.getString("status"), longOrNull(rs, "bytes"), longOrNull(rs, "duration_ms"),
+                        rs.getInt("attempts"), intOrNull(rs, "http_status"), rs.getString("error"), null),
+                executionId);
+    }
+
+    /** The files of an execution with their columns and first bad rows. */
+    static List<FileStats> files(JdbcTemplate jdbc, long executionId) {
+        Map<String, List<Column>> columns = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT file, column_name, column_type, non_null_count, null_count, mean, min_value, max_value, std,
+                       q1, median, q3, distinct_count, distinct_exact, distribution
+                FROM etl_column_stats WHERE job_execution_id = ? ORDER BY file, column_index""", rs -> {
+            columns.computeIfAbsent(rs.getString("file"), f -> new ArrayList<>()).add(column(rs));
+        }, executionId);
+        Map<String, List<BadRow>> bad = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT file, line, reason FROM (
+                    SELECT file, line, reason, ROW_NUMBER() OVER (PARTITION BY file ORDER BY line) AS n
+                    FROM etl_bad_row WHERE job_execution_id = ?) b
+                WHERE n <= ? ORDER BY file, line""", rs -> {
+            bad.computeIfAbsent(rs.getString("file"), f -> new ArrayList<>())
+                .add(new BadRow(rs.getLong("line"), rs.getString("reason")));
+        }, executionId, BAD_ROWS_SHOWN);
+        return jdbc.query("""
+                SELECT file, rows_count, columns_count, bad_rows, error
+                FROM etl_file_stats WHERE job_execution_id = ? ORDER BY file""",
+                (rs, i) -> new FileStats(rs.getString("file"), longOrNull(rs, "rows_count"),
+                        intOrNull(rs, "columns_count"), longOrNull(rs, "bad_rows"), rs.getString("error"),
+                        columns.getOrDefault(rs.getString("file"), List.of()),
+                        bad.getOrDefault(rs.getString("file"), List.of())),
+                executionId);
+    }
+
+    private static Column column(ResultSet rs) throws SQLException {
+        String type = rs.getString("column_type");
+        boolean numeric = type.equals("float"); // integers stay text: exact at any size
+        return new Column(rs.getString("column_name"), type, rs.getLong("non_null_count"), rs.getLong("null_count"),
+                numeric ? numberOf(rs.getString("min_value")) : rs.getString("min_value"),
+                numeric ? numberOf(rs.getString("max_value")) : rs.getString("max_value"), number(rs, "mean"),
+                number(rs, "std"), number(rs, "q1"), number(rs, "median"), number(rs, "q3"),
+                longOrNull(rs, "distinct_count"), (Boolean) rs.getObject("distinct_exact"),
+                histogram(rs.getString("distribution")));
+    }
+
+    /** {@code "LOW HIGH C1 C2 ..."} as the export writes it. */
+    static Histogram histogram(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String[] parts = text.strip().split(" ");
+        long[] counts = new long[parts.length - 2];
+        for (int i = 2; i < parts.length; i++) {
+            counts[i - 2] = Long.parseLong(parts[i]);
+        }
+        return new Histogram(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), counts);
+    }
+
+    /** The latest completed execution of the definition before this one, or null. */
+    private Long previousCompleted(String definition, long executionId) {
+        List<Long> ids = this.jdbc.queryForList("""
+                SELECT e.job_execution_id FROM batch_job_execution e
+                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+                JOIN batch_job_execution_params d
+                  ON d.job_execution_id = e.job_execution_id AND d.parameter_name = ?
+                WHERE i.job_name = ? AND d.parameter_value = ? AND e.status = 'COMPLETED' AND e.job_execution_id < ?
+                ORDER BY e.job_execution_id DESC LIMIT 1""", Long.class, EtlRequest.DEFINITION,
+                EtlJobConfiguration.JOB_NAME, definition == null ? EtlRequest.ADHOC : definition, executionId);
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
+    private String owner(long executionId) {
+        List<String> owners = this.jdbc.queryForList(
+                "SELECT 'pid ' || pid || ' on ' || host FROM etl_execution_owner WHERE job_execution_id = ?",
+                String.class, executionId);
+        return owners.isEmpty() ? null : owners.get(0);
+    }
+
+    private String host(long executionId) {
+        List<String> hosts = this.jdbc.queryForList("SELECT host FROM etl_execution_owner WHERE job_execution_id = ?",
+                String.class, executionId);
+        return hosts.isEmpty() ? null : hosts.get(0);
+    }
+
+    private static String summary(JobExecution e) {
+        List<String> steps = new ArrayList<>();
+        for (StepExecution step : e.getStepExecutions()) {
+            if (!step.getStepName().contains(":")) {
+                steps.add(step.getStepName() + " " + step.getStatus().name().toLowerCase());
+            }
+        }
+        return String.join(", ", steps);
+    }
+
+    private static String note(StepExecution step) {
+        String message = step.getExitStatus().getExitDescription();
+        if (message == null || message.isBlank()) {
+            return null;
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    static String meaning(ExitCode exit) {
+        if (exit == null) {
+            return "still running";
+        }
+        return switch (exit) {
+            case OK -> "completed, every source and file processed";
+            case FAILED -> "failed; restart it to continue from its checkpoint";
+            case USAGE -> "usage or configuration error";
+            case COMPLETED_WITH_FAILURES -> "completed, but some sources or files failed";
+            case STOPPED -> "stopped; restart it to continue";
+        };
+    }
+
+    private static Long millis(LocalDateTime time) {
+        return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+    }
+
+    private static Object number(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : RunReport.number(value);
+    }
+
+    private static Object numberOf(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return RunReport.number(Double.parseDouble(text));
+        }
+        catch (NumberFormatException ex) {
+            return text;
+        }
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Integer intOrNull(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+}
