@@ -311,8 +311,9 @@ class Inspection {
         if (execution == null || !EtlJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
             throw new UsageException("no job execution with id " + executionId);
         }
-        return reader.read(executionId, linesOf(out -> printFailures(execution.getJobInstance(), out)),
-                linesOf(out -> printRestart(execution, out)));
+        JobExecution found = execution;
+        return reader.read(executionId, linesOf(out -> printFailures(found.getJobInstance(), out)),
+                linesOf(out -> printRestart(found, out)));
     }
 
     private static List<String> linesOf(java.util.function.Consumer<PrintStream> printer) {
