@@ -32,10 +32,10 @@ final class RepositoryCommands {
 
     RepositoryCommands(Inspection inspection, ExecutionRecovery control,
             org.springframework.batch.core.repository.JobRepository jobRepository,
-            org.springframework.jdbc.core.JdbcTemplate jdbc) {
+            org.springframework.jdbc.core.JdbcTemplate jdbc, ExecutionOwnership ownership) {
         this.inspection = inspection;
         this.control = control;
-        this.reports = new dev.batchetl.report.RunReportReader(jobRepository, jdbc);
+        this.reports = new dev.batchetl.report.RunReportReader(jobRepository, jdbc, ownership);
     }
 
     /** Whether {@code command} is one of these (and so is run in {@link Context}). */

@@ -3,6 +3,7 @@ package dev.batchetl.job;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
@@ -112,6 +113,15 @@ public class ExecutionOwnership implements JobExecutionListener {
         return age.compareTo(this.lease) > 0
                 ? new Liveness(true, "no process has claimed it for " + age.toSeconds() + "s")
                 : new Liveness(false, "it was created " + age.toSeconds() + "s ago and may be starting");
+    }
+
+    /** The process recorded as the owner of an execution, if one recorded itself. */
+    public Optional<ProcessIdentity> owner(long executionId) {
+        return this.jdbc
+            .query("SELECT host, pid, process_start FROM etl_execution_owner WHERE job_execution_id = ?",
+                    (rs, n) -> new ProcessIdentity(rs.getString(1), rs.getLong(2), rs.getString(3)), executionId)
+            .stream()
+            .findFirst();
     }
 
     /**

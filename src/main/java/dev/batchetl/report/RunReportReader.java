@@ -13,7 +13,10 @@ import java.util.Map;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
+import dev.batchetl.job.ExecutionOwnership;
 import dev.batchetl.job.ExitCode;
+import dev.batchetl.job.Messages;
+import dev.batchetl.job.ProcessIdentity;
 import dev.batchetl.report.RunReport.BadRow;
 import dev.batchetl.report.RunReport.Bar;
 import dev.batchetl.report.RunReport.Column;
@@ -46,9 +49,12 @@ public final class RunReportReader {
 
     private final JdbcTemplate jdbc;
 
-    public RunReportReader(JobRepository jobRepository, JdbcTemplate jdbc) {
+    private final ExecutionOwnership ownership;
+
+    public RunReportReader(JobRepository jobRepository, JdbcTemplate jdbc, ExecutionOwnership ownership) {
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
+        this.ownership = ownership;
     }
 
     /**
@@ -68,10 +74,16 @@ public final class RunReportReader {
         List<Execution> attempts = new ArrayList<>();
         List<Bar> timeline = new ArrayList<>();
         Long fetchMs = null;
+        String host = null;
         for (JobExecution e : executions) {
             ExitCode exit = ExitCode.of(e.getStatus(), e.getExitStatus().getExitCode());
+            java.util.Optional<ProcessIdentity> owner = this.ownership.owner(e.getId());
+            if (e.getId() == executionId) {
+                host = owner.map(ProcessIdentity::host).orElse(null);
+            }
             attempts.add(new Execution(e.getId(), e.getStatus().name(), exit == null ? null : exit.code(),
-                    millis(e.getStartTime()), millis(e.getEndTime()), owner(e.getId()), summary(e)));
+                    millis(e.getStartTime()), millis(e.getEndTime()), owner.map(ProcessIdentity::toString).orElse(null),
+                    summary(e)));
             for (StepExecution step : e.getStepExecutions()) {
                 if (step.getStartTime() == null) {
                     continue;
@@ -89,7 +101,7 @@ public final class RunReportReader {
         Long end = millis(execution.getEndTime());
         Run run = new Run(definition == null ? EtlRequest.ADHOC : definition, runKey, instance.getInstanceId(),
                 executionId, execution.getStatus().name(), exit == null ? null : exit.code(), meaning(exit),
-                start == null ? null : (end == null ? System.currentTimeMillis() : end) - start, host(executionId));
+                start == null ? null : (end == null ? System.currentTimeMillis() : end) - start, host);
         List<Source> sources = sources(executionId);
         List<FileStats> files = files(this.jdbc, executionId);
         RunReport.Drift drift = new Drifts(this.jdbc).against(previousCompleted(definition, executionId), files);
@@ -172,19 +184,6 @@ public final class RunReportReader {
         return ids.isEmpty() ? null : ids.get(0);
     }
 
-    private String owner(long executionId) {
-        List<String> owners = this.jdbc.queryForList(
-                "SELECT 'pid ' || pid || ' on ' || host FROM etl_execution_owner WHERE job_execution_id = ?",
-                String.class, executionId);
-        return owners.isEmpty() ? null : owners.get(0);
-    }
-
-    private String host(long executionId) {
-        List<String> hosts = this.jdbc.queryForList("SELECT host FROM etl_execution_owner WHERE job_execution_id = ?",
-                String.class, executionId);
-        return hosts.isEmpty() ? null : hosts.get(0);
-    }
-
     private static String summary(JobExecution e) {
         List<String> steps = new ArrayList<>();
         for (StepExecution step : e.getStepExecutions()) {
@@ -196,12 +195,7 @@ public final class RunReportReader {
     }
 
     private static String note(StepExecution step) {
-        String message = step.getExitStatus().getExitDescription();
-        if (message == null || message.isBlank()) {
-            return null;
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return Messages.firstLine(step.getExitStatus().getExitDescription(), null);
     }
 
     static String meaning(ExitCode exit) {
