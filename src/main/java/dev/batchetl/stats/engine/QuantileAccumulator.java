@@ -128,11 +128,14 @@ final class QuantileAccumulator {
             return null;
         }
         double low = range[0];
-        double width = range[1] - low;
+        // halves, so that the range of values near both ends of the double range does not
+        // overflow (halving a double is exact but for the last bit of subnormals)
+        double halfLow = low / 2;
+        double halfWidth = range[1] / 2 - halfLow;
         long[] counts = new long[bins];
         forEachValue((v, c) -> {
             if (Double.isFinite(v)) {
-                int bin = width > 0 && Double.isFinite(width) ? (int) ((v - low) / width * bins) : 0;
+                int bin = halfWidth > 0 ? (int) ((v / 2 - halfLow) / halfWidth * bins) : 0;
                 counts[Math.max(0, Math.min(bins - 1, bin))] += c;
             }
         });

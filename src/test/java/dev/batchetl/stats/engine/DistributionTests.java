@@ -25,6 +25,18 @@ class DistributionTests {
     }
 
     @Test
+    void valuesAtBothEndsOfTheDoubleRangeAreBinnedWithoutOverflow() {
+        QuantileAccumulator q = new QuantileAccumulator();
+        for (double v : new double[] { -1.7e308, 4.9e-324, 1.7e308 }) {
+            q.add(v);
+        }
+
+        // the range is 3.4e308, beyond a double: the smallest value in the first bin,
+        // the one near zero in the middle one, the largest in the last
+        assertThat(q.distribution(4)).isEqualTo("-1.7E308 1.7E308 1 0 1 1");
+    }
+
+    @Test
     void oneValueIsOneBin() {
         QuantileAccumulator q = new QuantileAccumulator();
         q.add(7);
