@@ -11,8 +11,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The package layering of the application: the command line on top, then the scheduler,
- * the job, the features, and storage and progress at the bottom, with no cycle between
- * packages.
+ * the run's page ({@code report}) and what it and {@code show} read of past runs
+ * ({@code history}), the job, the features, and storage and progress at the bottom, with
+ * no cycle between packages.
  */
 class ArchitectureTests {
 
@@ -34,7 +35,7 @@ class ArchitectureTests {
         noClasses().that()
             .resideInAnyPackage("dev.batchetl.schedule..", "dev.batchetl.job..", "dev.batchetl.fetch..",
                     "dev.batchetl.stats..", "dev.batchetl.export..", "dev.batchetl.remote..", "dev.batchetl.storage..",
-                    "dev.batchetl.progress..")
+                    "dev.batchetl.progress..", "dev.batchetl.history..", "dev.batchetl.report..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.batchetl.cli..")
@@ -48,7 +49,7 @@ class ArchitectureTests {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("dev.batchetl.schedule..", "dev.batchetl.fetch..", "dev.batchetl.stats..",
-                    "dev.batchetl.export..", "dev.batchetl.remote..")
+                    "dev.batchetl.export..", "dev.batchetl.remote..", "dev.batchetl.history..", "dev.batchetl.report..")
             .check(classes);
     }
 

@@ -18,7 +18,11 @@ import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
-import dev.batchetl.stats.PartitionKeys;
+import dev.batchetl.history.BadRowRecords;
+import dev.batchetl.history.ExecutionHistory;
+import dev.batchetl.history.Partitions;
+import dev.batchetl.history.RunLines;
+import dev.batchetl.history.TextTable;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -26,7 +30,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.dao.EmptyResultDataAccessException;
 
 /**
@@ -35,33 +38,10 @@ import org.springframework.dao.EmptyResultDataAccessException;
  */
 class Inspection {
 
-    /**
-     * The steps of the etl job in the order it runs them (see
-     * {@link EtlJobConfiguration}).
-     */
-    static final List<String> STEPS = List.of("fetch-plan", "fetch", "stats", "export");
-
-    /** Prefix of the step name of a statistics partition: {@code stats-file:f00001}. */
-    static final String PARTITION_PREFIX = "stats-file:";
-
-    /**
-     * Execution context keys written by the statistics partitioner and its worker
-     * (package dev.batchetl.stats).
-     */
-    private static final String RELATIVE = PartitionKeys.RELATIVE;
-
-    private static final String START = PartitionKeys.START;
-
-    private static final String END = PartitionKeys.END;
-
-    private static final String CHECKPOINT_LINE = PartitionKeys.LINE;
-
-    private static final String CHECKPOINT_OFFSET = PartitionKeys.OFFSET;
-
     private static final String CAUSED_BY = "Caused by: ";
 
-    /** Failures listed at most; the rest are counted. */
-    private static final int LISTED = 20;
+    /** Bad rows listed at most; the rest are counted. */
+    private static final int LISTED = RunLines.LISTED;
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -71,36 +51,17 @@ class Inspection {
 
     private final ExecutionHistory history;
 
-    private final FetchItemRecords fetchItems;
-
-    private final PartitionResultRecords partitionResults;
-
     private final BadRowRecords badRows;
 
-    private final RestartPlanner restartPlanner;
+    private final RunLines runLines;
 
     Inspection(JobRepository jobRepository, dev.batchetl.job.ExecutionOwnership ownership, ExecutionHistory history,
-            FetchItemRecords fetchItems, PartitionResultRecords partitionResults, BadRowRecords badRows,
-            RestartPlanner restartPlanner) {
-        this.restartPlanner = restartPlanner;
+            BadRowRecords badRows, RunLines runLines) {
         this.jobRepository = jobRepository;
         this.ownership = ownership;
         this.history = history;
-        this.fetchItems = fetchItems;
-        this.partitionResults = partitionResults;
         this.badRows = badRows;
-    }
-
-    /**
-     * Why an execution the job repository shows as running is dead (its owner is gone,
-     * its lease ran out), or null while its process may be alive or it is not running.
-     */
-    static String deathOf(dev.batchetl.job.ExecutionOwnership ownership, JobExecution execution) {
-        if (execution == null || !execution.getStatus().isRunning()) {
-            return null;
-        }
-        dev.batchetl.job.ExecutionOwnership.Liveness liveness = ownership.liveness(execution);
-        return liveness.dead() ? liveness.description() : null;
+        this.runLines = runLines;
     }
 
     /** Prints the latest {@code limit} executions of the etl job, newest first. */
@@ -117,7 +78,7 @@ class Inspection {
             // a run whose process died is still STARTED in the job repository: say so
             // instead of "running"
             boolean dead = e.status().isRunning()
-                    && deathOf(this.ownership, this.jobRepository.getJobExecution(e.id())) != null;
+                    && ExecutionHistory.deathOf(this.ownership, this.jobRepository.getJobExecution(e.id())) != null;
             table.row(e.id(), e.instanceId(), e.definition(), e.runKey(), e.status() + (dead ? " (dead)" : ""),
                     time(e.start()), dead ? "died" : duration(e.status(), e.start(), e.end(), now),
                     exitCode(e.status(), e.exitCode()));
@@ -131,22 +92,13 @@ class Inspection {
      * @throws UsageException when there is no such execution
      */
     void show(long executionId, PrintStream out) {
-        JobExecution execution;
-        try {
-            execution = this.jobRepository.getJobExecution(executionId);
-        }
-        catch (EmptyResultDataAccessException ex) {
-            execution = null;
-        }
-        if (execution == null || !EtlJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
-            throw new UsageException("no job execution with id " + executionId);
-        }
+        JobExecution execution = execution(executionId);
         LocalDateTime now = LocalDateTime.now();
         printHeader(execution, now, out);
         printSteps(execution, now, out);
-        printFailures(execution.getJobInstance(), out);
+        this.runLines.printFailures(execution.getJobInstance(), out);
         printBadRows(execution.getJobInstance(), out);
-        printRestart(execution, out);
+        this.runLines.printRestart(execution, out);
     }
 
     private void printHeader(JobExecution execution, LocalDateTime now, PrintStream out) {
@@ -159,7 +111,7 @@ class Inspection {
         String description = readable(Messages.firstException(exit.getExitDescription()));
         out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
                 + (description.isEmpty() ? "" : ": " + description) + ")");
-        String death = deathOf(this.ownership, execution);
+        String death = ExecutionHistory.deathOf(this.ownership, execution);
         String took = death != null ? "" : duration(status, execution.getStartTime(), execution.getEndTime(), now);
         out.println("started  " + time(execution.getStartTime())
                 + (execution.getEndTime() == null ? "" : ", ended " + time(execution.getEndTime()))
@@ -186,7 +138,7 @@ class Inspection {
         List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
         steps.sort(Comparator.comparing(StepExecution::getId));
         List<StepExecution> partitions = steps.stream()
-            .filter(s -> s.getStepName().startsWith(PARTITION_PREFIX))
+            .filter(s -> s.getStepName().startsWith(Partitions.PREFIX))
             .sorted(Comparator.comparing(StepExecution::getStepName))
             .toList();
         steps.removeAll(partitions);
@@ -222,10 +174,11 @@ class Inspection {
     private static void printPartitions(List<StepExecution> partitions, PrintStream out) {
         TextTable table = new TextTable("    ", "PARTITION", "STATUS", ">ROWS", ">SKIPPED", "CHECKPOINT", "FILE");
         for (StepExecution partition : partitions) {
-            table.row(partition.getStepName().substring(PARTITION_PREFIX.length()), partition.getStatus(),
+            table.row(partition.getStepName().substring(Partitions.PREFIX.length()), partition.getStatus(),
                     partition.getWriteCount(), partition.getReadSkipCount(),
-                    partition.getStatus() == BatchStatus.COMPLETED ? "" : checkpoint(partition.getExecutionContext()),
-                    file(partition.getExecutionContext()));
+                    partition.getStatus() == BatchStatus.COMPLETED ? ""
+                            : Partitions.checkpoint(partition.getExecutionContext()),
+                    Partitions.file(partition.getExecutionContext()));
         }
         List<String> lines = table.lines();
         out.println(lines.get(0));
@@ -256,28 +209,6 @@ class Inspection {
     }
 
     /**
-     * The partition's file relative to dir, with its byte range when the file is split.
-     */
-    static String file(ExecutionContext context) {
-        String relative = context.containsKey(RELATIVE) ? context.getString(RELATIVE) : "?";
-        if (context.containsKey(START) && context.getLong(START) >= 0) {
-            long end = context.getLong(END);
-            return relative + " bytes " + context.getLong(START) + "-" + (end == Long.MAX_VALUE ? "end" : end);
-        }
-        return relative;
-    }
-
-    static String checkpoint(ExecutionContext context) {
-        if (context.containsKey(CHECKPOINT_LINE) && context.containsKey(CHECKPOINT_OFFSET)) {
-            long line = context.getLong(CHECKPOINT_LINE);
-            // -1: a range that started mid-file and has not yet met a row whose line it
-            // had to count
-            return (line < 0 ? "byte " : "line " + line + ", byte ") + context.getLong(CHECKPOINT_OFFSET);
-        }
-        return "not started";
-    }
-
-    /**
      * The rows the statistics set aside (bad-rows=skip), with their place and reason, the
      * first {@link #LISTED}.
      */
@@ -298,9 +229,19 @@ class Inspection {
 
     /**
      * The report of the run of {@code executionId}, with the failures and the restart
-     * plan as {@code show} prints them; null when there is no such execution.
+     * plan as {@code show} prints them.
+     * @throws UsageException when there is no such execution
      */
     dev.batchetl.report.RunReport report(long executionId, dev.batchetl.report.RunReportReader reader) {
+        execution(executionId);
+        return reader.read(executionId);
+    }
+
+    /**
+     * The execution of the etl job of that id.
+     * @throws UsageException when there is none
+     */
+    private JobExecution execution(long executionId) {
         JobExecution execution;
         try {
             execution = this.jobRepository.getJobExecution(executionId);
@@ -311,54 +252,7 @@ class Inspection {
         if (execution == null || !EtlJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
             throw new UsageException("no job execution with id " + executionId);
         }
-        JobExecution found = execution;
-        return reader.read(executionId, linesOf(out -> printFailures(found.getJobInstance(), out)),
-                linesOf(out -> printRestart(found, out)));
-    }
-
-    private static List<String> linesOf(java.util.function.Consumer<PrintStream> printer) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            printer.accept(out);
-        }
-        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    }
-
-    private void printFailures(JobInstance instance, PrintStream out) {
-        long instanceId = instance.getInstanceId();
-        List<String> failures = new ArrayList<>();
-        failures.addAll(this.fetchItems.failures(instanceId));
-        failures.addAll(this.partitionResults.failures(instanceId));
-        if (failures.isEmpty()) {
-            out.println("failures: none");
-            return;
-        }
-        out.println("failures:");
-        failures.stream().limit(LISTED).forEach(line -> out.println("  " + line));
-        if (failures.size() > LISTED) {
-            out.println("  ... and " + (failures.size() - LISTED)
-                    + " more (etl_fetch_item, etl_partition_result: job_instance_id = " + instanceId + ")");
-        }
-    }
-
-    private void printRestart(JobExecution execution, PrintStream out) {
-        String label = "a restart would redo: ";
-        RestartPlan plan = this.restartPlanner.plan(execution);
-        if (plan.nothing() != null) {
-            out.println(label + plan.nothing());
-            return;
-        }
-        out.println(label.strip());
-        TextTable table = new TextTable("  ", "", "", "");
-        for (RestartPlan.Step step : plan.steps()) {
-            table.row(step.name(), step.redo() ? "redo" : "skip", step.why());
-        }
-        List<String> lines = table.lines();
-        for (int i = 1; i < lines.size(); i++) {
-            out.println(lines.get(i));
-            plan.steps().get(i - 1).partitions().forEach(out::println);
-        }
-        out.println("  command: " + CommandName.get() + " restart " + plan.executionId());
+        return execution;
     }
 
     /**

@@ -2,6 +2,12 @@ package dev.batchetl.cli;
 
 import java.io.PrintStream;
 
+import dev.batchetl.history.BadRowRecords;
+import dev.batchetl.history.ExecutionHistory;
+import dev.batchetl.history.FetchItemRecords;
+import dev.batchetl.history.PartitionResultRecords;
+import dev.batchetl.history.RestartPlanner;
+import dev.batchetl.history.RunLines;
 import dev.batchetl.job.ExitCode;
 import dev.batchetl.job.ExecutionRecovery;
 import dev.batchetl.job.ExecutionOwnership;
@@ -32,10 +38,10 @@ final class RepositoryCommands {
 
     RepositoryCommands(Inspection inspection, ExecutionRecovery control,
             org.springframework.batch.core.repository.JobRepository jobRepository,
-            org.springframework.jdbc.core.JdbcTemplate jdbc, ExecutionOwnership ownership) {
+            org.springframework.jdbc.core.JdbcTemplate jdbc, ExecutionOwnership ownership, RunLines runLines) {
         this.inspection = inspection;
         this.control = control;
-        this.reports = new dev.batchetl.report.RunReportReader(jobRepository, jdbc, ownership);
+        this.reports = new dev.batchetl.report.RunReportReader(jobRepository, jdbc, ownership, runLines);
     }
 
     /** Whether {@code command} is one of these (and so is run in {@link Context}). */
@@ -93,7 +99,7 @@ final class RepositoryCommands {
             BatchJdbcAutoConfiguration.class })
     @Import({ dev.batchetl.storage.StorageConfiguration.class, ExecutionOwnership.class, ExecutionRecovery.class,
             Inspection.class, ExecutionHistory.class, FetchItemRecords.class, PartitionResultRecords.class,
-            BadRowRecords.class, RestartPlanner.class, RepositoryCommands.class })
+            BadRowRecords.class, RestartPlanner.class, RunLines.class, RepositoryCommands.class })
     static final class Context {
 
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.batchetl.history.RunLines;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.EtlRequest;
@@ -51,10 +52,31 @@ public final class RunReportReader {
 
     private final ExecutionOwnership ownership;
 
-    public RunReportReader(JobRepository jobRepository, JdbcTemplate jdbc, ExecutionOwnership ownership) {
+    private final RunLines runLines;
+
+    public RunReportReader(JobRepository jobRepository, JdbcTemplate jdbc, ExecutionOwnership ownership,
+            RunLines runLines) {
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
         this.ownership = ownership;
+        this.runLines = runLines;
+    }
+
+    public RunReportReader(JobRepository jobRepository, JdbcTemplate jdbc, ExecutionOwnership ownership) {
+        this(jobRepository, jdbc, ownership, RunLines.of(jobRepository, jdbc, ownership));
+    }
+
+    /**
+     * The report of the run of {@code executionId}, as of now, with its failures and what
+     * a restart would redo as {@code show} prints them ({@link RunLines}); null when
+     * there is no such execution.
+     */
+    public RunReport read(long executionId) {
+        JobExecution execution = this.jobRepository.getJobExecution(executionId);
+        if (execution == null) {
+            return null;
+        }
+        return read(execution, this.runLines.failures(execution.getJobInstance()), this.runLines.restart(execution));
     }
 
     /**
@@ -63,9 +85,11 @@ public final class RunReportReader {
      */
     public RunReport read(long executionId, List<String> failures, List<String> restart) {
         JobExecution execution = this.jobRepository.getJobExecution(executionId);
-        if (execution == null) {
-            return null;
-        }
+        return execution == null ? null : read(execution, failures, restart);
+    }
+
+    private RunReport read(JobExecution execution, List<String> failures, List<String> restart) {
+        long executionId = execution.getId();
         JobInstance instance = execution.getJobInstance();
         List<JobExecution> executions = new ArrayList<>(this.jobRepository.getJobExecutions(instance));
         executions.sort(Comparator.comparingLong(JobExecution::getId));

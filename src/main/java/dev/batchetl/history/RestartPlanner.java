@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.history;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,13 @@ import org.springframework.batch.core.step.StepExecution;
  * Works out the {@link RestartPlan} of an execution from the job repository and the fetch
  * items: which steps and partitions a restart would run again.
  */
-class RestartPlanner {
+public class RestartPlanner {
+
+    /**
+     * The steps of the etl job in the order it runs them (see
+     * {@link dev.batchetl.job.EtlJobConfiguration}).
+     */
+    static final List<String> STEPS = List.of("fetch-plan", "fetch", "stats", "export");
 
     private final JobRepository jobRepository;
 
@@ -25,13 +31,13 @@ class RestartPlanner {
 
     private final FetchItemRecords fetchItems;
 
-    RestartPlanner(JobRepository jobRepository, ExecutionOwnership ownership, FetchItemRecords fetchItems) {
+    public RestartPlanner(JobRepository jobRepository, ExecutionOwnership ownership, FetchItemRecords fetchItems) {
         this.jobRepository = jobRepository;
         this.ownership = ownership;
         this.fetchItems = fetchItems;
     }
 
-    RestartPlan plan(JobExecution execution) {
+    public RestartPlan plan(JobExecution execution) {
         long id = execution.getId();
         BatchStatus status = execution.getStatus();
         if (status == BatchStatus.COMPLETED) {
@@ -49,7 +55,7 @@ class RestartPlanner {
                             + "): only it can be restarted (" + CommandName.get() + " show " + latest.getId() + ")",
                     id);
         }
-        if (status.isRunning() && Inspection.deathOf(this.ownership, execution) == null) {
+        if (status.isRunning() && ExecutionHistory.deathOf(this.ownership, execution) == null) {
             return RestartPlan.nothing("nothing, it is still running (stop it with: " + CommandName.get() + " stop "
                     + id + "; if its process died: " + CommandName.get() + " recover " + id + ")", id);
         }
@@ -58,7 +64,7 @@ class RestartPlanner {
                 .nothing("nothing, an execution that is " + status + " cannot be restarted (start a new run)", id);
         }
         List<RestartPlan.Step> steps = new ArrayList<>();
-        for (String name : Inspection.STEPS) {
+        for (String name : STEPS) {
             StepExecution last = this.jobRepository.getLastStepExecution(instance, name);
             String why = last == null ? "not run yet" : last.getStatus() + " in execution " + last.getJobExecutionId();
             if (last != null
@@ -98,7 +104,7 @@ class RestartPlanner {
         TreeSet<String> names = new TreeSet<>();
         for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
             for (StepExecution step : execution.getStepExecutions()) {
-                if (step.getStepName().startsWith(Inspection.PARTITION_PREFIX)) {
+                if (step.getStepName().startsWith(Partitions.PREFIX)) {
                     names.add(step.getStepName());
                 }
             }
@@ -114,10 +120,10 @@ class RestartPlanner {
                 continue;
             }
             again++;
-            String checkpoint = Inspection.checkpoint(last.getExecutionContext());
-            table.row(name.substring(Inspection.PARTITION_PREFIX.length()),
+            String checkpoint = Partitions.checkpoint(last.getExecutionContext());
+            table.row(name.substring(Partitions.PREFIX.length()),
                     checkpoint.equals("not started") ? "the start (not started)" : checkpoint,
-                    Inspection.file(last.getExecutionContext()));
+                    Partitions.file(last.getExecutionContext()));
         }
         String summary = again + " of " + names.size() + " partitions again, the COMPLETED ones are skipped";
         return new StatsRedo(summary, again == 0 ? List.of() : table.lines());

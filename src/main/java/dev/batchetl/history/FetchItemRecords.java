@@ -1,28 +1,31 @@
-package dev.batchetl.cli;
+package dev.batchetl.history;
 
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** What {@code show} reads of an instance's sources in {@code etl_fetch_item}. */
-class FetchItemRecords {
+/**
+ * What {@code show} and the run's page read of an instance's sources in
+ * {@code etl_fetch_item}.
+ */
+public class FetchItemRecords {
 
     private final JdbcTemplate jdbc;
 
-    FetchItemRecords(JdbcTemplate jdbc) {
+    public FetchItemRecords(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
     /** The sources that failed, as "source NAME: ERROR", in source list order. */
-    List<String> failures(long instanceId) {
+    public List<String> failures(long instanceId) {
         return this.jdbc.queryForList("""
                 SELECT 'source ' || source || ': ' || COALESCE(error, 'failed') FROM etl_fetch_item
                 WHERE job_instance_id = ? AND status = 'FAILED' ORDER BY line""", String.class, instanceId);
     }
 
     /** How many sources the instance has, and how many a restart fetches again. */
-    Counts counts(long instanceId) {
+    public Counts counts(long instanceId) {
         Map<String, Object> counts = this.jdbc.queryForMap(
                 """
                         SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status NOT IN ('DONE', 'NOT_MODIFIED') THEN 1 ELSE 0 END), 0) AS pending
@@ -32,7 +35,7 @@ class FetchItemRecords {
     }
 
     /** The sources of an instance, and those not DONE or NOT_MODIFIED. */
-    record Counts(long total, long pending) {
+    public record Counts(long total, long pending) {
     }
 
 }

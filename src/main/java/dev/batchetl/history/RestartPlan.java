@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.history;
 
 import java.util.List;
 
@@ -11,9 +11,9 @@ import java.util.List;
  * @param steps the steps in the order the job runs them (empty with {@code nothing})
  * @param executionId the execution a restart continues
  */
-record RestartPlan(String nothing, List<Step> steps, long executionId) {
+public record RestartPlan(String nothing, List<Step> steps, long executionId) {
 
-    static RestartPlan nothing(String why, long executionId) {
+    public static RestartPlan nothing(String why, long executionId) {
         return new RestartPlan(why, List.of(), executionId);
     }
 
@@ -26,7 +26,7 @@ record RestartPlan(String nothing, List<Step> steps, long executionId) {
      * @param partitions the statistics partitions run again, as table lines (empty for
      * other steps)
      */
-    record Step(String name, boolean redo, String why, List<String> partitions) {
+    public record Step(String name, boolean redo, String why, List<String> partitions) {
     }
 
 }

@@ -1,22 +1,23 @@
-package dev.batchetl.cli;
+package dev.batchetl.history;
 
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * What {@code show} reads of an instance's statistics in {@code etl_partition_result}.
+ * What {@code show} and the run's page read of an instance's statistics in
+ * {@code etl_partition_result}.
  */
-class PartitionResultRecords {
+public class PartitionResultRecords {
 
     private final JdbcTemplate jdbc;
 
-    PartitionResultRecords(JdbcTemplate jdbc) {
+    public PartitionResultRecords(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
     /** The files that failed, as "file NAME: ERROR", by file and range. */
-    List<String> failures(long instanceId) {
+    public List<String> failures(long instanceId) {
         return this.jdbc.queryForList("""
                 SELECT 'file ' || file || ': ' || error FROM etl_partition_result
                 WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index""", String.class,

@@ -1,4 +1,4 @@
-package dev.batchetl.cli;
+package dev.batchetl.history;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.List;
  * Rows of text cells printed in aligned columns, two spaces apart: numbers right-aligned,
  * everything else left-aligned, no trailing spaces.
  */
-final class TextTable {
+public final class TextTable {
 
     private final String indent;
 
@@ -20,7 +20,7 @@ final class TextTable {
      * @param columns column headers; a header starting with {@code >} is a right-aligned
      * column (the {@code >} is not printed)
      */
-    TextTable(String indent, String... columns) {
+    public TextTable(String indent, String... columns) {
         this.indent = indent;
         this.right = new boolean[columns.length];
         String[] header = new String[columns.length];
@@ -31,7 +31,7 @@ final class TextTable {
         this.rows.add(header);
     }
 
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         if (cells.length != this.right.length) {
             throw new IllegalArgumentException("expected " + this.right.length + " cells, got " + cells.length);
         }
@@ -44,7 +44,7 @@ final class TextTable {
     }
 
     /** The header line first, then one line per row. */
-    List<String> lines() {
+    public List<String> lines() {
         int[] widths = new int[this.right.length];
         for (String[] row : this.rows) {
             for (int i = 0; i < row.length; i++) {
