@@ -65,8 +65,9 @@ final class ExportTasklet implements Tasklet {
         }
         this.jdbc.update("""
                 INSERT INTO etl_source (job_execution_id, line, source, target, status, attempts, bytes, sha256,
-                                        http_status, duration_ms, error)
-                SELECT ?, line, source, target, status, attempts, bytes, sha256, http_status, duration_ms, error
+                                        http_status, duration_ms, error, finished_at)
+                SELECT ?, line, source, target, status, attempts, bytes, sha256, http_status, duration_ms, error,
+                       finished_at
                 FROM etl_fetch_item WHERE job_instance_id = ?""", executionId, instanceId);
         this.jdbc.update("""
                 INSERT INTO etl_bad_row (job_execution_id, file, line, reason)

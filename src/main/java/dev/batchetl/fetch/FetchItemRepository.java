@@ -40,8 +40,8 @@ class FetchItemRepository {
      * Takes over, for the instance's sources not attempted yet, what the instance of
      * execution {@code fromExecution} recorded for the same source and file name as DONE
      * or NOT_MODIFIED, where that file is in {@code dir} at the length recorded; the
-     * source keeps the record of the execution that fetched it, with no attempt of this
-     * run.
+     * source keeps the record of the execution that fetched it (and when), with no
+     * attempt of this run.
      * @return how many sources were taken over
      */
     int reuse(long jobInstanceId, long fromExecution, java.nio.file.Path dir) {
@@ -51,7 +51,7 @@ class FetchItemRepository {
         List<Object[]> reused = new java.util.ArrayList<>();
         this.jdbc.query("""
                 SELECT f.line, f.target, p.status, p.bytes, p.sha256, p.http_status, p.etag, p.last_modified,
-                       p.duration_ms, p.job_execution_id
+                       p.duration_ms, p.job_execution_id, p.finished_at
                 FROM etl_fetch_item f
                 JOIN etl_fetch_item p ON p.job_instance_id = ? AND p.source = f.source AND p.target = f.target
                      AND p.status IN ('DONE', 'NOT_MODIFIED')
@@ -68,11 +68,12 @@ class FetchItemRepository {
                 return; // not readable as it was: fetched again
             }
             reused.add(new Object[] { rs.getString(3), bytes, rs.getString(5), rs.getObject(6), rs.getString(7),
-                    rs.getString(8), rs.getObject(9), rs.getObject(10), jobInstanceId, rs.getInt(1) });
+                    rs.getString(8), rs.getObject(9), rs.getObject(10), rs.getObject(11), jobInstanceId,
+                    rs.getInt(1) });
         }, fromInstance, jobInstanceId);
         this.jdbc.batchUpdate("""
                 UPDATE etl_fetch_item SET status = ?, bytes = ?, sha256 = ?, http_status = ?, etag = ?,
-                       last_modified = ?, duration_ms = ?, job_execution_id = ?
+                       last_modified = ?, duration_ms = ?, job_execution_id = ?, finished_at = ?
                 WHERE job_instance_id = ? AND line = ? AND status = 'PENDING'""", reused);
         return reused.size();
     }
@@ -139,10 +140,14 @@ class FetchItemRepository {
         return counts;
     }
 
+    /**
+     * Records the results of ended fetches for execution {@code jobExecutionId}, each
+     * with when it ended ({@code finished_at}).
+     */
     void record(List<? extends FetchResult> results, long jobExecutionId) {
         this.jdbc.batchUpdate("""
                 UPDATE etl_fetch_item SET status = ?, attempts = attempts + ?, bytes = ?, sha256 = ?, http_status = ?,
-                       etag = ?, last_modified = ?, duration_ms = ?, error = ?, job_execution_id = ?
+                       etag = ?, last_modified = ?, duration_ms = ?, error = ?, job_execution_id = ?, finished_at = ?
                 WHERE job_instance_id = ? AND line = ?""", results, results.size(), (ps, result) -> {
             FetchOutcome outcome = result.outcome();
             ps.setString(1, result.status().name());
@@ -155,8 +160,9 @@ class FetchItemRepository {
             ps.setLong(8, result.durationMs());
             ps.setString(9, truncate(result.error(), 4000));
             ps.setLong(10, jobExecutionId);
-            ps.setLong(11, result.item().jobInstanceId());
-            ps.setInt(12, result.item().line());
+            ps.setLong(11, result.finishedAt());
+            ps.setLong(12, result.item().jobInstanceId());
+            ps.setInt(13, result.item().line());
         });
     }
 

@@ -1,7 +1,11 @@
 package dev.batchetl.fetch;
 
-/** What became of one source in one attempt of the fetch step. */
-record FetchResult(FetchItem item, Status status, FetchOutcome outcome, String error, int attempts, long durationMs) {
+/**
+ * What became of one source in one attempt of the fetch step; {@code finishedAt} is when
+ * it ended, in epoch milliseconds.
+ */
+record FetchResult(FetchItem item, Status status, FetchOutcome outcome, String error, int attempts, long durationMs,
+        long finishedAt) {
 
     enum Status {
 
@@ -11,11 +15,11 @@ record FetchResult(FetchItem item, Status status, FetchOutcome outcome, String e
 
     static FetchResult done(FetchItem item, FetchOutcome outcome) {
         return new FetchResult(item, outcome.notModified() ? Status.NOT_MODIFIED : Status.DONE, outcome, null,
-                outcome.attempts(), outcome.elapsed().toMillis());
+                outcome.attempts(), outcome.elapsed().toMillis(), System.currentTimeMillis());
     }
 
     static FetchResult failed(FetchItem item, String error, int attempts, long durationMs) {
-        return new FetchResult(item, Status.FAILED, null, error, attempts, durationMs);
+        return new FetchResult(item, Status.FAILED, null, error, attempts, durationMs, System.currentTimeMillis());
     }
 
 }

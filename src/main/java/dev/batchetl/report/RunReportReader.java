@@ -135,11 +135,12 @@ public final class RunReportReader {
 
     private List<Source> sources(long executionId) {
         return this.jdbc.query("""
-                SELECT line, source, target, status, bytes, duration_ms, attempts, http_status, error
+                SELECT line, source, target, status, bytes, duration_ms, attempts, http_status, error, finished_at
                 FROM etl_source WHERE job_execution_id = ? ORDER BY line""",
                 (rs, i) -> new Source(rs.getInt("line"), rs.getString("source"), rs.getString("target"),
                         rs.getString("status"), longOrNull(rs, "bytes"), longOrNull(rs, "duration_ms"),
-                        rs.getInt("attempts"), intOrNull(rs, "http_status"), rs.getString("error"), null),
+                        rs.getInt("attempts"), intOrNull(rs, "http_status"), rs.getString("error"),
+                        longOrNull(rs, "finished_at")),
                 executionId);
     }
 

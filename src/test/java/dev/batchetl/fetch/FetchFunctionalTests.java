@@ -164,6 +164,72 @@ class FetchFunctionalTests {
     }
 
     @Test
+    void eachSourceRecordsWhenItsFetchEndedWhichARestartKeepsForTheSourcesItSkips() throws Exception {
+        // given a good source and one that fails, which fails the first run
+        byte[] csv = "id,v\n1,2\n".getBytes();
+        this.server.serve("/good.csv", csv);
+        this.server.status("/bad.csv", 404);
+        Path sources = Files.writeString(this.work.resolve("sources.txt"),
+                uri("/good.csv") + "\n" + uri("/bad.csv") + "\n");
+        EtlCli.Result failed = EtlCli.run("run", "sources=" + sources, "dir=" + this.work.resolve("data"),
+                "output=" + this.work.resolve("results.csv"), "run=" + this.run, "max-failed-sources=0");
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+
+        // then both results carry when they ended, within the fetch step
+        long[] firstStep = fetchStep(failed.executionId());
+        Map<String, Long> first = finishedAt("etl_fetch_item", "job_instance_id",
+                this.jdbc.queryForObject("SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?",
+                        Long.class, failed.executionId()));
+        assertThat(first.keySet()).containsExactlyInAnyOrder("DONE /good.csv", "FAILED /bad.csv");
+        assertThat(first.values()).allSatisfy(end -> assertThat(end).isBetween(firstStep[0], firstStep[1]));
+
+        // when the source is fixed and the run restarted
+        this.server.serve("/bad.csv", csv);
+        EtlCli.Result restarted = EtlCli.run("restart", Long.toString(failed.executionId()));
+        assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
+
+        // then the good source, not fetched again, keeps its time; the other has the
+        // time of its fetch in the restart; the exported rows and the run's page carry
+        // the same
+        long[] secondStep = fetchStep(restarted.executionId());
+        Map<String, Long> exported = finishedAt("etl_source", "job_execution_id", restarted.executionId());
+        assertThat(exported.keySet()).containsExactlyInAnyOrder("DONE /good.csv", "DONE /bad.csv");
+        assertThat(exported.get("DONE /good.csv")).isEqualTo(first.get("DONE /good.csv"));
+        assertThat(exported.get("DONE /bad.csv")).isBetween(secondStep[0], secondStep[1]);
+        Path page = this.work.resolve("page.html");
+        EtlCli.Result report = EtlCli.run("report", Long.toString(restarted.executionId()), "output=" + page);
+        assertThat(report.exitCode()).as(report.toString()).isZero();
+        Map<String, Long> shown = new java.util.HashMap<>();
+        for (var source : dev.batchetl.report.ReportData.of(page).get("fetch").get("sources")) {
+            shown.put(source.get("status").asString() + " " + path(source.get("source").asString()),
+                    source.get("end").asLong());
+        }
+        assertThat(shown).isEqualTo(exported);
+    }
+
+    /** The start and end of the execution's fetch step, in epoch milliseconds. */
+    private long[] fetchStep(long executionId) {
+        return this.jdbc.queryForObject("""
+                SELECT start_time, end_time FROM batch_step_execution
+                WHERE job_execution_id = ? AND step_name = 'fetch'""",
+                (rs, n) -> new long[] { rs.getTimestamp(1).getTime(), rs.getTimestamp(2).getTime() }, executionId);
+    }
+
+    /** {@code finished_at} of the rows of a table, by status and source path. */
+    private Map<String, Long> finishedAt(String table, String key, long id) {
+        Map<String, Long> ends = new java.util.HashMap<>();
+        this.jdbc.query("SELECT status, source, finished_at FROM " + table + " WHERE " + key + " = ?", rs -> {
+            long end = rs.getLong(3);
+            ends.put(rs.getString(1) + " " + path(rs.getString(2)), rs.wasNull() ? null : end);
+        }, id);
+        return ends;
+    }
+
+    private static String path(String source) {
+        return source.replaceFirst("^http://127\\.0\\.0\\.1:\\d+", "");
+    }
+
+    @Test
     void theNextChunksSourcesAreFetchedWhileAChunkWaitsForItsSlowestDownload() throws Exception {
         // chunks of 2 on 2 threads: [slow, a] then [b, c]. The slow source is answered
         // only once b, a source of the
