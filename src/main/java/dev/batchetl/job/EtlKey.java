@@ -18,6 +18,8 @@ public enum EtlKey {
     SOURCES("sources", PathKind.EXISTING_FILE, null, "file listing one source (http, https, file URL) per line"),
     DIR("dir", PathKind.PATH, "data", "download folder; statistics cover every *.csv and *.csv.gz under it"),
     OUTPUT("output", PathKind.PATH, "results.csv", "where results.csv is written (a file path, or an existing folder)"),
+    REPORT("report", PathKind.PATH_OR_NONE, null,
+            "where the run's page is written after every run, or none; default: report.html beside results.csv"),
     THREADS("threads", new WholeNumberKind(1024), "8", "concurrent downloads"),
     PARTITIONS("partitions", new WholeNumberKind(1024), String.valueOf(Runtime.getRuntime().availableProcessors()),
             "statistics partitions run in parallel"),
@@ -70,13 +72,13 @@ public enum EtlKey {
 
     /**
      * Keys that only tune how a run goes (concurrency, timeouts, retries, checkpoint
-     * size, tolerance of failed sources) or where its results go ({@code output}): a
-     * restart may change them. Every other key defines what the run computes and must
-     * stay as it was.
+     * size, tolerance of failed sources) or where its results go ({@code output},
+     * {@code report}): a restart may change them. Every other key defines what the run
+     * computes and must stay as it was.
      */
     private static final Set<EtlKey> TUNING = EnumSet.of(THREADS, PARTITIONS, FETCH_ATTEMPTS, CONNECT_TIMEOUT, TIMEOUT,
             READ_TIMEOUT, FETCH_BACKOFF, FETCH_MAX_BACKOFF, MAX_FAILED_SOURCES, PER_HOST, RATE_LIMIT, FETCH_CHUNK,
-            COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT, PARTITION_PICKUP_TIMEOUT, OUTPUT);
+            COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT, PARTITION_PICKUP_TIMEOUT, OUTPUT, REPORT);
 
     private final String key;
 

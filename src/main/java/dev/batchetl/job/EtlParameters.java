@@ -1,6 +1,7 @@
 package dev.batchetl.job;
 
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,14 +22,20 @@ import org.springframework.util.unit.DataSize;
  * @param dir the download folder
  * @param sources the source list, or null for a run without one
  * @param output where results.csv is written
+ * @param report where the run's page is written ({@code report}; by default
+ * {@code report.html} in the folder results.csv is written to), or null for
+ * {@code report=none}
  * @param retryOf the execution whose fetched sources and read files this run reuses, or
  * null
  * @param fetch the fetch step's keys
  * @param csv the CSV dialect and policies
  * @param stats the statistics step's keys
  */
-public record EtlParameters(String definition, Path dir, Path sources, Path output, Long retryOf, Fetch fetch, Csv csv,
-        Stats stats) {
+public record EtlParameters(String definition, Path dir, Path sources, Path output, Path report, Long retryOf,
+        Fetch fetch, Csv csv, Stats stats) {
+
+    /** The page's file name beside results.csv, when {@code report} is not given. */
+    public static final String REPORT_FILE = "report.html";
 
     /** Most sources per fetch transaction, when {@code fetch-chunk} is derived. */
     private static final int MAX_DERIVED_CHUNK = 10_000;
@@ -53,9 +60,28 @@ public record EtlParameters(String definition, Path dir, Path sources, Path outp
         Values values = new Values(stored);
         Path sources = values.optional(EtlKey.SOURCES) == null ? null : Path.of(values.optional(EtlKey.SOURCES));
         String retryOf = values.optional(EtlKey.RETRY_OF);
-        return new EtlParameters(stored.apply(EtlRequest.DEFINITION), values.path(EtlKey.DIR), sources,
-                values.path(EtlKey.OUTPUT), retryOf == null ? null : Long.valueOf(retryOf), fetch(values, sources),
-                csv(values), stats(values));
+        Path output = values.path(EtlKey.OUTPUT);
+        return new EtlParameters(stored.apply(EtlRequest.DEFINITION), values.path(EtlKey.DIR), sources, output,
+                report(values.optional(EtlKey.REPORT), output), retryOf == null ? null : Long.valueOf(retryOf),
+                fetch(values, sources), csv(values), stats(values));
+    }
+
+    /**
+     * The page's path: the {@code report} key (a file, or an existing folder to write
+     * {@code report.html} into), or without it {@code report.html} in the folder
+     * results.csv is written to ({@code output}, or the folder it names); null for
+     * {@code none}.
+     */
+    static Path report(String key, Path output) {
+        if (key == null) {
+            Path folder = Files.isDirectory(output) ? output : output.toAbsolutePath().getParent();
+            return folder.resolve(REPORT_FILE);
+        }
+        if (key.equals(PathKind.NONE)) {
+            return null;
+        }
+        Path report = Path.of(key);
+        return Files.isDirectory(report) ? report.resolve(REPORT_FILE) : report;
     }
 
     private static Fetch fetch(Values values, Path sources) {

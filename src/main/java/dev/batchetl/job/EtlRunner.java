@@ -24,6 +24,7 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -56,10 +57,14 @@ public class EtlRunner {
 
     private final String databaseUrl;
 
+    private final ObjectProvider<AfterRun> afterRuns;
+
     EtlRunner(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
             ExecutionRecovery control, ExecutionOwnership ownership, DataSource dataSource,
-            @org.springframework.beans.factory.annotation.Value("${spring.datasource.url:}") String databaseUrl) {
+            @org.springframework.beans.factory.annotation.Value("${spring.datasource.url:}") String databaseUrl,
+            ObjectProvider<AfterRun> afterRuns) {
         this.databaseUrl = databaseUrl;
+        this.afterRuns = afterRuns;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.etlJob = etlJob;
@@ -403,12 +408,29 @@ public class EtlRunner {
             return ExitCode.FAILED;
         }
         new RunSummary(this.jdbc).print(execution, request, out);
+        afterRun(execution, out);
         ExitCode code = exitCode(execution);
         out.println("execution " + execution.getId() + " " + execution.getStatus() + " in "
                 + seconds(execution.getStartTime(), execution.getEndTime()) + ": exit " + code.code()
                 + (code == ExitCode.FAILED || code == ExitCode.STOPPED
                         ? " (restart with: " + CommandName.get() + " restart " + execution.getId() + ")" : ""));
         return code;
+    }
+
+    /**
+     * Does what the context has to do once an execution has ended ({@link AfterRun}): the
+     * job repository holds its final state, as {@code jobOperator.start} returns once it
+     * is stored. Nothing done here changes the execution or the exit code.
+     */
+    private void afterRun(JobExecution execution, PrintStream out) {
+        this.afterRuns.orderedStream().forEach(after -> {
+            try {
+                after.ended(execution, EtlParameters.from(execution.getJobParameters()), out);
+            }
+            catch (RuntimeException ex) {
+                out.println("after execution " + execution.getId() + ": " + Messages.oneLine(ex));
+            }
+        });
     }
 
     /**

@@ -35,6 +35,15 @@ enum PathKind implements KeyKind {
         }
     },
 
+    /** A path, or {@code none} for nothing to write. */
+    PATH_OR_NONE {
+        @Override
+        public String canonical(String raw, Path base) {
+            String value = raw.strip();
+            return value.equalsIgnoreCase(NONE) ? NONE : resolve(value, base).toString();
+        }
+    },
+
     /** Paths separated by commas. */
     PATH_LIST {
         @Override
@@ -46,6 +55,9 @@ enum PathKind implements KeyKind {
             return paths.toString();
         }
     };
+
+    /** The canonical value of {@link #PATH_OR_NONE} that writes nothing. */
+    static final String NONE = "none";
 
     private static Path resolve(String value, Path base) {
         if (value.isEmpty()) {

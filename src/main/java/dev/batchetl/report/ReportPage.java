@@ -44,14 +44,26 @@ public final class ReportPage {
 
     /**
      * Writes the self-contained page to {@code target}: under a temporary name beside it,
-     * then renamed into place, so a reader never sees half a page.
+     * then renamed into place, so a reader never sees half a page; a page that cannot be
+     * written leaves no temporary file behind.
      */
     public static void write(RunReport report, Path target) throws IOException {
         Path folder = target.toAbsolutePath().getParent();
         Files.createDirectories(folder);
         Path part = folder.resolve("." + target.getFileName() + ".tmp");
-        Files.writeString(part, selfContained(report), StandardCharsets.UTF_8);
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.writeString(part, selfContained(report), StandardCharsets.UTF_8);
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (IOException | RuntimeException ex) {
+            try {
+                Files.deleteIfExists(part);
+            }
+            catch (IOException cleanup) {
+                ex.addSuppressed(cleanup);
+            }
+            throw ex;
+        }
     }
 
     /** The run's data as the page's script reads it, safe inside a script element. */

@@ -123,7 +123,7 @@ class FetchFunctionalTests {
         }
         try (Stream<Path> files = Files.list(this.work)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("sources.txt",
-                    "secret.csv", "sub", "results.csv");
+                    "secret.csv", "sub", "results.csv", "report.html");
         }
         assertThat(result.out()).contains("sources: 6 done, 8 failed, 0 not modified").contains("/big.csv: too large");
     }

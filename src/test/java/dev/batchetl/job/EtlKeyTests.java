@@ -108,6 +108,8 @@ class EtlKeyTests {
         assertThat(EtlKey.NA_VALUES.canonical(" NA, ,null", base)).isEqualTo(" NA, ,null");
         assertThat(EtlKey.FILE_ROOTS.canonical("a, ../b/./c", base)).isEqualTo("/work/run/a,/work/b/c");
         assertThat(EtlKey.DIR.canonical(" data ", base)).isEqualTo("/work/run/data");
+        assertThat(EtlKey.REPORT.canonical(" out/page.html ", base)).isEqualTo("/work/run/out/page.html");
+        assertThat(EtlKey.REPORT.canonical("None", base)).isEqualTo("none");
         assertThat(EtlKey.RUN.canonical(" nightly-2024.01:1+x ", base)).isEqualTo("nightly-2024.01:1+x");
         assertThat(EtlKey.THREADS.canonical(" 08 ", base)).isEqualTo("8");
     }

@@ -227,6 +227,11 @@ class ScheduleFunctionalTests {
         assertThat(RunRecords.status(stopped)).isEqualTo("STOPPED");
         assertThat(RunRecords.step(stopped, "stats-file:f00001")).containsEntry("status", "STOPPED");
         long committed = ((Number) RunRecords.step(stopped, "stats-file:f00001").get("write_count")).longValue();
+        // and the fire's page, beside its results, shows it stopped
+        Path page = this.work.resolve("report.html");
+        var report = dev.batchetl.report.ReportData.of(page).get("run");
+        assertThat(report.get("executionId").asLong()).isEqualTo(stopped);
+        assertThat(report.get("status").asString()).isEqualTo("STOPPED");
 
         // when: a scheduler with retry-failed starts (hourly, nothing to catch up)
         EtlProcess retrier = start("schedule", definitionFile.toString(), "cron=0 0 * * * *", "catch-up=none",
@@ -244,6 +249,9 @@ class ScheduleFunctionalTests {
             .longValue();
         assertThat(resumedRows).isEqualTo(rows - committed);
         assertThat(retrier.output()).contains("retry-failed: fire " + fire + " ended STOPPED");
+        report = dev.batchetl.report.ReportData.of(page).get("run");
+        assertThat(report.get("executionId").asLong()).isEqualTo(runs.get(1).id());
+        assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
     }
 
     // --- support
