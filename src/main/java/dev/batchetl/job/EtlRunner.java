@@ -368,6 +368,14 @@ public class EtlRunner {
     }
 
     private ExitCode runJob(EtlRequest request, PrintStream out) {
+        this.afterRuns.orderedStream().forEach(after -> {
+            try {
+                after.starting(EtlParameters.from(request.keys()));
+            }
+            catch (RuntimeException ex) {
+                out.println("before the run: " + Messages.oneLine(ex));
+            }
+        });
         JobExecution execution;
         try {
             execution = start(request);

@@ -7,11 +7,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.batchetl.job.AfterRun;
 import dev.batchetl.job.CommandName;
 import dev.batchetl.job.EtlParameters;
+import dev.batchetl.job.EtlRequest;
 import dev.batchetl.job.ExecutionOwnership;
 import dev.batchetl.job.Messages;
 
@@ -32,6 +35,8 @@ import org.springframework.stereotype.Component;
 @Component
 final class RunReportWriter implements AfterRun {
 
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
+
     private final JobRepository jobRepository;
 
     private final JdbcTemplate jdbc;
@@ -42,6 +47,30 @@ final class RunReportWriter implements AfterRun {
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
         this.ownership = ownership;
+    }
+
+    /**
+     * Readies the template engine and the JSON mapper of the page on a thread of its own,
+     * once per process, while the job runs: their classes and first use are most of what
+     * the first page costs, and the job leaves a core free most of the time.
+     */
+    @Override
+    public void starting(EtlParameters parameters) {
+        if (parameters.report() == null || !WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                ReportPage.selfContained(
+                        new RunReport(new RunReport.Run(EtlRequest.ADHOC, "", 0, 0, "STARTED", null, null, null, null),
+                                List.of(), List.of(), null, List.of(), null, List.of(), List.of(), 0));
+            }
+            catch (RuntimeException | LinkageError ex) {
+                // only a warm-up: the page itself says what is wrong, if anything
+            }
+        }, "report-warm-up");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @Override
