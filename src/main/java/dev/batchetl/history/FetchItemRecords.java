@@ -34,6 +34,28 @@ public class FetchItemRecords {
         return new Counts(((Number) counts.get("total")).longValue(), ((Number) counts.get("pending")).longValue());
     }
 
+    /** The instance's sources as they are now, in source list order. */
+    public List<Item> items(long instanceId) {
+        return this.jdbc.query("""
+                SELECT line, source, target, status, bytes, duration_ms, attempts, http_status, error, finished_at
+                FROM etl_fetch_item WHERE job_instance_id = ? ORDER BY line""",
+                (rs, n) -> new Item(rs.getInt("line"), rs.getString("source"), rs.getString("target"),
+                        rs.getString("status"), rs.getObject("bytes", Long.class),
+                        rs.getObject("duration_ms", Long.class), rs.getInt("attempts"),
+                        rs.getObject("http_status", Integer.class), rs.getString("error"),
+                        rs.getObject("finished_at", Long.class)),
+                instanceId);
+    }
+
+    /**
+     * One source of an instance: its status ({@code PENDING} until it is attempted), and
+     * what its latest attempt recorded; {@code finishedAt} is when that fetch ended, in
+     * epoch milliseconds (null before it did, or when recorded by a build before V11).
+     */
+    public record Item(int line, String source, String target, String status, Long bytes, Long durationMs, int attempts,
+            Integer httpStatus, String error, Long finishedAt) {
+    }
+
     /** The sources of an instance, and those not DONE or NOT_MODIFIED. */
     public record Counts(long total, long pending) {
     }

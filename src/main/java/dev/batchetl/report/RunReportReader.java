@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.batchetl.history.FetchItemRecords;
 import dev.batchetl.history.RunLines;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
@@ -38,8 +39,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Reads what the page of a run shows from the job repository (executions, steps and
  * partitions through Spring Batch's own API) and the result tables of the execution
  * ({@code etl_source}, {@code etl_file_stats}, {@code etl_column_stats},
- * {@code etl_bad_row}), and compares them with the previous completed run of the same
- * definition ({@link Drifts}).
+ * {@code etl_bad_row}; for the latest execution of a run that has not exported, the
+ * sources as {@code etl_fetch_item} has them), and compares them with the previous
+ * completed run of the same definition ({@link Drifts}).
  */
 public final class RunReportReader {
 
@@ -127,6 +129,15 @@ public final class RunReportReader {
                 executionId, execution.getStatus().name(), exit == null ? null : exit.code(), meaning(exit),
                 start == null ? null : (end == null ? System.currentTimeMillis() : end) - start, host);
         List<Source> sources = sources(executionId);
+        if (sources.isEmpty() && executions.get(executions.size() - 1).getId() == executionId) {
+            // not exported (failed or stopped before the export, or still running): the
+            // sources as the fetch step has recorded them so far
+            sources = new FetchItemRecords(this.jdbc).items(instance.getInstanceId())
+                .stream()
+                .map(item -> new Source(item.line(), item.source(), item.target(), item.status(), item.bytes(),
+                        item.durationMs(), item.attempts(), item.httpStatus(), item.error(), item.finishedAt()))
+                .toList();
+        }
         List<FileStats> files = files(this.jdbc, executionId);
         RunReport.Drift drift = new Drifts(this.jdbc).against(previousCompleted(definition, executionId), files);
         return new RunReport(run, attempts, timeline, sources.isEmpty() ? null : new Fetch(fetchMs, sources), files,

@@ -112,6 +112,11 @@ class ReportAfterRunFunctionalTests {
         assertThat(texts(report.get("failures"))).anyMatch(line -> line.contains(missing.toUri().toString()));
         assertThat(texts(report.get("restart"))).anyMatch(line -> line.contains("restart " + failed.executionId()));
         assertThat(this.work.resolve("results.csv")).doesNotExist();
+        // not exported: its sources as the fetch step recorded them, with their end times
+        assertThat(report.get("fetch").get("sources"))
+            .extracting(s -> s.get("target").asString(), s -> s.get("status").asString(), s -> s.get("end").isNumber())
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("a.csv", "DONE", true),
+                    org.assertj.core.groups.Tuple.tuple("b.csv", "FAILED", true));
 
         // when the file is there and the run restarted
         Files.writeString(missing, "id\n2\n");
