@@ -318,10 +318,33 @@
 
   var data = JSON.parse(document.getElementById('run-data').textContent);
   render(data);
+  // on the dashboard, a live run's page draws itself again from its data every few seconds;
+  // once the run's status changes the page is loaded again, so that its buttons fit, and
+  // once a restart of it starts, the page of that execution is opened
   var live = document.body.getAttribute('data-live');
   if (live) {
-    setInterval(function () {
-      window.fetch(live, { headers: { Accept: 'application/json' } }).then(function (r) { return r.json(); }).then(render);
-    }, 3000);
+    var every = Number(document.body.getAttribute('data-refresh')) || 2000;
+    var timer = setInterval(function () {
+      window.fetch(live, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
+        var still = r.headers.get('X-Batch-Etl-Live') === 'true';
+        return r.json().then(function (next) {
+          var executions = next.executions;
+          var newest = executions.length ? executions[executions.length - 1].id : next.run.executionId;
+          if (newest !== data.run.executionId) {
+            // a restart of the run: its page is the new execution's
+            clearInterval(timer);
+            window.location.href = live.replace(/\/runs\/\d+\/data$/, '/runs/' + newest);
+            return;
+          }
+          if (!still || next.run.status !== data.run.status) {
+            clearInterval(timer);
+            window.location.reload();
+            return;
+          }
+          data = next;
+          render(next);
+        });
+      });
+    }, every);
   }
 })();

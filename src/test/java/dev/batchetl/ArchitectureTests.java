@@ -34,7 +34,7 @@ class ArchitectureTests {
         noClasses().that()
             .resideInAnyPackage("dev.batchetl.schedule..", "dev.batchetl.job..", "dev.batchetl.fetch..",
                     "dev.batchetl.stats..", "dev.batchetl.export..", "dev.batchetl.remote..", "dev.batchetl.storage..",
-                    "dev.batchetl.progress..")
+                    "dev.batchetl.progress..", "dev.batchetl.dashboard..", "dev.batchetl.report..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.batchetl.cli..")
