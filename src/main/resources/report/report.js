@@ -120,6 +120,41 @@
     ]);
   }
 
+  var RUNNING = { STARTING: true, STARTED: true, STOPPING: true };
+
+  /**
+   * While the run is live: how far its fetch and statistics are, the fetch's rate and
+   * an estimate of when it ends (from the sources done so far since the step started).
+   */
+  function progress(data) {
+    if (!RUNNING[data.run.status]) return null;
+    var now = data.generated;
+    var mine = data.timeline.filter(function (b) { return b.execution === data.run.executionId; });
+    var parts = [];
+    var fetchBar = mine.filter(function (b) { return b.lane === 'fetch'; })[0];
+    var f = data.fetch;
+    if (f && f.sources.length && fetchBar) {
+      var done = f.sources.filter(function (s) { return s.status !== 'PENDING'; });
+      var received = done.reduce(function (sum, s) { return sum + (s.bytes || 0); }, 0);
+      var line = 'fetch: ' + done.length + ' of ' + f.sources.length + ' sources, ' + bytes(received);
+      var elapsed = (fetchBar.end || now) - fetchBar.start;
+      if (!fetchBar.end && done.length && elapsed > 0) {
+        var left = f.sources.length - done.length;
+        line += ', ' + (done.length / elapsed * 1000).toFixed(1) + ' sources/s';
+        if (left > 0) line += ', about ' + duration(left * elapsed / done.length) + ' left';
+      }
+      parts.push(el('p', { id: 'fetch-progress', text: line }));
+    }
+    var partitions = mine.filter(function (b) { return b.lane.indexOf('stats-') === 0; });
+    if (partitions.length) {
+      var ended = partitions.filter(function (b) { return b.end; }).length;
+      parts.push(el('p', { id: 'stats-progress', text: 'statistics: ' + ended + ' of ' + partitions.length
+        + ' started partitions done' }));
+    }
+    if (!parts.length) parts.push(el('p', { text: 'starting' }));
+    return section('Progress', 'progress', parts);
+  }
+
   function executions(data) {
     var rows = data.executions.map(function (e) {
       return el('tr', null, [td(e.id, 'n'), el('td', null, badge(e.status)), td(e.exitCode, 'n'), td(time(e.start)),
@@ -312,16 +347,40 @@
   function render(data) {
     var root = document.getElementById('report');
     root.textContent = '';
-    append(root, [header(data), executions(data), timeline(data), failures(data), fetchSection(data), stats(data), drift(data)]);
+    append(root, [header(data), progress(data), executions(data), timeline(data), failures(data), fetchSection(data),
+      stats(data), drift(data)]);
     document.title = data.run.definition + ' run=' + data.run.runKey + ' – ' + data.run.status;
   }
 
   var data = JSON.parse(document.getElementById('run-data').textContent);
   render(data);
+  // on the dashboard, a live run's page draws itself again from its data every few seconds;
+  // once the run's status changes the page is loaded again, so that its buttons fit, and
+  // once a restart of it starts, the page of that execution is opened
   var live = document.body.getAttribute('data-live');
   if (live) {
-    setInterval(function () {
-      window.fetch(live, { headers: { Accept: 'application/json' } }).then(function (r) { return r.json(); }).then(render);
-    }, 3000);
+    var every = Number(document.body.getAttribute('data-refresh')) || 2000;
+    var timer = setInterval(function () {
+      window.fetch(live, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
+        var still = r.headers.get('X-Batch-Etl-Live') === 'true';
+        return r.json().then(function (next) {
+          var executions = next.executions;
+          var newest = executions.length ? executions[executions.length - 1].id : next.run.executionId;
+          if (newest !== data.run.executionId) {
+            // a restart of the run: its page is the new execution's
+            clearInterval(timer);
+            window.location.href = live.replace(/\/runs\/\d+\/data$/, '/runs/' + newest);
+            return;
+          }
+          if (!still || next.run.status !== data.run.status) {
+            clearInterval(timer);
+            window.location.reload();
+            return;
+          }
+          data = next;
+          render(next);
+        });
+      });
+    }, every);
   }
 })();

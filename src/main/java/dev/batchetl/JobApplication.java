@@ -25,7 +25,9 @@ import org.springframework.context.annotation.FilterType;
 @ComponentScan(excludeFilters = { @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
         @ComponentScan.Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
         // the scheduler's application, which enables every auto-configuration
-        @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BatchEtlApplication.class) })
+        @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BatchEtlApplication.class),
+        // the dashboard's web application, which only dashboard starts
+        @ComponentScan.Filter(type = FilterType.REGEX, pattern = "dev\\.batchetl\\.dashboard\\..*") })
 @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
         TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, BatchAutoConfiguration.class,
         BatchJdbcAutoConfiguration.class })

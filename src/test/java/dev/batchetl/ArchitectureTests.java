@@ -35,7 +35,8 @@ class ArchitectureTests {
         noClasses().that()
             .resideInAnyPackage("dev.batchetl.schedule..", "dev.batchetl.job..", "dev.batchetl.fetch..",
                     "dev.batchetl.stats..", "dev.batchetl.export..", "dev.batchetl.remote..", "dev.batchetl.storage..",
-                    "dev.batchetl.progress..", "dev.batchetl.history..", "dev.batchetl.report..")
+                    "dev.batchetl.progress..", "dev.batchetl.history..", "dev.batchetl.dashboard..",
+                    "dev.batchetl.report..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.batchetl.cli..")

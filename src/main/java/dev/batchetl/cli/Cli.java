@@ -51,6 +51,9 @@ final class Cli {
               report EXECUTION_ID [output=FILE]  the run as one self-contained HTML page: timeline, fetch,
                                                  statistics with plots, changes since the previous run
                                                  (default report-ID.html)
+              dashboard                          serve the runs list and live pages of runs over HTTP on
+                                                 127.0.0.1:8090 (--server.port=..., --server.address=...);
+                                                 stop and restart need BATCH_ETL_DASHBOARD_PASSWORD
               stop EXECUTION_ID                  stop a running execution at its next chunk boundary
               recover [EXECUTION_ID]             mark executions whose process died as FAILED (all, or one)
               worker                             run statistics partitions of partitioning=remote runs,
@@ -99,6 +102,13 @@ final class Cli {
             case "report" -> parseReport(rest, cwd);
             case "stop" -> new Command.Stop(parseExecutionId(name, rest));
             case "recover" -> new Command.Recover(rest.isEmpty() ? null : parseExecutionId(name, rest));
+            case "dashboard" -> {
+                if (!rest.isEmpty()) {
+                    throw new UsageException("dashboard takes no arguments (its port and address are"
+                            + " --server.port=PORT and --server.address=ADDRESS)");
+                }
+                yield new Command.Dashboard();
+            }
             case "worker" -> {
                 if (!rest.isEmpty()) {
                     throw new UsageException("worker takes no arguments (settings are --batch-etl.worker.* options)");

@@ -55,6 +55,13 @@ sealed interface Command {
     record Recover(Long executionId) implements Command {
     }
 
+    /**
+     * {@code dashboard}: serves the runs list and the pages of runs over HTTP until
+     * stopped.
+     */
+    record Dashboard() implements Command {
+    }
+
     /** {@code worker}: runs statistics partitions of remote runs until stopped. */
     record Worker() implements Command {
     }

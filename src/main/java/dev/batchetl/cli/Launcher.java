@@ -35,6 +35,9 @@ public final class Launcher {
 
     private static final String PREINITIALIZER = "spring.backgroundpreinitializer.ignore";
 
+    /** The dashboard's port unless {@code --server.port} says another. */
+    static final int DASHBOARD_PORT = 8090;
+
     private Launcher() {
     }
 
@@ -68,6 +71,16 @@ public final class Launcher {
                 springArgs.add("--management.health.rabbit.enabled=true");
             }
         }
+        if (invocation.command() instanceof Command.Dashboard) {
+            springArgs.add("--spring.main.web-application-type=servlet");
+            // its own port beside a scheduler's, and this machine only unless told
+            if (invocation.springArgs().stream().noneMatch(arg -> arg.startsWith("--server.port="))) {
+                springArgs.add("--server.port=" + DASHBOARD_PORT);
+            }
+            if (invocation.springArgs().stream().noneMatch(arg -> arg.startsWith("--server.address="))) {
+                springArgs.add("--server.address=127.0.0.1");
+            }
+        }
         springArgs.addAll(invocation.springArgs());
         if (invocation.debug()) {
             springArgs.add("--logging.level.dev.batchetl=DEBUG");
@@ -92,8 +105,9 @@ public final class Launcher {
         boolean repositoryOnly = RepositoryCommands.handles(invocation.command());
         // and the job's commands one with the auto-configurations they use, not the
         // scheduler's web server and actuator
-        SpringApplication spring = new SpringApplication(repositoryOnly ? RepositoryCommands.Context.class
-                : invocation.command() instanceof Command.Schedule ? application : JobApplication.class);
+        SpringApplication spring = new SpringApplication(invocation.command() instanceof Command.Dashboard
+                ? RepositoryCommands.DashboardContext.class : repositoryOnly ? RepositoryCommands.Context.class
+                        : invocation.command() instanceof Command.Schedule ? application : JobApplication.class);
         AtomicReference<String> databaseUrl = new AtomicReference<>();
         spring.addListeners(event -> {
             if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
@@ -112,6 +126,9 @@ public final class Launcher {
         try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
             if (invocation.command() instanceof Command.Schedule schedule) {
                 return context.getBean(Scheduler.class).run(schedule.request(), schedule.settings()).code();
+            }
+            if (invocation.command() instanceof Command.Dashboard) {
+                return context.getBean(dev.batchetl.dashboard.Dashboard.class).serve(out).code();
             }
             if (repositoryOnly) {
                 return context.getBean(RepositoryCommands.class).execute(invocation.command(), out).code();

@@ -72,8 +72,13 @@ final class RepositoryCommands {
         throw new IllegalArgumentException("not a repository command: " + command);
     }
 
+    /** The report of the run of {@code executionId}, as of now. */
+    dev.batchetl.report.RunReport report(long executionId) {
+        return this.inspection.report(executionId, this.reports);
+    }
+
     private ExitCode report(Command.Report command, PrintStream out) {
-        dev.batchetl.report.RunReport report = this.inspection.report(command.executionId(), this.reports);
+        dev.batchetl.report.RunReport report = report(command.executionId());
         if (report == null) {
             throw new dev.batchetl.job.UsageException("no execution " + command.executionId());
         }
@@ -101,6 +106,20 @@ final class RepositoryCommands {
             Inspection.class, ExecutionHistory.class, FetchItemRecords.class, PartitionResultRecords.class,
             BadRowRecords.class, RestartPlanner.class, RunLines.class, RepositoryCommands.class })
     static final class Context {
+
+    }
+
+    /**
+     * The context of {@code dashboard}: these commands' context with the dashboard's web
+     * application, whose run pages are these commands' reports.
+     */
+    @Import({ Context.class, dev.batchetl.dashboard.DashboardConfiguration.class })
+    static final class DashboardContext {
+
+        @org.springframework.context.annotation.Bean
+        dev.batchetl.dashboard.ReportSource reportSource(RepositoryCommands commands) {
+            return commands::report;
+        }
 
     }
 

@@ -15,10 +15,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * another host is taken for dead
  * @param worker the settings of {@code batch-etl worker}
  * @param remote the settings of {@code partitioning=remote}, manager and workers
+ * @param dashboard the settings of {@code batch-etl dashboard}
  */
 @ConfigurationProperties("batch-etl")
 public record BatchEtlProperties(@DefaultValue("5s") Duration heartbeat, @DefaultValue("30s") Duration lease,
-        @DefaultValue Worker worker, @DefaultValue Remote remote) {
+        @DefaultValue Worker worker, @DefaultValue Remote remote, @DefaultValue Dashboard dashboard) {
 
     /**
      * The settings of {@code batch-etl worker}.
@@ -44,6 +45,26 @@ public record BatchEtlProperties(@DefaultValue("5s") Duration heartbeat, @Defaul
      */
     public record Remote(@DefaultValue("batch-etl.partitions") String queue,
             @DefaultValue("1s") Duration pollInterval) {
+
+    }
+
+    /**
+     * The settings of {@code batch-etl dashboard}.
+     *
+     * @param user the name to log in with to stop and restart runs
+     * @param password that user's password, plain or encoded ({@code {bcrypt}...}); none
+     * by default, and then no login works
+     * @param pageSize executions per page of the runs list
+     * @param trendRuns completed runs per definition in the duration trend
+     * @param refresh how often a running execution's page refreshes itself
+     */
+    public record Dashboard(@DefaultValue("operator") String user, String password, @DefaultValue("50") int pageSize,
+            @DefaultValue("30") int trendRuns, @DefaultValue("2s") Duration refresh) {
+
+        /** Whether a password is set, so that logging in (and stop, restart) works. */
+        public boolean loginEnabled() {
+            return this.password != null && !this.password.isBlank();
+        }
 
     }
 

@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ReportPage {
 
-    static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+    /** Where uPlot's script and styles are on the class path. */
+    public static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -37,7 +37,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * timeline's bars, the throughput chart, a column's distribution), with no console error
  * and no request for anything, from a file as a mail attachment would be opened.
  */
-class ReportPageBrowserTests {
+public class ReportPageBrowserTests {
 
     private static ChromeDriver browser;
 
@@ -60,7 +60,7 @@ class ReportPageBrowserTests {
      * Headless Chromium through Debian's driver; the test is skipped where it is not
      * installed.
      */
-    static ChromeDriver headlessChromium() {
+    public static ChromeDriver headlessChromium() {
         Assumptions.assumeTrue(EtlProcess.onPath("chromium") && EtlProcess.onPath("chromedriver"),
                 "chromium and chromium-driver are not installed");
         ChromeOptions options = new ChromeOptions();
