@@ -372,7 +372,7 @@ public class EtlRunner {
             try {
                 after.starting(EtlParameters.from(request.keys()));
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | LinkageError ex) {
                 out.println("before the run: " + Messages.oneLine(ex));
             }
         });
@@ -435,7 +435,7 @@ public class EtlRunner {
             try {
                 after.ended(execution, EtlParameters.from(execution.getJobParameters()), out);
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | LinkageError ex) {
                 out.println("after execution " + execution.getId() + ": " + Messages.oneLine(ex));
             }
         });

@@ -10,7 +10,8 @@ import java.nio.file.StandardCopyOption;
 
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
-import org.thymeleaf.standard.StandardDialect;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.spring6.dialect.SpringStandardDialect;
 import org.thymeleaf.standard.serializer.StandardJavaScriptSerializer;
 import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
@@ -103,12 +104,14 @@ public final class ReportPage {
         resolver.setTemplateMode(TemplateMode.HTML);
         resolver.setCharacterEncoding("UTF-8");
         resolver.setCacheable(true);
-        // Thymeleaf's own serializer for expressions inlined in scripts, not its default
-        // that builds a Jackson 2 ObjectMapper when one is on the class path: the page
-        // inlines none, and those classes are a good part of the first page's time
-        StandardDialect dialect = new StandardDialect();
+        // expressions in Spring's language (the dashboard's too), not OGNL, which the
+        // application does not ship; and Thymeleaf's own serializer for expressions
+        // inlined in scripts, not its default that builds a Jackson 2 ObjectMapper when
+        // one is on the class path: the page inlines none, and those classes are a good
+        // part of the first page's time
+        SpringStandardDialect dialect = new SpringStandardDialect();
         dialect.setJavaScriptSerializer(new StandardJavaScriptSerializer(false));
-        TemplateEngine engine = new TemplateEngine();
+        TemplateEngine engine = new SpringTemplateEngine();
         engine.setDialect(dialect);
         engine.setTemplateResolver(resolver);
         return engine;

@@ -84,7 +84,7 @@ final class RunReportWriter implements AfterRun {
                 .read(execution.getId());
             ReportPage.write(report, target);
         }
-        catch (IOException | RuntimeException ex) {
+        catch (IOException | RuntimeException | LinkageError ex) {
             out.println("report: cannot write " + target + ": " + reason(ex) + "; the run is not affected (write it"
                     + " elsewhere with: " + CommandName.get() + " report " + execution.getId() + " output=FILE)");
             return;
@@ -93,7 +93,7 @@ final class RunReportWriter implements AfterRun {
     }
 
     /** Why the page could not be written, as a person reads it. */
-    static String reason(Exception ex) {
+    static String reason(Throwable ex) {
         if (ex instanceof AccessDeniedException) {
             return "permission denied";
         }
