@@ -65,9 +65,6 @@ public final class SchemaMigration implements InitializingBean {
             // tool) gets a history from 0
             .baselineOnMigrate(true)
             .baselineVersion("0")
-            // migrations are made on branches of their own and each stands alone: one a
-            // database lacks is applied even when it has a later one (V11 after V12)
-            .outOfOrder(true)
             .load()
             .migrate();
     }
