@@ -47,9 +47,7 @@ public class RunLines {
     /** The sources and files of the instance that failed, the first {@link #LISTED}. */
     public void printFailures(JobInstance instance, PrintStream out) {
         long instanceId = instance.getInstanceId();
-        List<String> failures = new ArrayList<>();
-        failures.addAll(this.fetchItems.failures(instanceId));
-        failures.addAll(this.partitionResults.failures(instanceId));
+        List<String> failures = failures(instance);
         if (failures.isEmpty()) {
             out.println("failures: none");
             return;
@@ -83,9 +81,15 @@ public class RunLines {
         out.println("  command: " + CommandName.get() + " restart " + plan.executionId());
     }
 
-    /** {@link #printFailures}'s lines. */
+    /**
+     * The instance's failures, one line each (sources that failed, files that failed),
+     * all of them; {@link #printFailures} prints the first of them.
+     */
     public List<String> failures(JobInstance instance) {
-        return linesOf(out -> printFailures(instance, out));
+        List<String> failures = new ArrayList<>();
+        failures.addAll(this.fetchItems.failures(instance.getInstanceId()));
+        failures.addAll(this.partitionResults.failures(instance.getInstanceId()));
+        return failures;
     }
 
     /** {@link #printRestart}'s lines. */

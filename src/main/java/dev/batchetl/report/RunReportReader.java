@@ -81,15 +81,6 @@ public final class RunReportReader {
         return read(execution, this.runLines.failures(execution.getJobInstance()), this.runLines.restart(execution));
     }
 
-    /**
-     * The report of the run of {@code executionId}, as of now; null when there is no such
-     * execution. {@code failures} and {@code restart} are the lines {@code show} prints.
-     */
-    public RunReport read(long executionId, List<String> failures, List<String> restart) {
-        JobExecution execution = this.jobRepository.getJobExecution(executionId);
-        return execution == null ? null : read(execution, failures, restart);
-    }
-
     private RunReport read(JobExecution execution, List<String> failures, List<String> restart) {
         long executionId = execution.getId();
         JobInstance instance = execution.getJobInstance();
