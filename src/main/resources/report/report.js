@@ -257,6 +257,18 @@
     return box;
   }
 
+  // a column and its histogram come as arrays of their values (RunReport.Column, Histogram)
+  var COLUMN = ['name', 'type', 'count', 'nulls', 'min', 'max', 'mean', 'std', 'q1', 'median', 'q3', 'distinct',
+    'distinctExact', 'hist'];
+
+  function column(values) {
+    if (!Array.isArray(values)) return values;
+    var c = {};
+    COLUMN.forEach(function (name, i) { c[name] = values[i]; });
+    if (Array.isArray(c.hist)) c.hist = { low: c.hist[0], high: c.hist[1], counts: c.hist[2] };
+    return c;
+  }
+
   function histogram(h) {
     if (!h || !h.counts || !h.counts.length) return null;
     var max = Math.max.apply(null, h.counts);
@@ -271,7 +283,7 @@
   }
 
   function columns(file) {
-    var rows = file.cols.map(function (c) {
+    var rows = file.cols.map(column).map(function (c) {
       var nullShare = c.count + c.nulls > 0 ? (100 * c.nulls / (c.count + c.nulls)).toFixed(1) + ' %' : '';
       return el('tr', { 'class': 'col' }, [td(c.name), td(c.type), td(num(c.count), 'n'), td(nullShare, 'n'),
         td(num(c.min), 'n'), td(num(c.max), 'n'), td(num(c.mean), 'n'), td(num(c.std), 'n'), td(num(c.q1), 'n'),
