@@ -19,7 +19,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.thymeleaf.spring6.SpringTemplateEngine;
@@ -45,11 +44,6 @@ public class DashboardConfiguration implements WebMvcConfigurer {
 
     /** Where the restarts' output goes, under the working folder. */
     static final Path RESTART_LOGS = Path.of(".batch-etl", "logs");
-
-    @Bean
-    RunsQuery runsQuery(JdbcTemplate jdbc) {
-        return new RunsQuery(jdbc);
-    }
 
     @Bean
     Restarts restarts(ApplicationArguments arguments) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import dev.batchetl.history.ExecutionHistory;
 import dev.batchetl.job.BatchEtlProperties;
 import dev.batchetl.job.ExecutionRecovery;
 import dev.batchetl.job.UsageException;
@@ -46,7 +47,7 @@ class DashboardController {
 
     private static final Set<BatchStatus> RESTARTABLE = Set.of(BatchStatus.FAILED, BatchStatus.STOPPED);
 
-    private final RunsQuery runs;
+    private final ExecutionHistory runs;
 
     private final ReportSource reports;
 
@@ -56,7 +57,7 @@ class DashboardController {
 
     private final BatchEtlProperties.Dashboard settings;
 
-    DashboardController(RunsQuery runs, ReportSource reports, ExecutionRecovery recovery, Restarts restarts,
+    DashboardController(ExecutionHistory runs, ReportSource reports, ExecutionRecovery recovery, Restarts restarts,
             BatchEtlProperties properties) {
         this.runs = runs;
         this.reports = reports;
@@ -69,12 +70,12 @@ class DashboardController {
     String runs(@RequestParam(required = false) String definition, @RequestParam(required = false) String status,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Long before, Model model) {
-        RunsQuery.Filter filter = new RunsQuery.Filter(blankToNull(definition), status(status), date("from", from),
-                date("to", to), before);
+        ExecutionHistory.Filter filter = new ExecutionHistory.Filter(blankToNull(definition), status(status),
+                date("from", from), date("to", to), before);
         int size = this.settings.pageSize();
-        List<RunsQuery.Listed> page = this.runs.page(filter, size + 1);
+        List<ExecutionHistory.Listed> page = this.runs.page(filter, size + 1);
         boolean more = page.size() > size;
-        List<RunsQuery.Listed> shown = more ? page.subList(0, size) : page;
+        List<ExecutionHistory.Listed> shown = more ? page.subList(0, size) : page;
         model.addAttribute("runs", shown.stream().map(RunRow::of).toList());
         model.addAttribute("definitions", this.runs.definitions());
         model.addAttribute("statuses", Arrays.stream(BatchStatus.values()).map(Enum::name).toList());

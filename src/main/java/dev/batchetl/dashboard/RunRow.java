@@ -3,6 +3,7 @@ package dev.batchetl.dashboard;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 
+import dev.batchetl.history.ExecutionHistory;
 import dev.batchetl.job.ExitCode;
 
 /**
@@ -21,7 +22,7 @@ public record RunRow(long id, String definition, String runKey, String status, S
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    static RunRow of(RunsQuery.Listed listed) {
+    static RunRow of(ExecutionHistory.Listed listed) {
         String exit = "";
         if (!listed.running()) {
             ExitCode code = ExitCode.of(listed.status(), listed.exitCode());

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.batchetl.history.ExecutionHistory;
+
 /**
  * A definition's durations over its last completed runs, drawn by the server as a small
  * SVG line (no script needed): {@code points} in a box of {@link #WIDTH} by
@@ -26,23 +28,24 @@ public record Trend(String definition, int runs, String points, List<Dot> dots, 
     /** Definitions shown at most, those with the most recent runs first. */
     static final int SHOWN = 12;
 
-    static List<Trend> of(Map<String, List<RunsQuery.Point>> trends, int shown) {
-        List<Map.Entry<String, List<RunsQuery.Point>>> entries = new ArrayList<>(trends.entrySet());
+    static List<Trend> of(Map<String, List<ExecutionHistory.Point>> trends, int shown) {
+        List<Map.Entry<String, List<ExecutionHistory.Point>>> entries = new ArrayList<>(trends.entrySet());
         entries.sort((a, b) -> Long.compare(last(b.getValue()).execution(), last(a.getValue()).execution()));
         List<Trend> result = new ArrayList<>();
-        for (Map.Entry<String, List<RunsQuery.Point>> entry : entries.subList(0, Math.min(shown, entries.size()))) {
+        for (Map.Entry<String, List<ExecutionHistory.Point>> entry : entries.subList(0,
+                Math.min(shown, entries.size()))) {
             result.add(of(entry.getKey(), entry.getValue()));
         }
         return result;
     }
 
-    static Trend of(String definition, List<RunsQuery.Point> points) {
-        long longest = points.stream().mapToLong(RunsQuery.Point::durationMs).max().orElse(0);
+    static Trend of(String definition, List<ExecutionHistory.Point> points) {
+        long longest = points.stream().mapToLong(ExecutionHistory.Point::durationMs).max().orElse(0);
         StringBuilder line = new StringBuilder();
         List<Dot> dots = new ArrayList<>();
         int n = points.size();
         for (int i = 0; i < n; i++) {
-            RunsQuery.Point point = points.get(i);
+            ExecutionHistory.Point point = points.get(i);
             double x = n == 1 ? WIDTH / 2.0 : 2 + i * (WIDTH - 4.0) / (n - 1);
             double y = HEIGHT - 2 - (longest == 0 ? 0 : point.durationMs() * (HEIGHT - 4.0) / longest);
             String xs = String.format(Locale.ROOT, "%.1f", x);
@@ -56,7 +59,7 @@ public record Trend(String definition, int runs, String points, List<Dot> dots, 
                 RunRow.text(java.time.Duration.ofMillis(longest)));
     }
 
-    private static RunsQuery.Point last(List<RunsQuery.Point> points) {
+    private static ExecutionHistory.Point last(List<ExecutionHistory.Point> points) {
         return points.get(points.size() - 1);
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -271,14 +268,7 @@ class DashboardBrowserTests {
     }
 
     private static void assertNoConsoleErrors() {
-        List<LogEntry> errors = browser.manage()
-            .logs()
-            .get(LogType.BROWSER)
-            .getAll()
-            .stream()
-            .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
-            .toList();
-        assertThat(errors).isEmpty();
+        assertThat(ReportPageBrowserTests.consoleWarnings(browser)).isEmpty();
     }
 
 }

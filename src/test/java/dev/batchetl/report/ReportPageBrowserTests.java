@@ -111,17 +111,24 @@ public class ReportPageBrowserTests {
         assertThat(browser.findElement(By.id("drift")).getText()).contains("amount").contains("type");
 
         // and nothing failed or was requested beyond the file itself
-        List<LogEntry> errors = browser.manage()
+        assertThat(consoleWarnings(browser)).isEmpty();
+        Object resources = browser
+            .executeScript("return performance.getEntriesByType('resource').map(function (e) { return e.name; })");
+        assertThat((List<?>) resources).isEmpty();
+    }
+
+    /**
+     * What the pages opened since the last call wrote to the console as warnings or
+     * errors.
+     */
+    public static List<LogEntry> consoleWarnings(ChromeDriver browser) {
+        return browser.manage()
             .logs()
             .get(LogType.BROWSER)
             .getAll()
             .stream()
             .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
             .toList();
-        assertThat(errors).isEmpty();
-        Object resources = browser
-            .executeScript("return performance.getEntriesByType('resource').map(function (e) { return e.name; })");
-        assertThat((List<?>) resources).isEmpty();
     }
 
     @Test
