@@ -364,35 +364,63 @@
     document.title = data.run.definition + ' run=' + data.run.runKey + ' – ' + data.run.status;
   }
 
-  var data = JSON.parse(document.getElementById('run-data').textContent);
-  render(data);
+  /**
+   * The run's data: JSON in the page, or, in the file of a big run, that JSON gzipped and
+   * in base64 (a third of its size), unpacked by the browser's own DecompressionStream.
+   */
+  function load(then) {
+    var packed = document.getElementById('run-data-gzip');
+    if (!packed) {
+      then(JSON.parse(document.getElementById('run-data').textContent));
+      return;
+    }
+    if (typeof DecompressionStream === 'undefined') {
+      document.getElementById('report').textContent = 'This report is compressed: open it in a current browser.';
+      return;
+    }
+    var text = atob(packed.textContent.trim());
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text()
+      .then(function (json) { then(JSON.parse(json)); });
+  }
+
+  var data;
+  load(function (loaded) {
+    data = loaded;
+    render(data);
+    follow();
+  });
+
   // on the dashboard, a live run's page draws itself again from its data every few seconds;
   // once the run's status changes the page is loaded again, so that its buttons fit, and
   // once a restart of it starts, the page of that execution is opened
-  var live = document.body.getAttribute('data-live');
-  if (live) {
-    var every = Number(document.body.getAttribute('data-refresh')) || 2000;
-    var timer = setInterval(function () {
-      window.fetch(live, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
-        var still = r.headers.get('X-Batch-Etl-Live') === 'true';
-        return r.json().then(function (next) {
-          var executions = next.executions;
-          var newest = executions.length ? executions[executions.length - 1].id : next.run.executionId;
-          if (newest !== data.run.executionId) {
-            // a restart of the run: its page is the new execution's
-            clearInterval(timer);
-            window.location.href = live.replace(/\/runs\/\d+\/data$/, '/runs/' + newest);
-            return;
-          }
-          if (!still || next.run.status !== data.run.status) {
-            clearInterval(timer);
-            window.location.reload();
-            return;
-          }
-          data = next;
-          render(next);
+  function follow() {
+    var live = document.body.getAttribute('data-live');
+    if (live) {
+      var every = Number(document.body.getAttribute('data-refresh')) || 2000;
+      var timer = setInterval(function () {
+        window.fetch(live, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
+          var still = r.headers.get('X-Batch-Etl-Live') === 'true';
+          return r.json().then(function (next) {
+            var executions = next.executions;
+            var newest = executions.length ? executions[executions.length - 1].id : next.run.executionId;
+            if (newest !== data.run.executionId) {
+              // a restart of the run: its page is the new execution's
+              clearInterval(timer);
+              window.location.href = live.replace(/\/runs\/\d+\/data$/, '/runs/' + newest);
+              return;
+            }
+            if (!still || next.run.status !== data.run.status) {
+              clearInterval(timer);
+              window.location.reload();
+              return;
+            }
+            data = next;
+            render(next);
+          });
         });
-      });
-    }, every);
+      }, every);
+    }
   }
 })();

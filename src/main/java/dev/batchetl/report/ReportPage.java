@@ -32,12 +32,23 @@ public final class ReportPage {
 
     private static final TemplateEngine TEMPLATES = templates();
 
+    /**
+     * Data larger than this (characters of JSON) is packed ({@link #packed}); a smaller
+     * page keeps it as JSON, readable in the file.
+     */
+    static final int PACKED_ABOVE = 512 * 1024;
+
     private ReportPage() {
     }
 
     /** The page with everything inside it, for a file. */
     public static String selfContained(RunReport report) {
         Context context = context(report);
+        String json = (String) context.getVariable("json");
+        if (json.length() > PACKED_ABOVE) {
+            context.setVariable("json", null);
+            context.setVariable("packed", packed(json));
+        }
         context.setVariable("inline", true);
         context.setVariable("css", resource("report/report.css"));
         context.setVariable("js", resource("report/report.js"));
@@ -75,6 +86,27 @@ public final class ReportPage {
         // "<" only occurs inside JSON strings, where \u003c is the same character: no
         // value can close the script element or open a comment
         return JSON.writeValueAsString(report).replace("<", "\\u003c");
+    }
+
+    /**
+     * The data of a page as gzip in base64, which the page's script unpacks: for 20,000
+     * columns a third of the JSON's size.
+     */
+    static String packed(String json) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(json.length() / 3);
+        // the fastest level: on numbers it packs nearly as well as the default, in a
+        // third of the time
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes, 1 << 16) {
+            {
+                this.def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
+            gzip.write(json.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
 
     static Context context(RunReport report) {

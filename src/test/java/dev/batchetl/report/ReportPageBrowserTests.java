@@ -117,6 +117,31 @@ public class ReportPageBrowserTests {
         assertThat((List<?>) resources).isEmpty();
     }
 
+    @Test
+    void aBigRunsPageHoldsItsDataPackedAndDrawsIt() throws Exception {
+        // given the page of a run of 100 files of 20 columns, whose data is over the
+        // size that is packed
+        RunReport report = ReportSizeBenchmarkTests.big(100, 20);
+        assertThat(ReportPage.json(report).length()).isGreaterThan(ReportPage.PACKED_ABOVE);
+        Path page = folder.resolve("big.html");
+        ReportPage.write(report, page);
+        String html = Files.readString(page);
+        assertThat(html).contains("id=\"run-data-gzip\"").doesNotContain("\"column_19\"");
+        // scripts and styles included
+        assertThat(Files.size(page)).isLessThan(ReportPage.json(report).length() * 6L / 10);
+
+        // when it is opened
+        browser.get(page.toUri().toString());
+
+        // then it is drawn from the unpacked data: every file, and a file's columns
+        org.awaitility.Awaitility.await().until(() -> browser.findElements(By.cssSelector("tr.file")).size() == 100);
+        assertThat(browser.findElements(By.cssSelector("#timeline rect.bar"))).hasSize(103);
+        browser.findElement(By.cssSelector("tr.file[data-file='f0042.csv']")).click();
+        assertThat(browser.findElements(By.cssSelector("tr.cols tr.col"))).hasSize(20);
+        assertThat(browser.findElement(By.cssSelector("tr.cols")).getText()).contains("column_19");
+        assertThat(consoleWarnings(browser)).isEmpty();
+    }
+
     /**
      * What the pages opened since the last call wrote to the console as warnings or
      * errors.
