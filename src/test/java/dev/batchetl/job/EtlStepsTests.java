@@ -75,16 +75,7 @@ class EtlStepsTests {
 
     @AfterEach
     void removeTheExecutions() {
-        for (JobExecution execution : this.executions) {
-            long instance = execution.getJobInstance().getInstanceId();
-            for (String table : List.of("etl_fetch_item", "etl_partition_result", "etl_bad_row_stage")) {
-                this.jdbc.update("DELETE FROM " + table + " WHERE job_instance_id = ?", instance);
-            }
-            for (String table : List.of("etl_source", "etl_file_stats", "etl_column_stats", "etl_bad_row")) {
-                this.jdbc.update("DELETE FROM " + table + " WHERE job_execution_id = ?", execution.getId());
-            }
-        }
-        this.repository.removeJobExecutions(this.executions);
+        RunRecords.remove(this.jobRepository, this.executions);
     }
 
     @Test

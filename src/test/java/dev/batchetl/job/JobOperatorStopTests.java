@@ -25,7 +25,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.support.ScopeNotActiveException;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -76,12 +75,7 @@ class JobOperatorStopTests {
 
     @AfterEach
     void removeTheExecutions() {
-        for (JobExecution execution : this.executions) {
-            this.jdbc.update("DELETE FROM etl_fetch_item WHERE job_instance_id = ?",
-                    execution.getJobInstance().getInstanceId());
-            this.jdbc.update("DELETE FROM etl_execution_owner WHERE job_execution_id = ?", execution.getId());
-        }
-        new JobRepositoryTestUtils(this.jobRepository).removeJobExecutions(this.executions);
+        RunRecords.remove(this.jobRepository, this.executions);
     }
 
     @Test

@@ -54,6 +54,25 @@ public final class RunRecords {
         return file;
     }
 
+    /**
+     * Removes executions a test ran, with their rows in the result tables, through Spring
+     * Batch Test's {@code JobRepositoryTestUtils} for the job repository's own.
+     */
+    static void remove(org.springframework.batch.core.repository.JobRepository repository,
+            List<org.springframework.batch.core.job.JobExecution> executions) {
+        for (org.springframework.batch.core.job.JobExecution execution : executions) {
+            long instance = execution.getJobInstance().getInstanceId();
+            for (String table : List.of("etl_fetch_item", "etl_partition_result", "etl_bad_row_stage")) {
+                JDBC.update("DELETE FROM " + table + " WHERE job_instance_id = ?", instance);
+            }
+            for (String table : List.of("etl_source", "etl_file_stats", "etl_column_stats", "etl_bad_row",
+                    "etl_execution_owner")) {
+                JDBC.update("DELETE FROM " + table + " WHERE job_execution_id = ?", execution.getId());
+            }
+        }
+        new org.springframework.batch.test.JobRepositoryTestUtils(repository).removeJobExecutions(executions);
+    }
+
     /** Ids of the executions of the etl instance with this run key, oldest first. */
     public static List<Long> executions(String runKey) {
         return JDBC.queryForList("""
