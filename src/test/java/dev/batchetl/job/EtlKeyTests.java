@@ -83,7 +83,7 @@ class EtlKeyTests {
 
     @Test
     void everySpellingUsersWriteIsTakenAndStoredAsBefore() {
-        Path base = Path.of("/work/run");
+        Path base = Path.of("/srv/etl/run");
         assertThat(EtlKey.TIMEOUT.canonical("5 m", base)).isEqualTo("300000ms");
         assertThat(EtlKey.TIMEOUT.canonical(" 10S ", base)).isEqualTo("10000ms");
         assertThat(EtlKey.FETCH_BACKOFF.canonical("250MS", base)).isEqualTo("250ms");
@@ -106,9 +106,9 @@ class EtlKeyTests {
         assertThat(EtlKey.MAX_FAILED_SOURCES.canonical("007", base)).isEqualTo("7");
         assertThat(EtlKey.MAX_FAILED_SOURCES.canonical("100%", base)).isEqualTo("100%");
         assertThat(EtlKey.NA_VALUES.canonical(" NA, ,null", base)).isEqualTo(" NA, ,null");
-        assertThat(EtlKey.FILE_ROOTS.canonical("a, ../b/./c", base)).isEqualTo("/work/run/a,/work/b/c");
-        assertThat(EtlKey.DIR.canonical(" data ", base)).isEqualTo("/work/run/data");
-        assertThat(EtlKey.REPORT.canonical(" out/page.html ", base)).isEqualTo("/work/run/out/page.html");
+        assertThat(EtlKey.FILE_ROOTS.canonical("a, ../b/./c", base)).isEqualTo("/srv/etl/run/a,/srv/etl/b/c");
+        assertThat(EtlKey.DIR.canonical(" data ", base)).isEqualTo("/srv/etl/run/data");
+        assertThat(EtlKey.REPORT.canonical(" out/page.html ", base)).isEqualTo("/srv/etl/run/out/page.html");
         assertThat(EtlKey.REPORT.canonical("None", base)).isEqualTo("none");
         assertThat(EtlKey.RUN.canonical(" nightly-2024.01:1+x ", base)).isEqualTo("nightly-2024.01:1+x");
         assertThat(EtlKey.THREADS.canonical(" 08 ", base)).isEqualTo("8");
