@@ -28,7 +28,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
@@ -47,8 +46,6 @@ public class EtlRunner {
 
     private final Job etlJob;
 
-    private final JdbcTemplate jdbc;
-
     private final ExecutionRecovery control;
 
     private final ExecutionOwnership ownership;
@@ -59,8 +56,8 @@ public class EtlRunner {
 
     private final ObjectProvider<AfterRun> afterRuns;
 
-    EtlRunner(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, JdbcTemplate jdbc,
-            ExecutionRecovery control, ExecutionOwnership ownership, DataSource dataSource,
+    EtlRunner(JobOperator jobOperator, JobRepository jobRepository, Job etlJob, ExecutionRecovery control,
+            ExecutionOwnership ownership, DataSource dataSource,
             @org.springframework.beans.factory.annotation.Value("${spring.datasource.url:}") String databaseUrl,
             ObjectProvider<AfterRun> afterRuns) {
         this.databaseUrl = databaseUrl;
@@ -68,7 +65,6 @@ public class EtlRunner {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.etlJob = etlJob;
-        this.jdbc = jdbc;
         this.control = control;
         this.ownership = ownership;
         this.dataSource = dataSource;
@@ -415,7 +411,6 @@ public class EtlRunner {
                     + " during " + lostIn + "; continue with: " + CommandName.get() + " restart " + execution.getId());
             return ExitCode.FAILED;
         }
-        new RunSummary(this.jdbc).print(execution, request, out);
         afterRun(execution, out);
         ExitCode code = exitCode(execution);
         out.println("execution " + execution.getId() + " " + execution.getStatus() + " in "

@@ -33,6 +33,7 @@ import org.springframework.stereotype.Component;
  * run is over ({@link ReportPage}).
  */
 @Component
+@org.springframework.core.annotation.Order(10)
 final class RunReportWriter implements AfterRun {
 
     private static final AtomicBoolean WARMED = new AtomicBoolean();

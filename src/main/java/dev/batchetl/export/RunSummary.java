@@ -1,22 +1,28 @@
-package dev.batchetl.job;
+package dev.batchetl.export;
 
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
-import dev.batchetl.job.EtlKey;
-import dev.batchetl.job.EtlRequest;
+import dev.batchetl.job.AfterRun;
+import dev.batchetl.job.EtlParameters;
+import dev.batchetl.job.Messages;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
 /**
  * What a person reads when a run ends: what was done, what failed and why, and where the
- * results are.
+ * results are, from what the export wrote ({@code etl_source}, {@code etl_file_stats}).
+ * The first thing done after a run ({@link AfterRun}), before its page is written.
  */
-final class RunSummary {
+@Component
+@Order(0)
+final class RunSummary implements AfterRun {
 
     private static final int LISTED = 20;
 
@@ -26,7 +32,8 @@ final class RunSummary {
         this.jdbc = jdbc;
     }
 
-    void print(JobExecution execution, EtlRequest request, PrintStream out) {
+    @Override
+    public void ended(JobExecution execution, EtlParameters parameters, PrintStream out) {
         long id = execution.getId();
         for (StepExecution step : execution.getStepExecutions()) {
             if ((step.getStatus() == BatchStatus.FAILED || step.getStatus() == BatchStatus.UNKNOWN)
@@ -51,7 +58,7 @@ final class RunSummary {
                            AS reused
                 FROM etl_source WHERE job_execution_id = ?""", id);
         long total = ((Number) sources.get("total")).longValue();
-        String retryOf = request.get(EtlKey.RETRY_OF);
+        Long retryOf = parameters.retryOf();
         if (total > 0) {
             long done = ((Number) sources.get("done")).longValue();
             long notModified = ((Number) sources.get("not_modified")).longValue();
@@ -83,7 +90,7 @@ final class RunSummary {
                 ((Number) files.get("total")).longValue() - broken.size(), broken.size(),
                 ((Number) files.get("rows_total")).longValue(), ((Number) files.get("bad")).longValue(), reusedFiles);
         listed(broken, "  FAILED ", out);
-        out.println("results: " + request.get(EtlKey.OUTPUT) + " and the etl_* tables (job_execution_id = " + id + ")");
+        out.println("results: " + parameters.output() + " and the etl_* tables (job_execution_id = " + id + ")");
     }
 
     /**
