@@ -3,14 +3,16 @@ package dev.batchetl.fetch;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.batchetl.job.EtlRequest;
+import dev.batchetl.storage.StreamedQuery;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -22,8 +24,11 @@ class FetchItemRepository {
 
     private final JdbcTemplate jdbc;
 
+    private final NamedParameterJdbcTemplate named;
+
     FetchItemRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
     /** Sources inserted per JDBC batch by {@link #plan}. */
@@ -98,37 +103,123 @@ class FetchItemRepository {
     }
 
     /**
-     * Sources of the instance not yet DONE or NOT_MODIFIED, each with what the previous
-     * run of the same definition (its latest earlier instance that fetched anything)
-     * recorded for its URL; the largest expected first (by that record), the rest in list
-     * order, so that big downloads start early instead of holding up the end of a chunk.
+     * The sources of the instance not yet DONE or NOT_MODIFIED, in the order the fetch
+     * step takes them: the largest expected first (by what the previous run of the same
+     * definition, its latest earlier instance that fetched anything, recorded for the
+     * URL), the rest in list order, so that big downloads start early instead of holding
+     * up the end of a chunk. Only their lines are kept, and the line of the previous
+     * run's record for each: 8 bytes a source, read a batch at a time; the sources
+     * themselves are read a page at a time ({@link #page}).
      */
-    List<FetchItem> notDone(long jobInstanceId, String definition) {
-        List<FetchItem> items = this.jdbc.query("""
-                SELECT job_instance_id, line, source, target, expected_sha256 FROM etl_fetch_item
-                WHERE job_instance_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""", (rs,
-                n) -> new FetchItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5)),
-                jobInstanceId);
-        Long previousRun = items.isEmpty() || definition == null ? null : previousRun(jobInstanceId, definition);
+    Pending pending(long jobInstanceId, String definition) {
+        Long previousRun = definition == null ? null : previousRun(jobInstanceId, definition);
+        Lines lines = new Lines();
         if (previousRun == null) {
-            return items;
+            StreamedQuery.query(this.jdbc, """
+                    SELECT line FROM etl_fetch_item
+                    WHERE job_instance_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""",
+                    rs -> lines.add(rs.getInt(1), NO_LINE), jobInstanceId);
+            return new Pending(jobInstanceId, null, lines.lines(), lines.previous());
         }
         // one earlier instance, reached through the primary key: the cost does not grow
         // with the history
-        Map<Integer, PreviousFetch> previous = new HashMap<>();
-        this.jdbc.query("""
-                SELECT f.line, p.etag, p.last_modified, p.sha256, p.bytes
-                FROM etl_fetch_item f
-                JOIN etl_fetch_item p ON p.job_instance_id = ? AND p.source = f.source
+        StreamedQuery.query(this.jdbc, """
+                SELECT f.line, MIN(p.line) FROM etl_fetch_item f
+                LEFT JOIN etl_fetch_item p ON p.job_instance_id = ? AND p.source = f.source
                      AND p.status IN ('DONE', 'NOT_MODIFIED') AND p.sha256 IS NOT NULL
-                WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')""", rs -> {
-            previous.putIfAbsent(rs.getInt(1),
-                    new PreviousFetch(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+                WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')
+                GROUP BY f.line ORDER BY COALESCE(MAX(p.bytes), -1) DESC, f.line""", rs -> {
+            int previous = rs.getInt(2);
+            boolean none = rs.wasNull();
+            lines.add(rs.getInt(1), none ? NO_LINE : previous);
         }, previousRun, jobInstanceId);
-        return items.stream()
-            .map(item -> item.withPrevious(previous.get(item.line())))
-            .sorted(Comparator.comparingLong(FetchItemRepository::expectedBytes).reversed())
-            .toList();
+        return new Pending(jobInstanceId, previousRun, lines.lines(), lines.previous());
+    }
+
+    /** A line of no source. */
+    static final int NO_LINE = -1;
+
+    /**
+     * The sources {@code from} (inclusive) to {@code to} (exclusive) of {@code pending},
+     * in its order, each with what the previous run recorded for its URL.
+     */
+    List<FetchItem> page(Pending pending, int from, int to) {
+        List<Integer> lines = new ArrayList<>(to - from);
+        List<Integer> previousLines = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            lines.add(pending.lines()[i]);
+            if (pending.previousLines()[i] != NO_LINE) {
+                previousLines.add(pending.previousLines()[i]);
+            }
+        }
+        Map<Integer, FetchItem> items = new HashMap<>();
+        this.named.query("""
+                SELECT job_instance_id, line, source, target, expected_sha256 FROM etl_fetch_item
+                WHERE job_instance_id = :instance AND line IN (:lines)""",
+                Map.of("instance", pending.jobInstanceId(), "lines", lines), rs -> {
+                    items.put(rs.getInt(2), new FetchItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)));
+                });
+        Map<Integer, PreviousFetch> previous = new HashMap<>();
+        if (!previousLines.isEmpty()) {
+            this.named.query("""
+                    SELECT line, etag, last_modified, sha256, bytes FROM etl_fetch_item
+                    WHERE job_instance_id = :instance AND line IN (:lines)""",
+                    Map.of("instance", pending.previousRun(), "lines", previousLines), rs -> {
+                        previous.put(rs.getInt(1),
+                                new PreviousFetch(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+                    });
+        }
+        List<FetchItem> page = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            FetchItem item = items.get(pending.lines()[i]);
+            if (item != null) {
+                page.add(item.withPrevious(previous.get(pending.previousLines()[i])));
+            }
+        }
+        return page;
+    }
+
+    /**
+     * The sources of an instance not fetched yet, by their lines in the order they are
+     * taken, each beside the line of the previous run's record for its URL
+     * ({@link #NO_LINE} where there is none, and everywhere without a previous run).
+     */
+    record Pending(long jobInstanceId, Long previousRun, int[] lines, int[] previousLines) {
+
+        int size() {
+            return this.lines.length;
+        }
+
+    }
+
+    /** Two columns of lines, growing as rows arrive. */
+    private static final class Lines {
+
+        private int[] lines = new int[1024];
+
+        private int[] previous = new int[1024];
+
+        private int size;
+
+        void add(int line, int previousLine) {
+            if (this.size == this.lines.length) {
+                this.lines = Arrays.copyOf(this.lines, this.size * 2);
+                this.previous = Arrays.copyOf(this.previous, this.size * 2);
+            }
+            this.lines[this.size] = line;
+            this.previous[this.size] = previousLine;
+            this.size++;
+        }
+
+        int[] lines() {
+            return Arrays.copyOf(this.lines, this.size);
+        }
+
+        int[] previous() {
+            return Arrays.copyOf(this.previous, this.size);
+        }
+
     }
 
     /**
@@ -144,10 +235,6 @@ class FetchItemRepository {
                   AND EXISTS (SELECT 1 FROM etl_fetch_item p WHERE p.job_instance_id = e.job_instance_id
                               AND p.status IN ('DONE', 'NOT_MODIFIED'))""", Long.class, EtlRequest.DEFINITION,
                 definition, jobInstanceId);
-    }
-
-    private static long expectedBytes(FetchItem item) {
-        return item.previous() == null ? -1 : item.previous().bytes();
     }
 
     /** Sources of the instance by status. */

@@ -24,8 +24,16 @@ import org.springframework.batch.infrastructure.item.ItemReader;
  * chunk begin while the current chunk waits for its slowest one. Only {@code threads} of
  * them run at once; the others wait in the download threads' queue, where a source that
  * is not attempted before the step ends (or max-failed-sources is passed) stays PENDING.
+ *
+ * <p>
+ * What it holds does not grow with the list beyond 8 bytes a source: the order of the
+ * sources as their lines, read when the step starts, and a page of {@link #PAGE} sources
+ * at a time ({@link FetchItemRepository#pending}).
  */
 final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionListener {
+
+    /** Sources read from {@code etl_fetch_item} at a time. */
+    static final int PAGE = 1_000;
 
     private final FetchItemRepository items;
 
@@ -39,7 +47,14 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
     private final Deque<FetchItem> started = new ArrayDeque<>();
 
-    private Iterator<FetchItem> pending = List.<FetchItem>of().iterator();
+    /** The sources this execution takes, by line, in their order. */
+    private FetchItemRepository.Pending pending;
+
+    /** The page of sources read from {@link #pending} and not started yet. */
+    private Iterator<FetchItem> page = List.<FetchItem>of().iterator();
+
+    /** Where in {@link #pending} the next page begins. */
+    private int next;
 
     PendingSourceReader(FetchItemRepository items, FetchProgress progress,
             FetchStepConfiguration.FailedSourcesLimit failedLimit, DownloadAhead downloads, int ahead) {
@@ -52,21 +67,31 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
     @Override
     public void beforeStep(StepExecution stepExecution) {
-        List<FetchItem> notDone = this.items.notDone(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
+        this.pending = this.items.pending(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
                 stepExecution.getJobParameters().getString(EtlRequest.DEFINITION));
-        this.progress.start(notDone.size());
-        this.pending = notDone.iterator();
+        this.next = 0;
+        this.page = List.<FetchItem>of().iterator();
+        this.progress.start(this.pending.size());
     }
 
     @Override
     public synchronized FetchItem read() {
         // the source returned now and the next 'ahead' ones are under way
-        while (this.started.size() <= this.ahead && this.pending.hasNext() && this.failedLimit.allowsMore()) {
-            FetchItem next = this.pending.next();
-            this.downloads.start(next);
-            this.started.add(next);
+        while (this.started.size() <= this.ahead && hasNext() && this.failedLimit.allowsMore()) {
+            FetchItem item = this.page.next();
+            this.downloads.start(item);
+            this.started.add(item);
         }
         return this.started.poll();
+    }
+
+    private boolean hasNext() {
+        while (!this.page.hasNext() && this.next < this.pending.size()) {
+            int to = Math.min(this.pending.size(), this.next + PAGE);
+            this.page = this.items.page(this.pending, this.next, to).iterator();
+            this.next = to;
+        }
+        return this.page.hasNext();
     }
 
 }

@@ -58,7 +58,7 @@ public final class RunRecords {
      * Removes executions a test ran, with their rows in the result tables, through Spring
      * Batch Test's {@code JobRepositoryTestUtils} for the job repository's own.
      */
-    static void remove(org.springframework.batch.core.repository.JobRepository repository,
+    public static void remove(org.springframework.batch.core.repository.JobRepository repository,
             List<org.springframework.batch.core.job.JobExecution> executions) {
         for (org.springframework.batch.core.job.JobExecution execution : executions) {
             long instance = execution.getJobInstance().getInstanceId();
