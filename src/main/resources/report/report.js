@@ -133,15 +133,14 @@
     var parts = [];
     var fetchBar = mine.filter(function (b) { return b.lane === 'fetch'; })[0];
     var f = data.fetch;
-    if (f && f.sources.length && fetchBar) {
-      var done = f.sources.filter(function (s) { return s.status !== 'PENDING'; });
-      var received = done.reduce(function (sum, s) { return sum + (s.bytes || 0); }, 0);
-      var line = 'fetch: ' + done.length + ' of ' + f.sources.length + ' sources, ' + bytes(received);
+    if (f && f.total && fetchBar) {
+      var done = f.total - (f.counts.PENDING || 0);
+      var line = 'fetch: ' + done + ' of ' + f.total + ' sources, ' + bytes(f.bytes);
       var elapsed = (fetchBar.end || now) - fetchBar.start;
-      if (!fetchBar.end && done.length && elapsed > 0) {
-        var left = f.sources.length - done.length;
-        line += ', ' + (done.length / elapsed * 1000).toFixed(1) + ' sources/s';
-        if (left > 0) line += ', about ' + duration(left * elapsed / done.length) + ' left';
+      if (!fetchBar.end && done && elapsed > 0) {
+        var left = f.total - done;
+        line += ', ' + (done / elapsed * 1000).toFixed(1) + ' sources/s';
+        if (left > 0) line += ', about ' + duration(left * elapsed / done) + ' left';
       }
       parts.push(el('p', { id: 'fetch-progress', text: line }));
     }
@@ -209,20 +208,19 @@
 
   function fetchSection(data) {
     var f = data.fetch;
-    if (!f || !f.sources.length) return null;
-    var counts = {};
-    var total = 0;
-    f.sources.forEach(function (s) { counts[s.status] = (counts[s.status] || 0) + 1; total += s.bytes || 0; });
-    var parts = [el('p', null, Object.keys(counts).sort().map(function (k) {
-      return el('span', null, [badge(k), ' ' + counts[k] + '  ']);
-    }).concat([' ' + bytes(total) + ' in ' + f.sources.length + ' sources' + (f.stepMs ? ', step ' + duration(f.stepMs) : '')]))];
-    var chart = throughput(f);
+    if (!f || !f.total) return null;
+    var parts = [el('p', null, Object.keys(f.counts).sort().map(function (k) {
+      return el('span', null, [badge(k), ' ' + f.counts[k] + '  ']);
+    }).concat([' ' + bytes(f.bytes) + ' in ' + f.total + ' sources' + (f.stepMs ? ', step ' + duration(f.stepMs) : '')]))];
+    var chart = throughput(f.throughput);
     if (chart) parts.push(chart);
-    var sorted = f.sources.slice().sort(function (a, b) {
-      return (a.status === 'FAILED' ? 0 : 1) - (b.status === 'FAILED' ? 0 : 1) || a.line - b.line;
-    });
+    if (f.sources.length < f.total) {
+      parts.push(el('p', { 'class': 'note', text: 'The first ' + f.sources.length + ' of ' + f.total
+        + ' sources, the failed ones first; all of them are in etl_source.' }));
+    }
     var box = el('div');
-    limited(box, sorted, ['line', 'source', 'status', 'bytes', 'duration', 'attempts', 'HTTP', 'reason'], function (s) {
+    // the failed ones first, then list order: as they come
+    limited(box, f.sources, ['line', 'source', 'status', 'bytes', 'duration', 'attempts', 'HTTP', 'reason'], function (s) {
       return el('tr', null, [td(s.line, 'n'), td(s.source), el('td', null, badge(s.status)), td(bytes(s.bytes), 'n'),
         td(duration(s.ms), 'n'), td(s.attempts, 'n'), td(s.http, 'n'), td(s.error, 'err')]);
     });
@@ -230,29 +228,15 @@
     return section('Fetch', 'fetch', parts);
   }
 
-  /** Bytes received per second over the step's time, from each source's end and duration. */
-  function throughput(f) {
-    var timed = f.sources.filter(function (s) { return s.end && s.ms !== null && s.bytes; });
-    if (timed.length < 2 || typeof uPlot === 'undefined') return null;
-    var start = Math.min.apply(null, timed.map(function (s) { return s.end - s.ms; }));
-    var end = Math.max.apply(null, timed.map(function (s) { return s.end; }));
-    var buckets = Math.max(10, Math.min(200, Math.ceil((end - start) / 250)));
-    var step = Math.max(1, (end - start) / buckets);
-    var xs = [], ys = [];
-    for (var i = 0; i < buckets; i++) { xs.push((start + i * step) / 1000); ys.push(0); }
-    timed.forEach(function (s) {
-      var a = s.end - s.ms, rate = s.bytes / Math.max(1, s.ms);
-      for (var i = 0; i < buckets; i++) {
-        var lo = start + i * step, hi = lo + step;
-        var overlap = Math.min(hi, s.end) - Math.max(lo, a);
-        if (overlap > 0) ys[i] += rate * overlap / step * 1000 / 1048576;
-      }
-    });
+  /** Bytes received per second over the step's time, as the report computed it (ThroughputCurve). */
+  function throughput(t) {
+    if (!t || typeof uPlot === 'undefined') return null;
+    var xs = t.mibPerSecond.map(function (v, i) { return (t.start + i * t.step) / 1000; });
     var box = el('div', { id: 'throughput', 'class': 'chart' });
     setTimeout(function () {
       new uPlot({ width: 900, height: 220, title: 'throughput (MiB/s)',
         series: [{}, { label: 'MiB/s', stroke: '#1565c0', fill: 'rgba(21,101,192,.15)' }],
-        axes: [{}, { label: 'MiB/s' }] }, [xs, ys], box);
+        axes: [{}, { label: 'MiB/s' }] }, [xs, t.mibPerSecond], box);
     }, 0);
     return box;
   }

@@ -69,9 +69,9 @@ final class RunSummary implements AfterRun {
                             : "; " + reused + " taken over from execution " + retryOf + " without a request");
             List<String> failed = this.jdbc.queryForList("""
                     SELECT source || ': ' || COALESCE(error, 'failed') FROM etl_source
-                    WHERE job_execution_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""",
-                    String.class, id);
-            listed(failed, "  FAILED ", out);
+                    WHERE job_execution_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line LIMIT ?""",
+                    String.class, id, LISTED);
+            listed(failed, total - done - notModified, "  FAILED ", out);
         }
         Map<String, Object> files = this.jdbc.queryForMap("""
                 SELECT COUNT(*) AS total, COALESCE(SUM(rows_count), 0) AS rows_total, COALESCE(SUM(bad_rows), 0) AS bad
@@ -109,9 +109,14 @@ final class RunSummary implements AfterRun {
     }
 
     private static void listed(List<String> lines, String prefix, PrintStream out) {
-        lines.stream().limit(LISTED).forEach(line -> out.println(prefix + line));
-        if (lines.size() > LISTED) {
-            out.println("  ... and " + (lines.size() - LISTED) + " more (see the etl_* tables)");
+        listed(lines.subList(0, Math.min(LISTED, lines.size())), lines.size(), prefix, out);
+    }
+
+    /** The first of {@code count} lines, and how many more there are. */
+    private static void listed(List<String> first, long count, String prefix, PrintStream out) {
+        first.forEach(line -> out.println(prefix + line));
+        if (count > first.size()) {
+            out.println("  ... and " + (count - first.size()) + " more (see the etl_* tables)");
         }
     }
 

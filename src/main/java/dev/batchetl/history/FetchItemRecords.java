@@ -17,11 +17,22 @@ public class FetchItemRecords {
         this.jdbc = jdbc;
     }
 
-    /** The sources that failed, as "source NAME: ERROR", in source list order. */
-    public List<String> failures(long instanceId) {
+    /**
+     * The first {@code limit} sources that failed, as "source NAME: ERROR", in source
+     * list order.
+     */
+    public List<String> failures(long instanceId, int limit) {
         return this.jdbc.queryForList("""
                 SELECT 'source ' || source || ': ' || COALESCE(error, 'failed') FROM etl_fetch_item
-                WHERE job_instance_id = ? AND status = 'FAILED' ORDER BY line""", String.class, instanceId);
+                WHERE job_instance_id = ? AND status = 'FAILED' ORDER BY line LIMIT ?""", String.class, instanceId,
+                limit);
+    }
+
+    /** How many sources of the instance failed. */
+    public long failedCount(long instanceId) {
+        return this.jdbc.queryForObject(
+                "SELECT COUNT(*) FROM etl_fetch_item WHERE job_instance_id = ? AND status = 'FAILED'", Long.class,
+                instanceId);
     }
 
     /** How many sources the instance has, and how many a restart fetches again. */
@@ -32,28 +43,6 @@ public class FetchItemRecords {
                         FROM etl_fetch_item WHERE job_instance_id = ?""",
                 instanceId);
         return new Counts(((Number) counts.get("total")).longValue(), ((Number) counts.get("pending")).longValue());
-    }
-
-    /** The instance's sources as they are now, in source list order. */
-    public List<Item> items(long instanceId) {
-        return this.jdbc.query("""
-                SELECT line, source, target, status, bytes, duration_ms, attempts, http_status, error, finished_at
-                FROM etl_fetch_item WHERE job_instance_id = ? ORDER BY line""",
-                (rs, n) -> new Item(rs.getInt("line"), rs.getString("source"), rs.getString("target"),
-                        rs.getString("status"), rs.getObject("bytes", Long.class),
-                        rs.getObject("duration_ms", Long.class), rs.getInt("attempts"),
-                        rs.getObject("http_status", Integer.class), rs.getString("error"),
-                        rs.getObject("finished_at", Long.class)),
-                instanceId);
-    }
-
-    /**
-     * One source of an instance: its status ({@code PENDING} until it is attempted), and
-     * what its latest attempt recorded; {@code finishedAt} is when that fetch ended, in
-     * epoch milliseconds (null before it did, or when recorded by a build before V11).
-     */
-    public record Item(int line, String source, String target, String status, Long bytes, Long durationMs, int attempts,
-            Integer httpStatus, String error, Long finishedAt) {
     }
 
     /** The sources of an instance, and those not DONE or NOT_MODIFIED. */

@@ -17,10 +17,17 @@ public class PartitionResultRecords {
     }
 
     /** The files that failed, as "file NAME: ERROR", by file and range. */
-    public List<String> failures(long instanceId) {
+    public List<String> failures(long instanceId, int limit) {
         return this.jdbc.queryForList("""
                 SELECT 'file ' || file || ': ' || error FROM etl_partition_result
-                WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index""", String.class,
+                WHERE job_instance_id = ? AND error IS NOT NULL ORDER BY file, range_index LIMIT ?""", String.class,
+                instanceId, limit);
+    }
+
+    /** How many partitions of the instance failed. */
+    public long failedCount(long instanceId) {
+        return this.jdbc.queryForObject(
+                "SELECT COUNT(*) FROM etl_partition_result WHERE job_instance_id = ? AND error IS NOT NULL", Long.class,
                 instanceId);
     }
 

@@ -46,18 +46,13 @@ public class RunLines {
 
     /** The sources and files of the instance that failed, the first {@link #LISTED}. */
     public void printFailures(JobInstance instance, PrintStream out) {
-        long instanceId = instance.getInstanceId();
-        List<String> failures = failures(instance);
+        List<String> failures = failures(instance, LISTED);
         if (failures.isEmpty()) {
             out.println("failures: none");
             return;
         }
         out.println("failures:");
-        failures.stream().limit(LISTED).forEach(line -> out.println("  " + line));
-        if (failures.size() > LISTED) {
-            out.println("  ... and " + (failures.size() - LISTED)
-                    + " more (etl_fetch_item, etl_partition_result: job_instance_id = " + instanceId + ")");
-        }
+        failures.forEach(line -> out.println("  " + line));
     }
 
     /** What a restart of the execution would redo, and the command that does it. */
@@ -82,13 +77,22 @@ public class RunLines {
     }
 
     /**
-     * The instance's failures, one line each (sources that failed, files that failed),
-     * all of them; {@link #printFailures} prints the first of them.
+     * The instance's failures, one line each (sources that failed, then files that
+     * failed), the first {@code limit} of them, and a last line that says how many more
+     * there are and where, when there are.
      */
-    public List<String> failures(JobInstance instance) {
-        List<String> failures = new ArrayList<>();
-        failures.addAll(this.fetchItems.failures(instance.getInstanceId()));
-        failures.addAll(this.partitionResults.failures(instance.getInstanceId()));
+    public List<String> failures(JobInstance instance, int limit) {
+        long instanceId = instance.getInstanceId();
+        List<String> failures = new ArrayList<>(this.fetchItems.failures(instanceId, limit));
+        long failed = this.fetchItems.failedCount(instanceId);
+        if (failures.size() < limit) {
+            failures.addAll(this.partitionResults.failures(instanceId, limit - failures.size()));
+        }
+        long total = failed + this.partitionResults.failedCount(instanceId);
+        if (total > failures.size()) {
+            failures.add("... and " + (total - failures.size())
+                    + " more (etl_fetch_item, etl_partition_result: job_instance_id = " + instanceId + ")");
+        }
         return failures;
     }
 

@@ -52,8 +52,49 @@ public record RunReport(Run run, List<Execution> executions, List<Bar> timeline,
     public record Bar(long execution, String lane, String status, long start, Long end, String note) {
     }
 
-    /** The fetch step's sources, and its duration. */
-    public record Fetch(Long stepMs, List<Source> sources) {
+    /**
+     * The fetch step: its duration, its sources counted by status, the bytes they
+     * brought, the throughput over the step's time, and at most
+     * {@link FetchSection#SOURCES_SHOWN} of the sources themselves, the failed ones
+     * first, each group in list order (a list of a million sources is in
+     * {@code etl_source}, not on a page).
+     *
+     * @param total how many sources the run has
+     * @param throughput the bytes received per second over time, or null when fewer than
+     * two sources have a duration and an end
+     */
+    public record Fetch(Long stepMs, long total, java.util.Map<String, Long> counts, long bytes, Throughput throughput,
+            List<Source> sources) {
+
+        /**
+         * The fetch of these sources, all of them shown, the failed ones first, each
+         * group in list order.
+         */
+        public static Fetch of(Long stepMs, List<Source> sources) {
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            long bytes = 0;
+            for (Source source : sources) {
+                counts.merge(source.status(), 1L, Long::sum);
+                bytes += source.bytes() == null ? 0 : source.bytes();
+            }
+            List<Source> shown = sources.stream()
+                .sorted(java.util.Comparator.comparing((Source source) -> !source.status().equals("FAILED"))
+                    .thenComparingInt(Source::line))
+                .toList();
+            return new Fetch(stepMs, sources.size(), counts, bytes, ThroughputCurve.of(sources), shown);
+        }
+
+    }
+
+    /**
+     * Bytes received per second in equal intervals over the fetch step's time, each
+     * source's bytes spread evenly over its duration.
+     *
+     * @param start the start of the first interval, epoch milliseconds
+     * @param step the length of each interval, milliseconds
+     * @param mibPerSecond MiB per second in each interval
+     */
+    public record Throughput(long start, double step, double[] mibPerSecond) {
     }
 
     /** One source; {@code end} is when its result was recorded, where known. */

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.batchetl.history.FetchItemRecords;
 import dev.batchetl.history.RunLines;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
@@ -27,7 +26,6 @@ import dev.batchetl.report.RunReport.Fetch;
 import dev.batchetl.report.RunReport.FileStats;
 import dev.batchetl.report.RunReport.Histogram;
 import dev.batchetl.report.RunReport.Run;
-import dev.batchetl.report.RunReport.Source;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -78,7 +76,8 @@ public final class RunReportReader {
         if (execution == null) {
             return null;
         }
-        return read(execution, this.runLines.failures(execution.getJobInstance()), this.runLines.restart(execution));
+        return read(execution, this.runLines.failures(execution.getJobInstance(), FetchSection.SOURCES_SHOWN),
+                this.runLines.restart(execution));
     }
 
     private RunReport read(JobExecution execution, List<String> failures, List<String> restart) {
@@ -119,31 +118,17 @@ public final class RunReportReader {
         Run run = new Run(definition == null ? EtlRequest.ADHOC : definition, runKey, instance.getInstanceId(),
                 executionId, execution.getStatus().name(), exit == null ? null : exit.code(), meaning(exit),
                 start == null ? null : (end == null ? System.currentTimeMillis() : end) - start, host);
-        List<Source> sources = sources(executionId);
-        if (sources.isEmpty() && executions.get(executions.size() - 1).getId() == executionId) {
+        FetchSection sources = new FetchSection(this.jdbc);
+        Fetch fetch = sources.exported(fetchMs, executionId);
+        if (fetch == null && executions.get(executions.size() - 1).getId() == executionId) {
             // not exported (failed or stopped before the export, or still running): the
             // sources as the fetch step has recorded them so far
-            sources = new FetchItemRecords(this.jdbc).items(instance.getInstanceId())
-                .stream()
-                .map(item -> new Source(item.line(), item.source(), item.target(), item.status(), item.bytes(),
-                        item.durationMs(), item.attempts(), item.httpStatus(), item.error(), item.finishedAt()))
-                .toList();
+            fetch = sources.recorded(fetchMs, instance.getInstanceId());
         }
         List<FileStats> files = files(this.jdbc, executionId);
         RunReport.Drift drift = new Drifts(this.jdbc).against(previousCompleted(definition, executionId), files);
-        return new RunReport(run, attempts, timeline, sources.isEmpty() ? null : new Fetch(fetchMs, sources), files,
-                drift, failures, restart, System.currentTimeMillis());
-    }
-
-    private List<Source> sources(long executionId) {
-        return this.jdbc.query("""
-                SELECT line, source, target, status, bytes, duration_ms, attempts, http_status, error, finished_at
-                FROM etl_source WHERE job_execution_id = ? ORDER BY line""",
-                (rs, i) -> new Source(rs.getInt("line"), rs.getString("source"), rs.getString("target"),
-                        rs.getString("status"), longOrNull(rs, "bytes"), longOrNull(rs, "duration_ms"),
-                        rs.getInt("attempts"), intOrNull(rs, "http_status"), rs.getString("error"),
-                        longOrNull(rs, "finished_at")),
-                executionId);
+        return new RunReport(run, attempts, timeline, fetch, files, drift, failures, restart,
+                System.currentTimeMillis());
     }
 
     /** The files of an execution with their columns and first bad rows. */

@@ -112,11 +112,15 @@ class ReportAfterRunFunctionalTests {
         assertThat(texts(report.get("failures"))).anyMatch(line -> line.contains(missing.toUri().toString()));
         assertThat(texts(report.get("restart"))).anyMatch(line -> line.contains("restart " + failed.executionId()));
         assertThat(this.work.resolve("results.csv")).doesNotExist();
-        // not exported: its sources as the fetch step recorded them, with their end times
+        // not exported: its sources as the fetch step recorded them, with their end
+        // times,
+        // the failed one first
         assertThat(report.get("fetch").get("sources"))
             .extracting(s -> s.get("target").asString(), s -> s.get("status").asString(), s -> s.get("end").isNumber())
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("a.csv", "DONE", true),
-                    org.assertj.core.groups.Tuple.tuple("b.csv", "FAILED", true));
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("b.csv", "FAILED", true),
+                    org.assertj.core.groups.Tuple.tuple("a.csv", "DONE", true));
+        assertThat(report.get("fetch").get("total").asLong()).isEqualTo(2);
+        assertThat(report.get("fetch").get("counts").get("FAILED").asLong()).isEqualTo(1);
 
         // when the file is there and the run restarted
         Files.writeString(missing, "id\n2\n");

@@ -189,7 +189,7 @@ public class ReportPageBrowserTests {
                 new Bar(1, "stats", "FAILED", t0 + 2_000, t0 + 4_000L, null),
                 new Bar(2, "stats-file:f00001", "COMPLETED", t0 + 6_000, t0 + 8_000L, null),
                 new Bar(2, "export", "COMPLETED", t0 + 8_000, t0 + 9_000L, null));
-        Fetch fetch = new Fetch(2_000L,
+        Fetch fetch = Fetch.of(2_000L,
                 List.of(new Source(1, "http://data.example.org/a.csv", "a.csv", "DONE", 5_000_000L, 1_500L, 1, 200,
                         null, t0 + 1_600),
                         new Source(2, "http://data.example.org/b.csv", "b.csv", "FAILED", null, 300L, 3, 503,

@@ -114,7 +114,7 @@ class ReportSizeBenchmarkTests {
             }
             stats.add(new FileStats(name, 100_000L, columns, 0L, null, cols, List.of()));
         }
-        return new RunReport(run, executions, timeline, new Fetch(100_000L, sources), stats, null, List.of(), List.of(),
+        return new RunReport(run, executions, timeline, Fetch.of(100_000L, sources), stats, null, List.of(), List.of(),
                 t0 + 600_000);
     }
 
