@@ -202,7 +202,8 @@ final class Cli {
                 throw new IllegalArgumentException("encoding: " + CsvEncoding.refusal(encoding));
             }
             String sources = request.get(EtlKey.SOURCES);
-            if (sources != null && SourceList.read(Path.of(sources)).isEmpty()) {
+            if (sources != null && SourceList.read(Path.of(sources), source -> {
+            }) == 0) {
                 // it would report whatever an earlier run left in dir as this run's
                 // results
                 throw new IllegalArgumentException(

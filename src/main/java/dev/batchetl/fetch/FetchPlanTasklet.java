@@ -1,6 +1,7 @@
 package dev.batchetl.fetch;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.batchetl.job.EtlParameters;
@@ -37,25 +38,42 @@ final class FetchPlanTasklet implements Tasklet {
         if (this.parameters.sources() == null) {
             return RepeatStatus.FINISHED;
         }
-        List<Source> sources = SourceList.read(this.parameters.sources());
-        List<String> targets = TargetNames.assign(sources.stream().map(Source::uri).toList());
-        List<String> notCsv = targets.stream().filter(target -> !CsvFiles.isCsvName(target)).toList();
-        if (!notCsv.isEmpty()) {
+        long instanceId = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
+        // read, named and recorded a batch at a time: a list of a million sources is
+        // never held whole
+        TargetNames.Assigner names = new TargetNames.Assigner();
+        List<Source> batch = new ArrayList<>(FetchItemRepository.PLAN_BATCH);
+        List<String> targets = new ArrayList<>(FetchItemRepository.PLAN_BATCH);
+        List<String> notCsv = new ArrayList<>();
+        int[] notCsvCount = new int[1];
+        int[] added = new int[1];
+        int sources = SourceList.read(this.parameters.sources(), source -> {
+            String target = names.next(source.uri());
+            if (!CsvFiles.isCsvName(target) && notCsvCount[0]++ < 5) {
+                notCsv.add(target);
+            }
+            batch.add(source);
+            targets.add(target);
+            if (batch.size() == FetchItemRepository.PLAN_BATCH) {
+                added[0] += this.items.plan(instanceId, batch, targets);
+                batch.clear();
+                targets.clear();
+            }
+        });
+        added[0] += this.items.plan(instanceId, batch, targets);
+        if (notCsvCount[0] > 0) {
             logger.warn(
                     "fetch-plan: {} source(s) are saved under names that are not *.csv or *.csv.gz, which the"
                             + " statistics leave out: {}{}",
-                    notCsv.size(), String.join(", ", notCsv.subList(0, Math.min(5, notCsv.size()))),
-                    notCsv.size() > 5 ? ", ..." : "");
+                    notCsvCount[0], String.join(", ", notCsv), notCsvCount[0] > 5 ? ", ..." : "");
         }
-        long instanceId = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
-        int added = this.items.plan(instanceId, sources, targets);
-        contribution.incrementWriteCount(added);
+        contribution.incrementWriteCount(added[0]);
         Long from = this.parameters.retryOf();
         if (from != null) {
             int reused = this.items.reuse(instanceId, from, this.parameters.dir());
             logger.info(
                     "fetch-plan: {} of {} source(s) reused from execution {} (fetched there, their files unchanged)",
-                    reused, sources.size(), from);
+                    reused, sources, from);
         }
         return RepeatStatus.FINISHED;
     }

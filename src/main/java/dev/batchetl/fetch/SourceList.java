@@ -11,11 +11,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -51,10 +50,22 @@ public final class SourceList {
      * duplicates.
      */
     public static List<Source> read(Path file) {
+        List<Source> sources = new ArrayList<>();
+        read(file, sources::add);
+        return List.copyOf(sources);
+    }
+
+    /**
+     * Reads and validates {@code file}, handing each source to {@code each} in file order
+     * without duplicates, as it is read: what it keeps of a list is a fingerprint of each
+     * URL ({@link Fingerprints}), not the sources.
+     * @return how many sources it handed over
+     */
+    public static int read(Path file, Consumer<Source> each) {
         Objects.requireNonNull(file, "file");
         Path folder = file.toAbsolutePath().normalize().getParent();
-        List<Source> sources = new ArrayList<>();
-        Set<URI> seen = new HashSet<>();
+        Fingerprints seen = new Fingerprints();
+        int count = 0;
         int lineNo = 0;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -64,8 +75,9 @@ public final class SourceList {
                     line = line.substring(1);
                 }
                 Source source = parseLine(file, folder, lineNo, line);
-                if (source != null && seen.add(source.uri())) {
-                    sources.add(source);
+                if (source != null && seen.add(identity(source.uri()))) {
+                    each.accept(source);
+                    count++;
                 }
             }
         }
@@ -78,8 +90,40 @@ public final class SourceList {
         catch (IOException e) {
             throw new SourceListException(file, 0, "cannot read: " + e, e);
         }
-        return List.copyOf(sources);
+        return count;
     }
+
+    /**
+     * The URI as a text that two URIs share exactly when {@link URI#equals} holds for
+     * them: scheme and host in lower case, percent escapes in upper case.
+     */
+    static String identity(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        StringBuilder text = new StringBuilder(scheme).append(':');
+        if (uri.isOpaque() || uri.getHost() == null) {
+            text.append(uri.getRawSchemeSpecificPart());
+        }
+        else {
+            text.append("//");
+            if (uri.getRawUserInfo() != null) {
+                text.append(uri.getRawUserInfo()).append('@');
+            }
+            text.append(uri.getHost().toLowerCase(Locale.ROOT));
+            if (uri.getPort() != -1) {
+                text.append(':').append(uri.getPort());
+            }
+            text.append(uri.getRawPath() == null ? "" : uri.getRawPath());
+            if (uri.getRawQuery() != null) {
+                text.append('?').append(uri.getRawQuery());
+            }
+        }
+        if (uri.getRawFragment() != null) {
+            text.append('#').append(uri.getRawFragment());
+        }
+        return PERCENT_ESCAPE.matcher(text).replaceAll(escape -> escape.group().toUpperCase(Locale.ROOT));
+    }
+
+    private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9a-fA-F]{2}");
 
     private static Source parseLine(Path file, Path folder, int lineNo, String rawLine) {
         String line = stripComment(rawLine).strip();

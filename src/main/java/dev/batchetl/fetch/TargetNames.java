@@ -6,12 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Derives one safe, unique, relative file name per URI.
@@ -54,15 +52,31 @@ public final class TargetNames {
     /** Names for {@code uris}, same size and order. */
     public static List<String> assign(List<URI> uris) {
         Objects.requireNonNull(uris, "uris");
+        Assigner assigner = new Assigner();
         List<String> names = new ArrayList<>(uris.size());
-        Set<String> taken = new HashSet<>();
         for (URI uri : uris) {
+            names.add(assigner.next(uri));
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Names URIs one at a time, in list order, as {@link #assign} does for a whole list;
+     * the names taken are kept as fingerprints ({@link Fingerprints}). Should two names
+     * ever share one, the later gets a longer suffix: names stay unique.
+     */
+    public static final class Assigner {
+
+        private final Fingerprints taken = new Fingerprints();
+
+        /** The name of the next URI of the list. */
+        public String next(URI uri) {
             Objects.requireNonNull(uri, "uri in list");
             Name name = name(uri);
             String plain = name.stem + name.ext;
-            names.add(taken.add(key(plain)) ? plain : distinctName(uri, name, taken));
+            return this.taken.add(key(plain)) ? plain : distinctName(uri, name, this.taken);
         }
-        return List.copyOf(names);
+
     }
 
     /** The name a URI gets when nothing collides with it. */
@@ -105,7 +119,7 @@ public final class TargetNames {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    private static String distinctName(URI uri, Name name, Set<String> taken) {
+    private static String distinctName(URI uri, Name name, Fingerprints taken) {
         String hash = HexFormat.of().formatHex(sha256(uri.toString()));
         for (int digits : new int[] { 8, 16, 64 }) {
             String candidate = withSuffix(name, "-" + hash.substring(0, digits));

@@ -82,6 +82,8 @@ class FetchScaleBenchmarkTests {
         try {
             for (int n : sizes) {
                 rows.add(run(n, heap, "http://127.0.0.1:" + server.getAddress().getPort()));
+                System.out.println(rows.get(rows.size() - 1)); // as it comes: a long list
+                                                               // takes a while
             }
         }
         finally {

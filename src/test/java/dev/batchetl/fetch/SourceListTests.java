@@ -173,4 +173,19 @@ class SourceListTests {
         assertThat(SourceList.read(file)).extracting(Source::line).containsExactly(1, 3);
     }
 
+    @Test
+    void theIdentityOfAUriIsSharedExactlyWhenTheUrisAreEqual() {
+        String[][] pairs = { { "http://Example.ORG/a.csv", "HTTP://example.org/a.csv" },
+                { "http://h/a%2fb.csv", "http://h/a%2Fb.csv" }, { "http://h/A.csv", "http://h/a.csv" },
+                { "http://h:8080/a.csv", "http://h/a.csv" }, { "http://h/a.csv?x=1", "http://h/a.csv?x=2" },
+                { "file:/srv/a.csv", "FILE:/srv/a.csv" }, { "file:/srv/a.csv", "file:/srv/A.csv" },
+                { "http://h/a.csv#x", "http://h/a.csv#X" } };
+        for (String[] pair : pairs) {
+            java.net.URI a = java.net.URI.create(pair[0]);
+            java.net.URI b = java.net.URI.create(pair[1]);
+            assertThat(SourceList.identity(a).equals(SourceList.identity(b))).as(pair[0] + " " + pair[1])
+                .isEqualTo(a.equals(b));
+        }
+    }
+
 }
