@@ -34,6 +34,16 @@ public final class TestDatabase {
         return new String[] { "--spring.datasource.url=" + URL, "--spring.datasource.username=" + USER };
     }
 
+    /**
+     * Points a Spring test context at the test database (from a
+     * {@code @DynamicPropertySource} method), creating it first where it is missing.
+     */
+    public static void register(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        ensureCreated();
+        registry.add("spring.datasource.url", () -> URL);
+        registry.add("spring.datasource.username", () -> USER);
+    }
+
     public static JdbcTemplate jdbc() {
         ensureCreated();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();

@@ -39,9 +39,7 @@ class FetchItemRepositoryTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.springArgs();
-        registry.add("spring.datasource.url", () -> TestDatabase.URL);
-        registry.add("spring.datasource.username", () -> TestDatabase.USER);
+        TestDatabase.register(registry);
     }
 
     private static final int SOURCES = 2_500;

@@ -51,9 +51,7 @@ class EtlStepsTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.springArgs();
-        registry.add("spring.datasource.url", () -> TestDatabase.URL);
-        registry.add("spring.datasource.username", () -> TestDatabase.USER);
+        TestDatabase.register(registry);
     }
 
     @Autowired

@@ -48,9 +48,7 @@ class JobOperatorStopTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.springArgs();
-        registry.add("spring.datasource.url", () -> TestDatabase.URL);
-        registry.add("spring.datasource.username", () -> TestDatabase.USER);
+        TestDatabase.register(registry);
     }
 
     @RegisterExtension
