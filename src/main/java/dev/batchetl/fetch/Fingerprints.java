@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * A set of texts kept as 128-bit fingerprints (the first 16 bytes of their SHA-256) in
- * open addressing: 32 bytes a text at most, whatever its length, so that planning a list
- * of a million sources keeps a few tens of MB, not the texts. Two different texts share a
- * fingerprint with a chance of about n&sup2; / 2<sup>129</sup> (10<sup>-27</sup> for a
- * million), far below that of a disk error.
+ * open addressing, at most half full: 32 to 64 bytes a text, whatever its length, so that
+ * planning a list of a million sources keeps a few tens of MB, not the texts. Two
+ * different texts share a fingerprint with a chance of about n&sup2; / 2<sup>129</sup>
+ * (10<sup>-27</sup> for a million), far below that of a disk error.
  */
 final class Fingerprints {
 
