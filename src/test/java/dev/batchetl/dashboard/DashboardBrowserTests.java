@@ -213,7 +213,19 @@ class DashboardBrowserTests {
         }
         browser.findElement(By.name("username")).sendKeys(user);
         browser.findElement(By.name("password")).sendKeys(password);
-        browser.findElement(By.id("log-in")).click();
+        org.openqa.selenium.WebElement submit = browser.findElement(By.id("log-in"));
+        submit.click();
+        // the click returns once the form is sent, not once its answer has loaded (and,
+        // for a right password, the session cookie been set): wait for the page to go
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try {
+                submit.isEnabled();
+                return false;
+            }
+            catch (org.openqa.selenium.StaleElementReferenceException ex) {
+                return true;
+            }
+        });
     }
 
     private Path definition(String name, String keys) throws java.io.IOException {
