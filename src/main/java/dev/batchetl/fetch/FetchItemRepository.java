@@ -39,7 +39,7 @@ class FetchItemRepository {
      * inserts go in JDBC batches: one statement per source cost a round trip each, which
      * for a list of 200,000 sources was most of the plan's time.
      */
-    int plan(long jobInstanceId, List<Source> sources, List<String> targets) {
+    int plan(long jobInstanceId, List<Source> sources, List<String> targets, int[] hostOrdinals) {
         int added = 0;
         for (int from = 0; from < sources.size(); from += PLAN_BATCH) {
             int to = Math.min(sources.size(), from + PLAN_BATCH);
@@ -47,12 +47,13 @@ class FetchItemRepository {
             for (int i = from; i < to; i++) {
                 Source source = sources.get(i);
                 rows.add(new Object[] { jobInstanceId, source.line(), source.uri().toString(), targets.get(i),
-                        source.expectedSha256() });
+                        source.expectedSha256(), hostOrdinals[i] });
             }
             for (int count : this.jdbc.batchUpdate("""
-                    INSERT INTO etl_fetch_item (job_instance_id, line, source, target, expected_sha256, status)
-                    VALUES (?, ?, ?, ?, ?, 'PENDING') ON CONFLICT DO NOTHING""", rows,
-                    new int[] { Types.BIGINT, Types.INTEGER, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR })) {
+                    INSERT INTO etl_fetch_item (job_instance_id, line, source, target, expected_sha256, host_ordinal,
+                                                status)
+                    VALUES (?, ?, ?, ?, ?, ?, 'PENDING') ON CONFLICT DO NOTHING""", rows, new int[] { Types.BIGINT,
+                    Types.INTEGER, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.INTEGER })) {
                 // a driver that rewrites the batch reports no count per row
                 added += count == Statement.SUCCESS_NO_INFO ? 1 : count;
             }
@@ -109,16 +110,20 @@ class FetchItemRepository {
      * URL), the rest in list order, so that big downloads start early instead of holding
      * up the end of a chunk. Only their lines are kept, and the line of the previous
      * run's record for each: 8 bytes a source, read a batch at a time; the sources
-     * themselves are read a page at a time ({@link #page}).
+     * themselves are read a page at a time ({@link #page}). With a host group, only the
+     * sources of its hosts (a partition of a remote fetch).
      */
-    Pending pending(long jobInstanceId, String definition) {
+    Pending pending(long jobInstanceId, String definition, HostGroup group) {
         Long previousRun = definition == null ? null : previousRun(jobInstanceId, definition);
         Lines lines = new Lines();
+        // sources planned before host numbers were recorded count as host 0
+        String inGroup = group == null ? ""
+                : " AND MOD(COALESCE(f.host_ordinal, 0), " + group.of() + ") = " + group.remainder();
         if (previousRun == null) {
             StreamedQuery.query(this.jdbc, """
-                    SELECT line FROM etl_fetch_item
-                    WHERE job_instance_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line""",
-                    rs -> lines.add(rs.getInt(1), NO_LINE), jobInstanceId);
+                    SELECT f.line FROM etl_fetch_item f
+                    WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')""" + inGroup
+                    + " ORDER BY f.line", rs -> lines.add(rs.getInt(1), NO_LINE), jobInstanceId);
             return new Pending(jobInstanceId, null, lines.lines(), lines.previous());
         }
         // one earlier instance, reached through the primary key: the cost does not grow
@@ -127,7 +132,8 @@ class FetchItemRepository {
                 SELECT f.line, MIN(p.line) FROM etl_fetch_item f
                 LEFT JOIN etl_fetch_item p ON p.job_instance_id = ? AND p.source = f.source
                      AND p.status IN ('DONE', 'NOT_MODIFIED') AND p.sha256 IS NOT NULL
-                WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')
+                WHERE f.job_instance_id = ? AND f.status NOT IN ('DONE', 'NOT_MODIFIED')""" + inGroup + """
+
                 GROUP BY f.line ORDER BY COALESCE(MAX(p.bytes), -1) DESC, f.line""", rs -> {
             int previous = rs.getInt(2);
             boolean none = rs.wasNull();

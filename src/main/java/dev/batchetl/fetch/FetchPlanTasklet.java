@@ -14,7 +14,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * Step {@code fetch-plan}: creates the download folder, reads the source list and records
- * each source once per job instance, with the file name it will have. Running it again
+ * each source once per job instance, with the file name it will have and the number of
+ * its host ({@link HostOrdinals}, for the partitions of a remote fetch). Running it again
  * for the same instance changes nothing. A run with {@code retry-of} takes over the
  * sources that execution fetched, where their files are still in place at the same
  * length: they are DONE here without a request.
@@ -42,6 +43,8 @@ final class FetchPlanTasklet implements Tasklet {
         // read, named and recorded a batch at a time: a list of a million sources is
         // never held whole
         TargetNames.Assigner names = new TargetNames.Assigner();
+        HostOrdinals hosts = new HostOrdinals();
+        int[] ordinals = new int[FetchItemRepository.PLAN_BATCH];
         List<Source> batch = new ArrayList<>(FetchItemRepository.PLAN_BATCH);
         List<String> targets = new ArrayList<>(FetchItemRepository.PLAN_BATCH);
         List<String> notCsv = new ArrayList<>();
@@ -52,15 +55,16 @@ final class FetchPlanTasklet implements Tasklet {
             if (!CsvFiles.isCsvName(target) && notCsvCount[0]++ < 5) {
                 notCsv.add(target);
             }
+            ordinals[batch.size()] = hosts.of(source);
             batch.add(source);
             targets.add(target);
             if (batch.size() == FetchItemRepository.PLAN_BATCH) {
-                added[0] += this.items.plan(instanceId, batch, targets);
+                added[0] += this.items.plan(instanceId, batch, targets, ordinals);
                 batch.clear();
                 targets.clear();
             }
         });
-        added[0] += this.items.plan(instanceId, batch, targets);
+        added[0] += this.items.plan(instanceId, batch, targets, ordinals);
         if (notCsvCount[0] > 0) {
             logger.warn(
                     "fetch-plan: {} source(s) are saved under names that are not *.csv or *.csv.gz, which the"

@@ -74,7 +74,7 @@ class FetchItemRepositoryTests {
         }
 
         // when the step reads them
-        FetchItemRepository.Pending pending = this.items.pending(instance, this.definition);
+        FetchItemRepository.Pending pending = this.items.pending(instance, this.definition, null);
         List<FetchItem> read = readAll(pending);
 
         // then it has the 2,250 not fetched, in list order, with no earlier record
@@ -108,7 +108,7 @@ class FetchItemRepositoryTests {
         }
 
         // when the step reads them
-        List<FetchItem> read = readAll(this.items.pending(instance, this.definition));
+        List<FetchItem> read = readAll(this.items.pending(instance, this.definition, null));
 
         // then those whose URL was fetched come first, largest first (list order among
         // equal sizes), then the rest in list order; each with that run's record
@@ -132,6 +132,57 @@ class FetchItemRepositoryTests {
                 assertThat(item.previous()).as(item.source()).isNull();
             }
         }
+    }
+
+    @Test
+    void thePartitionsOfARemoteFetchTakeTurnsAtTheHostsAndEachHasAllSourcesOfItsHosts() {
+        // given a list over five hosts, in the order a, b, c, a, d, e, b, ... (one host
+        // written twice, in other case and with its default port), file: sources, and a
+        // row planned before host numbers were recorded
+        String[] hosts = { "http://a.example", "http://B.example", "https://c.example", "http://a.example:80",
+                "http://d.example:8080", "http://e.example", "http://b.example" };
+        List<Source> sources = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
+        for (int line = 1; line <= 70; line++) {
+            String uri = line > 63 ? "file:///srv/in/" + line + ".csv" : hosts[(line - 1) % hosts.length] + "/" + line;
+            sources.add(new Source(line, java.net.URI.create(uri), null));
+            targets.add(line + ".txt");
+        }
+        HostOrdinals ordinals = new HostOrdinals();
+        int[] numbers = sources.stream().mapToInt(ordinals::of).toArray();
+        long instance = instance("hosts");
+        this.items.plan(instance, sources, targets, numbers);
+        insert(instance, 71, "http://old.example/71", "PENDING", null, null, null);
+
+        // when each of three partitions reads its sources
+        Map<String, List<Integer>> byPartition = new java.util.TreeMap<>();
+        for (int number = 1; number <= 3; number++) {
+            HostGroup group = new HostGroup(number, 3);
+            byPartition.put(group.name(),
+                    readAll(this.items.pending(instance, this.definition, group)).stream()
+                        .map(FetchItem::line)
+                        .toList());
+        }
+
+        // then the hosts a, b, c, d, e (numbered 0 to 4 as they first appear) went to
+        // partitions 1, 2, 3, 1, 2; the file: sources by line (64 to 70, modulo 3); the
+        // old row to partition 1; and every source to exactly one partition
+        Map<String, Integer> partitionOfHost = Map.of("a", 1, "B", 2, "b", 2, "c", 3, "d", 1, "e", 2);
+        for (int line = 1; line <= 71; line++) {
+            int expected;
+            if (line == 71) {
+                expected = 1;
+            }
+            else if (line > 63) {
+                expected = line % 3 + 1;
+            }
+            else {
+                String host = hosts[(line - 1) % hosts.length];
+                expected = partitionOfHost.get(host.substring(host.indexOf("//") + 2, host.indexOf("//") + 3));
+            }
+            assertThat(byPartition.get(expected + "-of-3")).as("line " + line).contains(line);
+        }
+        assertThat(byPartition.values().stream().mapToInt(List::size).sum()).isEqualTo(71);
     }
 
     private List<FetchItem> readAll(FetchItemRepository.Pending pending) {
