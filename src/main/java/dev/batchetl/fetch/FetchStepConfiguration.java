@@ -1,39 +1,34 @@
 package dev.batchetl.fetch;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.batchetl.job.EtlParameters;
+import dev.batchetl.remote.RemoteContext;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Steps {@code fetch-plan} and {@code fetch}. The fetch step is a chunk step whose
- * downloads run on {@code threads} download threads of their own ({@link DownloadAhead}):
- * the reader starts each source as it reads it, and a chunk's worth ahead; the processor,
- * on the step's thread, only waits for each source's recorded result in turn, which costs
- * no more than waiting for them all at once (no task executor, no thread per item). A
- * chunk commits only when its slowest download is done, so a chunk holds several times
- * {@code threads} sources (default 4x, key {@code fetch-chunk}), and the next chunk's
- * sources are queued on the download threads before it ends (see
- * {@link PendingSourceReader}), so that no thread waits at its end. Sources whose size is
- * known from an earlier run come largest first.
+ * Steps {@code fetch-plan} and {@code fetch}, the chunk step of {@link FetchChunkSteps}
+ * or, with {@code fetch-partitioning=remote}, its partitions on worker processes.
  */
 @Configuration(proxyBeanMethods = false)
 class FetchStepConfiguration {
@@ -52,55 +47,57 @@ class FetchStepConfiguration {
 
     /**
      * Job-scoped, not a singleton: its chunk size ({@code fetch-chunk}, or 4 x
-     * {@code threads}) is a job parameter, read when the step is built. Its reader,
-     * processor, writer and listeners share the downloads of this execution, so they are
-     * built with it: one set per job execution, as the step runs once in each. Being
-     * job-scoped, it keeps Spring Batch's {@code JobOperator.stop} from stopping the job:
-     * after marking the execution STOPPING, the operator looks the running step up by
-     * name outside any job scope, and fails (JobOperatorStopTests); the command line's
-     * stop marks the execution STOPPING only, which the step reads at its next chunk
-     * commit.
+     * {@code threads}) and whether it runs here or on workers
+     * ({@code fetch-partitioning}) are job parameters, read when the step is built. Its
+     * reader, processor, writer and listeners share the downloads of this execution, so
+     * they are built with it ({@link FetchChunkSteps}): one set per job execution, as the
+     * step runs once in each. Being job-scoped, it keeps Spring Batch's
+     * {@code JobOperator.stop} from stopping the job: after marking the execution
+     * STOPPING, the operator looks the running step up by name outside any job scope, and
+     * fails (JobOperatorStopTests); the command line's stop marks the execution STOPPING
+     * only, which the step reads at its next chunk commit.
+     * <p>
+     * With {@code fetch-partitioning=remote} it is a partitioned step instead: one
+     * partition per group of hosts ({@link HostGroup}, {@code fetch-partitions} of them),
+     * each run by a worker process ({@code batch-etl worker}) as an execution of
+     * {@code fetch-hosts}, the same chunk step over the sources of its hosts, recording
+     * into the shared job repository and downloading into {@code dir}, which every worker
+     * and the statistics step must see at the same path. All sources of a host are in one
+     * partition, and a partition runs in one process, so {@code per-host} holds across
+     * the workers. A restart runs the partitions that did not complete, each from what it
+     * recorded, with the partition count of the first run.
      */
     @Bean
     @JobScope
-    Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            FetchItemRepository items, @Value("#{jobParameters}") Map<String, Object> parameters) {
+    Step fetchStep(JobRepository jobRepository, FetchChunkSteps steps, FetchItemRepository items,
+            @Value("#{jobParameters}") Map<String, Object> parameters, RemoteContext remote) {
         EtlParameters run = EtlParameters.from(parameters);
-        EtlParameters.Fetch fetch = run.fetch();
-        DownloadSettings settings = new DownloadSettings(fetch.connectTimeout(), fetch.timeout(), fetch.attempts(),
-                fetch.backoff(), 2.0, fetch.maxBackoff());
-        Downloader downloader = new Downloader(settings, limits(fetch));
-        FetchProgress progress = new FetchProgress();
-        progress.counting(downloader::received);
-        FailedSourcesLimit failedLimit = new FailedSourcesLimit(items, fetch.maxFailedSources(), progress);
-        DownloadAhead downloads = new DownloadAhead(downloader, items, new TransactionTemplate(transactionManager),
-                run.dir(), progress, failedLimit, fetch.threads());
-        // a chunk's worth queued ahead: threads that are done with a chunk go on while
-        // its slowest download ends
-        PendingSourceReader reader = new PendingSourceReader(items, progress, failedLimit, downloads,
-                Math.max(fetch.threads(), fetch.chunk()));
-        FetchResultWriter writer = new FetchResultWriter();
-        return new StepBuilder("fetch", jobRepository).<FetchItem, FetchResult>chunk(fetch.chunk())
-            .transactionManager(transactionManager)
-            .reader(reader)
-            .processor(new DownloadProcessor(downloads))
-            .writer(writer)
-            .listener(reader)
-            .listener(new StepExecutionListener() {
-                @Override
-                public void beforeStep(StepExecution stepExecution) {
-                    downloads.recordFor(stepExecution.getJobExecutionId());
-                }
-
-                @Override
-                public ExitStatus afterStep(StepExecution stepExecution) {
-                    progress.stop();
-                    downloads.close();
-                    return null;
-                }
-            })
-            .listener(failedLimit)
+        if (!run.fetch().remote()) {
+            return steps.build("fetch", run, null);
+        }
+        Partitioner groups = gridSize -> {
+            Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
+            for (int number = 1; number <= gridSize; number++) {
+                partitions.put(new HostGroup(number, gridSize).name(), new ExecutionContext());
+            }
+            return partitions;
+        };
+        EtlParameters.Stats limits = run.stats();
+        return new StepBuilder("fetch", jobRepository).partitioner(FetchHostsStep.NAME, groups)
+            .partitionHandler(remote.partitionHandler(FetchHostsStep.NAME, run.fetch().partitions(),
+                    limits.partitionTimeout(), limits.pickupTimeout()))
+            // the threshold over the whole instance, once all partitions ended
+            .listener(new FailedSourcesLimit(items, run.fetch().maxFailedSources(), null, true))
             .build();
+    }
+
+    /**
+     * The worker step of a remote fetch, {@code fetch-hosts}: run by {@code batch-etl
+     * worker} for each partition it takes.
+     */
+    @Bean
+    Step fetchHostsStep(FetchChunkSteps steps) {
+        return new FetchHostsStep(steps);
     }
 
     /** The limits of the fetch keys. */
@@ -131,12 +128,20 @@ class FetchStepConfiguration {
 
         private final AtomicBoolean stopped = new AtomicBoolean();
 
+        private final boolean judgesInstance;
+
         private volatile long planned;
 
-        FailedSourcesLimit(FetchItemRepository items, String limit, FetchProgress progress) {
+        /**
+         * @param judgesInstance whether the step's end judges the recorded statuses of
+         * all the instance's sources (false for a partition of a remote fetch, whose
+         * manager step judges them once all partitions ended)
+         */
+        FailedSourcesLimit(FetchItemRepository items, String limit, FetchProgress progress, boolean judgesInstance) {
             this.items = items;
             this.limit = limit;
             this.progress = progress;
+            this.judgesInstance = judgesInstance;
         }
 
         @Override
@@ -180,7 +185,8 @@ class FetchStepConfiguration {
 
         @Override
         public ExitStatus afterStep(StepExecution stepExecution) {
-            if (this.limit.equals("none") || stepExecution.getStatus() != BatchStatus.COMPLETED) {
+            if (!this.judgesInstance || this.limit.equals("none")
+                    || stepExecution.getStatus() != BatchStatus.COMPLETED) {
                 return null;
             }
             Map<String, Long> counts = this.items
@@ -194,7 +200,7 @@ class FetchStepConfiguration {
             stepExecution.setStatus(BatchStatus.FAILED);
             String message = failedSources + " of " + total + " sources failed, more than max-failed-sources="
                     + this.limit;
-            message += this.stopped.get() && pending > 0
+            message += pending > 0
                     ? "; the step stopped starting new sources then, " + pending + " were not attempted; a restart"
                             + " fetches the failed and the not attempted sources"
                     : "; a restart fetches the failed sources again";

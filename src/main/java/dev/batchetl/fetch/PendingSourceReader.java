@@ -12,11 +12,12 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ItemReader;
 
 /**
- * Reads the sources of this job instance that are not DONE (the process-indicator
- * pattern: the state lives in {@code etl_fetch_item}, not in the execution context), so a
- * restart never fetches a committed source again. Once more sources failed than
- * {@code max-failed-sources} allows, it reads no more: the step ends after the downloads
- * under way, and the sources not read stay PENDING for a restart.
+ * Reads the sources of this job instance that are not DONE, or those of one host group in
+ * a partition of a remote fetch (the process-indicator pattern: the state lives in
+ * {@code etl_fetch_item}, not in the execution context), so a restart never fetches a
+ * committed source again. Once more sources failed than {@code max-failed-sources}
+ * allows, it reads no more: the step ends after the downloads under way, and the sources
+ * not read stay PENDING for a restart.
  *
  * <p>
  * Each source read is started at once on the download threads ({@link DownloadAhead}),
@@ -45,6 +46,8 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
 
     private final int ahead;
 
+    private final HostGroup group;
+
     private final Deque<FetchItem> started = new ArrayDeque<>();
 
     /** The sources this execution takes, by line, in their order. */
@@ -57,18 +60,20 @@ final class PendingSourceReader implements ItemReader<FetchItem>, StepExecutionL
     private int next;
 
     PendingSourceReader(FetchItemRepository items, FetchProgress progress,
-            FetchStepConfiguration.FailedSourcesLimit failedLimit, DownloadAhead downloads, int ahead) {
+            FetchStepConfiguration.FailedSourcesLimit failedLimit, DownloadAhead downloads, int ahead,
+            HostGroup group) {
         this.items = items;
         this.progress = progress;
         this.failedLimit = failedLimit;
         this.downloads = downloads;
         this.ahead = ahead;
+        this.group = group;
     }
 
     @Override
     public void beforeStep(StepExecution stepExecution) {
         this.pending = this.items.pending(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
-                stepExecution.getJobParameters().getString(EtlRequest.DEFINITION));
+                stepExecution.getJobParameters().getString(EtlRequest.DEFINITION), this.group);
         this.next = 0;
         this.page = List.<FetchItem>of().iterator();
         this.progress.start(this.pending.size());

@@ -45,6 +45,10 @@ public enum EtlKey {
             "folders file: sources may read (comma-separated); default: the list's parent folder and the working folder"),
     FETCH_CHUNK("fetch-chunk", new WholeNumberKind(10_000), null,
             "sources per fetch transaction; default: 4 x threads"),
+    FETCH_PARTITIONING("fetch-partitioning", new ChoiceKind("local", "remote"), "local",
+            "where downloads run: local (threads) or remote (batch-etl worker processes, partitioned by host)"),
+    FETCH_PARTITIONS("fetch-partitions", new WholeNumberKind(1024), "4",
+            "fetch-partitioning=remote: partitions of the source list (each a share of its hosts)"),
     DELIMITER("delimiter", CharKind.CHAR, ",", "CSV field delimiter (tab: \\t)"),
     QUOTE("quote", CharKind.CHAR, "\"", "CSV quote character"),
     ESCAPE("escape", CharKind.CHAR_OR_NONE, "none", "CSV escape character, or none"),
@@ -63,9 +67,9 @@ public enum EtlKey {
     PARTITIONING("partitioning", new ChoiceKind("local", "remote"), "local",
             "where statistics partitions run: local (threads) or remote (batch-etl worker processes)"),
     PARTITION_TIMEOUT("partition-timeout", DurationKind.DURATION, "24h",
-            "partitioning=remote: time limit for all partitions to finish"),
+            "remote partitioning (of either step): time limit for all of a step's partitions to finish"),
     PARTITION_PICKUP_TIMEOUT("partition-pickup-timeout", DurationKind.DURATION, "5m",
-            "partitioning=remote: time limit for a worker to take the first partition of the run"),
+            "remote partitioning: time limit for a worker to take the first partition of a step"),
     RETRY_OF("retry-of", PatternKind.EXECUTION_ID, null,
             "a completed execution of the same keys whose fetched sources and read files this run reuses"
                     + " (see: batch-etl retry)");
@@ -78,7 +82,8 @@ public enum EtlKey {
      */
     private static final Set<EtlKey> TUNING = EnumSet.of(THREADS, PARTITIONS, FETCH_ATTEMPTS, CONNECT_TIMEOUT, TIMEOUT,
             READ_TIMEOUT, FETCH_BACKOFF, FETCH_MAX_BACKOFF, MAX_FAILED_SOURCES, PER_HOST, RATE_LIMIT, FETCH_CHUNK,
-            COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT, PARTITION_PICKUP_TIMEOUT, OUTPUT, REPORT);
+            FETCH_PARTITIONING, FETCH_PARTITIONS, COMMIT_ROWS, PARTITIONING, PARTITION_TIMEOUT,
+            PARTITION_PICKUP_TIMEOUT, OUTPUT, REPORT);
 
     private final String key;
 

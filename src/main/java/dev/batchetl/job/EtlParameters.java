@@ -97,7 +97,8 @@ public record EtlParameters(String definition, Path dir, Path sources, Path outp
                 values.integer(EtlKey.MAX_REDIRECTS), values.integer(EtlKey.PER_HOST),
                 SizeKind.of(values.get(EtlKey.RATE_LIMIT)), HostListKind.of(values.get(EtlKey.ALLOWED_HOSTS)),
                 roots != null ? Arrays.stream(roots.split(",")).map(Path::of).toList()
-                        : defaultFileRoots(sources, Path.of("").toAbsolutePath()));
+                        : defaultFileRoots(sources, Path.of("").toAbsolutePath()),
+                values.get(EtlKey.FETCH_PARTITIONING).equals("remote"), values.integer(EtlKey.FETCH_PARTITIONS));
     }
 
     private static Csv csv(Values values) {
@@ -150,10 +151,13 @@ public record EtlParameters(String definition, Path dir, Path sources, Path outp
      * @param rateLimit the overall download rate per second, or null for none
      * @param allowedHosts the hosts sources may come from; empty for any
      * @param fileRoots the folders {@code file:} sources may read
+     * @param remote whether worker processes run the downloads
+     * @param partitions remote: the partitions of the source list
      */
     public record Fetch(int threads, int chunk, int attempts, Duration connectTimeout, Duration timeout,
             Duration readTimeout, Duration backoff, Duration maxBackoff, String maxFailedSources, DataSize maxFileSize,
-            int maxRedirects, int perHost, DataSize rateLimit, List<String> allowedHosts, List<Path> fileRoots) {
+            int maxRedirects, int perHost, DataSize rateLimit, List<String> allowedHosts, List<Path> fileRoots,
+            boolean remote, int partitions) {
 
         public Fetch {
             allowedHosts = List.copyOf(allowedHosts);

@@ -16,7 +16,7 @@ import org.springframework.batch.integration.partition.StepExecutionRequest;
  * the last being the {@link RepositoryIdentity} of the manager's job repository, so that
  * a worker on another database can tell the request is not for it (a request without it,
  * from a manager before this field, is still accepted). Only these fields, of these
- * types, for the one step workers run, are accepted: nothing else in a message is
+ * types, for the steps workers run, are accepted: nothing else in a message is
  * interpreted, and no Java deserialisation is ever involved.
  */
 final class PartitionRequests {
@@ -48,10 +48,10 @@ final class PartitionRequests {
     }
 
     /**
-     * Parses a request for the given step.
+     * Parses a request for one of the given steps.
      * @throws MalformedRequestException with a one-line reason
      */
-    static Request decode(byte[] body, String expectedStep) {
+    static Request decode(byte[] body, java.util.Set<String> steps) {
         if (body == null || body.length == 0) {
             throw new MalformedRequestException("empty message");
         }
@@ -82,8 +82,9 @@ final class PartitionRequests {
         if (step == null || !step.isTextual()) {
             throw new MalformedRequestException("no stepName string");
         }
-        if (!step.asText().equals(expectedStep)) {
-            throw new MalformedRequestException("step '" + printable(step.asText()) + "' is not " + expectedStep);
+        if (!steps.contains(step.asText())) {
+            throw new MalformedRequestException("step '" + printable(step.asText()) + "' is not "
+                    + String.join(" or ", new java.util.TreeSet<>(steps)));
         }
         if (id == null || !id.canConvertToLong() || !id.isIntegralNumber() || id.asLong() < 1) {
             throw new MalformedRequestException("no positive whole stepExecutionId");
@@ -94,7 +95,7 @@ final class PartitionRequests {
                 || repository.asText().chars().anyMatch(Character::isISOControl))) {
             throw new MalformedRequestException("repository is not a job repository's name");
         }
-        return new Request(new StepExecutionRequest(expectedStep, id.asLong()),
+        return new Request(new StepExecutionRequest(step.asText(), id.asLong()),
                 repository == null ? null : repository.asText());
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import dev.batchetl.job.BatchEtlProperties;
+import dev.batchetl.job.EtlKey;
 import dev.batchetl.job.ExitCode;
 import dev.batchetl.job.Shutdown;
 import dev.batchetl.job.UsageException;
@@ -50,14 +51,16 @@ import org.springframework.messaging.Message;
 
 /**
  * {@code batch-etl worker}: consumes partition requests from RabbitMQ and runs each as an
- * execution of the worker step against the shared job repository, through Spring Batch
- * Integration's {@link StepExecutionRequestHandler}. Before running a partition the
- * worker claims it in the database ({@link PartitionOwnership}), so a redelivered request
- * never runs a partition that is running or finished. A request is acknowledged once its
- * partition ended, so the request of a worker that dies before that is delivered to
- * another worker, whose claim then refuses it. A malformed message is rejected (not
- * requeued) and logged. SIGTERM stops consuming and stops the running partitions at their
- * next checkpoint (they end STOPPED and are restartable), then the process exits.
+ * execution of its worker step ({@code stats-file}, a statistics partition, or
+ * {@code fetch-hosts}, a remote fetch's) against the shared job repository, through
+ * Spring Batch Integration's {@link StepExecutionRequestHandler}. Before running a
+ * partition the worker claims it in the database ({@link PartitionOwnership}), so a
+ * redelivered request never runs a partition that is running or finished. A request is
+ * acknowledged once its partition ended, so the request of a worker that dies before that
+ * is delivered to another worker, whose claim then refuses it. A malformed message is
+ * rejected (not requeued) and logged. SIGTERM stops consuming and stops the running
+ * partitions at their next checkpoint (they end STOPPED and are restartable), then the
+ * process exits.
  * <p>
  * A worker serves one job repository, a PostgreSQL database ({@link RepositoryIdentity});
  * it refuses to start on the embedded one, which no manager shares. A request of another
@@ -81,13 +84,17 @@ public class RemoteWorker {
 
     private static final String ERROR = "error";
 
+    /** The statistics' worker step, whose partitions name the file they read. */
+    private static final String STATS_STEP = "stats-file";
+
     private final ConnectionFactory connectionFactory;
 
     private final IntegrationFlowContext flows;
 
     private final JobRepository jobRepository;
 
-    private final Step workerStep;
+    /** The worker steps by name: the statistics' and the fetch's. */
+    private final Map<String, Step> workerSteps;
 
     private final PartitionOwnership ownership;
 
@@ -128,13 +135,13 @@ public class RemoteWorker {
     private volatile boolean stopping;
 
     RemoteWorker(ConnectionFactory connectionFactory, IntegrationFlowContext flows, JobRepository jobRepository,
-            @Qualifier("statsFileStep") Step workerStep, PartitionOwnership ownership,
-            @Qualifier("partitionQueue") Queue queue, BatchEtlProperties properties, DataSource dataSource,
-            RepositoryIdentity repository) {
+            @Qualifier("statsFileStep") Step statsStep, @Qualifier("fetchHostsStep") Step fetchStep,
+            PartitionOwnership ownership, @Qualifier("partitionQueue") Queue queue, BatchEtlProperties properties,
+            DataSource dataSource, RepositoryIdentity repository) {
         this.connectionFactory = connectionFactory;
         this.flows = flows;
         this.jobRepository = jobRepository;
-        this.workerStep = workerStep;
+        this.workerSteps = Map.of(statsStep.getName(), statsStep, fetchStep.getName(), fetchStep);
         this.ownership = ownership;
         this.queue = queue.getName();
         this.concurrency = properties.worker().concurrency();
@@ -210,7 +217,7 @@ public class RemoteWorker {
         PartitionRequests.Request decoded;
         try {
             decoded = PartitionRequests.decode(payload instanceof byte[] bytes ? bytes : null,
-                    this.workerStep.getName());
+                    this.workerSteps.keySet());
         }
         catch (PartitionRequests.MalformedRequestException ex) {
             log.warn("rejected a malformed partition request: {}", ex.getMessage());
@@ -243,7 +250,7 @@ public class RemoteWorker {
             }
             StepExecutionRequestHandler handler = new StepExecutionRequestHandler();
             handler.setJobRepository(this.jobRepository);
-            handler.setStepLocator(name -> new Tracked());
+            handler.setStepLocator(name -> new Tracked(this.workerSteps.get(name)));
             log.info("running partition {} (step execution {})", execution.getStepName(), id);
             StepExecution result = handler.handle(request);
             persistIfLost(result);
@@ -287,8 +294,21 @@ public class RemoteWorker {
         }
     }
 
-    /** Why this worker cannot read the partition's file, or null. */
+    /**
+     * Why this worker cannot read the partition's file, or cannot write into the download
+     * folder of a fetch partition, or null.
+     */
     private static String unreadable(StepExecution execution) {
+        if (!execution.getStepName().startsWith(STATS_STEP + ":")) {
+            String dir = execution.getJobParameters().getString(EtlKey.DIR.key());
+            Path folder = dir == null ? null : Path.of(dir);
+            if (folder == null || (Files.isDirectory(folder) && Files.isWritable(folder))) {
+                return null;
+            }
+            String why = Files.isDirectory(folder) ? "permission denied" : "no such folder";
+            return "worker " + ProcessIdentity.current() + " cannot write into the download folder " + folder + " ("
+                    + why + "): every worker must see dir at the same path (a shared folder)";
+        }
         var context = execution.getExecutionContext();
         if (!context.containsKey(FILE) || context.containsKey(ERROR)) {
             return null;
@@ -337,6 +357,12 @@ public class RemoteWorker {
      * a checkpoint.
      */
     private final class Tracked implements Step {
+
+        private final Step workerStep;
+
+        Tracked(Step workerStep) {
+            this.workerStep = workerStep;
+        }
 
         @Override
         public String getName() {

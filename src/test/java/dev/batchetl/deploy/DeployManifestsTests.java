@@ -246,6 +246,10 @@ class DeployManifestsTests {
         Map<String, Object> workerVolume = volumeMountedAt(podSpec(workers), containers(workers).get(0), dir.group(1));
         assertThat(workerVolume).as("the workers' volume at " + dir.group(1)).isNotNull();
         assertThat(workerVolume.get("persistentVolumeClaim")).isEqualTo(managerVolume.get("persistentVolumeClaim"));
+        // the manager's fetch runs on the workers, which write its downloads there
+        assertThat(commandLine).contains("fetch-partitioning=remote");
+        assertThat(list(containers(workers).get(0).get("volumeMounts"))).as("the workers' mounts")
+            .allSatisfy(mount -> assertThat(map(mount).get("readOnly")).isNotEqualTo(Boolean.TRUE));
     }
 
     @Test

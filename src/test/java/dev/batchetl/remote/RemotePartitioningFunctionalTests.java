@@ -233,7 +233,7 @@ class RemotePartitioningFunctionalTests {
             .until(() -> worker.output().split("rejected a malformed partition request", -1).length - 1 == 4);
         assertThat(worker.output()).contains("not JSON")
             .contains("no positive whole stepExecutionId")
-            .contains("'other-step' is not stats-file");
+            .contains("'other-step' is not fetch-hosts or stats-file");
         assertThat(this.remote.waiting()).isZero();
         assertThat(worker.isAlive()).isTrue();
 
