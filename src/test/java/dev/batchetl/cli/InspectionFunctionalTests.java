@@ -91,6 +91,8 @@ class InspectionFunctionalTests {
                   rate-limit                none
                   allowed-hosts             any
                   file-roots                %6$s,%7$s
+                  fetch-partitioning        local
+                  fetch-partitions          4
                   delimiter                 ,
                   quote                     "
                   escape                    none
