@@ -114,7 +114,8 @@ class Inspection {
         String death = ExecutionHistory.deathOf(this.ownership, execution);
         String took = death != null ? "" : duration(status, execution.getStartTime(), execution.getEndTime(), now);
         out.println("started  " + time(execution.getStartTime())
-                + (execution.getEndTime() == null ? "" : ", ended " + time(execution.getEndTime()))
+                + (execution.getEndTime() == null || status.isRunning() ? ""
+                        : ", ended " + time(execution.getEndTime()))
                 + (took.isEmpty() ? "" : ", " + (took.startsWith("running") ? took : "took " + took)));
         if (death != null) {
             out.println("owner    dead: " + death + "; the job repository still shows it " + status
@@ -276,7 +277,8 @@ class Inspection {
         if (start == null) {
             return "";
         }
-        if (end == null) {
+        // a stop request records an end time while the execution runs to its next commit
+        if (end == null || status.isRunning()) {
             return status.isRunning() ? "running " + duration(Duration.between(start, now)) : "";
         }
         return duration(Duration.between(start, end));

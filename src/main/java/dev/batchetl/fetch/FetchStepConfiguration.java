@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.batchetl.job.EtlParameters;
+import dev.batchetl.job.ParameterShapedStep;
 import dev.batchetl.remote.RemoteContext;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
@@ -46,16 +46,13 @@ class FetchStepConfiguration {
     }
 
     /**
-     * Job-scoped, not a singleton: its chunk size ({@code fetch-chunk}, or 4 x
-     * {@code threads}) and whether it runs here or on workers
-     * ({@code fetch-partitioning}) are job parameters, read when the step is built. Its
-     * reader, processor, writer and listeners share the downloads of this execution, so
-     * they are built with it ({@link FetchChunkSteps}): one set per job execution, as the
-     * step runs once in each. Being job-scoped, it keeps Spring Batch's
-     * {@code JobOperator.stop} from stopping the job: after marking the execution
-     * STOPPING, the operator looks the running step up by name outside any job scope, and
-     * fails (JobOperatorStopTests); the command line's stop marks the execution STOPPING
-     * only, which the step reads at its next chunk commit.
+     * A singleton built for each execution ({@link ParameterShapedStep}): its chunk size
+     * ({@code fetch-chunk}, or 4 x {@code threads}) and whether it runs here or on
+     * workers ({@code fetch-partitioning}) are job parameters. Its reader, processor,
+     * writer and listeners share the downloads of this execution, so they are built with
+     * it ({@link FetchChunkSteps}): one set per job execution, as the step runs once in
+     * each. As it is not a scoped bean, Spring Batch's {@code JobOperator.stop} can look
+     * it up by name while it runs; it then stops at its next chunk commit.
      * <p>
      * With {@code fetch-partitioning=remote} it is a partitioned step instead: one
      * partition per group of hosts ({@link HostGroup}, {@code fetch-partitions} of them),
@@ -68,10 +65,14 @@ class FetchStepConfiguration {
      * recorded, with the partition count of the first run.
      */
     @Bean
-    @JobScope
     Step fetchStep(JobRepository jobRepository, FetchChunkSteps steps, FetchItemRepository items,
-            @Value("#{jobParameters}") Map<String, Object> parameters, RemoteContext remote) {
-        EtlParameters run = EtlParameters.from(parameters);
+            RemoteContext remote) {
+        return new ParameterShapedStep("fetch", jobRepository, execution -> fetchStep(jobRepository, steps, items,
+                remote, EtlParameters.from(execution.getJobParameters())));
+    }
+
+    private static Step fetchStep(JobRepository jobRepository, FetchChunkSteps steps, FetchItemRepository items,
+            RemoteContext remote, EtlParameters run) {
         if (!run.fetch().remote()) {
             return steps.build("fetch", run, null);
         }

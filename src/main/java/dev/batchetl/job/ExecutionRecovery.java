@@ -15,6 +15,7 @@ import dev.batchetl.job.RunLock;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -117,17 +118,22 @@ public class ExecutionRecovery {
     }
 
     /**
-     * Marks a running execution STOPPING in the job repository. Its steps read that
+     * Asks a running execution to stop, through Spring Batch's {@code JobOperator.stop}:
+     * it marks the execution STOPPING in the job repository, and the steps read that
      * status at every chunk commit and stop there, in this process or any other; the
-     * execution then ends STOPPED. (JobOperator.stop would do the same, but then looks
-     * the job's steps up outside a job scope, which job-scoped steps do not allow.)
+     * execution then ends STOPPED. The operator also records an end time at once, which
+     * the readers of the job repository ignore while the execution still runs. Where
+     * another process updated the execution meanwhile, it is read again and asked again.
      */
     void requestStop(JobExecution execution) {
         JobExecution current = execution;
         for (int attempt = 1;; attempt++) {
             try {
-                current.setStatus(BatchStatus.STOPPING);
-                this.jobRepository.update(current);
+                this.jobOperator.stop(current);
+                return;
+            }
+            catch (JobExecutionNotRunningException ex) {
+                // it ended, or was asked to stop, meanwhile
                 return;
             }
             catch (OptimisticLockingFailureException ex) {
@@ -135,9 +141,6 @@ public class ExecutionRecovery {
                     throw ex;
                 }
                 current = execution(execution.getId());
-                if (!current.isRunning()) {
-                    return;
-                }
             }
         }
     }

@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.batchetl.job.EtlParameters;
+import dev.batchetl.job.ParameterShapedStep;
 import dev.batchetl.remote.RemoteContext;
 import dev.batchetl.stats.engine.BadRowPolicy;
 import dev.batchetl.stats.engine.CsvOptions;
 import dev.batchetl.stats.engine.InvalidBytePolicy;
 
-import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
@@ -33,32 +33,33 @@ import org.springframework.transaction.PlatformTransactionManager;
 class StatsStepConfiguration {
 
     /**
-     * Job-scoped, not a singleton: its shape is read from the job parameters when it is
-     * built, the grid size ({@code partitions}) and whether local threads or worker
-     * processes run the partitions ({@code partitioning}).
+     * A singleton built for each execution ({@link ParameterShapedStep}): its shape is
+     * read from the job parameters, the grid size ({@code partitions}) and whether local
+     * threads or worker processes run the partitions ({@code partitioning}).
      */
     @Bean
-    @JobScope
     Step statsStep(JobRepository jobRepository, @Qualifier("statsFileStep") Step statsFileStep,
-            @Qualifier("csvFilePartitioner") Partitioner partitioner,
-            @Value("#{jobParameters}") Map<String, Object> parameters, RemoteContext remote, StatsProgress progress) {
-        EtlParameters.Stats stats = EtlParameters.from(parameters).stats();
-        if (stats.remote()) {
-            // the same partitions, run by worker processes (batch-etl worker) that take
-            // them from RabbitMQ
+            @Qualifier("csvFilePartitioner") Partitioner partitioner, RemoteContext remote, StatsProgress progress) {
+        return new ParameterShapedStep("stats", jobRepository, execution -> {
+            EtlParameters.Stats stats = EtlParameters.from(execution.getJobParameters()).stats();
+            if (stats.remote()) {
+                // the same partitions, run by worker processes (batch-etl worker) that
+                // take
+                // them from RabbitMQ
+                return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
+                    .splitter(new PlanKeepingSplitter(jobRepository, "stats-file", partitioner))
+                    .partitionHandler(remote.partitionHandler("stats-file", stats.partitions(),
+                            stats.partitionTimeout(), stats.pickupTimeout()))
+                    .build();
+            }
+            SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
+            executor.setConcurrencyLimit(stats.partitions());
             return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
                 .splitter(new PlanKeepingSplitter(jobRepository, "stats-file", partitioner))
-                .partitionHandler(remote.partitionHandler("stats-file", stats.partitions(), stats.partitionTimeout(),
-                        stats.pickupTimeout()))
+                .partitionHandler(new RestartFirstPartitionHandler(statsFileStep, executor, stats.partitions()))
+                .listener(progress)
                 .build();
-        }
-        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("stats-");
-        executor.setConcurrencyLimit(stats.partitions());
-        return new StepBuilder("stats", jobRepository).partitioner("stats-file", partitioner)
-            .splitter(new PlanKeepingSplitter(jobRepository, "stats-file", partitioner))
-            .partitionHandler(new RestartFirstPartitionHandler(statsFileStep, executor, stats.partitions()))
-            .listener(progress)
-            .build();
+        });
     }
 
     /**
