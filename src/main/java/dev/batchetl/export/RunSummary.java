@@ -2,8 +2,9 @@ package dev.batchetl.export;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
 
+import dev.batchetl.history.ExportedResults;
+import dev.batchetl.history.PartitionResultRecords;
 import dev.batchetl.job.AfterRun;
 import dev.batchetl.job.EtlParameters;
 import dev.batchetl.job.Messages;
@@ -17,8 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What a person reads when a run ends: what was done, what failed and why, and where the
- * results are, from what the export wrote ({@code etl_source}, {@code etl_file_stats}).
- * The first thing done after a run ({@link AfterRun}), before its page is written.
+ * results are, from what the export wrote ({@link ExportedResults}). The first thing done
+ * after a run ({@link AfterRun}), before its page is written.
  */
 @Component
 @Order(0)
@@ -26,10 +27,13 @@ final class RunSummary implements AfterRun {
 
     private static final int LISTED = 20;
 
-    private final JdbcTemplate jdbc;
+    private final ExportedResults results;
+
+    private final PartitionResultRecords partitions;
 
     RunSummary(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+        this.results = new ExportedResults(jdbc);
+        this.partitions = new PartitionResultRecords(jdbc);
     }
 
     @Override
@@ -49,46 +53,29 @@ final class RunSummary implements AfterRun {
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             return;
         }
-        Map<String, Object> sources = this.jdbc.queryForMap("""
-                SELECT COUNT(*) AS total,
-                       COALESCE(SUM(CASE WHEN status = 'DONE' THEN 1 ELSE 0 END), 0) AS done,
-                       COALESCE(SUM(CASE WHEN status = 'NOT_MODIFIED' THEN 1 ELSE 0 END), 0) AS not_modified,
-                       COALESCE(SUM(CASE WHEN status = 'DONE' AND attempts > 0 THEN bytes ELSE 0 END), 0) AS bytes,
-                       COALESCE(SUM(CASE WHEN status IN ('DONE', 'NOT_MODIFIED') AND attempts = 0 THEN 1 ELSE 0 END), 0)
-                           AS reused
-                FROM etl_source WHERE job_execution_id = ?""", id);
-        long total = ((Number) sources.get("total")).longValue();
+        ExportedResults.SourceCounts sources = this.results.sources(id);
         Long retryOf = parameters.retryOf();
-        if (total > 0) {
-            long done = ((Number) sources.get("done")).longValue();
-            long notModified = ((Number) sources.get("not_modified")).longValue();
-            long reused = ((Number) sources.get("reused")).longValue();
-            out.printf("sources: %d done, %d failed, %d not modified, %s downloaded%s%s%n", done,
-                    total - done - notModified, notModified, bytes(((Number) sources.get("bytes")).longValue()),
-                    fetchTime(execution), retryOf == null ? ""
-                            : "; " + reused + " taken over from execution " + retryOf + " without a request");
-            List<String> failed = this.jdbc.queryForList("""
-                    SELECT source || ': ' || COALESCE(error, 'failed') FROM etl_source
-                    WHERE job_execution_id = ? AND status NOT IN ('DONE', 'NOT_MODIFIED') ORDER BY line LIMIT ?""",
-                    String.class, id, LISTED);
-            listed(failed, total - done - notModified, "  FAILED ", out);
+        if (sources.total() > 0) {
+            out.printf("sources: %d done, %d failed, %d not modified, %s downloaded%s%s%n", sources.done(),
+                    sources.failed(), sources.notModified(), bytes(sources.bytes()), fetchTime(execution),
+                    retryOf == null ? ""
+                            : "; " + sources.reused() + " taken over from execution " + retryOf + " without a request");
+            listed(this.results.failedSources(id, LISTED), sources.failed(), "  FAILED ", out);
         }
-        Map<String, Object> files = this.jdbc.queryForMap("""
-                SELECT COUNT(*) AS total, COALESCE(SUM(rows_count), 0) AS rows_total, COALESCE(SUM(bad_rows), 0) AS bad
-                FROM etl_file_stats WHERE job_execution_id = ?""", id);
-        List<String> broken = this.jdbc.queryForList("""
-                SELECT file || ': ' || error FROM etl_file_stats
-                WHERE job_execution_id = ? AND error IS NOT NULL ORDER BY file""", String.class, id);
+        List<ExportedResults.FileRow> files = this.results.files(id);
+        List<String> broken = files.stream()
+            .filter(file -> file.error() != null)
+            .map(file -> file.file() + ": " + file.error())
+            .toList();
+        long rows = files.stream().mapToLong(file -> file.rows() == null ? 0 : file.rows()).sum();
+        long bad = files.stream().mapToLong(file -> file.badRows() == null ? 0 : file.badRows()).sum();
         String reusedFiles = "";
         if (retryOf != null) {
-            long reused = this.jdbc.queryForObject("""
-                    SELECT COUNT(DISTINCT file) FROM etl_partition_result WHERE job_instance_id = ?
-                    AND partition_name LIKE 'reused:%'""", Long.class, execution.getJobInstance().getInstanceId());
-            reusedFiles = "; " + reused + " taken over from execution " + retryOf + " without reading";
+            reusedFiles = "; " + this.partitions.reusedFiles(execution.getJobInstance().getInstanceId())
+                    + " taken over from execution " + retryOf + " without reading";
         }
-        out.printf("files: %d read, %d failed, %d rows, %d bad rows skipped%s%n",
-                ((Number) files.get("total")).longValue() - broken.size(), broken.size(),
-                ((Number) files.get("rows_total")).longValue(), ((Number) files.get("bad")).longValue(), reusedFiles);
+        out.printf("files: %d read, %d failed, %d rows, %d bad rows skipped%s%n", files.size() - broken.size(),
+                broken.size(), rows, bad, reusedFiles);
         listed(broken, "  FAILED ", out);
         out.println("results: " + parameters.output() + " and the etl_* tables (job_execution_id = " + id + ")");
     }

@@ -24,6 +24,16 @@ public class PartitionResultRecords {
                 instanceId, limit);
     }
 
+    /**
+     * How many files a retry took over from the execution it retries, without reading
+     * them.
+     */
+    public long reusedFiles(long instanceId) {
+        return this.jdbc.queryForObject("""
+                SELECT COUNT(DISTINCT file) FROM etl_partition_result WHERE job_instance_id = ?
+                AND partition_name LIKE 'reused:%'""", Long.class, instanceId);
+    }
+
     /** How many partitions of the instance failed. */
     public long failedCount(long instanceId) {
         return this.jdbc.queryForObject(

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.batchetl.history.ExecutionHistory;
 import dev.batchetl.report.RunReport.Change;
 import dev.batchetl.report.RunReport.Column;
 import dev.batchetl.report.RunReport.Drift;
@@ -35,10 +36,7 @@ final class Drifts {
         if (previousExecution == null) {
             return null;
         }
-        List<String> key = this.jdbc.queryForList("""
-                SELECT parameter_value FROM batch_job_execution_params
-                WHERE job_execution_id = ? AND parameter_name = 'run'""", String.class, previousExecution);
-        return compare(previousExecution, key.isEmpty() ? null : key.get(0),
+        return compare(previousExecution, new ExecutionHistory(this.jdbc).runKey(previousExecution),
                 RunReportReader.files(this.jdbc, previousExecution), now);
     }
 

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.batchetl.history.ExecutionHistory;
+import dev.batchetl.history.ExportedResults;
 import dev.batchetl.history.RunLines;
 import dev.batchetl.job.EtlJobConfiguration;
 import dev.batchetl.job.EtlKey;
@@ -54,10 +56,13 @@ public final class RunReportReader {
 
     private final RunLines runLines;
 
+    private final ExecutionHistory history;
+
     public RunReportReader(JobRepository jobRepository, JdbcTemplate jdbc, ExecutionOwnership ownership,
             RunLines runLines) {
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
+        this.history = new ExecutionHistory(jdbc);
         this.ownership = ownership;
         this.runLines = runLines;
     }
@@ -98,8 +103,8 @@ public final class RunReportReader {
                 host = owner.map(ProcessIdentity::host).orElse(null);
             }
             attempts.add(new Execution(e.getId(), e.getStatus().name(), exit == null ? null : exit.code(),
-                    millis(e.getStartTime()), millis(e.getEndTime()), owner.map(ProcessIdentity::toString).orElse(null),
-                    summary(e)));
+                    millis(e.getStartTime()), e.isRunning() ? null : millis(e.getEndTime()),
+                    owner.map(ProcessIdentity::toString).orElse(null), summary(e)));
             for (StepExecution step : e.getStepExecutions()) {
                 if (step.getStartTime() == null) {
                     continue;
@@ -114,7 +119,8 @@ public final class RunReportReader {
         timeline.sort(Comparator.comparingLong(Bar::start));
         ExitCode exit = ExitCode.of(execution.getStatus(), execution.getExitStatus().getExitCode());
         Long start = millis(execution.getStartTime());
-        Long end = millis(execution.getEndTime());
+        // a stop request records an end time while the execution runs to its next commit
+        Long end = execution.isRunning() ? null : millis(execution.getEndTime());
         Run run = new Run(definition == null ? EtlRequest.ADHOC : definition, runKey, instance.getInstanceId(),
                 executionId, execution.getStatus().name(), exit == null ? null : exit.code(), meaning(exit),
                 start == null ? null : (end == null ? System.currentTimeMillis() : end) - start, host);
@@ -126,37 +132,29 @@ public final class RunReportReader {
             fetch = sources.recorded(fetchMs, instance.getInstanceId());
         }
         List<FileStats> files = files(this.jdbc, executionId);
-        RunReport.Drift drift = new Drifts(this.jdbc).against(previousCompleted(definition, executionId), files);
+        RunReport.Drift drift = new Drifts(this.jdbc).against(this.history.previousCompleted(definition, executionId),
+                files);
         return new RunReport(run, attempts, timeline, fetch, files, drift, failures, restart,
                 System.currentTimeMillis());
     }
 
     /** The files of an execution with their columns and first bad rows. */
     static List<FileStats> files(JdbcTemplate jdbc, long executionId) {
+        ExportedResults results = new ExportedResults(jdbc);
         Map<String, List<Column>> columns = new LinkedHashMap<>();
-        jdbc.query("""
-                SELECT file, column_name, column_type, non_null_count, null_count, mean, min_value, max_value, std,
-                       q1, median, q3, distinct_count, distinct_exact, distribution
-                FROM etl_column_stats WHERE job_execution_id = ? ORDER BY file, column_index""", rs -> {
+        results.columns(executionId, (rs, i) -> {
             columns.computeIfAbsent(rs.getString("file"), f -> new ArrayList<>()).add(column(rs));
-        }, executionId);
+            return null;
+        });
         Map<String, List<BadRow>> bad = new LinkedHashMap<>();
-        jdbc.query("""
-                SELECT file, line, reason FROM (
-                    SELECT file, line, reason, ROW_NUMBER() OVER (PARTITION BY file ORDER BY line) AS n
-                    FROM etl_bad_row WHERE job_execution_id = ?) b
-                WHERE n <= ? ORDER BY file, line""", rs -> {
-            bad.computeIfAbsent(rs.getString("file"), f -> new ArrayList<>())
-                .add(new BadRow(rs.getLong("line"), rs.getString("reason")));
-        }, executionId, BAD_ROWS_SHOWN);
-        return jdbc.query("""
-                SELECT file, rows_count, columns_count, bad_rows, error
-                FROM etl_file_stats WHERE job_execution_id = ? ORDER BY file""",
-                (rs, i) -> new FileStats(rs.getString("file"), longOrNull(rs, "rows_count"),
-                        intOrNull(rs, "columns_count"), longOrNull(rs, "bad_rows"), rs.getString("error"),
-                        columns.getOrDefault(rs.getString("file"), List.of()),
-                        bad.getOrDefault(rs.getString("file"), List.of())),
-                executionId);
+        for (ExportedResults.BadRow row : results.firstBadRows(executionId, BAD_ROWS_SHOWN)) {
+            bad.computeIfAbsent(row.file(), f -> new ArrayList<>()).add(new BadRow(row.line(), row.reason()));
+        }
+        return results.files(executionId)
+            .stream()
+            .map(file -> new FileStats(file.file(), file.rows(), file.columns(), file.badRows(), file.error(),
+                    columns.getOrDefault(file.file(), List.of()), bad.getOrDefault(file.file(), List.of())))
+            .toList();
     }
 
     private static Column column(ResultSet rs) throws SQLException {
@@ -181,23 +179,6 @@ public final class RunReportReader {
             counts[i - 2] = Long.parseLong(parts[i]);
         }
         return new Histogram(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), counts);
-    }
-
-    /** The latest completed execution of the definition before this one, or null. */
-    private Long previousCompleted(String definition, long executionId) {
-        // executions from the newest back, until one is of the definition: not a join of
-        // every execution's parameters, which the embedded database planned as a scan of
-        // all of them (60 ms over 150 runs, and more with every run)
-        List<Long> ids = this.jdbc.queryForList("""
-                SELECT e.job_execution_id FROM batch_job_execution e
-                WHERE e.job_execution_id < ? AND e.status = 'COMPLETED'
-                  AND EXISTS (SELECT 1 FROM batch_job_execution_params d WHERE d.job_execution_id = e.job_execution_id
-                              AND d.parameter_name = ? AND d.parameter_value = ?)
-                  AND EXISTS (SELECT 1 FROM batch_job_instance i WHERE i.job_instance_id = e.job_instance_id
-                              AND i.job_name = ?)
-                ORDER BY e.job_execution_id DESC LIMIT 1""", Long.class, executionId, EtlRequest.DEFINITION,
-                definition == null ? EtlRequest.ADHOC : definition, EtlJobConfiguration.JOB_NAME);
-        return ids.isEmpty() ? null : ids.get(0);
     }
 
     private static String summary(JobExecution e) {
@@ -250,11 +231,6 @@ public final class RunReportReader {
 
     private static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Integer intOrNull(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
     }
 
