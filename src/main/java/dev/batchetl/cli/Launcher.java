@@ -108,6 +108,10 @@ public final class Launcher {
         SpringApplication spring = new SpringApplication(invocation.command() instanceof Command.Dashboard
                 ? RepositoryCommands.DashboardContext.class : repositoryOnly ? RepositoryCommands.Context.class
                         : invocation.command() instanceof Command.Schedule ? application : JobApplication.class);
+        var startup = StartupSteps.recorder();
+        if (startup != null) {
+            spring.setApplicationStartup(startup);
+        }
         AtomicReference<String> databaseUrl = new AtomicReference<>();
         spring.addListeners(event -> {
             if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
@@ -124,6 +128,9 @@ public final class Launcher {
             }
         });
         try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
+            if (startup != null) {
+                StartupSteps.print(startup, System.err);
+            }
             if (invocation.command() instanceof Command.Schedule schedule) {
                 return context.getBean(Scheduler.class).run(schedule.request(), schedule.settings()).code();
             }
