@@ -33,4 +33,13 @@ import org.springframework.context.annotation.FilterType;
         BatchJdbcAutoConfiguration.class })
 public final class JobApplication {
 
+    /**
+     * Only for the build's ahead-of-time processing (spring-boot-maven-plugin
+     * {@code process-aot}): starts this context, which the processor stops once its bean
+     * definitions are known, to generate them as code.
+     */
+    public static void main(String[] args) {
+        new org.springframework.boot.SpringApplication(JobApplication.class).run(args);
+    }
+
 }

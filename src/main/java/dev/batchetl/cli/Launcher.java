@@ -127,7 +127,8 @@ public final class Launcher {
                 databaseUrl.set(url);
             }
         });
-        try (ConfigurableApplicationContext context = spring.run(springArgs.toArray(String[]::new))) {
+        boolean aot = !repositoryOnly && AheadOfTime.use(spring, invocation.command());
+        try (ConfigurableApplicationContext context = AheadOfTime.run(spring, aot, springArgs)) {
             if (startup != null) {
                 StartupSteps.print(startup, System.err);
             }
