@@ -88,6 +88,7 @@ public final class Launcher {
             springArgs.add("--logging.level.org.springframework.transaction=INFO");
             springArgs
                 .add("--logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=INFO");
+            springArgs.add("--logging.level.org.springframework.context.support.GenericApplicationContext=INFO");
             springArgs.add("--logging.level.org.springframework.boot.web.server.servlet.context"
                     + ".AnnotationConfigServletWebServerApplicationContext=INFO");
             springArgs.add("--logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter=INFO");
