@@ -33,6 +33,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class FetchStepConfiguration {
 
+    /** The worker step of a remote fetch, and the prefix of its partitions' names. */
+    static final String FETCH_HOSTS = "fetch-hosts";
+
     @Bean
     Step fetchPlanStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             @Qualifier("fetchPlanTasklet") Tasklet fetchPlanTasklet) {
@@ -84,21 +87,26 @@ class FetchStepConfiguration {
             return partitions;
         };
         EtlParameters.Stats limits = run.stats();
-        return new StepBuilder("fetch", jobRepository).partitioner(FetchHostsStep.NAME, groups)
-            .partitionHandler(remote.partitionHandler(FetchHostsStep.NAME, run.fetch().partitions(),
-                    limits.partitionTimeout(), limits.pickupTimeout()))
+        return new StepBuilder("fetch", jobRepository).partitioner(FETCH_HOSTS, groups)
+            .partitionHandler(remote.partitionHandler(FETCH_HOSTS, run.fetch().partitions(), limits.partitionTimeout(),
+                    limits.pickupTimeout()))
             // the threshold over the whole instance, once all partitions ended
             .listener(new FailedSourcesLimit(items, run.fetch().maxFailedSources(), null, true))
             .build();
     }
 
     /**
-     * The worker step of a remote fetch, {@code fetch-hosts}: run by {@code batch-etl
-     * worker} for each partition it takes.
+     * The worker step of a remote fetch, {@code fetch-hosts}, run by {@code batch-etl
+     * worker} for each partition it takes: a partition ({@code fetch-hosts:2-of-4})
+     * fetches the sources of its host group ({@link HostGroup}, read from its name) not
+     * fetched yet, with the keys of its run. The chunk step is built for each partition
+     * from that partition's job parameters, as the local fetch step is for each
+     * execution: a worker serves many runs, with their own threads, limits and folders.
      */
     @Bean
-    Step fetchHostsStep(FetchChunkSteps steps) {
-        return new FetchHostsStep(steps);
+    Step fetchHostsStep(JobRepository jobRepository, FetchChunkSteps steps) {
+        return new ParameterShapedStep(FETCH_HOSTS, jobRepository, execution -> steps.build(FETCH_HOSTS,
+                EtlParameters.from(execution.getJobParameters()), HostGroup.ofStep(execution.getStepName())));
     }
 
     /** The limits of the fetch keys. */
