@@ -112,10 +112,9 @@ class Inspection {
         out.println("status   " + status + (code.isEmpty() ? "" : ", exit " + code) + " (" + exit.getExitCode()
                 + (description.isEmpty() ? "" : ": " + description) + ")");
         String death = ExecutionHistory.deathOf(this.ownership, execution);
-        String took = death != null ? "" : duration(status, execution.getStartTime(), execution.getEndTime(), now);
-        out.println("started  " + time(execution.getStartTime())
-                + (execution.getEndTime() == null || status.isRunning() ? ""
-                        : ", ended " + time(execution.getEndTime()))
+        LocalDateTime end = ExecutionHistory.endOf(status, execution.getEndTime());
+        String took = death != null ? "" : duration(status, execution.getStartTime(), end, now);
+        out.println("started  " + time(execution.getStartTime()) + (end == null ? "" : ", ended " + time(end))
                 + (took.isEmpty() ? "" : ", " + (took.startsWith("running") ? took : "took " + took)));
         if (death != null) {
             out.println("owner    dead: " + death + "; the job repository still shows it " + status
@@ -277,8 +276,7 @@ class Inspection {
         if (start == null) {
             return "";
         }
-        // a stop request records an end time while the execution runs to its next commit
-        if (end == null || status.isRunning()) {
+        if (ExecutionHistory.endOf(status, end) == null) {
             return status.isRunning() ? "running " + duration(Duration.between(start, now)) : "";
         }
         return duration(Duration.between(start, end));

@@ -103,6 +103,15 @@ public class ExecutionHistory {
         return ids.isEmpty() ? null : ids.get(0);
     }
 
+    /**
+     * An execution's end, or null while it runs: a stop request (Spring Batch's
+     * {@code JobOperator.stop}) records an end time at once, while the execution still
+     * runs to its next chunk commit.
+     */
+    public static LocalDateTime endOf(BatchStatus status, LocalDateTime end) {
+        return status.isRunning() ? null : end;
+    }
+
     /** The run key of an execution, or null. */
     public String runKey(long executionId) {
         List<String> key = this.jdbc.queryForList("""
@@ -182,15 +191,13 @@ public class ExecutionHistory {
             return this.status.isRunning();
         }
 
-        /**
-         * How long it ran, or has run so far; null before its start. (A stop request
-         * records an end time while the execution still runs to its next chunk commit.)
-         */
+        /** How long it ran, or has run so far; null before its start. */
         public Duration duration() {
             if (this.start == null) {
                 return null;
             }
-            return Duration.between(this.start, this.end != null && !running() ? this.end : LocalDateTime.now());
+            LocalDateTime ended = endOf(this.status, this.end);
+            return Duration.between(this.start, ended != null ? ended : LocalDateTime.now());
         }
 
     }

@@ -3,7 +3,7 @@ package dev.batchetl.history;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * What the run summary and the run's page read of an execution's exported results, the
@@ -90,12 +90,12 @@ public class ExportedResults {
     }
 
     /**
-     * The columns of an execution's files, by file and column, each mapped from its row
-     * of {@code etl_column_stats} (every statistic of {@code results.csv}, under the
+     * The columns of an execution's files, by file and column, each handed over as its
+     * row of {@code etl_column_stats} (every statistic of {@code results.csv}, under the
      * column names of the table).
      */
-    public <T> List<T> columns(long executionId, RowMapper<T> column) {
-        return this.jdbc.query("""
+    public void columns(long executionId, RowCallbackHandler column) {
+        this.jdbc.query("""
                 SELECT file, column_index, column_name, column_type, non_null_count, null_count, mean, min_value,
                        max_value, std, q1, median, q3, distinct_count, distinct_exact, distribution
                 FROM etl_column_stats WHERE job_execution_id = ? ORDER BY file, column_index""", column, executionId);

@@ -103,7 +103,7 @@ public final class RunReportReader {
                 host = owner.map(ProcessIdentity::host).orElse(null);
             }
             attempts.add(new Execution(e.getId(), e.getStatus().name(), exit == null ? null : exit.code(),
-                    millis(e.getStartTime()), e.isRunning() ? null : millis(e.getEndTime()),
+                    millis(e.getStartTime()), millis(ExecutionHistory.endOf(e.getStatus(), e.getEndTime())),
                     owner.map(ProcessIdentity::toString).orElse(null), summary(e)));
             for (StepExecution step : e.getStepExecutions()) {
                 if (step.getStartTime() == null) {
@@ -119,8 +119,7 @@ public final class RunReportReader {
         timeline.sort(Comparator.comparingLong(Bar::start));
         ExitCode exit = ExitCode.of(execution.getStatus(), execution.getExitStatus().getExitCode());
         Long start = millis(execution.getStartTime());
-        // a stop request records an end time while the execution runs to its next commit
-        Long end = execution.isRunning() ? null : millis(execution.getEndTime());
+        Long end = millis(ExecutionHistory.endOf(execution.getStatus(), execution.getEndTime()));
         Run run = new Run(definition == null ? EtlRequest.ADHOC : definition, runKey, instance.getInstanceId(),
                 executionId, execution.getStatus().name(), exit == null ? null : exit.code(), meaning(exit),
                 start == null ? null : (end == null ? System.currentTimeMillis() : end) - start, host);
@@ -142,10 +141,8 @@ public final class RunReportReader {
     static List<FileStats> files(JdbcTemplate jdbc, long executionId) {
         ExportedResults results = new ExportedResults(jdbc);
         Map<String, List<Column>> columns = new LinkedHashMap<>();
-        results.columns(executionId, (rs, i) -> {
-            columns.computeIfAbsent(rs.getString("file"), f -> new ArrayList<>()).add(column(rs));
-            return null;
-        });
+        results.columns(executionId,
+                rs -> columns.computeIfAbsent(rs.getString("file"), f -> new ArrayList<>()).add(column(rs)));
         Map<String, List<BadRow>> bad = new LinkedHashMap<>();
         for (ExportedResults.BadRow row : results.firstBadRows(executionId, BAD_ROWS_SHOWN)) {
             bad.computeIfAbsent(row.file(), f -> new ArrayList<>()).add(new BadRow(row.line(), row.reason()));
