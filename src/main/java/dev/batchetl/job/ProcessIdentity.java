@@ -1,6 +1,9 @@
 package dev.batchetl.job;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,6 +14,11 @@ import java.util.Optional;
  * by a later process).
  */
 public record ProcessIdentity(String host, long pid, String start) {
+
+    private static final String TICKS = "boot ";
+
+    /** This boot's id (32 hex digits), or null off Linux. */
+    private static final String BOOT = bootId();
 
     private static final ProcessIdentity CURRENT = new ProcessIdentity(hostName(), ProcessHandle.current().pid(),
             startOf(ProcessHandle.current()));
@@ -31,8 +39,12 @@ public record ProcessIdentity(String host, long pid, String start) {
         if (process.isEmpty() || !process.get().isAlive()) {
             return true;
         }
-        String start = startOf(process.get());
-        return this.start != null && start != null && !this.start.equals(start);
+        if (this.start == null) {
+            return false;
+        }
+        // a start recorded by a version that kept the start instant is compared as one
+        String start = this.start.startsWith(TICKS) ? startOf(process.get()) : instantOf(process.get());
+        return start != null && !this.start.equals(start);
     }
 
     /**
@@ -59,8 +71,49 @@ public record ProcessIdentity(String host, long pid, String start) {
         return "pid " + this.pid + " on " + this.host;
     }
 
-    private static String startOf(ProcessHandle process) {
+    /**
+     * The process's start: on Linux the boot and the clock tick of the start
+     * ({@code /proc/PID/stat}), which no change of the wall clock moves; elsewhere the
+     * start instant the JVM reports. The instant is computed from the boot time the
+     * kernel gives at the moment it is asked, the wall clock less the time since boot, so
+     * that a clock set or slewed by NTP between two processes' starts makes them see
+     * another instant for the same process, and a live owner was taken for dead (seen by
+     * a machine whose boot time moved 6 s in two hours).
+     */
+    static String startOf(ProcessHandle process) {
+        String ticks = ticksOf(process.pid());
+        return ticks != null ? ticks : instantOf(process);
+    }
+
+    private static String instantOf(ProcessHandle process) {
         return process.info().startInstant().map(Instant::toString).orElse(null);
+    }
+
+    /** "boot BOOT-ID tick N" (at most 64 characters, as stored), or null off Linux. */
+    private static String ticksOf(long pid) {
+        if (BOOT == null) {
+            return null;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // after the command name in parentheses: field 3 (state) onwards; the start
+            // time is field 22
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return TICKS + BOOT + " tick " + Long.parseLong(fields[19]);
+        }
+        catch (IOException | RuntimeException ex) {
+            return null;
+        }
+    }
+
+    private static String bootId() {
+        try {
+            String id = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip().replace("-", "");
+            return id.isEmpty() ? null : id.substring(0, Math.min(32, id.length()));
+        }
+        catch (IOException | RuntimeException ex) {
+            return null;
+        }
     }
 
     private static String hostName() {
