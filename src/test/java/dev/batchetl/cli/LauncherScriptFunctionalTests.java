@@ -97,6 +97,68 @@ class LauncherScriptFunctionalTests {
         launcherMakesUsesAndRemakesItsArchive(other, suffix(other));
     }
 
+    @Test
+    void theJitIsSetForWhatTheCommandDoes() throws Exception {
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        // no training run here: the mark a failed one leaves, newer than the jar (an
+        // archive made by another test would do as well)
+        Path archives = Files.createDirectories(app.resolve("jvm"));
+        Path mark = archives.resolve(archiveName(javaHome) + ".failed");
+        Files.writeString(mark, "");
+        Files.setLastModifiedTime(mark, FileTime.from(Instant.now().plusSeconds(60)));
+        Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+
+        // a command that reads a few rows: the first compiler only, and the serial
+        // collector
+        Result help = launch(javaHome, flags, "help");
+        assertThat(help.code()).as(help.toString()).isZero();
+        assertThat(flag(help.out(), "TieredStopAtLevel")).isEqualTo("1");
+        assertThat(flag(help.out(), "UseSerialGC")).isEqualTo("true");
+        assertThat(flag(help.out(), "CompileThresholdScaling")).startsWith("1.0");
+
+        // a run: both compilers, after three times the usual counts (and the arguments
+        // still reach the application, which refuses this one)
+        Result run = launch(javaHome, flags, "run", "nosuchkey=1");
+        assertThat(run.code()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown key 'nosuchkey'");
+        assertThat(flag(run.out(), "CompileThresholdScaling")).startsWith("3.0");
+        assertThat(flag(run.out(), "TieredStopAtLevel")).isEqualTo("4");
+
+        // and JAVA_OPTS comes after the launcher's choice, so it wins
+        Result own = launch(javaHome, Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:CompileThresholdScaling=1"), "run",
+                "nosuchkey=1");
+        assertThat(flag(own.out(), "CompileThresholdScaling")).startsWith("1.0");
+    }
+
+    /** A JVM flag's value as {@code -XX:+PrintFlagsFinal} prints it. */
+    private static String flag(String printed, String name) {
+        return printed.lines()
+            .map(String::trim)
+            .map(line -> line.split("\\s+"))
+            .filter(words -> words.length >= 4 && words[1].equals(name) && words[2].equals("="))
+            .map(words -> words[3])
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(name + " not among the flags printed"));
+    }
+
+    /**
+     * The name the launcher gives a JDK's archive: its version and vendor from its
+     * release file, and the kind's suffix.
+     */
+    private static String archiveName(Path javaHome) throws IOException {
+        String version = "";
+        String vendor = "";
+        for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=\"")) {
+                version = line.substring("JAVA_VERSION=\"".length(), line.length() - 1);
+            }
+            else if (line.startsWith("IMPLEMENTOR=\"")) {
+                vendor = line.substring("IMPLEMENTOR=\"".length(), line.length() - 1).replaceAll("[^A-Za-z0-9.]", "_");
+            }
+        }
+        return version + "-" + vendor + suffix(javaHome);
+    }
+
     /**
      * What the launcher makes for a JDK: an AOT cache on 25 and later, a CDS archive
      * before.
