@@ -15,6 +15,7 @@ import dev.batchetl.job.ExitCode;
 import dev.batchetl.job.Messages;
 import dev.batchetl.job.UsageException;
 import dev.batchetl.schedule.Scheduler;
+import dev.batchetl.storage.EmbeddedDatabaseOpener;
 import dev.batchetl.storage.StorageFaults;
 import org.flywaydb.core.api.FlywayException;
 
@@ -114,6 +115,7 @@ public final class Launcher {
             spring.setApplicationStartup(startup);
         }
         AtomicReference<String> databaseUrl = new AtomicReference<>();
+        AtomicReference<EmbeddedDatabaseOpener> earlyOpen = new AtomicReference<>();
         spring.addListeners(event -> {
             if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
                 String url = prepared.getEnvironment().getProperty("spring.datasource.url");
@@ -126,10 +128,15 @@ public final class Launcher {
                     url = compatible;
                 }
                 databaseUrl.set(url);
+                // the embedded database opens on its own thread while the context starts
+                earlyOpen.set(EmbeddedDatabaseOpener.start(url,
+                        prepared.getEnvironment().getProperty("spring.datasource.username"),
+                        prepared.getEnvironment().getProperty("spring.datasource.password")));
             }
         });
         boolean aot = !repositoryOnly && AheadOfTime.use(spring, invocation.command());
         try (ConfigurableApplicationContext context = AheadOfTime.run(spring, aot, springArgs)) {
+            release(earlyOpen);
             if (startup != null) {
                 StartupSteps.print(startup, System.err);
             }
@@ -178,6 +185,16 @@ public final class Launcher {
                 err.println("(run again with --debug for details)");
             }
             return ExitCode.FAILED.code();
+        }
+        finally {
+            release(earlyOpen);
+        }
+    }
+
+    private static void release(AtomicReference<EmbeddedDatabaseOpener> earlyOpen) {
+        EmbeddedDatabaseOpener opener = earlyOpen.getAndSet(null);
+        if (opener != null) {
+            opener.close();
         }
     }
 
