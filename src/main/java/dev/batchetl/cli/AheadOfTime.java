@@ -12,31 +12,43 @@ import org.springframework.core.SpringProperties;
 import org.springframework.util.ClassUtils;
 
 /**
- * The job's context from the code the build generated for it ahead of time
- * (spring-boot-maven-plugin {@code process-aot} over {@link JobApplication}): its bean
- * definitions are registered by that code instead of being found by parsing the
- * configuration classes, scanning the components and evaluating the auto-configurations'
- * conditions at every start. Used for the commands that run the job when the generated
- * code is there, unless {@code -Dbatch-etl.aot=false}.
+ * A command's context from the code the build generated for it ahead of time
+ * (spring-boot-maven-plugin {@code process-aot}): the job's ({@link JobApplication}) for
+ * the commands that run the job, the repository's ({@link RepositoryCommands.Context})
+ * for those that read or mark a few rows. Their bean definitions are registered by that
+ * code instead of being found by parsing the configuration classes, scanning the
+ * components and evaluating the auto-configurations' conditions at every start. Used when
+ * the generated code is there, unless {@code -Dbatch-etl.aot=false}; the scheduler and
+ * the dashboard start as usual.
  */
 final class AheadOfTime {
 
     static final String INITIALIZER = JobApplication.class.getName() + "__ApplicationContextInitializer";
 
+    static final String REPOSITORY_INITIALIZER = RepositoryCommands.class.getName()
+            + "_Context__ApplicationContextInitializer";
+
     private AheadOfTime() {
     }
 
-    /** Whether {@code spring} (the job's context) starts from the generated code. */
+    /** Whether {@code spring} (the command's context) starts from the generated code. */
     static boolean use(SpringApplication spring, Command command) {
-        if (!(command instanceof Command.Run || command instanceof Command.Restart || command instanceof Command.Retry
-                || command instanceof Command.Worker)) {
+        String initializer;
+        if (command instanceof Command.Run || command instanceof Command.Restart || command instanceof Command.Retry
+                || command instanceof Command.Worker) {
+            initializer = INITIALIZER;
+        }
+        else if (RepositoryCommands.handles(command)) {
+            initializer = REPOSITORY_INITIALIZER;
+        }
+        else {
             return false;
         }
         if (!Boolean.parseBoolean(System.getProperty("batch-etl.aot", "true"))
-                || !ClassUtils.isPresent(INITIALIZER, AheadOfTime.class.getClassLoader())) {
+                || !ClassUtils.isPresent(initializer, AheadOfTime.class.getClassLoader())) {
             return false;
         }
-        spring.addInitializers(AotApplicationContextInitializer.forInitializerClasses(INITIALIZER));
+        spring.addInitializers(AotApplicationContextInitializer.forInitializerClasses(initializer));
         return true;
     }
 

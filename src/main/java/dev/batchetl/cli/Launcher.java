@@ -107,8 +107,9 @@ public final class Launcher {
         boolean repositoryOnly = RepositoryCommands.handles(invocation.command());
         // and the job's commands one with the auto-configurations they use, not the
         // scheduler's web server and actuator
-        SpringApplication spring = new SpringApplication(invocation.command() instanceof Command.Dashboard
-                ? RepositoryCommands.DashboardContext.class : repositoryOnly ? RepositoryCommands.Context.class
+        SpringApplication spring = repositoryOnly ? RepositoryCommands.Context.application()
+                : new SpringApplication(invocation.command() instanceof Command.Dashboard
+                        ? RepositoryCommands.DashboardContext.class
                         : invocation.command() instanceof Command.Schedule ? application : JobApplication.class);
         var startup = StartupSteps.recorder();
         if (startup != null) {
@@ -134,7 +135,7 @@ public final class Launcher {
                         prepared.getEnvironment().getProperty("spring.datasource.password")));
             }
         });
-        boolean aot = !repositoryOnly && AheadOfTime.use(spring, invocation.command());
+        boolean aot = AheadOfTime.use(spring, invocation.command());
         try (ConfigurableApplicationContext context = AheadOfTime.run(spring, aot, springArgs)) {
             release(earlyOpen);
             if (startup != null) {

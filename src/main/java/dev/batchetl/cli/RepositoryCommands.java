@@ -97,7 +97,8 @@ final class RepositoryCommands {
      * The context of these commands: the application's configuration
      * (application.properties, environment, command line) with only the
      * auto-configurations named here. Not a component, so the application's own scan does
-     * not pick it up.
+     * not pick it up. Its bean definitions are generated at build time as well
+     * ({@link AheadOfTime}).
      */
     @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, BatchAutoConfiguration.class,
@@ -105,7 +106,45 @@ final class RepositoryCommands {
     @Import({ dev.batchetl.storage.StorageConfiguration.class, ExecutionOwnership.class, ExecutionRecovery.class,
             Inspection.class, ExecutionHistory.class, FetchItemRecords.class, PartitionResultRecords.class,
             BadRowRecords.class, RestartPlanner.class, RunLines.class, RepositoryCommands.class })
-    static final class Context {
+    public static final class Context {
+
+        private Context() {
+        }
+
+        /**
+         * Only for the build's ahead-of-time processing (spring-boot-maven-plugin
+         * {@code process-aot}), as {@link dev.batchetl.JobApplication#main}.
+         */
+        public static void main(String[] args) {
+            application().run(args);
+        }
+
+        /**
+         * The application of this context. Its classes get the bean names the job's
+         * context gives them: the code generated ahead of time for a class that both
+         * contexts hold names its factory bean, and must fit both.
+         */
+        static org.springframework.boot.SpringApplication application() {
+            org.springframework.boot.SpringApplication spring = new org.springframework.boot.SpringApplication(
+                    Context.class);
+            spring.setBeanNameGenerator(Context::jobContextName);
+            return spring;
+        }
+
+        /**
+         * The name the job's context gives a class: the application's own components are
+         * found by its scan there and named as a scan names them
+         * ({@code storageConfiguration}); the auto-configurations are imported in both
+         * and named by their full class name.
+         */
+        private static String jobContextName(org.springframework.beans.factory.config.BeanDefinition definition,
+                org.springframework.beans.factory.support.BeanDefinitionRegistry registry) {
+            String type = definition.getBeanClassName();
+            return (type != null && type.startsWith("dev.batchetl.")
+                    ? org.springframework.context.annotation.AnnotationBeanNameGenerator.INSTANCE
+                    : org.springframework.context.annotation.FullyQualifiedAnnotationBeanNameGenerator.INSTANCE)
+                .generateBeanName(definition, registry);
+        }
 
     }
 

@@ -21,10 +21,11 @@ import org.springframework.core.SpringProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The job's context started from the bean definitions the build generated for it
- * (process-aot over JobApplication), as the commands that run the job start it: no
- * configuration class is parsed, the job and its steps are there, and Spring Boot is told
- * of it for that start only.
+ * The contexts started from the bean definitions the build generated for them
+ * (process-aot over JobApplication and over RepositoryCommands.Context), as the commands
+ * start them: no configuration class is parsed, the job and its steps are there for a run
+ * and absent from the repository's commands, and Spring Boot is told of it for that start
+ * only.
  */
 class AheadOfTimeTests {
 
@@ -54,11 +55,31 @@ class AheadOfTimeTests {
     }
 
     @Test
-    void theCommandsThatReadTheRepositoryAndTheSchedulerStartAsUsual() {
+    void theCommandsThatReadTheRepositoryStartFromTheirOwnGeneratedContext() {
+        SpringApplication spring = RepositoryCommands.Context.application();
+
+        assertThat(AheadOfTime.use(spring, new Command.ListExecutions(3))).isTrue();
+        try (ConfigurableApplicationContext context = AheadOfTime.run(spring, true,
+                List.of(TestDatabase.springArgs()))) {
+            assertThat(context).isNotInstanceOf(AnnotationConfigApplicationContext.class);
+            assertThat(context
+                .containsBean("org.springframework.context.annotation.internalConfigurationAnnotationProcessor"))
+                .isFalse();
+            // the repository's commands and what they read, without the job
+            assertThat(context.getBeanNamesForType(RepositoryCommands.class)).hasSize(1);
+            assertThat(context.getBeanNamesForType(Inspection.class)).hasSize(1);
+            assertThat(context.getBeanNamesForType(Job.class)).isEmpty();
+            assertThat(context.getBeanNamesForType(EtlCommands.class)).isEmpty();
+        }
+        assertThat(AotDetector.useGeneratedArtifacts()).isFalse();
+    }
+
+    @Test
+    void helpTheSchedulerAndTheDashboardStartAsUsual() {
         SpringApplication spring = new SpringApplication(JobApplication.class);
 
-        assertThat(AheadOfTime.use(spring, new Command.ListExecutions(3))).isFalse();
         assertThat(AheadOfTime.use(spring, new Command.Help())).isFalse();
+        assertThat(AheadOfTime.use(spring, new Command.Dashboard())).isFalse();
         assertThat(spring.getInitializers()).noneMatch(
                 initializer -> initializer instanceof org.springframework.context.aot.AotApplicationContextInitializer);
     }
