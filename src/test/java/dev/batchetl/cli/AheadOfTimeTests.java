@@ -42,11 +42,7 @@ class AheadOfTimeTests {
         assertThat(AheadOfTime.use(spring, run)).as("the generated initializer is on the class path").isTrue();
         try (ConfigurableApplicationContext context = AheadOfTime.run(spring, true,
                 List.of(TestDatabase.springArgs()))) {
-            // not an annotation-config context: nothing parsed or scanned at the start
-            assertThat(context).isNotInstanceOf(AnnotationConfigApplicationContext.class);
-            assertThat(context
-                .containsBean("org.springframework.context.annotation.internalConfigurationAnnotationProcessor"))
-                .isFalse();
+            assertGenerated(context);
             assertThat(context.getBean("etlJob", Job.class).getName()).isEqualTo("etl");
             assertThat(context.getBeanNamesForType(EtlCommands.class)).hasSize(1);
         }
@@ -61,10 +57,7 @@ class AheadOfTimeTests {
         assertThat(AheadOfTime.use(spring, new Command.ListExecutions(3))).isTrue();
         try (ConfigurableApplicationContext context = AheadOfTime.run(spring, true,
                 List.of(TestDatabase.springArgs()))) {
-            assertThat(context).isNotInstanceOf(AnnotationConfigApplicationContext.class);
-            assertThat(context
-                .containsBean("org.springframework.context.annotation.internalConfigurationAnnotationProcessor"))
-                .isFalse();
+            assertGenerated(context);
             // the repository's commands and what they read, without the job
             assertThat(context.getBeanNamesForType(RepositoryCommands.class)).hasSize(1);
             assertThat(context.getBeanNamesForType(Inspection.class)).hasSize(1);
@@ -82,6 +75,16 @@ class AheadOfTimeTests {
         assertThat(AheadOfTime.use(spring, new Command.Dashboard())).isFalse();
         assertThat(spring.getInitializers()).noneMatch(
                 initializer -> initializer instanceof org.springframework.context.aot.AotApplicationContextInitializer);
+    }
+
+    /**
+     * Not an annotation-config context: nothing parsed or scanned at the start.
+     */
+    private static void assertGenerated(ConfigurableApplicationContext context) {
+        assertThat(context).isNotInstanceOf(AnnotationConfigApplicationContext.class);
+        assertThat(
+                context.containsBean("org.springframework.context.annotation.internalConfigurationAnnotationProcessor"))
+            .isFalse();
     }
 
 }
