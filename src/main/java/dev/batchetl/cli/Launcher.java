@@ -15,6 +15,7 @@ import dev.batchetl.job.ExitCode;
 import dev.batchetl.job.Messages;
 import dev.batchetl.job.UsageException;
 import dev.batchetl.schedule.Scheduler;
+import dev.batchetl.storage.DatabasePlatform;
 import dev.batchetl.storage.EmbeddedDatabaseOpener;
 import dev.batchetl.storage.StorageFaults;
 import org.flywaydb.core.api.FlywayException;
@@ -239,7 +240,7 @@ public final class Launcher {
      * as it is.
      */
     static String withH2Compatibility(String url) {
-        if (url == null || !url.strip().toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+        if (!DatabasePlatform.isH2(url)) {
             return url;
         }
         StringBuilder compatible = new StringBuilder(url.strip());

@@ -37,6 +37,11 @@ public enum DatabasePlatform {
                 + " (use PostgreSQL, or the embedded default)");
     }
 
+    /** Whether a JDBC URL names an H2 database (the embedded default, or one's own). */
+    public static boolean isH2(String url) {
+        return url != null && url.strip().toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
+    }
+
     /** The name Spring Batch's schema scripts carry ({@code schema-NAME.sql}). */
     String scriptName() {
         return this.name;
